@@ -1,0 +1,89 @@
+package org.lambdaref.model;
+
+/**
+ * Why a raw record was refused. {@code reason} is the stable, machine-readable code stored in the
+ * quarantine tables and counted in the ledger ({@code missing_field:records.place_id}); {@code
+ * detail} is for the person reading a quarantine row.
+ */
+public record Rejection(String reason, String detail) {
+
+  public static final String MALFORMED_JSON = "malformed_json";
+  public static final String NOT_AN_OBJECT = "not_an_object";
+  public static final String MISSING_FIELD = "missing_field";
+  public static final String WRONG_TYPE = "wrong_type";
+  public static final String BAD_TIMESTAMP = "bad_timestamp";
+  public static final String BAD_ID = "bad_id";
+  public static final String UNKNOWN_ACTION = "unknown_action";
+  public static final String CLOCK_SKEW = "clock_skew";
+  public static final String LINE_TOO_LONG = "line_too_long";
+  public static final String INVALID_UTF8 = "invalid_utf8";
+  public static final String UNREADABLE_FILE = "unreadable_file";
+
+  public static Rejection malformedJson(String detail) {
+    return new Rejection(MALFORMED_JSON, detail);
+  }
+
+  public static Rejection notAnObject(String found) {
+    return new Rejection(NOT_AN_OBJECT, "a record is one JSON object per line; found " + found);
+  }
+
+  public static Rejection missingField(String field) {
+    return new Rejection(MISSING_FIELD + ":" + field, "required field " + field + " is absent or null");
+  }
+
+  public static Rejection wrongType(String field, String expected, String found) {
+    return new Rejection(
+        WRONG_TYPE + ":" + field, field + " must be " + expected + ", found " + found);
+  }
+
+  public static Rejection badTimestamp(String field, String value) {
+    return new Rejection(
+        BAD_TIMESTAMP + ":" + field,
+        field
+            + " '"
+            + abbreviate(value)
+            + "' is not ISO-8601 with Z or offset, epoch milliseconds, or yyyy-MM-dd HH:mm:ss:SSS,"
+            + " within [1970, 2100)");
+  }
+
+  public static Rejection badId(String field, String value) {
+    return new Rejection(
+        BAD_ID + ":" + field,
+        field + " '" + abbreviate(value) + "' is not 1-128 printable characters without spaces");
+  }
+
+  public static Rejection unknownAction(String value) {
+    return new Rejection(
+        UNKNOWN_ACTION, "records.action '" + abbreviate(value) + "' is not one of " + Action.wireNames());
+  }
+
+  public static Rejection clockSkew(String detail) {
+    return new Rejection(CLOCK_SKEW, detail);
+  }
+
+  public static Rejection lineTooLong(int bytes, int limit) {
+    return new Rejection(
+        LINE_TOO_LONG, "the line has " + bytes + " bytes; records above " + limit + " are refused");
+  }
+
+  public static Rejection invalidUtf8() {
+    return new Rejection(INVALID_UTF8, "the line is not valid UTF-8");
+  }
+
+  public static Rejection unreadableFile(String detail) {
+    return new Rejection(UNREADABLE_FILE, detail);
+  }
+
+  /** The code without its field suffix: {@code missing_field:records.user_id -> missing_field}. */
+  public String category() {
+    int colon = reason.indexOf(':');
+    return colon < 0 ? reason : reason.substring(0, colon);
+  }
+
+  static String abbreviate(String value) {
+    if (value == null) {
+      return "null";
+    }
+    return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+  }
+}
