@@ -1,0 +1,34 @@
+package org.lambdaref.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** {@code --env} and {@code --conf key=value}, shared by every command that reads configuration. */
+public final class ConfigOptions {
+
+  @Option(
+      names = "--env",
+      paramLabel = "NAME",
+      defaultValue = "${env:LAMBDA_ENV:-local}",
+      description = "Configuration overlay: local (default), local-s3, emr (env LAMBDA_ENV).")
+  String env;
+
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      description = "Override one configuration key, e.g. --conf platform.timezone=Asia/Seoul. Repeatable.")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  public String env() {
+    return env;
+  }
+
+  public Map<String, String> overrides() {
+    return Map.copyOf(overrides);
+  }
+
+  public PlatformConfig load() {
+    return ConfigLoader.load(env, overrides);
+  }
+}

@@ -1,0 +1,95 @@
+package org.lambdaref.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Connection settings of the platform's external systems, read once at start-up. */
+public final class Endpoints {
+
+  private Endpoints() {}
+
+  /** Spark settings; {@code master} empty means "as spark-submit says" (EMR/YARN). */
+  public record SparkSettings(
+      String master, int shufflePartitions, boolean uiEnabled, Map<String, String> extraConf) {
+
+    static SparkSettings read(Settings s, com.typesafe.config.Config conf) {
+      Map<String, String> extra = new java.util.TreeMap<>();
+      conf.entrySet().forEach(e -> extra.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
+      return new SparkSettings(
+          s.string("master"), s.intIn("shuffle-partitions", 1, 100_000), s.bool("ui-enabled"), Map.copyOf(extra));
+    }
+
+    public Optional<String> masterIfSet() {
+      return master.isBlank() ? Optional.empty() : Optional.of(master);
+    }
+  }
+
+  public record KafkaSettings(String bootstrapServers, String topic) {
+    static KafkaSettings read(Settings s) {
+      return new KafkaSettings(s.nonEmpty("bootstrap-servers"), s.nonEmpty("topic"));
+    }
+  }
+
+  /** {@code endpoint} empty means the AWS endpoint of {@code region}. */
+  public record DynamoDbSettings(String endpoint, String region, String countersTable) {
+    static DynamoDbSettings read(Settings s) {
+      return new DynamoDbSettings(s.string("endpoint"), s.nonEmpty("region"), s.nonEmpty("counters-table"));
+    }
+  }
+
+  /**
+   * S3 access. Empty credentials mean the default AWS provider chain (instance profile on EMR).
+   * {@link #toString()} hides the secret so that it never lands in a log.
+   */
+  public record S3Settings(
+      String endpoint, String region, boolean pathStyleAccess, String accessKey, String secretKey) {
+    static S3Settings read(Settings s) {
+      return new S3Settings(
+          s.string("endpoint"),
+          s.nonEmpty("region"),
+          s.bool("path-style-access"),
+          s.string("access-key"),
+          s.string("secret-key"));
+    }
+
+    public boolean hasStaticCredentials() {
+      return !accessKey.isBlank() && !secretKey.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "S3Settings[endpoint=" + endpoint + ", region=" + region + ", pathStyleAccess="
+          + pathStyleAccess + ", accessKey=" + accessKey + ", secretKey=" + (secretKey.isEmpty() ? "" : "****") + "]";
+    }
+  }
+
+  /** JDBC serving database. {@link #toString()} hides the password. */
+  public record JdbcSettings(String url, String user, String password) {
+    static JdbcSettings read(Settings s) {
+      String url = s.nonEmpty("url");
+      if (!url.startsWith("jdbc:")) {
+        throw org.lambdaref.model.Errors.badConfigValue(s.key("url"), url, "a JDBC URL starting with jdbc:", null);
+      }
+      return new JdbcSettings(url, s.string("user"), s.string("password"));
+    }
+
+    @Override
+    public String toString() {
+      return "JdbcSettings[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "****") + "]";
+    }
+  }
+
+  /** Where {@code lambda local up} keeps the stack and which ports it uses. */
+  public record LocalStackSettings(
+      java.nio.file.Path dir, int kafkaPort, int dynamoDbPort, int s3Port, int postgresPort) {
+    static LocalStackSettings read(Settings s, java.nio.file.Path base) {
+      Settings ports = s.child("ports");
+      return new LocalStackSettings(
+          base.resolve(s.nonEmpty("dir")).toAbsolutePath().normalize(),
+          ports.intIn("kafka", 1024, 65535),
+          ports.intIn("dynamodb", 1024, 65535),
+          ports.intIn("s3", 1024, 65535),
+          ports.intIn("postgres", 1024, 65535));
+    }
+  }
+}

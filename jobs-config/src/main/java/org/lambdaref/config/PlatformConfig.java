@@ -1,0 +1,57 @@
+package org.lambdaref.config;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Map;
+import org.lambdaref.config.Endpoints.DynamoDbSettings;
+import org.lambdaref.config.Endpoints.JdbcSettings;
+import org.lambdaref.config.Endpoints.KafkaSettings;
+import org.lambdaref.config.Endpoints.LocalStackSettings;
+import org.lambdaref.config.Endpoints.S3Settings;
+import org.lambdaref.config.Endpoints.SparkSettings;
+import org.lambdaref.model.PlatformException;
+import org.lambdaref.model.StorageLayout;
+
+/**
+ * The whole platform configuration, immutable and validated: built once at start-up by {@link
+ * ConfigLoader}, then passed to whatever needs it. {@code raw} keeps the resolved Typesafe tree for
+ * module sections added by later layers.
+ */
+public record PlatformConfig(
+    String env,
+    ZoneId timezone,
+    Path workDir,
+    StorageLayout storage,
+    Map<String, SourceConfig> sources,
+    SparkSettings spark,
+    KafkaSettings kafka,
+    DynamoDbSettings dynamodb,
+    S3Settings s3,
+    JdbcSettings jdbc,
+    LocalStackSettings localStack,
+    Config raw) {
+
+  public PlatformConfig {
+    sources = Map.copyOf(sources);
+  }
+
+  public SourceConfig source(String name) {
+    SourceConfig source = sources.get(name);
+    if (source == null) {
+      throw new PlatformException(
+          "Unknown source '" + name + "'",
+          "configured sources are " + sources.keySet(),
+          "add platform.sources." + name + " { time-basis = event } to your configuration");
+    }
+    return source;
+  }
+
+  @Override
+  public String toString() {
+    // raw is left out: it holds the same values, secrets included
+    return "PlatformConfig[env=" + env + ", timezone=" + timezone + ", workDir=" + workDir
+        + ", storage=" + storage + ", sources=" + sources + ", spark=" + spark + ", kafka=" + kafka
+        + ", dynamodb=" + dynamodb + ", s3=" + s3 + ", jdbc=" + jdbc + ", localStack=" + localStack + "]";
+  }
+}

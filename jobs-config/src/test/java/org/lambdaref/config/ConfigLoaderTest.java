@@ -1,0 +1,168 @@
+package org.lambdaref.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.lambdaref.model.PlatformException;
+import org.lambdaref.model.TimeBasis;
+
+class ConfigLoaderTest {
+
+  private static final Path BASE = Path.of("/work/project");
+
+  private static PlatformConfig load(String env, Map<String, String> overrides, Map<String, String> environment) {
+    return ConfigLoader.load(env, overrides, environment, BASE);
+  }
+
+  private static PlatformConfig load(Map<String, String> overrides) {
+    return load("local", overrides, Map.of());
+  }
+
+  @Test
+  void localDefaultsPlaceEveryAreaUnderTheWorkDirectory() {
+    PlatformConfig config = load(Map.of());
+
+    assertThat(config.env()).isEqualTo("local");
+    assertThat(config.timezone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(config.storage().datasource()).isEqualTo("file:/work/project/.lambda/data/datasource");
+    assertThat(config.storage().datastaging()).isEqualTo("file:/work/project/.lambda/data/datastaging");
+    assertThat(config.storage().datastore()).isEqualTo("file:/work/project/.lambda/data/datastore");
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("127.0.0.1:19092");
+    assertThat(config.dynamodb().endpoint()).isEqualTo("http://127.0.0.1:18000");
+    assertThat(config.localStack().dir()).isEqualTo(Path.of("/work/project/.lambda/local"));
+  }
+
+  @Test
+  void oneRootKeyMovesAllThreeAreasAndEachCanBeSetAlone() {
+    PlatformConfig rooted = load(Map.of("platform.storage.root", "s3a://lake/prod"));
+    assertThat(rooted.storage().datasource()).isEqualTo("s3a://lake/prod/datasource");
+    assertThat(rooted.storage().datastore()).isEqualTo("s3a://lake/prod/datastore");
+
+    PlatformConfig split =
+        load(Map.of("platform.storage.root", "s3a://lake", "platform.storage.datasource", "s3a://raw-bucket/logs"));
+    assertThat(split.storage().datasource()).isEqualTo("s3a://raw-bucket/logs");
+    assertThat(split.storage().datastaging()).isEqualTo("s3a://lake/datastaging");
+  }
+
+  @Test
+  void localS3EnvironmentPutsTheLakeOnTheS3Server() {
+    PlatformConfig config = load("local-s3", Map.of(), Map.of());
+
+    assertThat(config.storage().datasource()).isEqualTo("s3a://lake/datasource");
+    assertThat(config.s3().endpoint()).isEqualTo("http://127.0.0.1:18333");
+    assertThat(config.s3().pathStyleAccess()).isTrue();
+  }
+
+  @Test
+  void commandLineBeatsEnvironmentWhichBeatsTheOverlay() {
+    Map<String, String> environment = Map.of("CONFIG_FORCE_platform_timezone", "Asia/Seoul");
+
+    assertThat(load("local", Map.of(), environment).timezone()).isEqualTo(ZoneId.of("Asia/Seoul"));
+    assertThat(load("local", Map.of("platform.timezone", "Europe/Paris"), environment).timezone())
+        .isEqualTo(ZoneId.of("Europe/Paris"));
+  }
+
+  @Test
+  void forcedEnvironmentVariablesSpellDashesWithDoubleUnderscores() {
+    Map<String, String> environment =
+        Map.of("CONFIG_FORCE_platform_source__defaults_allowed__lateness", "2h");
+
+    assertThat(load("local", Map.of(), environment).source("place_event").allowedLateness())
+        .isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
+  void sourcesInheritTheDefaultsAndFollowThePlatformZone() {
+    SourceConfig source = load(Map.of("platform.timezone", "Asia/Seoul")).source("place_event");
+
+    assertThat(source.timeBasis()).isEqualTo(TimeBasis.EVENT);
+    assertThat(source.allowedLateness()).isEqualTo(Duration.ofHours(6));
+    assertThat(source.maxClockSkew()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(source.timestampZone()).isEqualTo(ZoneId.of("Asia/Seoul"));
+  }
+
+  @Test
+  void aSourceCanSwitchToProcessingTime() {
+    PlatformConfig config = load(Map.of("platform.sources.app_event.time-basis", "processing"));
+
+    assertThat(config.source("app_event").timeBasis()).isEqualTo(TimeBasis.PROCESSING);
+    assertThat(config.source("place_event").timeBasis()).isEqualTo(TimeBasis.EVENT);
+  }
+
+  @Test
+  void unknownKeyFailsNamingItAndTheClosestKnownKey() {
+    assertThatThrownBy(() -> load(Map.of("platform.timezon", "UTC")))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("Unknown configuration key 'platform.timezon'")
+        .hasMessageContaining("platform.timezone");
+    assertThatThrownBy(() -> load(Map.of("platform.sources.place_event.time_basis", "event")))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.sources.place_event.time_basis")
+        .hasMessageContaining("time-basis");
+  }
+
+  @Test
+  void badValuesFailNamingKeyValueAndWhatIsAllowed() {
+    assertThatThrownBy(() -> load(Map.of("platform.timezone", "Asia/Seol")))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.timezone")
+        .hasMessageContaining("Asia/Seol")
+        .hasMessageContaining("Asia/Seoul");
+    assertThatThrownBy(() -> load(Map.of("platform.sources.place_event.time-basis", "arrival")))
+        .hasMessageContaining("platform.sources.place_event.time-basis")
+        .hasMessageContaining("arrival")
+        .hasMessageContaining("[event, processing]");
+    assertThatThrownBy(() -> load(Map.of("platform.source-defaults.allowed-lateness", "six hours")))
+        .hasMessageContaining("platform.source-defaults.allowed-lateness")
+        .hasMessageContaining("six hours")
+        .hasMessageContaining("duration");
+    assertThatThrownBy(() -> load(Map.of("platform.spark.shuffle-partitions", "0")))
+        .hasMessageContaining("platform.spark.shuffle-partitions")
+        .hasMessageContaining("1 to 100000");
+    assertThatThrownBy(() -> load(Map.of("platform.storage.root", "ftp://old-server/logs")))
+        .hasMessageContaining("platform.storage.datasource")
+        .hasMessageContaining("ftp://old-server/logs/datasource");
+    assertThatThrownBy(() -> load(Map.of("platform.jdbc.url", "postgres://x")))
+        .hasMessageContaining("platform.jdbc.url")
+        .hasMessageContaining("jdbc:");
+  }
+
+  @Test
+  void unknownEnvironmentListsTheKnownOnes() {
+    assertThatThrownBy(() -> load("prod", Map.of(), Map.of()))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("Unknown environment 'prod'")
+        .hasMessageContaining("local-s3");
+  }
+
+  @Test
+  void sparkSettingsPassThroughAndSecretsStayOutOfToString() {
+    PlatformConfig config =
+        load(
+            "local-s3",
+            Map.of("platform.spark.conf.\"spark.executor.memory\"", "4g", "platform.jdbc.password", "hunter2"),
+            Map.of());
+
+    assertThat(SparkSessions.settings(config))
+        .containsEntry("spark.executor.memory", "4g")
+        .containsEntry("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:18333")
+        .containsEntry("spark.hadoop.fs.s3a.path.style.access", "true")
+        .containsEntry("spark.sql.session.timeZone", "UTC");
+    assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("lambda-local-secret");
+  }
+
+  @Test
+  void awsCredentialsComeFromTheEnvironment() {
+    PlatformConfig config =
+        load("local", Map.of(), Map.of("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY", "s3cr3t"));
+
+    assertThat(config.s3().accessKey()).isEqualTo("AKIAEXAMPLE");
+    assertThat(config.s3().secretKey()).isEqualTo("s3cr3t");
+    assertThat(config.s3().toString()).doesNotContain("s3cr3t");
+  }
+}

@@ -1,0 +1,71 @@
+package org.lambdaref.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+import org.lambdaref.model.PlatformException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+class RunArgumentsTest {
+
+  @Test
+  void applicationNameFollowsTheNotes() {
+    RunArguments args = RunArguments.parse("2019-05-08", "30", null, "prod");
+
+    assertThat(args.applicationName("PlaceImpression")).isEqualTo("PlaceImpression_30Range_20190508_PROD");
+    assertThat(RunArguments.parse("2019-06-08", null, null, "local-s3").applicationName("PlaceImpression"))
+        .isEqualTo("PlaceImpression_1Range_20190608_LOCAL_S3");
+  }
+
+  @Test
+  void iterationCountCoversConsecutiveDaysAcrossMonthEnds() {
+    RunArguments args = RunArguments.parse("2019-05-08", "30", "2", "local");
+
+    assertThat(args.days()).hasSize(30).startsWith(LocalDate.of(2019, 5, 8)).endsWith(LocalDate.of(2019, 6, 6));
+    assertThat(args.endDateInclusive()).isEqualTo(LocalDate.of(2019, 6, 6));
+    assertThat(args.parallelism()).isEqualTo(2);
+  }
+
+  @Test
+  void badArgumentsSayWhatIsAllowed() {
+    assertThatThrownBy(() -> RunArguments.parse(null, "1", "1", "local"))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("--start-date")
+        .hasMessageContaining("START_DATE");
+    assertThatThrownBy(() -> RunArguments.parse("2019-5-8", "1", "1", "local"))
+        .hasMessageContaining("YYYY-MM-DD");
+    assertThatThrownBy(() -> RunArguments.parse("2019-05-08", "0", "1", "local"))
+        .hasMessageContaining("--iteration-count")
+        .hasMessageContaining("1 to 3660");
+    assertThatThrownBy(() -> RunArguments.parse("2019-05-08", "ten", "1", "local"))
+        .hasMessageContaining("whole number");
+    assertThatThrownBy(() -> RunArguments.parse("2019-05-08", "1", "65", "local"))
+        .hasMessageContaining("--parallelism");
+  }
+
+  @Command(name = "job")
+  static class Job implements Runnable {
+    @Mixin RunOptions run;
+    @Mixin ConfigOptions config;
+
+    @Override
+    public void run() {}
+  }
+
+  @Test
+  void optionsParseFromTheCommandLine() {
+    Job job = new Job();
+    new CommandLine(job)
+        .parseArgs("--start-date", "2019-05-08", "--iteration-count", "3", "--env", "local-s3", "--conf", "platform.timezone=Asia/Seoul");
+
+    RunArguments args = job.run.toRunArguments(job.config.env());
+    assertThat(args.startDate()).isEqualTo(LocalDate.of(2019, 5, 8));
+    assertThat(args.iterationCount()).isEqualTo(3);
+    assertThat(args.parallelism()).isEqualTo(1);
+    assertThat(job.config.overrides()).containsEntry("platform.timezone", "Asia/Seoul");
+  }
+}

@@ -1,0 +1,346 @@
+package org.lambdaref.localstack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.nio.ByteBuffer;
+import org.lambdaref.model.PlatformException;
+
+/**
+ * The embedded real servers of the local stack: a Kafka broker in KRaft mode, DynamoDB Local, an
+ * S3-compatible server (S3Proxy on the filesystem) and PostgreSQL, each in a forked JVM bound to
+ * 127.0.0.1. Where Docker exists users may point the platform at Testcontainers or real services
+ * instead; here there is no Docker engine, so these are the real components.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  static final String STATE_FILE = "stack.properties";
+
+  private final LocalStackOptions options;
+  private final Map<ServerKind, ServerProcess> servers;
+
+  private LocalStack(LocalStackOptions options, Map<ServerKind, ServerProcess> servers) {
+    this.options = options;
+    this.servers = servers;
+  }
+
+  /** Starts the chosen servers in parallel and returns once every one of them serves. */
+  public static LocalStack start(LocalStackOptions options) {
+    Path workDir = options.workDir().toAbsolutePath();
+    createDirectories(workDir);
+    Map<ServerKind, CompletableFuture<ServerProcess>> starting = new EnumMap<>(ServerKind.class);
+    for (ServerKind kind : options.servers()) {
+      int port = options.portOf(kind) > 0 ? options.portOf(kind) : freePort();
+      if (ServerProcess.portOpen(port)) {
+        throw new PlatformException(
+            "Port " + port + " for the " + kind.id() + " server is already in use",
+            "another local stack or program listens on 127.0.0.1:" + port,
+            "stop it ('lambda local down') or choose another port in platform.local-stack.ports."
+                + kind.id());
+      }
+      Path serverDir = workDir.resolve(kind.id());
+      starting.put(
+          kind,
+          CompletableFuture.supplyAsync(
+              () -> {
+                ServerProcess process =
+                    ServerProcess.start(kind, port, argumentsFor(kind, port, serverDir, options), serverDir, options.detached());
+                try {
+                  process.awaitReady();
+                } catch (RuntimeException e) {
+                  process.close();
+                  throw e;
+                }
+                return process;
+              }));
+    }
+    Map<ServerKind, ServerProcess> started = new EnumMap<>(ServerKind.class);
+    RuntimeException failure = null;
+    for (Map.Entry<ServerKind, CompletableFuture<ServerProcess>> entry : starting.entrySet()) {
+      try {
+        started.put(entry.getKey(), entry.getValue().join());
+      } catch (CompletionException e) {
+        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      }
+    }
+    LocalStack stack = new LocalStack(options, started);
+    if (failure != null) {
+      stack.close();
+      throw failure;
+    }
+    if (options.detached()) {
+      stack.writeState();
+    }
+    return stack;
+  }
+
+  /** The stack that {@code lambda local up} left running in {@code workDir}, if any server lives. */
+  public static Optional<LocalStack> attach(Path workDir) {
+    Path stateFile = workDir.resolve(STATE_FILE);
+    if (!Files.exists(stateFile)) {
+      return Optional.empty();
+    }
+    Properties state = new Properties();
+    try (InputStream in = Files.newInputStream(stateFile)) {
+      state.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<ServerKind, ServerProcess> alive = new EnumMap<>(ServerKind.class);
+    Map<ServerKind, Integer> ports = new EnumMap<>(ServerKind.class);
+    for (ServerKind kind : ServerKind.values()) {
+      String pid = state.getProperty(kind.id() + ".pid");
+      String port = state.getProperty(kind.id() + ".port");
+      if (pid == null || port == null) {
+        continue;
+      }
+      ports.put(kind, Integer.parseInt(port));
+      ServerProcess.adopt(
+              kind,
+              Integer.parseInt(port),
+              Long.parseLong(pid),
+              workDir.resolve(kind.id()).resolve(kind.id() + ".log"))
+          .ifPresent(p -> alive.put(kind, p));
+    }
+    if (alive.isEmpty()) {
+      return Optional.empty();
+    }
+    LocalStackOptions options =
+        new LocalStackOptions(
+            workDir,
+            alive.keySet(),
+            ports,
+            true,
+            state.getProperty("s3.access-key", LocalStackOptions.S3_ACCESS_KEY_DEFAULT),
+            state.getProperty("s3.secret-key", LocalStackOptions.S3_SECRET_KEY_DEFAULT));
+    return Optional.of(new LocalStack(options, alive));
+  }
+
+  public Map<ServerKind, ServerProcess> servers() {
+    return Map.copyOf(servers);
+  }
+
+  public boolean runs(ServerKind kind) {
+    return servers.containsKey(kind) && servers.get(kind).isAlive();
+  }
+
+  public String kafkaBootstrapServers() {
+    return "127.0.0.1:" + require(ServerKind.KAFKA).port();
+  }
+
+  public String dynamoDbEndpoint() {
+    return "http://127.0.0.1:" + require(ServerKind.DYNAMODB).port();
+  }
+
+  public String s3Endpoint() {
+    return "http://127.0.0.1:" + require(ServerKind.S3).port();
+  }
+
+  public String s3AccessKey() {
+    return options.s3AccessKey();
+  }
+
+  public String s3SecretKey() {
+    return options.s3SecretKey();
+  }
+
+  /** The S3 server keeps buckets as folders here; creating a folder creates a bucket. */
+  public Path s3DataDir() {
+    return options.workDir().toAbsolutePath().resolve(ServerKind.S3.id()).resolve("buckets");
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + require(ServerKind.POSTGRES).port() + "/postgres";
+  }
+
+  public String jdbcUser() {
+    return "postgres";
+  }
+
+  /** Stops one server, as a fault test does; {@link #restart} brings it back on the same port. */
+  public void stop(ServerKind kind) {
+    ServerProcess process = servers.remove(kind);
+    if (process != null) {
+      process.close();
+    }
+  }
+
+  public void restart(ServerKind kind) {
+    ServerProcess old = servers.get(kind);
+    int port = old != null ? old.port() : options.portOf(kind);
+    stop(kind);
+    Path serverDir = options.workDir().toAbsolutePath().resolve(kind.id());
+    ServerProcess process =
+        ServerProcess.start(kind, port, argumentsFor(kind, port, serverDir, options), serverDir, options.detached());
+    process.awaitReady();
+    servers.put(kind, process);
+    if (options.detached()) {
+      writeState();
+    }
+  }
+
+  @Override
+  public void close() {
+    List<ServerProcess> all = new ArrayList<>(servers.values());
+    all.parallelStream().forEach(ServerProcess::close);
+    servers.clear();
+    try {
+      Files.deleteIfExists(options.workDir().resolve(STATE_FILE));
+    } catch (IOException ignored) {
+      // nothing to clean
+    }
+  }
+
+  private ServerProcess require(ServerKind kind) {
+    ServerProcess process = servers.get(kind);
+    if (process == null) {
+      throw new PlatformException(
+          "The " + kind.id() + " server is not running",
+          "this stack was started without it, or it was stopped",
+          "start it: 'lambda local up' (or include " + kind + " in LocalStackOptions)");
+    }
+    return process;
+  }
+
+  private void writeState() {
+    Properties state = new Properties();
+    servers.forEach(
+        (kind, process) -> {
+          state.setProperty(kind.id() + ".pid", Long.toString(process.pid()));
+          state.setProperty(kind.id() + ".port", Integer.toString(process.port()));
+        });
+    state.setProperty("s3.access-key", options.s3AccessKey());
+    state.setProperty("s3.secret-key", options.s3SecretKey());
+    try (OutputStream out = Files.newOutputStream(options.workDir().resolve(STATE_FILE))) {
+      state.store(out, "lambda local stack: servers started by 'lambda local up'");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> argumentsFor(
+      ServerKind kind, int port, Path serverDir, LocalStackOptions options) {
+    createDirectories(serverDir);
+    return switch (kind) {
+      case KAFKA -> List.of(writeKafkaConfig(port, serverDir).toString());
+      case DYNAMODB -> List.of(Integer.toString(port));
+      case S3 -> List.of("--properties", writeS3Config(port, serverDir, options).toString());
+      case POSTGRES -> List.of(Integer.toString(port), serverDir.resolve("data").toString());
+    };
+  }
+
+  /**
+   * A single-node KRaft broker. We write {@code meta.properties} ourselves instead of running
+   * {@code kafka-storage format}, which would need a second JVM start.
+   */
+  private static Path writeKafkaConfig(int port, Path dir) {
+    int controllerPort = freePort();
+    Path logDir = dir.resolve("data");
+    createDirectories(logDir);
+    Path meta = logDir.resolve("meta.properties");
+    if (!Files.exists(meta)) {
+      writeLines(
+          meta,
+          "version=1",
+          "cluster.id=" + kafkaUuid(),
+          "node.id=1",
+          "directory.id=" + kafkaUuid());
+    }
+    Path config = dir.resolve("server.properties");
+    writeLines(
+        config,
+        "process.roles=broker,controller",
+        "node.id=1",
+        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "controller.listener.names=CONTROLLER",
+        "inter.broker.listener.name=PLAINTEXT",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "log.dirs=" + logDir,
+        "num.partitions=3",
+        "offsets.topic.replication.factor=1",
+        "offsets.topic.num.partitions=3",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "group.initial.rebalance.delay.ms=0",
+        // Spark never creates topics; a typo must fail rather than create an empty topic
+        "auto.create.topics.enable=false",
+        "log.retention.hours=168");
+    return config;
+  }
+
+  private static Path writeS3Config(int port, Path dir, LocalStackOptions options) {
+    Path buckets = dir.resolve("buckets");
+    createDirectories(buckets);
+    Path config = dir.resolve("s3proxy.properties");
+    writeLines(
+        config,
+        "s3proxy.endpoint=http://127.0.0.1:" + port,
+        "s3proxy.authorization=aws-v2-or-v4",
+        "s3proxy.identity=" + options.s3AccessKey(),
+        "s3proxy.credential=" + options.s3SecretKey(),
+        "jclouds.provider=filesystem-nio2",
+        "jclouds.filesystem.basedir=" + buckets);
+    return config;
+  }
+
+  private static String kafkaUuid() {
+    UUID uuid = UUID.randomUUID();
+    ByteBuffer bytes = ByteBuffer.allocate(16);
+    bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeLines(Path file, String... lines) {
+    try {
+      Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
