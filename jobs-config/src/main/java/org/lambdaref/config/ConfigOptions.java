@@ -28,7 +28,13 @@ public final class ConfigOptions {
     return Map.copyOf(overrides);
   }
 
+  /**
+   * Loads the configuration. Relative paths resolve against {@code lambda.home} (set by {@code
+   * bin/lambda} to the repository) so that every command finds the same data wherever it runs.
+   */
   public PlatformConfig load() {
-    return ConfigLoader.load(env, overrides);
+    java.nio.file.Path base =
+        java.nio.file.Path.of(System.getProperty("lambda.home", "")).toAbsolutePath();
+    return ConfigLoader.load(env, overrides, System.getenv(), base);
   }
 }

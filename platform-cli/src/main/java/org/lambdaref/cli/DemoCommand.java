@@ -1,0 +1,65 @@
+package org.lambdaref.cli;
+
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.PlatformConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the platform end to end on this machine: start the local stack, create its topic, table",
+      "and bucket, generate the past days of raw events, and print what was done."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions configOptions;
+
+  @Option(names = "--days", defaultValue = "3", description = "Past days of events to generate (default ${DEFAULT-VALUE}).")
+  int days;
+
+  @Option(names = "--events-per-day", defaultValue = "20000", description = "Distinct events per day (default ${DEFAULT-VALUE}).")
+  int eventsPerDay;
+
+  @Override
+  public Integer call() {
+    PlatformConfig config = configOptions.load();
+    Console console = Console.stdout();
+    console.line("Lambda platform demo (env %s, zone %s)", config.env(), config.timezone());
+    try (LocalCommand.StackLease lease = LocalCommand.attachOrStart(config, console)) {
+      console.step("creating Kafka topic, DynamoDB counters table, S3 bucket, checking PostgreSQL",
+          () -> LocalProvisioning.provision(config, lease.stack()));
+      LocalDate today = LocalDate.now(config.timezone());
+      GenerateCommand generate = new GenerateCommand();
+      generate.startDate = today.minusDays(days);
+      generate.days = days;
+      generate.eventsPerDay = eventsPerDay;
+      generate.places = 1000;
+      generate.users = 5000;
+      generate.duplicates = 0.02;
+      generate.late = 0.01;
+      generate.malformed = 0.005;
+      generate.seed = 42;
+      generate.source = "place_event";
+      generate.replace = true;
+      GenerateCommand.Summary summary =
+          console.step(
+              "generating " + days + " days of raw events from " + generate.startDate,
+              () -> generate.run(config, console));
+
+      console.line("");
+      console.line("Summary");
+      console.line("  local stack:");
+      LocalProvisioning.describe(config, lease.stack()).forEach((k, v) -> console.line("    %-9s %s", k, v));
+      console.line("  raw events: %d lines in %d files under %s", summary.lines(), summary.files(), summary.location());
+      console.line("    by kind:  %s", summary.kinds());
+      console.line("  next:       bin/lambda tables; bin/lambda sql \"...\"");
+      console.line("  total time: %s", console.elapsed());
+    }
+    return 0;
+  }
+}

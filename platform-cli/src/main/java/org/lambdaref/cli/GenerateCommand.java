@@ -1,0 +1,127 @@
+package org.lambdaref.cli;
+
+import java.io.IOException;
+import java.time.LocalDate;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SourceConfig;
+import org.lambdaref.model.Errors;
+import org.lambdaref.model.generator.EventGenerator;
+import org.lambdaref.model.generator.GeneratedLine;
+import org.lambdaref.model.generator.GeneratorSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write synthetic raw place events to <datasource>/<source>/p_ymd=YYYYMMDD/p_hh=HH/ (UTC arrival hours),",
+      "with chosen fractions of duplicates, late arrivals and malformed lines. Seeded: the same",
+      "arguments write the same bytes, so reruns overwrite rather than add."
+    })
+final class GenerateCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions configOptions;
+
+  @Option(names = "--start-date", required = true, paramLabel = "YYYY-MM-DD", description = "First event day (platform zone).")
+  LocalDate startDate;
+
+  @Option(names = "--days", defaultValue = "3", description = "Number of days (default ${DEFAULT-VALUE}).")
+  int days;
+
+  @Option(names = "--events-per-day", defaultValue = "10000", description = "Distinct events per day (default ${DEFAULT-VALUE}).")
+  int eventsPerDay;
+
+  @Option(names = "--places", defaultValue = "1000", description = "Distinct places (default ${DEFAULT-VALUE}).")
+  int places;
+
+  @Option(names = "--users", defaultValue = "5000", description = "Distinct users (default ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(names = "--duplicates", defaultValue = "0.02", description = "Fraction re-sent with the same event_id (default ${DEFAULT-VALUE}).")
+  double duplicates;
+
+  @Option(names = "--late", defaultValue = "0.01", description = "Fraction arriving after their day closed (default ${DEFAULT-VALUE}).")
+  double late;
+
+  @Option(names = "--malformed", defaultValue = "0.005", description = "Fraction of extra broken lines (default ${DEFAULT-VALUE}).")
+  double malformed;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--source", defaultValue = "place_event", description = "Raw source name (default ${DEFAULT-VALUE}).")
+  String source;
+
+  @Option(names = "--no-gzip", negatable = false, description = "Write plain .json instead of .json.gz.")
+  boolean plain;
+
+  @Option(names = "--replace", description = "Delete the source's raw files first.")
+  boolean replace;
+
+  @Override
+  public Integer call() {
+    PlatformConfig config = configOptions.load();
+    Summary summary = run(config, Console.stdout());
+    summary.print(Console.stdout());
+    return 0;
+  }
+
+  record Summary(String location, long files, long lines, Map<GeneratedLine.Kind, Long> kinds) {
+    void print(Console console) {
+      console.line("    wrote %d lines in %d files under %s", lines, files, location);
+      console.line("    by kind: %s", kinds);
+    }
+  }
+
+  Summary run(PlatformConfig config, Console console) {
+    SourceConfig sourceConfig = config.source(source);
+    GeneratorSpec spec;
+    try {
+      spec =
+          new GeneratorSpec(
+              startDate, days, eventsPerDay, places, users, duplicates, late, malformed,
+              config.timezone(), sourceConfig.allowedLateness(), seed);
+    } catch (IllegalArgumentException e) {
+      throw Errors.badArgument("generate", e.getMessage(), "see bin/lambda generate --help");
+    }
+    Map<GeneratedLine.Kind, Long> kinds = new EnumMap<>(GeneratedLine.Kind.class);
+    try (RawFiles files = new RawFiles(config, source, "part-s" + seed, !plain)) {
+      if (replace) {
+        deleteRecursively(config, files.sourceRoot());
+      }
+      long started = System.nanoTime();
+      for (int d = 0; d < days; d++) {
+        LocalDate day = startDate.plusDays(d);
+        GeneratorSpec oneDay =
+            new GeneratorSpec(day, 1, spec.eventsPerDay(), spec.places(), spec.users(), spec.duplicateFraction(),
+                spec.lateFraction(), spec.malformedFraction(), spec.zone(), spec.lateness(), seed + d);
+        EventGenerator.generate(
+            oneDay,
+            line -> {
+              files.write(line, day);
+              kinds.merge(line.kind(), 1L, Long::sum);
+            });
+        files.closeFiles();
+        console.progress("days", d + 1, days, started);
+      }
+      return new Summary(files.sourceRoot(), files.files(), files.lines(), kinds);
+    }
+  }
+
+  private static void deleteRecursively(PlatformConfig config, String location) {
+    FileSystem fs = RawFiles.fileSystem(config, location);
+    try {
+      fs.delete(new Path(location), true);
+    } catch (IOException e) {
+      throw Errors.ioFailure("delete", location, e);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package org.lambdaref.cli;
+
+import org.lambdaref.model.PlatformException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/lambda}: the platform's command line. Thin: each command is its own class. */
+@Command(
+    name = "lambda",
+    mixinStandardHelpOptions = true,
+    version = "lambda-platform 0.1.0",
+    description = "Lambda architecture reference platform: batch, speed and serving layers on Spark.",
+    subcommands = {
+      DemoCommand.class,
+      LocalCommand.class,
+      GenerateCommand.class,
+      TablesCommand.class,
+      SqlCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class LambdaCli implements Runnable {
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new LambdaCli());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // user-facing failures print their problem/why/fix, not a stack trace
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          Throwable cause = e;
+          while (cause != null && !(cause instanceof PlatformException)) {
+            cause = cause.getCause();
+          }
+          if (cause != null) {
+            commandLine.getErr().println("error: " + cause.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return cli;
+  }
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    System.exit(code);
+  }
+}

@@ -1,0 +1,129 @@
+package org.lambdaref.cli;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.Endpoints.LocalStackSettings;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LocalStackOptions;
+import org.lambdaref.localstack.ServerKind;
+import org.lambdaref.localstack.ServerProcess;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = "Start, stop and inspect the local stack: Kafka (KRaft), DynamoDB Local, an S3 server, PostgreSQL.",
+    subcommands = {LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Status.class})
+final class LocalCommand implements Runnable {
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** The stack's options from configuration: fixed ports, so every command finds it. */
+  static LocalStackOptions options(PlatformConfig config, boolean detached) {
+    LocalStackSettings s = config.localStack();
+    return new LocalStackOptions(
+        s.dir(),
+        EnumSet.allOf(ServerKind.class),
+        Map.of(
+            ServerKind.KAFKA, s.kafkaPort(),
+            ServerKind.DYNAMODB, s.dynamoDbPort(),
+            ServerKind.S3, s.s3Port(),
+            ServerKind.POSTGRES, s.postgresPort()),
+        detached,
+        LocalStackOptions.S3_ACCESS_KEY_DEFAULT,
+        LocalStackOptions.S3_SECRET_KEY_DEFAULT);
+  }
+
+  /** A running stack if 'local up' left one, else a new one that lives as long as this JVM. */
+  static StackLease attachOrStart(PlatformConfig config, Console console) {
+    Optional<LocalStack> running = LocalStack.attach(config.localStack().dir());
+    if (running.isPresent() && running.get().servers().size() == ServerKind.values().length) {
+      console.line("==> using the local stack started by 'bin/lambda local up'");
+      return new StackLease(running.get(), false);
+    }
+    LocalStack stack =
+        console.step("starting the local stack (Kafka, DynamoDB Local, S3, PostgreSQL)",
+            () -> LocalStack.start(options(config, false)));
+    return new StackLease(stack, true);
+  }
+
+  /** A stack and whether we own it (and so stop it when done). */
+  record StackLease(LocalStack stack, boolean owned) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (owned) {
+        stack.close();
+      }
+    }
+  }
+
+  @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the stack in the background and create topic, table and bucket.")
+  static final class Up implements Callable<Integer> {
+    @Mixin ConfigOptions configOptions;
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = configOptions.load();
+      Console console = Console.stdout();
+      if (LocalStack.attach(config.localStack().dir()).isPresent()) {
+        console.line("the local stack already runs; 'bin/lambda local status' shows it");
+        return 0;
+      }
+      LocalStack stack = console.step("starting the local stack", () -> LocalStack.start(options(config, true)));
+      console.step("creating topic, counters table, bucket", () -> LocalProvisioning.provision(config, stack));
+      LocalProvisioning.describe(config, stack).forEach((k, v) -> console.line("    %-9s %s", k, v));
+      console.line("stop it with: bin/lambda local down");
+      return 0;
+    }
+  }
+
+  @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the stack that 'local up' started.")
+  static final class Down implements Callable<Integer> {
+    @Mixin ConfigOptions configOptions;
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = configOptions.load();
+      Optional<LocalStack> stack = LocalStack.attach(config.localStack().dir());
+      if (stack.isEmpty()) {
+        System.out.println("no local stack runs");
+        return 0;
+      }
+      Console.stdout().step("stopping the local stack", stack.get()::close);
+      return 0;
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show each server: pid, port, serving or not. Exit 1 if none runs.")
+  static final class Status implements Callable<Integer> {
+    @Mixin ConfigOptions configOptions;
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = configOptions.load();
+      Optional<LocalStack> stack = LocalStack.attach(config.localStack().dir());
+      if (stack.isEmpty()) {
+        System.out.println("no local stack runs (start it with: bin/lambda local up)");
+        return 1;
+      }
+      for (ServerKind kind : ServerKind.values()) {
+        ServerProcess server = stack.get().servers().get(kind);
+        if (server == null) {
+          System.out.printf("%-9s stopped%n", kind.id());
+        } else {
+          System.out.printf("%-9s pid %-7d 127.0.0.1:%-6d %s  log %s%n", kind.id(), server.pid(), server.port(),
+              server.serves() ? "serving" : "NOT SERVING", server.logFile());
+        }
+      }
+      return 0;
+    }
+  }
+}

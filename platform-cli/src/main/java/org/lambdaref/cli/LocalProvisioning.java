@@ -1,0 +1,131 @@
+package org.lambdaref.cli;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.model.PlatformException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+/**
+ * Creates what the platform expects to exist on the local stack: the Kafka topic, the DynamoDB
+ * counters table, the S3 bucket of the lake, and a reachable serving database. Idempotent.
+ */
+final class LocalProvisioning {
+
+  static final int TOPIC_PARTITIONS = 3;
+
+  private LocalProvisioning() {}
+
+  static void provision(PlatformConfig config, LocalStack stack) {
+    createTopic(stack.kafkaBootstrapServers(), config.kafka().topic());
+    createCountersTable(stack.dynamoDbEndpoint(), config.dynamodb().region(), config.dynamodb().countersTable());
+    createBucket(stack, "lake");
+    checkDatabase(stack.jdbcUrl(), stack.jdbcUser());
+  }
+
+  static void createTopic(String bootstrap, String topic) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(props)) {
+      admin.createTopics(List.of(new NewTopic(topic, TOPIC_PARTITIONS, (short) 1))).all().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw failure("create Kafka topic " + topic, e.getCause());
+      }
+    } catch (Exception e) {
+      throw failure("create Kafka topic " + topic, e);
+    }
+  }
+
+  /** Counters keyed by place, action and hour; the speed layer adds to them idempotently. */
+  static void createCountersTable(String endpoint, String region, String table) {
+    try (DynamoDbClient dynamo =
+        DynamoDbClient.builder()
+            .endpointOverride(URI.create(endpoint))
+            .region(Region.of(region))
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
+      dynamo.createTable(
+          b ->
+              b.tableName(table)
+                  .keySchema(
+                      KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                      KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+                  .attributeDefinitions(
+                      AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                      AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                  .billingMode(BillingMode.PAY_PER_REQUEST));
+    } catch (ResourceInUseException e) {
+      // exists already
+    }
+  }
+
+  static void createBucket(LocalStack stack, String bucket) {
+    try (S3Client s3 =
+        S3Client.builder()
+            .endpointOverride(URI.create(stack.s3Endpoint()))
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(stack.s3AccessKey(), stack.s3SecretKey())))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
+      s3.createBucket(b -> b.bucket(bucket));
+    } catch (BucketAlreadyOwnedByYouException e) {
+      // exists already
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() != 409) {
+        throw failure("create S3 bucket " + bucket, e);
+      }
+    }
+  }
+
+  static void checkDatabase(String url, String user) {
+    try (Connection connection = DriverManager.getConnection(url, user, "")) {
+      connection.createStatement().execute("select 1");
+    } catch (SQLException e) {
+      throw failure("connect to the serving database " + url, e);
+    }
+  }
+
+  private static PlatformException failure(String what, Throwable cause) {
+    return new PlatformException(
+        "Could not " + what,
+        String.valueOf(cause),
+        "check 'bin/lambda local status'; restart the stack with 'bin/lambda local down' then 'up'",
+        cause);
+  }
+
+  static Map<String, String> describe(PlatformConfig config, LocalStack stack) {
+    return Map.of(
+        "kafka", stack.kafkaBootstrapServers() + " topic " + config.kafka().topic(),
+        "dynamodb", stack.dynamoDbEndpoint() + " table " + config.dynamodb().countersTable(),
+        "s3", stack.s3Endpoint() + " bucket lake",
+        "postgres", stack.jdbcUrl());
+  }
+}
