@@ -39,7 +39,14 @@ public final class LambdaCli implements Runnable {
             commandLine.getErr().println("error: " + cause.getMessage());
             return 2;
           }
-          throw e;
+          // anything else (a SQL error, an I/O failure) is still a message, not a stack dump
+          commandLine.getErr().println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+          if (System.getenv("LAMBDA_DEBUG") != null) {
+            e.printStackTrace(new java.io.PrintWriter(commandLine.getErr(), true));
+          } else {
+            commandLine.getErr().println("(set LAMBDA_DEBUG=1 for the stack trace)");
+          }
+          return 1;
         });
     return cli;
   }

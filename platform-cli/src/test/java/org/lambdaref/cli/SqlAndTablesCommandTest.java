@@ -1,0 +1,79 @@
+package org.lambdaref.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.config.ConfigLoader;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSessions;
+import org.lambdaref.model.PlatformTables;
+
+class SqlAndTablesCommandTest {
+
+  @TempDir static Path root;
+
+  @BeforeAll
+  static void writeADailyTable() {
+    PlatformConfig config =
+        ConfigLoader.load("local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
+    SparkSession spark = SparkSessions.getOrCreate(config, "test");
+    StructType schema =
+        new StructType()
+            .add("place_id", DataTypes.StringType)
+            .add("impressions", DataTypes.LongType)
+            .add("p_ymd", DataTypes.StringType);
+    List<Row> rows =
+        List.of(
+            RowFactory.create("p-1", 10L, "20190608"),
+            RowFactory.create("p-2", 7L, "20190608"),
+            RowFactory.create("p-1", 3L, "20190609"));
+    spark.createDataFrame(rows, schema)
+        .write()
+        .format("delta")
+        .partitionBy("p_ymd")
+        .save(config.storage().tableLocation(PlatformTables.PLACE_IMPRESSION_1D.name()));
+  }
+
+  @Test
+  void sqlNamesTablesByDatabaseAndPrintsEachFormat() {
+    String query = "select place_id, sum(impressions) as impressions from t3.place_impression_aggr_1d_daily group by place_id order by place_id";
+
+    CliRun csv = CliRun.run("sql", "--conf", "platform.storage.root=" + root, "--format", "csv", query);
+    assertThat(csv.exitCode()).as(csv.err()).isZero();
+    assertThat(csv.out()).isEqualTo("place_id,impressions\np-1,13\np-2,7\n");
+
+    CliRun json = CliRun.run("sql", "--conf", "platform.storage.root=" + root, "--format", "json", query);
+    assertThat(json.out()).contains("{\"place_id\":\"p-1\",\"impressions\":13}");
+
+    CliRun table = CliRun.run("sql", "--conf", "platform.storage.root=" + root, query);
+    assertThat(table.out()).contains("| p-1      |          13 |").contains("2 rows");
+  }
+
+  @Test
+  void tablesShowsPartitionsRowsAndFilesOfExistingTables() {
+    CliRun run = CliRun.run("tables", "--conf", "platform.storage.root=" + root, "--format", "csv");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .as("2 partitions, 3 rows, some files, their ratio")
+        .containsPattern("t3\\.place_impression_aggr_1d_daily,t3,2,3,[1-9][0-9]*,[0-9.]+,file:");
+    assertThat(run.out()).contains("t1_log.place_event_timeseries_hourly,t1_log,-,-,-,-,");
+  }
+
+  @Test
+  void aBadQueryIsReportedNotSwallowed() {
+    CliRun run = CliRun.run("sql", "--conf", "platform.storage.root=" + root, "select * from t3.no_such_table_daily");
+
+    assertThat(run.exitCode()).isNotZero();
+  }
+}
