@@ -18,6 +18,8 @@ public record Rejection(String reason, String detail) {
   public static final String LINE_TOO_LONG = "line_too_long";
   public static final String INVALID_UTF8 = "invalid_utf8";
   public static final String UNREADABLE_FILE = "unreadable_file";
+  /** The record's processing time and the collector's arrival partition disagree. */
+  public static final String ARRIVAL_MISMATCH = "arrival_mismatch";
 
   public static Rejection malformedJson(String detail) {
     return new Rejection(MALFORMED_JSON, detail);

@@ -12,7 +12,8 @@ import java.util.Objects;
  *     clock is judged wrong (devices with bad clocks send events "from the future")
  * @param maxLineBytes records longer than this are refused rather than parsed
  */
-public record ValidationRules(ZoneId localTimestampZone, Duration maxClockSkew, int maxLineBytes) {
+public record ValidationRules(ZoneId localTimestampZone, Duration maxClockSkew, int maxLineBytes)
+    implements java.io.Serializable {
 
   public static final Duration MAX_CLOCK_SKEW_DEFAULT = Duration.ofMinutes(10);
   public static final int MAX_LINE_BYTES_DEFAULT = 1 << 20;

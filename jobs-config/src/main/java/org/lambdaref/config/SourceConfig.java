@@ -21,7 +21,7 @@ public record SourceConfig(
     ZoneId timestampZone,
     Duration allowedLateness,
     Duration maxClockSkew,
-    int maxLineBytes) {
+    int maxLineBytes) implements java.io.Serializable {
 
   public ValidationRules validationRules() {
     return new ValidationRules(timestampZone, maxClockSkew, maxLineBytes);

@@ -1,0 +1,184 @@
+package org.lambdaref.batch;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+
+import java.io.IOException;
+import java.net.URI;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SourceConfig;
+import org.lambdaref.model.Errors;
+import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableName;
+
+/**
+ * The t1 collect job for one source and one day: reads the day's raw arrival window, validates and
+ * classifies every line it owns, and replaces the day's partitions of the t1 event, quarantine and
+ * late tables; then appends the run's accounting to {@code ops.batch_ledger}.
+ *
+ * <p>Classification order: rejected, then late, then duplicate, then accepted. Duplicates are
+ * copies of an event id within the day; the copy with the earliest processing time is kept.
+ */
+public final class CollectJob {
+
+  public static final String JOB_NAME = "collect_place_event";
+
+  /** The run's accounting; {@code owned = accepted + duplicates + late + rejected}. */
+  public record Counts(long owned, long accepted, long duplicates, long late, long rejected, long linesRead) {}
+
+  static final StructType LEDGER_SCHEMA =
+      new StructType()
+          .add("job", DataTypes.StringType)
+          .add("source", DataTypes.StringType)
+          .add("period", DataTypes.StringType)
+          .add("run_id", DataTypes.StringType)
+          .add("status", DataTypes.StringType)
+          .add("lines_read", DataTypes.LongType)
+          .add("owned", DataTypes.LongType)
+          .add("accepted", DataTypes.LongType)
+          .add("duplicates", DataTypes.LongType)
+          .add("late", DataTypes.LongType)
+          .add("rejected", DataTypes.LongType)
+          .add("started_at", DataTypes.TimestampType)
+          .add("ended_at", DataTypes.TimestampType)
+          .add("error", DataTypes.StringType);
+
+  private final SparkSession spark;
+  private final PlatformConfig config;
+  private final SourceConfig source;
+
+  public CollectJob(SparkSession spark, PlatformConfig config, String sourceName) {
+    this.spark = spark;
+    this.config = config;
+    this.source = config.source(sourceName);
+  }
+
+  public Counts run(LocalDate day) {
+    Instant started = Instant.now();
+    String runId = UUID.randomUUID().toString();
+    String period = Partitions.day(day);
+    try {
+      Counts counts = collect(day);
+      ledger(period, runId, "succeeded", counts, started, null);
+      return counts;
+    } catch (RuntimeException e) {
+      ledger(period, runId, "failed", new Counts(0, 0, 0, 0, 0, 0), started, String.valueOf(e.getMessage()));
+      throw e;
+    }
+  }
+
+  private Counts collect(LocalDate day) {
+    String period = Partitions.day(day);
+    Dataset<Row> classified = classifiedWindow(day).cache();
+    try {
+      long linesRead = classified.count();
+      Dataset<Row> owned = classified.filter(col("owner_day").equalTo(period));
+      Dataset<Row> onTime = owned.filter(col("status").equalTo("ON_TIME"))
+          .withColumn("copy", row_number().over(
+              Window.partitionBy("event_id").orderBy("processing_time", "source_file", "raw_line")));
+
+      Dataset<Row> events = onTime.filter(col("copy").equalTo(1))
+          .select(col("event_id"), col("event_time"), col("processing_time"), col("country"), col("category"),
+              col("sub_category"), col("table_name"), col("place_id"), col("user_id"), col("action"),
+              col("source_file"), col("event_day").as(Partitions.DAY_COLUMN), col("event_hour").as(Partitions.HOUR_COLUMN));
+      Dataset<Row> quarantine = owned.filter(col("status").equalTo("REJECTED"))
+          .select(col("raw_line"), col("reason"), col("detail"), col("source_file"), col("arrival_hour"),
+              lit(period).as(Partitions.DAY_COLUMN));
+      Dataset<Row> late = owned.filter(col("status").equalTo("LATE"))
+          .select(col("event_id"), col("event_time"), col("processing_time"), col("country"), col("category"),
+              col("sub_category"), col("table_name"), col("place_id"), col("user_id"), col("action"),
+              col("source_file"), col("event_day"), lit(period).as(Partitions.DAY_COLUMN));
+
+      replaceDay(events, PlatformTables.PLACE_EVENT.name(), period, true);
+      replaceDay(quarantine, PlatformTables.PLACE_EVENT_QUARANTINE.name(), period, false);
+      replaceDay(late, PlatformTables.PLACE_EVENT_LATE.name(), period, false);
+
+      Map<String, Long> byStatus = owned.groupBy("status").count().collectAsList().stream()
+          .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
+      long onTimeCount = byStatus.getOrDefault("ON_TIME", 0L);
+      long accepted = spark.read().format("delta").load(location(PlatformTables.PLACE_EVENT.name()))
+          .filter(col(Partitions.DAY_COLUMN).equalTo(period)).count();
+      long lateCount = byStatus.getOrDefault("LATE", 0L);
+      long rejected = byStatus.getOrDefault("REJECTED", 0L);
+      return new Counts(onTimeCount + lateCount + rejected, accepted, onTimeCount - accepted, lateCount, rejected, linesRead);
+    } finally {
+      classified.unpersist();
+    }
+  }
+
+  /** Every line of the day's arrival window, classified; lines owned by other runs included. */
+  Dataset<Row> classifiedWindow(LocalDate day) {
+    IngestWindow window = IngestWindow.of(day, config.timezone(), source);
+    String root = config.storage().rawSourceLocation(source.name());
+    List<String> paths = existing(root, window.arrivalHours().stream().map(h -> root + "/" + h.path()).toList());
+    Dataset<Row> lines;
+    if (paths.isEmpty()) {
+      lines = spark.createDataFrame(List.of(), new StructType().add("value", DataTypes.StringType).add("source_file", DataTypes.StringType));
+    } else {
+      lines = spark.read().text(paths.toArray(String[]::new)).withColumn("source_file", input_file_name());
+    }
+    return RawLineClassifier.classify(lines, config.timezone(), source);
+  }
+
+  private List<String> existing(String root, List<String> candidates) {
+    try {
+      FileSystem fs = FileSystem.get(URI.create(root), spark.sparkContext().hadoopConfiguration());
+      List<String> found = new ArrayList<>();
+      for (String candidate : candidates) {
+        if (fs.exists(new Path(candidate))) {
+          found.add(candidate);
+        }
+      }
+      return found;
+    } catch (IOException e) {
+      throw Errors.ioFailure("list raw arrival partitions", root, e);
+    }
+  }
+
+  /**
+   * Replaces exactly one day's partitions in one Delta commit: a rerun leaves the table as the first
+   * run did, and a failed write leaves the previous version visible.
+   */
+  private void replaceDay(Dataset<Row> rows, TableName table, String period, boolean hourly) {
+    var writer = rows.write().format("delta").mode(SaveMode.Overwrite)
+        .option("replaceWhere", Partitions.DAY_COLUMN + " = '" + period + "'");
+    if (hourly) {
+      writer = writer.partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN);
+    } else {
+      writer = writer.partitionBy(Partitions.DAY_COLUMN);
+    }
+    writer.save(location(table));
+  }
+
+  private void ledger(String period, String runId, String status, Counts c, Instant started, String error) {
+    Row row = RowFactory.create(JOB_NAME, source.name(), period, runId, status, c.linesRead(), c.owned(),
+        c.accepted(), c.duplicates(), c.late(), c.rejected(), Timestamp.from(started), Timestamp.from(Instant.now()), error);
+    spark.createDataFrame(List.of(row), LEDGER_SCHEMA).write().format("delta").mode(SaveMode.Append)
+        .save(location(PlatformTables.BATCH_LEDGER.name()));
+  }
+
+  private String location(TableName table) {
+    return config.storage().tableLocation(table);
+  }
+}

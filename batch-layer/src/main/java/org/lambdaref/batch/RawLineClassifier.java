@@ -1,0 +1,116 @@
+package org.lambdaref.batch;
+
+import java.io.Serializable;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Iterator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.lambdaref.config.SourceConfig;
+import org.lambdaref.model.EventValidator;
+import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PlaceEvent;
+import org.lambdaref.model.TimeBasis;
+import org.lambdaref.model.ValidationResult;
+
+/**
+ * Validates raw lines and decides their owner run: {@code (value, source_file)} in, one typed row
+ * per line out. The decisions are {@link EventValidator} and {@link Ownership}, plain Java, so the
+ * batch and speed layers agree on every reason.
+ */
+public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>, Serializable {
+
+  private static final long serialVersionUID = 1L;
+  private static final Pattern ARRIVAL_HOUR = Pattern.compile("p_ymd=(\\d{8})/p_hh=(\\d{2})");
+
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("raw_line", DataTypes.StringType)
+          .add("source_file", DataTypes.StringType)
+          .add("arrival_hour", DataTypes.TimestampType)
+          .add("owner_day", DataTypes.StringType)
+          .add("status", DataTypes.StringType)
+          .add("reason", DataTypes.StringType)
+          .add("detail", DataTypes.StringType)
+          .add("event_id", DataTypes.StringType)
+          .add("event_time", DataTypes.TimestampType)
+          .add("processing_time", DataTypes.TimestampType)
+          .add("country", DataTypes.StringType)
+          .add("category", DataTypes.StringType)
+          .add("sub_category", DataTypes.StringType)
+          .add("table_name", DataTypes.StringType)
+          .add("place_id", DataTypes.StringType)
+          .add("user_id", DataTypes.StringType)
+          .add("action", DataTypes.StringType)
+          .add("event_day", DataTypes.StringType)
+          .add("event_hour", DataTypes.StringType);
+
+  private final ZoneId zone;
+  private final SourceConfig source;
+
+  public RawLineClassifier(ZoneId zone, SourceConfig source) {
+    this.zone = zone;
+    this.source = source;
+  }
+
+  public static Dataset<Row> classify(Dataset<Row> lines, ZoneId zone, SourceConfig source) {
+    return lines.mapPartitions(new RawLineClassifier(zone, source), Encoders.row(SCHEMA));
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) {
+    EventValidator validator = new EventValidator(source.validationRules());
+    Ownership ownership = new Ownership(zone, source);
+    // lazily, one row at a time: a partition of raw lines never has to fit in memory
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return input.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        return classify(input.next(), validator, ownership);
+      }
+    };
+  }
+
+  private Row classify(Row row, EventValidator validator, Ownership ownership) {
+    String line = row.getString(0);
+    String file = row.getString(1);
+    Instant hour = arrivalHour(file);
+    ValidationResult result = validator.validate(line);
+    Ownership.Decision decision = ownership.decide(result, hour);
+    String owner = Partitions.day(decision.ownerDay());
+    if (decision.status() == Ownership.Status.REJECTED) {
+      return RowFactory.create(line, file, Timestamp.from(hour), owner, decision.status().name(),
+          decision.rejection().reason(), decision.rejection().detail(),
+          null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+    PlaceEvent e = ((ValidationResult.Valid) result).event();
+    Instant basis = source.timeBasis() == TimeBasis.EVENT ? e.eventTime() : e.processingTime();
+    Partitions.DayHour eventPartition = Partitions.tierPartition(basis, zone);
+    return RowFactory.create(line, file, Timestamp.from(hour), owner, decision.status().name(), null, null,
+        e.eventId(), Timestamp.from(e.eventTime()), Timestamp.from(e.processingTime()), e.country(),
+        e.category(), e.subCategory(), e.tableName(), e.placeId(), e.userId(), e.action().wireName(),
+        eventPartition.ymd(), eventPartition.hh());
+  }
+
+  static Instant arrivalHour(String file) {
+    Matcher m = ARRIVAL_HOUR.matcher(file);
+    if (!m.find()) {
+      throw new IllegalArgumentException("raw file outside the p_ymd=/p_hh= layout: " + file);
+    }
+    return LocalDate.parse(m.group(1), Partitions.DAY_FORMAT).atStartOfDay(java.time.ZoneOffset.UTC)
+        .plusHours(Integer.parseInt(m.group(2))).toInstant();
+  }
+}
