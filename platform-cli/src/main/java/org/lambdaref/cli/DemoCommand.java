@@ -51,13 +51,20 @@ final class DemoCommand implements Callable<Integer> {
               "generating " + days + " days of raw events from " + generate.startDate,
               () -> generate.run(config, console));
 
+      org.lambdaref.config.RunArguments replay =
+          new org.lambdaref.config.RunArguments(generate.startDate, days + 1, 1, config.env());
+      int batchExit = console.step(
+          "batch replay: collect raw -> t1 for " + replay.iterationCount() + " days in one Spark application",
+          () -> new BatchCommand().withSource("place_event").run(config, replay, console));
+
       console.line("");
       console.line("Summary");
       console.line("  local stack:");
       LocalProvisioning.describe(config, lease.stack()).forEach((k, v) -> console.line("    %-9s %s", k, v));
       console.line("  raw events: %d lines in %d files under %s", summary.lines(), summary.files(), summary.location());
       console.line("    by kind:  %s", summary.kinds());
-      console.line("  next:       bin/lambda tables; bin/lambda sql \"...\"");
+      console.line("  batch:      t1 tables and ops.batch_ledger written%s", batchExit == 0 ? "" : " (some periods FAILED)");
+      console.line("  next:       bin/lambda tables; bin/lambda sql \"select * from ops.batch_ledger\"");
       console.line("  total time: %s", console.elapsed());
     }
     return 0;

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       LocalCommand.class,
       GenerateCommand.class,
+      BatchCommand.class,
       TablesCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class
