@@ -100,11 +100,8 @@ final class GenerateCommand implements Callable<Integer> {
       long started = System.nanoTime();
       for (int d = 0; d < days; d++) {
         LocalDate day = startDate.plusDays(d);
-        GeneratorSpec oneDay =
-            new GeneratorSpec(day, 1, spec.eventsPerDay(), spec.places(), spec.users(), spec.duplicateFraction(),
-                spec.lateFraction(), spec.malformedFraction(), spec.zone(), spec.lateness(), seed + d);
         EventGenerator.generate(
-            oneDay,
+            spec.forDay(day, seed + d),
             line -> {
               files.write(line, day);
               kinds.merge(line.kind(), 1L, Long::sum);

@@ -39,6 +39,12 @@ public record GeneratorSpec(
     check(fraction(malformedFraction), "malformedFraction", malformedFraction, "0.0 to 1.0");
   }
 
+  /** The same mix for one day with its own seed: lets a caller write day by day. */
+  public GeneratorSpec forDay(LocalDate day, long daySeed) {
+    return new GeneratorSpec(day, 1, eventsPerDay, places, users, duplicateFraction, lateFraction,
+        malformedFraction, zone, lateness, daySeed);
+  }
+
   private static boolean fraction(double value) {
     return value >= 0.0 && value <= 1.0;
   }
