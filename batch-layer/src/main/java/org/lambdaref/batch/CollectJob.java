@@ -1,6 +1,9 @@
 package org.lambdaref.batch;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -12,11 +15,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -94,37 +96,47 @@ public final class CollectJob {
     try {
       long linesRead = classified.count();
       Dataset<Row> owned = classified.filter(col("owner_day").equalTo(period));
-      Dataset<Row> onTime = owned.filter(col("status").equalTo("ON_TIME"))
-          .withColumn("copy", row_number().over(
-              Window.partitionBy("event_id").orderBy("processing_time", "source_file", "raw_line")));
+      // all counts in one pass over the cached rows; accepted = distinct ids among on-time lines
+      Row c = owned.agg(
+              count(when(col("status").equalTo("ON_TIME"), 1)),
+              countDistinct(when(col("status").equalTo("ON_TIME"), col("event_id"))),
+              count(when(col("status").equalTo("LATE"), 1)),
+              count(when(col("status").equalTo("REJECTED"), 1)))
+          .first();
+      long onTimeCount = c.getLong(0);
+      long accepted = c.getLong(1);
+      long lateCount = c.getLong(2);
+      long rejected = c.getLong(3);
 
-      Dataset<Row> events = onTime.filter(col("copy").equalTo(1))
-          .select(col("event_id"), col("event_time"), col("processing_time"), col("country"), col("category"),
-              col("sub_category"), col("table_name"), col("place_id"), col("user_id"), col("action"),
-              col("source_file"), col("event_day").as(Partitions.DAY_COLUMN), col("event_hour").as(Partitions.HOUR_COLUMN));
+      Dataset<Row> events = owned.filter(col("status").equalTo("ON_TIME"))
+          .withColumn("copy", row_number().over(
+              Window.partitionBy("event_id").orderBy("processing_time", "source_file", "raw_line")))
+          .filter(col("copy").equalTo(1))
+          .select(eventColumns(col("event_day").as(Partitions.DAY_COLUMN), col("event_hour").as(Partitions.HOUR_COLUMN)));
       Dataset<Row> quarantine = owned.filter(col("status").equalTo("REJECTED"))
           .select(col("raw_line"), col("reason"), col("detail"), col("source_file"), col("arrival_hour"),
               lit(period).as(Partitions.DAY_COLUMN));
       Dataset<Row> late = owned.filter(col("status").equalTo("LATE"))
-          .select(col("event_id"), col("event_time"), col("processing_time"), col("country"), col("category"),
-              col("sub_category"), col("table_name"), col("place_id"), col("user_id"), col("action"),
-              col("source_file"), col("event_day"), lit(period).as(Partitions.DAY_COLUMN));
+          .select(eventColumns(col("event_day"), lit(period).as(Partitions.DAY_COLUMN)));
 
       replaceDay(events, PlatformTables.PLACE_EVENT.name(), period, true);
       replaceDay(quarantine, PlatformTables.PLACE_EVENT_QUARANTINE.name(), period, false);
       replaceDay(late, PlatformTables.PLACE_EVENT_LATE.name(), period, false);
-
-      Map<String, Long> byStatus = owned.groupBy("status").count().collectAsList().stream()
-          .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
-      long onTimeCount = byStatus.getOrDefault("ON_TIME", 0L);
-      long accepted = spark.read().format("delta").load(location(PlatformTables.PLACE_EVENT.name()))
-          .filter(col(Partitions.DAY_COLUMN).equalTo(period)).count();
-      long lateCount = byStatus.getOrDefault("LATE", 0L);
-      long rejected = byStatus.getOrDefault("REJECTED", 0L);
       return new Counts(onTimeCount + lateCount + rejected, accepted, onTimeCount - accepted, lateCount, rejected, linesRead);
     } finally {
       classified.unpersist();
     }
+  }
+
+  /** The typed event columns shared by the event and late tables, then the given extras. */
+  private static Column[] eventColumns(Column... extra) {
+    List<Column> columns = new ArrayList<>();
+    for (String name : List.of("event_id", "event_time", "processing_time", "country", "category",
+        "sub_category", "table_name", "place_id", "user_id", "action", "source_file")) {
+      columns.add(col(name));
+    }
+    columns.addAll(List.of(extra));
+    return columns.toArray(Column[]::new);
   }
 
   /** Every line of the day's arrival window, classified; lines owned by other runs included. */

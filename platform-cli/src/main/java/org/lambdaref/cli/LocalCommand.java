@@ -55,6 +55,11 @@ final class LocalCommand implements Runnable {
     return new StackLease(stack, true);
   }
 
+  /** The stack 'local up' left running, if any. */
+  static Optional<LocalStack> running(ConfigOptions configOptions) {
+    return LocalStack.attach(configOptions.load().localStack().dir());
+  }
+
   /** A stack and whether we own it (and so stop it when done). */
   record StackLease(LocalStack stack, boolean owned) implements AutoCloseable {
     @Override
@@ -91,8 +96,7 @@ final class LocalCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PlatformConfig config = configOptions.load();
-      Optional<LocalStack> stack = LocalStack.attach(config.localStack().dir());
+      Optional<LocalStack> stack = running(configOptions);
       if (stack.isEmpty()) {
         System.out.println("no local stack runs");
         return 0;
@@ -108,8 +112,7 @@ final class LocalCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PlatformConfig config = configOptions.load();
-      Optional<LocalStack> stack = LocalStack.attach(config.localStack().dir());
+      Optional<LocalStack> stack = running(configOptions);
       if (stack.isEmpty()) {
         System.out.println("no local stack runs (start it with: bin/lambda local up)");
         return 1;
