@@ -37,6 +37,11 @@ public record IngestWindow(LocalDate day, ZoneId zone, Duration allowedLateness,
     return dayEnd().plus(allowedLateness);
   }
 
+  /** Whether every line the day's run owns has arrived by {@code now}. */
+  public boolean isClosedAt(Instant now) {
+    return !now.isBefore(close());
+  }
+
   public Instant readFrom() {
     return dayStart().minus(maxClockSkew);
   }

@@ -33,8 +33,15 @@ public final class ConfigOptions {
    * bin/lambda} to the repository) so that every command finds the same data wherever it runs.
    */
   public PlatformConfig load() {
+    return load(Map.of());
+  }
+
+  /** The same, with further overrides under the user's own (e.g. where a started stack listens). */
+  public PlatformConfig load(Map<String, String> extra) {
     java.nio.file.Path base =
         java.nio.file.Path.of(System.getProperty("lambda.home", "")).toAbsolutePath();
-    return ConfigLoader.load(env, overrides, System.getenv(), base);
+    Map<String, String> all = new LinkedHashMap<>(extra);
+    all.putAll(overrides);
+    return ConfigLoader.load(env, all, System.getenv(), base);
   }
 }

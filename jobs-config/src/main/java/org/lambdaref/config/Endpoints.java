@@ -81,10 +81,17 @@ public final class Endpoints {
 
   /** Where {@code lambda local up} keeps the stack and which ports it uses. */
   public record LocalStackSettings(
-      java.nio.file.Path dir, int kafkaPort, int dynamoDbPort, int s3Port, int postgresPort) {
+      String mode, java.nio.file.Path dir, int kafkaPort, int dynamoDbPort, int s3Port, int postgresPort) {
+    public static final java.util.List<String> MODES = java.util.List.of("auto", "embedded", "containers");
+
     static LocalStackSettings read(Settings s, java.nio.file.Path base) {
       Settings ports = s.child("ports");
+      String mode = s.nonEmpty("mode");
+      if (!MODES.contains(mode)) {
+        throw org.lambdaref.model.Errors.badConfigValue(s.key("mode"), mode, "one of " + MODES, null);
+      }
       return new LocalStackSettings(
+          mode,
           base.resolve(s.nonEmpty("dir")).toAbsolutePath().normalize(),
           ports.intIn("kafka", 1024, 65535),
           ports.intIn("dynamodb", 1024, 65535),

@@ -153,7 +153,7 @@ class ConfigLoaderTest {
         .containsEntry("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:18333")
         .containsEntry("spark.hadoop.fs.s3a.path.style.access", "true")
         .containsEntry("spark.sql.session.timeZone", "UTC");
-    assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("lambda-local-secret");
+    assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("lambdalocalsecret");
   }
 
   @Test

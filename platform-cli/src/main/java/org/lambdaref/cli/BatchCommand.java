@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lambdaref.batch.CollectJob;
+import org.lambdaref.batch.IngestWindow;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
@@ -56,6 +57,13 @@ final class BatchCommand implements Callable<Integer> {
     int n = 0;
     for (LocalDate day : args.days()) {
       n++;
+      IngestWindow window = IngestWindow.of(day, config.timezone(), config.source(source));
+      if (!window.isClosedAt(java.time.Instant.now())) {
+        // a run before the close would miss lines that are still allowed to arrive
+        console.line("    %s: skipped, still open until %s (allowed lateness %s)", day, window.close(),
+            config.source(source).allowedLateness());
+        continue;
+      }
       try {
         CollectJob.Counts c = collect.run(day);
         console.line("    %s: read %d, owned %d = accepted %d + duplicates %d + late %d + rejected %d",

@@ -27,15 +27,22 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PlatformConfig config = configOptions.load();
+    PlatformConfig initial = configOptions.load();
     Console console = Console.stdout();
-    console.line("Lambda platform demo (env %s, zone %s)", config.env(), config.timezone());
-    try (LocalCommand.StackLease lease = LocalCommand.attachOrStart(config, console)) {
+    console.line("Lambda platform demo (env %s, zone %s)", initial.env(), initial.timezone());
+    try (LocalCommand.StackLease lease = LocalCommand.attachOrStart(initial, console)) {
+      // point every layer at where the services really listen (containers get random ports)
+      PlatformConfig config = configOptions.load(lease.stack().configOverrides());
       console.step("creating Kafka topic, DynamoDB counters table, S3 bucket, checking PostgreSQL",
           () -> LocalProvisioning.provision(config, lease.stack()));
-      LocalDate today = LocalDate.now(config.timezone());
+      // the past days whose windows have closed, so the batch can own every line of them
+      LocalDate lastClosed = LocalDate.now(config.timezone()).minusDays(1);
+      while (!org.lambdaref.batch.IngestWindow.of(lastClosed, config.timezone(), config.source("place_event"))
+          .isClosedAt(java.time.Instant.now())) {
+        lastClosed = lastClosed.minusDays(1);
+      }
       GenerateCommand generate = new GenerateCommand();
-      generate.startDate = today.minusDays(days);
+      generate.startDate = lastClosed.minusDays(days - 1L);
       generate.days = days;
       generate.eventsPerDay = eventsPerDay;
       generate.places = 1000;

@@ -11,6 +11,9 @@ import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.localstack.ServerProcess;
+import org.lambdaref.localstack.StackEndpoints;
+import org.lambdaref.localstack.StackMode;
+import org.lambdaref.localstack.Stacks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -42,16 +45,21 @@ final class LocalCommand implements Runnable {
         LocalStackOptions.S3_SECRET_KEY_DEFAULT);
   }
 
-  /** A running stack if 'local up' left one, else a new one that lives as long as this JVM. */
+  /**
+   * A running stack if 'local up' left one, else a new one that lives as long as this JVM:
+   * containers where Docker answers (platform.local-stack.mode=auto), embedded servers otherwise.
+   */
   static StackLease attachOrStart(PlatformConfig config, Console console) {
     Optional<LocalStack> running = LocalStack.attach(config.localStack().dir());
     if (running.isPresent() && running.get().servers().size() == ServerKind.values().length) {
       console.line("==> using the local stack started by 'bin/lambda local up'");
       return new StackLease(running.get(), false);
     }
-    LocalStack stack =
-        console.step("starting the local stack (Kafka, DynamoDB Local, S3, PostgreSQL)",
-            () -> LocalStack.start(options(config, false)));
+    StackMode mode = Stacks.resolve(StackMode.valueOf(config.localStack().mode().toUpperCase(java.util.Locale.ROOT)));
+    StackEndpoints stack =
+        console.step("starting the local stack (" + mode.name().toLowerCase(java.util.Locale.ROOT)
+                + "): Kafka, DynamoDB, S3, PostgreSQL",
+            () -> Stacks.start(options(config, false), mode));
     return new StackLease(stack, true);
   }
 
@@ -61,7 +69,7 @@ final class LocalCommand implements Runnable {
   }
 
   /** A stack and whether we own it (and so stop it when done). */
-  record StackLease(LocalStack stack, boolean owned) implements AutoCloseable {
+  record StackLease(StackEndpoints stack, boolean owned) implements AutoCloseable {
     @Override
     public void close() {
       if (owned) {
@@ -82,7 +90,9 @@ final class LocalCommand implements Runnable {
         console.line("the local stack already runs; 'bin/lambda local status' shows it");
         return 0;
       }
-      LocalStack stack = console.step("starting the local stack", () -> LocalStack.start(options(config, true)));
+      // embedded always: containers would die with this command
+      LocalStack stack = console.step("starting the local stack (embedded servers)",
+          () -> LocalStack.start(options(config, true)));
       console.step("creating topic, counters table, bucket", () -> LocalProvisioning.provision(config, stack));
       LocalProvisioning.describe(config, stack).forEach((k, v) -> console.line("    %-9s %s", k, v));
       console.line("stop it with: bin/lambda local down");

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.lambdaref.config.PlatformConfig;
-import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.StackEndpoints;
 import org.lambdaref.model.PlatformException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -40,11 +40,11 @@ final class LocalProvisioning {
 
   private LocalProvisioning() {}
 
-  static void provision(PlatformConfig config, LocalStack stack) {
+  static void provision(PlatformConfig config, StackEndpoints stack) {
     createTopic(stack.kafkaBootstrapServers(), config.kafka().topic());
-    createCountersTable(stack.dynamoDbEndpoint(), config.dynamodb().region(), config.dynamodb().countersTable());
+    createCountersTable(stack, config.dynamodb().region(), config.dynamodb().countersTable());
     createBucket(stack, "lake");
-    checkDatabase(stack.jdbcUrl(), stack.jdbcUser());
+    checkDatabase(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
   }
 
   static void createTopic(String bootstrap, String topic) {
@@ -62,12 +62,13 @@ final class LocalProvisioning {
   }
 
   /** Counters keyed by place, action and hour; the speed layer adds to them idempotently. */
-  static void createCountersTable(String endpoint, String region, String table) {
+  static void createCountersTable(StackEndpoints stack, String region, String table) {
     try (DynamoDbClient dynamo =
         DynamoDbClient.builder()
-            .endpointOverride(URI.create(endpoint))
+            .endpointOverride(URI.create(stack.dynamoDbEndpoint()))
             .region(Region.of(region))
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(stack.s3AccessKey(), stack.s3SecretKey())))
             .httpClient(UrlConnectionHttpClient.create())
             .build()) {
       dynamo.createTable(
@@ -85,7 +86,7 @@ final class LocalProvisioning {
     }
   }
 
-  static void createBucket(LocalStack stack, String bucket) {
+  static void createBucket(StackEndpoints stack, String bucket) {
     try (S3Client s3 =
         S3Client.builder()
             .endpointOverride(URI.create(stack.s3Endpoint()))
@@ -105,8 +106,8 @@ final class LocalProvisioning {
     }
   }
 
-  static void checkDatabase(String url, String user) {
-    try (Connection connection = DriverManager.getConnection(url, user, "")) {
+  static void checkDatabase(String url, String user, String password) {
+    try (Connection connection = DriverManager.getConnection(url, user, password)) {
       connection.createStatement().execute("select 1");
     } catch (SQLException e) {
       throw failure("connect to the serving database " + url, e);
@@ -121,11 +122,13 @@ final class LocalProvisioning {
         cause);
   }
 
-  static Map<String, String> describe(PlatformConfig config, LocalStack stack) {
-    return Map.of(
-        "kafka", stack.kafkaBootstrapServers() + " topic " + config.kafka().topic(),
-        "dynamodb", stack.dynamoDbEndpoint() + " table " + config.dynamodb().countersTable(),
-        "s3", stack.s3Endpoint() + " bucket lake",
-        "postgres", stack.jdbcUrl());
+  static Map<String, String> describe(PlatformConfig config, StackEndpoints stack) {
+    Map<String, String> lines = new java.util.LinkedHashMap<>();
+    lines.put("services", stack.kind());
+    lines.put("kafka", stack.kafkaBootstrapServers() + " topic " + config.kafka().topic());
+    lines.put("dynamodb", stack.dynamoDbEndpoint() + " table " + config.dynamodb().countersTable());
+    lines.put("s3", stack.s3Endpoint() + " bucket lake");
+    lines.put("postgres", stack.jdbcUrl());
+    return lines;
   }
 }

@@ -28,7 +28,7 @@ import org.lambdaref.model.PlatformException;
  * 127.0.0.1. Where Docker exists users may point the platform at Testcontainers or real services
  * instead; here there is no Docker engine, so these are the real components.
  */
-public final class LocalStack implements AutoCloseable {
+public final class LocalStack implements StackEndpoints {
 
   static final String STATE_FILE = "stack.properties";
 
@@ -136,26 +136,32 @@ public final class LocalStack implements AutoCloseable {
     return Map.copyOf(servers);
   }
 
+  @Override
   public boolean runs(ServerKind kind) {
     return servers.containsKey(kind) && servers.get(kind).isAlive();
   }
 
+  @Override
   public String kafkaBootstrapServers() {
     return "127.0.0.1:" + require(ServerKind.KAFKA).port();
   }
 
+  @Override
   public String dynamoDbEndpoint() {
     return "http://127.0.0.1:" + require(ServerKind.DYNAMODB).port();
   }
 
+  @Override
   public String s3Endpoint() {
     return "http://127.0.0.1:" + require(ServerKind.S3).port();
   }
 
+  @Override
   public String s3AccessKey() {
     return options.s3AccessKey();
   }
 
+  @Override
   public String s3SecretKey() {
     return options.s3SecretKey();
   }
@@ -165,10 +171,12 @@ public final class LocalStack implements AutoCloseable {
     return options.workDir().toAbsolutePath().resolve(ServerKind.S3.id()).resolve("buckets");
   }
 
+  @Override
   public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + require(ServerKind.POSTGRES).port() + "/postgres";
   }
 
+  @Override
   public String jdbcUser() {
     return "postgres";
   }
@@ -193,6 +201,16 @@ public final class LocalStack implements AutoCloseable {
     if (options.detached()) {
       writeState();
     }
+  }
+
+  @Override
+  public String jdbcPassword() {
+    return "";
+  }
+
+  @Override
+  public String kind() {
+    return "embedded";
   }
 
   @Override

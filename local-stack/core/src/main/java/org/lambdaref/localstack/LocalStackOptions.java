@@ -25,8 +25,9 @@ public record LocalStackOptions(
     String s3AccessKey,
     String s3SecretKey) {
 
-  public static final String S3_ACCESS_KEY_DEFAULT = "lambda-local";
-  public static final String S3_SECRET_KEY_DEFAULT = "lambda-local-secret";
+  // letters and digits only: DynamoDB Local refuses other characters in an access key id
+  public static final String S3_ACCESS_KEY_DEFAULT = "lambdalocal";
+  public static final String S3_SECRET_KEY_DEFAULT = "lambdalocalsecret";
 
   public LocalStackOptions {
     Objects.requireNonNull(workDir, "workDir");

@@ -1,0 +1,51 @@
+package org.lambdaref.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.model.PlatformException;
+
+class StacksTest {
+
+  @TempDir Path workDir;
+
+  @Test
+  void autoUsesContainersExactlyWhenDockerAnswers() {
+    StackMode expected = Stacks.dockerAvailable() ? StackMode.CONTAINERS : StackMode.EMBEDDED;
+
+    assertThat(Stacks.resolve(StackMode.AUTO)).isEqualTo(expected);
+    assertThat(Stacks.resolve(StackMode.EMBEDDED)).isEqualTo(StackMode.EMBEDDED);
+  }
+
+  @Test
+  void autoFallsBackToRealEmbeddedServersWithoutDocker() {
+    try (StackEndpoints stack = Stacks.start(LocalStackOptions.forTests(workDir, ServerKind.S3), StackMode.AUTO)) {
+      assertThat(stack.kind()).isEqualTo(Stacks.dockerAvailable() ? "containers" : "embedded");
+      assertThat(stack.configOverrides()).containsEntry("platform.s3.endpoint", stack.s3Endpoint());
+    }
+  }
+
+  @Test
+  void containersAreRefusedForAStackThatMustOutliveItsCommand() {
+    LocalStackOptions detached = new LocalStackOptions(workDir, java.util.Set.of(ServerKind.S3), java.util.Map.of(),
+        true, "a", "b");
+
+    assertThatThrownBy(() -> Stacks.start(detached, StackMode.CONTAINERS))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("outlive");
+  }
+
+  @Test
+  void containersWithoutDockerSayHowToGoOn() {
+    if (Stacks.dockerAvailable()) {
+      return; // ContainerStackTest covers that case where Docker exists
+    }
+    assertThatThrownBy(() -> Stacks.start(LocalStackOptions.forTests(workDir, ServerKind.S3), StackMode.CONTAINERS))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("No Docker engine answers")
+        .hasMessageContaining("mode=embedded");
+  }
+}
