@@ -10,19 +10,14 @@ import static org.apache.spark.sql.functions.row_number;
 
 import java.io.IOException;
 import java.net.URI;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
@@ -32,7 +27,6 @@ import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.TableName;
 
 /**
  * The t1 collect job for one source and one day: reads the day's raw arrival window, validates and
@@ -49,45 +43,27 @@ public final class CollectJob {
   /** The run's accounting; {@code owned = accepted + duplicates + late + rejected}. */
   public record Counts(long owned, long accepted, long duplicates, long late, long rejected, long linesRead) {}
 
-  static final StructType LEDGER_SCHEMA =
-      new StructType()
-          .add("job", DataTypes.StringType)
-          .add("source", DataTypes.StringType)
-          .add("period", DataTypes.StringType)
-          .add("run_id", DataTypes.StringType)
-          .add("status", DataTypes.StringType)
-          .add("lines_read", DataTypes.LongType)
-          .add("owned", DataTypes.LongType)
-          .add("accepted", DataTypes.LongType)
-          .add("duplicates", DataTypes.LongType)
-          .add("late", DataTypes.LongType)
-          .add("rejected", DataTypes.LongType)
-          .add("started_at", DataTypes.TimestampType)
-          .add("ended_at", DataTypes.TimestampType)
-          .add("error", DataTypes.StringType);
-
   private final SparkSession spark;
   private final PlatformConfig config;
   private final SourceConfig source;
+  private final Lake lake;
 
   public CollectJob(SparkSession spark, PlatformConfig config, String sourceName) {
     this.spark = spark;
     this.config = config;
     this.source = config.source(sourceName);
+    this.lake = new Lake(spark, config);
   }
 
   public Counts run(LocalDate day) {
-    Instant started = Instant.now();
-    String runId = UUID.randomUUID().toString();
-    String period = Partitions.day(day);
-    try {
-      Counts counts = collect(day);
-      ledger(period, runId, "succeeded", counts, started, null);
-      return counts;
-    } catch (RuntimeException e) {
-      ledger(period, runId, "failed", new Counts(0, 0, 0, 0, 0, 0), started, String.valueOf(e.getMessage()));
-      throw e;
-    }
+    Counts[] counts = new Counts[1];
+    new Ledger(lake).record(JOB_NAME, source.name(), Partitions.day(day), () -> {
+      Counts c = collect(day);
+      counts[0] = c;
+      return new Ledger.Entry(c.linesRead(), c.owned(), c.accepted(), c.duplicates(), c.late(), c.rejected(),
+          c.accepted() + c.late() + c.rejected(), java.util.Map.of());
+    });
+    return counts[0];
   }
 
   private Counts collect(LocalDate day) {
@@ -119,9 +95,9 @@ public final class CollectJob {
       Dataset<Row> late = owned.filter(col("status").equalTo("LATE"))
           .select(eventColumns(col("event_day"), lit(period).as(Partitions.DAY_COLUMN)));
 
-      replaceDay(events, PlatformTables.PLACE_EVENT.name(), period, true);
-      replaceDay(quarantine, PlatformTables.PLACE_EVENT_QUARANTINE.name(), period, false);
-      replaceDay(late, PlatformTables.PLACE_EVENT_LATE.name(), period, false);
+      lake.replaceDay(events, PlatformTables.PLACE_EVENT, period);
+      lake.replaceDay(quarantine, PlatformTables.PLACE_EVENT_QUARANTINE, period);
+      lake.replaceDay(late, PlatformTables.PLACE_EVENT_LATE, period);
       return new Counts(onTimeCount + lateCount + rejected, accepted, onTimeCount - accepted, lateCount, rejected, linesRead);
     } finally {
       classified.unpersist();
@@ -166,31 +142,5 @@ public final class CollectJob {
     } catch (IOException e) {
       throw Errors.ioFailure("list raw arrival partitions", root, e);
     }
-  }
-
-  /**
-   * Replaces exactly one day's partitions in one Delta commit: a rerun leaves the table as the first
-   * run did, and a failed write leaves the previous version visible.
-   */
-  private void replaceDay(Dataset<Row> rows, TableName table, String period, boolean hourly) {
-    var writer = rows.write().format("delta").mode(SaveMode.Overwrite)
-        .option("replaceWhere", Partitions.DAY_COLUMN + " = '" + period + "'");
-    if (hourly) {
-      writer = writer.partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN);
-    } else {
-      writer = writer.partitionBy(Partitions.DAY_COLUMN);
-    }
-    writer.save(location(table));
-  }
-
-  private void ledger(String period, String runId, String status, Counts c, Instant started, String error) {
-    Row row = RowFactory.create(JOB_NAME, source.name(), period, runId, status, c.linesRead(), c.owned(),
-        c.accepted(), c.duplicates(), c.late(), c.rejected(), Timestamp.from(started), Timestamp.from(Instant.now()), error);
-    spark.createDataFrame(List.of(row), LEDGER_SCHEMA).write().format("delta").mode(SaveMode.Append)
-        .save(location(PlatformTables.BATCH_LEDGER.name()));
-  }
-
-  private String location(TableName table) {
-    return config.storage().tableLocation(table);
   }
 }

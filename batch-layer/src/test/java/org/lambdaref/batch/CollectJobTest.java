@@ -48,12 +48,7 @@ class CollectJobTest {
     spark = SparkSessions.getOrCreate(config, "CollectJobTest");
     lines = EventGenerator.generate(new GeneratorSpec(
         FIRST, DAYS, 400, 20, 50, 0.1, 0.05, 0.03, SEOUL, Duration.ofHours(6), 5));
-    for (GeneratedLine line : lines) {
-      Path file = root.resolve("datasource/place_event")
-          .resolve(Partitions.rawArrivalPartition(line.arrival()).path()).resolve("part-0.json");
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, line.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
+    RawFixtures.writeRaw(root, lines);
   }
 
   /** What the rules say run {@code day} must count, computed here from the generator's truth. */

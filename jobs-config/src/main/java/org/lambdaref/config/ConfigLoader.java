@@ -170,6 +170,8 @@ public final class ConfigLoader {
         Endpoints.DynamoDbSettings.read(platform.child("dynamodb")),
         Endpoints.S3Settings.read(platform.child("s3")),
         Endpoints.JdbcSettings.read(platform.child("jdbc")),
+        Endpoints.SourceDbSettings.read(platform.child("source-db")),
+        Endpoints.ExportSettings.read(platform.child("export")),
         Endpoints.LocalStackSettings.read(platform.child("local-stack"), baseDir),
         config);
   }

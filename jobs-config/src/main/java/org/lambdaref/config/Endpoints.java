@@ -79,6 +79,20 @@ public final class Endpoints {
     }
   }
 
+  /** The service database the place snapshot is read from. */
+  public record SourceDbSettings(JdbcSettings connection, String placeTable) {
+    static SourceDbSettings read(Settings s) {
+      return new SourceDbSettings(JdbcSettings.read(s), s.nonEmpty("place-table"));
+    }
+  }
+
+  /** Export targets of the service tier. */
+  public record ExportSettings(String sellerTable, String sampleUrl, String sampleTable) {
+    static ExportSettings read(Settings s) {
+      return new ExportSettings(s.nonEmpty("seller-table"), s.nonEmpty("sample-url"), s.nonEmpty("sample-table"));
+    }
+  }
+
   /** Where {@code lambda local up} keeps the stack and which ports it uses. */
   public record LocalStackSettings(
       String mode, java.nio.file.Path dir, int kafkaPort, int dynamoDbPort, int s3Port, int postgresPort) {

@@ -29,6 +29,8 @@ public record PlatformConfig(
     DynamoDbSettings dynamodb,
     S3Settings s3,
     JdbcSettings jdbc,
+    Endpoints.SourceDbSettings sourceDb,
+    Endpoints.ExportSettings export,
     LocalStackSettings localStack,
     Config raw) {
 
@@ -52,6 +54,7 @@ public record PlatformConfig(
     // raw is left out: it holds the same values, secrets included
     return "PlatformConfig[env=" + env + ", timezone=" + timezone + ", workDir=" + workDir
         + ", storage=" + storage + ", sources=" + sources + ", spark=" + spark + ", kafka=" + kafka
-        + ", dynamodb=" + dynamodb + ", s3=" + s3 + ", jdbc=" + jdbc + ", localStack=" + localStack + "]";
+        + ", dynamodb=" + dynamodb + ", s3=" + s3 + ", jdbc=" + jdbc + ", sourceDb=" + sourceDb
+        + ", export=" + export + ", localStack=" + localStack + "]";
   }
 }

@@ -34,10 +34,13 @@ public final class LocalStack implements StackEndpoints {
 
   private final LocalStackOptions options;
   private final Map<ServerKind, ServerProcess> servers;
+  /** Ports servers had, so a stopped one restarts where its clients expect it. */
+  private final Map<ServerKind, Integer> ports = new EnumMap<>(ServerKind.class);
 
   private LocalStack(LocalStackOptions options, Map<ServerKind, ServerProcess> servers) {
     this.options = options;
     this.servers = servers;
+    servers.forEach((kind, process) -> ports.put(kind, process.port()));
   }
 
   /** Starts the chosen servers in parallel and returns once every one of them serves. */
@@ -190,14 +193,17 @@ public final class LocalStack implements StackEndpoints {
   }
 
   public void restart(ServerKind kind) {
-    ServerProcess old = servers.get(kind);
-    int port = old != null ? old.port() : options.portOf(kind);
     stop(kind);
+    int port = ports.getOrDefault(kind, options.portOf(kind));
+    if (port == 0) {
+      port = freePort();
+    }
     Path serverDir = options.workDir().toAbsolutePath().resolve(kind.id());
     ServerProcess process =
         ServerProcess.start(kind, port, argumentsFor(kind, port, serverDir, options), serverDir, options.detached());
     process.awaitReady();
     servers.put(kind, process);
+    ports.put(kind, port);
     if (options.detached()) {
       writeState();
     }

@@ -1,0 +1,165 @@
+package org.lambdaref.batch;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.lambdaref.model.Errors;
+import org.lambdaref.model.Partitions;
+
+/**
+ * Replays a date range inside one Spark application: for every period, t1 (collect, snapshot) and
+ * t2 (enrich) first, then t3 (aggregate) and the JDBC export, so that the 30-day table of a period
+ * finds the t2 days before it. {@code parallelism} periods run at once in each wave; the result is
+ * the same as running them one by one. A failed period is reported with its cause; the others go
+ * on.
+ */
+public final class BatchPipeline {
+
+  /** The jobs, in dependency order. */
+  public enum Job {
+    COLLECT, SNAPSHOT, ENRICH, AGGREGATE, EXPORT;
+
+    public static Set<Job> parse(String name) {
+      if (name.equals("all")) {
+        return EnumSet.allOf(Job.class);
+      }
+      try {
+        return EnumSet.of(Job.valueOf(name.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw Errors.badArgument("--job", name, "all, collect, snapshot, enrich, aggregate or export");
+      }
+    }
+
+    boolean firstWave() {
+      return this == COLLECT || this == SNAPSHOT || this == ENRICH;
+    }
+  }
+
+  /** What happened to one period. */
+  public record PeriodResult(LocalDate day, String status, Map<Job, Ledger.Entry> entries, String error) {
+    public boolean failed() {
+      return status.equals("failed");
+    }
+  }
+
+  private final Lake lake;
+  private final String source;
+
+  public BatchPipeline(Lake lake, String source) {
+    this.lake = lake;
+    this.source = source;
+  }
+
+  /** Whether the period can run now: its day has closed (end + allowed lateness). */
+  public boolean isClosed(LocalDate day, Instant now) {
+    return IngestWindow.of(day, lake.config().timezone(), lake.config().source(source)).isClosedAt(now);
+  }
+
+  public List<PeriodResult> run(List<LocalDate> days, Set<Job> jobs, int parallelism, Consumer<PeriodResult> progress) {
+    Map<LocalDate, PeriodResult> results = new LinkedHashMap<>();
+    List<LocalDate> runnable = new ArrayList<>();
+    Instant now = Instant.now();
+    for (LocalDate day : days) {
+      if (isClosed(day, now)) {
+        runnable.add(day);
+        results.put(day, new PeriodResult(day, "succeeded", new LinkedHashMap<>(), null));
+      } else {
+        PeriodResult open = new PeriodResult(day, "skipped", Map.of(),
+            "still open until " + IngestWindow.of(day, lake.config().timezone(), lake.config().source(source)).close());
+        results.put(day, open);
+        progress.accept(open);
+      }
+    }
+    wave(runnable, jobs, true, parallelism, results, r -> { });
+    wave(runnable, jobs, false, parallelism, results, progress);
+    return new ArrayList<>(results.values());
+  }
+
+  private void wave(List<LocalDate> days, Set<Job> jobs, boolean first, int parallelism,
+      Map<LocalDate, PeriodResult> results, Consumer<PeriodResult> progress) {
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (LocalDate day : days) {
+        futures.add(pool.submit(() -> {
+          PeriodResult current;
+          synchronized (results) {
+            current = results.get(day);
+          }
+          if (!current.failed()) {
+            current = runJobs(day, jobs, first, current);
+          }
+          synchronized (results) {
+            results.put(day, current);
+          }
+          if (!first || jobs.stream().noneMatch(j -> !j.firstWave())) {
+            progress.accept(current);
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("batch wave interrupted", e);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private PeriodResult runJobs(LocalDate day, Set<Job> jobs, boolean first, PeriodResult so) {
+    Map<Job, Ledger.Entry> entries = new LinkedHashMap<>(so.entries());
+    for (Job job : jobs) {
+      if (job.firstWave() != first) {
+        continue;
+      }
+      try {
+        entries.put(job, runJob(job, day));
+      } catch (Exception e) { // includes Spark's AnalysisException, checked in Java's eyes
+        return new PeriodResult(day, "failed", entries, job.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
+      }
+    }
+    return new PeriodResult(day, "succeeded", entries, null);
+  }
+
+  private Ledger.Entry runJob(Job job, LocalDate day) {
+    return switch (job) {
+      case COLLECT -> {
+        CollectJob.Counts c = new CollectJob(lake.spark(), lake.config(), source).run(day);
+        yield new Ledger.Entry(c.linesRead(), c.owned(), c.accepted(), c.duplicates(), c.late(), c.rejected(),
+            c.accepted(), Map.of());
+      }
+      case SNAPSHOT -> new SnapshotJob(lake).run(day);
+      case ENRICH -> new EnrichJob(lake).run(day);
+      case AGGREGATE -> new AggregateJob(lake).run(day);
+      case EXPORT -> new ExportJob(lake).run(day);
+    };
+  }
+
+  /** The plan, for --dry-run: which job runs for which period, in which wave. */
+  public List<String> plan(List<LocalDate> days, Set<Job> jobs, int parallelism) {
+    List<String> lines = new ArrayList<>();
+    Instant now = Instant.now();
+    for (boolean first : new boolean[] {true, false}) {
+      List<String> names = jobs.stream().filter(j -> j.firstWave() == first).map(j -> j.name().toLowerCase(Locale.ROOT)).toList();
+      if (names.isEmpty()) {
+        continue;
+      }
+      lines.add((first ? "wave 1 (t1, t2)" : "wave 2 (t3, export)") + ": " + names + ", " + parallelism + " period(s) at once");
+      for (LocalDate day : days) {
+        lines.add("  " + Partitions.day(day) + (isClosed(day, now) ? "" : "  (skipped: still open)"));
+      }
+    }
+    return lines;
+  }
+}

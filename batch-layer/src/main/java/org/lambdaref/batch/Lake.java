@@ -1,0 +1,96 @@
+package org.lambdaref.batch;
+
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PlatformTables.TableSpec;
+
+/** Reads and writes of the lake's Delta tables, the one place that knows how a period is replaced. */
+public final class Lake {
+
+  private final SparkSession spark;
+  private final PlatformConfig config;
+
+  public Lake(SparkSession spark, PlatformConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public PlatformConfig config() {
+    return config;
+  }
+
+  public String location(TableSpec table) {
+    return config.storage().tableLocation(table.name());
+  }
+
+  public boolean exists(TableSpec table) {
+    return io.delta.tables.DeltaTable.isDeltaTable(spark, location(table));
+  }
+
+  public Dataset<Row> read(TableSpec table) {
+    return spark.read().format("delta").load(location(table));
+  }
+
+  /** The rows of one day partition. */
+  public Dataset<Row> day(TableSpec table, String ymd) {
+    return read(table).filter(org.apache.spark.sql.functions.col(Partitions.DAY_COLUMN).equalTo(ymd));
+  }
+
+  /**
+   * Replaces exactly one day's partitions in one Delta commit: a rerun leaves the table as the first
+   * run did, and a failed write leaves the previous version visible to readers.
+   */
+  public void replaceDay(Dataset<Row> rows, TableSpec table, String ymd) {
+    replaceDay(rows, table, ymd, false);
+  }
+
+  /** As {@link #replaceDay(Dataset, TableSpec, String)}; {@code mergeSchema} admits new columns. */
+  public void replaceDay(Dataset<Row> rows, TableSpec table, String ymd, boolean mergeSchema) {
+    List<String> partitions = table.partitionColumns();
+    retryOnConflict(() -> rows.write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("replaceWhere", Partitions.DAY_COLUMN + " = '" + ymd + "'")
+        .option("mergeSchema", Boolean.toString(mergeSchema))
+        .partitionBy(partitions.toArray(String[]::new))
+        .save(location(table)));
+  }
+
+  public void append(Dataset<Row> rows, TableSpec table) {
+    retryOnConflict(() ->
+        rows.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(location(table)));
+  }
+
+  /**
+   * Periods replayed in parallel write disjoint partitions of the same tables; Delta resolves most
+   * such commits itself, but two first writes of a new table, or two metadata updates, conflict.
+   * Retrying is safe because each write replaces exactly its own partitions.
+   */
+  private static void retryOnConflict(Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        return;
+      } catch (java.util.ConcurrentModificationException e) {
+        if (attempt >= 5) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package org.lambdaref.batch;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.lambdaref.model.PlatformTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ops.batch_ledger}: one row per job, period and run, with the record accounting of the
+ * collect job ({@code owned = accepted + duplicates + late + rejected}) and the rows each other job
+ * wrote, per sink. Appended after the job's own writes, so "succeeded" means the data is there.
+ */
+public final class Ledger {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
+
+  /** What a job reports about one period. */
+  public record Entry(
+      long linesRead, long owned, long accepted, long duplicates, long late, long rejected, long rowsWritten,
+      Map<String, String> details) {
+
+    public static Entry rows(long rowsWritten, Map<String, String> details) {
+      return new Entry(0, 0, 0, 0, 0, 0, rowsWritten, details);
+    }
+  }
+
+  static final StructType SCHEMA =
+      new StructType()
+          .add("job", DataTypes.StringType)
+          .add("source", DataTypes.StringType)
+          .add("period", DataTypes.StringType)
+          .add("run_id", DataTypes.StringType)
+          .add("status", DataTypes.StringType)
+          .add("lines_read", DataTypes.LongType)
+          .add("owned", DataTypes.LongType)
+          .add("accepted", DataTypes.LongType)
+          .add("duplicates", DataTypes.LongType)
+          .add("late", DataTypes.LongType)
+          .add("rejected", DataTypes.LongType)
+          .add("rows_written", DataTypes.LongType)
+          .add("details", DataTypes.StringType)
+          .add("started_at", DataTypes.TimestampType)
+          .add("ended_at", DataTypes.TimestampType)
+          .add("error", DataTypes.StringType);
+
+  private final Lake lake;
+
+  public Ledger(Lake lake) {
+    this.lake = lake;
+  }
+
+  /** Runs {@code work}, then records it as succeeded, or as failed with its cause and rethrows. */
+  public Entry record(String job, String source, String period, Supplier<Entry> work) {
+    Instant started = Instant.now();
+    String runId = UUID.randomUUID().toString();
+    try {
+      Entry entry = work.get();
+      write(job, source, period, runId, "succeeded", entry, started, null);
+      return entry;
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes, yet thrown here
+      LOG.error("{} for {} failed: {}", job, period, e.getMessage());
+      write(job, source, period, runId, "failed", Entry.rows(0, Map.of()), started, String.valueOf(e.getMessage()));
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private void write(String job, String source, String period, String runId, String status, Entry e,
+      Instant started, String error) {
+    var row = RowFactory.create(job, source, period, runId, status, e.linesRead(), e.owned(), e.accepted(),
+        e.duplicates(), e.late(), e.rejected(), e.rowsWritten(), new TreeMap<>(e.details()).toString(),
+        Timestamp.from(started), Timestamp.from(Instant.now()), error);
+    lake.append(lake.spark().createDataFrame(List.of(row), SCHEMA), PlatformTables.BATCH_LEDGER);
+  }
+}

@@ -1,0 +1,139 @@
+package org.lambdaref.batch;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.lambdaref.config.Endpoints.SourceDbSettings;
+import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PlatformTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daily snapshot of the place master table, {@code t1_db.place_snapshot_daily}, read over JDBC
+ * from the service database. A column that appears, disappears or changes type against the table
+ * so far is recorded in {@code ops.schema_change_alerts} and logged: downstream jobs and their
+ * readers must hear of it before a number changes meaning. New columns are admitted (merge schema);
+ * a retyped column is cast back to the type the table has, so earlier partitions stay readable.
+ */
+public final class SnapshotJob {
+
+  public static final String JOB_NAME = "snapshot_place";
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotJob.class);
+
+  static final StructType ALERT_SCHEMA =
+      new StructType()
+          .add("table_name", DataTypes.StringType)
+          .add("period", DataTypes.StringType)
+          .add("change", DataTypes.StringType)
+          .add("column_name", DataTypes.StringType)
+          .add("previous_type", DataTypes.StringType)
+          .add("new_type", DataTypes.StringType)
+          .add("detected_at", DataTypes.TimestampType);
+
+  /** One column-level difference between the source and the snapshot table. */
+  public record SchemaChange(String change, String column, String previousType, String newType) {}
+
+  private final Lake lake;
+
+  public SnapshotJob(Lake lake) {
+    this.lake = lake;
+  }
+
+  public Ledger.Entry run(LocalDate day) {
+    String period = Partitions.day(day);
+    return new Ledger(lake).record(JOB_NAME, "place_db", period, () -> snapshot(period));
+  }
+
+  private Ledger.Entry snapshot(String period) {
+    SourceDbSettings db = lake.config().sourceDb();
+    Dataset<Row> source = lake.spark().read().format("jdbc")
+        .option("url", db.connection().url())
+        .option("dbtable", db.placeTable())
+        .option("user", db.connection().user())
+        .option("password", db.connection().password())
+        .load();
+    List<SchemaChange> changes = List.of();
+    Dataset<Row> rows = source;
+    if (lake.exists(PlatformTables.PLACE_SNAPSHOT)) {
+      StructType previous = lake.read(PlatformTables.PLACE_SNAPSHOT).drop(Partitions.DAY_COLUMN).schema();
+      changes = compare(previous, source.schema());
+      rows = castRetypedColumns(source, previous, changes);
+      alert(period, changes);
+    }
+    lake.replaceDay(rows.withColumn(Partitions.DAY_COLUMN, lit(period)), PlatformTables.PLACE_SNAPSHOT, period, true);
+    long count = lake.day(PlatformTables.PLACE_SNAPSHOT, period).count();
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("schema_changes", Integer.toString(changes.size()));
+    return Ledger.Entry.rows(count, details);
+  }
+
+  /** Columns added, dropped or retyped from {@code previous} to {@code current} (case-insensitive names). */
+  public static List<SchemaChange> compare(StructType previous, StructType current) {
+    Map<String, DataType> before = types(previous);
+    Map<String, DataType> after = types(current);
+    List<SchemaChange> changes = new ArrayList<>();
+    after.forEach((name, type) -> {
+      DataType old = before.get(name);
+      if (old == null) {
+        changes.add(new SchemaChange("added", name, null, type.simpleString()));
+      } else if (!old.equals(type)) {
+        changes.add(new SchemaChange("type_changed", name, old.simpleString(), type.simpleString()));
+      }
+    });
+    before.forEach((name, type) -> {
+      if (!after.containsKey(name)) {
+        changes.add(new SchemaChange("dropped", name, type.simpleString(), null));
+      }
+    });
+    return changes;
+  }
+
+  private static Map<String, DataType> types(StructType schema) {
+    Map<String, DataType> types = new LinkedHashMap<>();
+    for (StructField field : schema.fields()) {
+      types.put(field.name().toLowerCase(java.util.Locale.ROOT), field.dataType());
+    }
+    return types;
+  }
+
+  private static Dataset<Row> castRetypedColumns(Dataset<Row> rows, StructType previous, List<SchemaChange> changes) {
+    Dataset<Row> out = rows;
+    Map<String, DataType> before = types(previous);
+    for (SchemaChange change : changes) {
+      if (change.change().equals("type_changed")) {
+        out = out.withColumn(change.column(), col(change.column()).cast(before.get(change.column())));
+      }
+    }
+    return out;
+  }
+
+  private void alert(String period, List<SchemaChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    List<Row> rows = new ArrayList<>();
+    Timestamp now = Timestamp.from(Instant.now());
+    for (SchemaChange c : changes) {
+      LOG.warn("SCHEMA CHANGE in {} for {}: column '{}' {} ({} -> {}); check the jobs and reports that read it",
+          lake.config().sourceDb().placeTable(), period, c.column(), c.change(), c.previousType(), c.newType());
+      rows.add(RowFactory.create(PlatformTables.PLACE_SNAPSHOT.name().qualified(), period, c.change(), c.column(),
+          c.previousType(), c.newType(), now));
+    }
+    lake.append(lake.spark().createDataFrame(rows, ALERT_SCHEMA), PlatformTables.SCHEMA_CHANGE_ALERTS);
+  }
+}

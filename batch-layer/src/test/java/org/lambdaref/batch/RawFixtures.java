@@ -1,0 +1,58 @@
+package org.lambdaref.batch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.List;
+import org.lambdaref.model.Partitions;
+import org.lambdaref.model.generator.GeneratedLine;
+import org.lambdaref.model.generator.PlaceMaster;
+
+/** Writes generated raw lines in the collector layout and the place master into a database. */
+final class RawFixtures {
+
+  private RawFixtures() {}
+
+  static void writeRaw(Path root, List<GeneratedLine> lines) {
+    try {
+      for (GeneratedLine line : lines) {
+        Path file = root.resolve("datasource/place_event")
+            .resolve(Partitions.rawArrivalPartition(line.arrival()).path()).resolve("part-0.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, line.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void writePlaces(String url, String user, String password, List<PlaceMaster.Place> places) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+      s.execute("DROP TABLE IF EXISTS public.place");
+      s.execute("CREATE TABLE public.place (place_id text primary key, name text, category text, region text,"
+          + " seller_id text, updated_at timestamp)");
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO public.place VALUES (?,?,?,?,?,?)")) {
+        for (PlaceMaster.Place p : places) {
+          insert.setString(1, p.placeId());
+          insert.setString(2, p.name());
+          insert.setString(3, p.category());
+          insert.setString(4, p.region());
+          insert.setString(5, p.sellerId());
+          insert.setTimestamp(6, Timestamp.from(p.updatedAt()));
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+    }
+  }
+}
