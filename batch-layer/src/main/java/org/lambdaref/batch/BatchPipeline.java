@@ -66,11 +66,21 @@ public final class BatchPipeline {
   }
 
   public List<PeriodResult> run(List<LocalDate> days, Set<Job> jobs, int parallelism, Consumer<PeriodResult> progress) {
+    return run(days, jobs, parallelism, false, progress);
+  }
+
+  /** As above; with {@code resume}, periods the ledger shows done with the same inputs are skipped. */
+  public List<PeriodResult> run(List<LocalDate> days, Set<Job> jobs, int parallelism, boolean resume,
+      Consumer<PeriodResult> progress) {
     Map<LocalDate, PeriodResult> results = new LinkedHashMap<>();
     List<LocalDate> runnable = new ArrayList<>();
     Instant now = Instant.now();
     for (LocalDate day : days) {
-      if (isClosed(day, now)) {
+      if (resume && alreadyDone(day, jobs)) {
+        PeriodResult done = new PeriodResult(day, "skipped", Map.of(), "done already with the same inputs (--resume)");
+        results.put(day, done);
+        progress.accept(done);
+      } else if (isClosed(day, now)) {
         runnable.add(day);
         results.put(day, new PeriodResult(day, "succeeded", new LinkedHashMap<>(), null));
       } else {
@@ -143,6 +153,47 @@ public final class BatchPipeline {
       case ENRICH -> new EnrichJob(lake).run(day);
       case AGGREGATE -> new AggregateJob(lake).run(day);
       case EXPORT -> new ExportJob(lake).run(day);
+    };
+  }
+
+  /**
+   * For {@code --resume}: whether the ledger's latest row of every requested job for the period says
+   * succeeded, and the raw files are still those the collect run read.
+   */
+  public boolean alreadyDone(LocalDate day, Set<Job> jobs) {
+    if (!lake.exists(org.lambdaref.model.PlatformTables.BATCH_LEDGER)) {
+      return false;
+    }
+    String period = Partitions.day(day);
+    List<org.apache.spark.sql.Row> rows = lake.read(org.lambdaref.model.PlatformTables.BATCH_LEDGER)
+        .filter(org.apache.spark.sql.functions.col("period").equalTo(period))
+        .orderBy(org.apache.spark.sql.functions.col("ended_at").desc())
+        .collectAsList();
+    for (Job job : jobs) {
+      String name = jobName(job);
+      java.util.Optional<org.apache.spark.sql.Row> latest =
+          rows.stream().filter(r -> name.equals(r.getAs("job"))).findFirst();
+      if (latest.isEmpty() || !"succeeded".equals(latest.get().getAs("status"))) {
+        return false;
+      }
+      if (job == Job.COLLECT) {
+        String inputs = new CollectJob(lake.spark(), lake.config(), source).inputFingerprint(day);
+        String details = latest.get().getAs("details");
+        if (details == null || !details.contains("inputs=" + inputs)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  static String jobName(Job job) {
+    return switch (job) {
+      case COLLECT -> CollectJob.JOB_NAME;
+      case SNAPSHOT -> SnapshotJob.JOB_NAME;
+      case ENRICH -> EnrichJob.JOB_NAME;
+      case AGGREGATE -> AggregateJob.JOB_NAME;
+      case EXPORT -> ExportJob.JOB_NAME;
     };
   }
 

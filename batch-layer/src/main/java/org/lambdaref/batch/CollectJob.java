@@ -61,7 +61,7 @@ public final class CollectJob {
       Counts c = collect(day);
       counts[0] = c;
       return new Ledger.Entry(c.linesRead(), c.owned(), c.accepted(), c.duplicates(), c.late(), c.rejected(),
-          c.accepted() + c.late() + c.rejected(), java.util.Map.of());
+          c.accepted() + c.late() + c.rejected(), java.util.Map.of("inputs", inputFingerprint(day)));
     });
     return counts[0];
   }
@@ -127,6 +127,32 @@ public final class CollectJob {
       lines = spark.read().text(paths.toArray(String[]::new)).withColumn("source_file", input_file_name());
     }
     return RawLineClassifier.classify(lines, config.timezone(), source);
+  }
+
+  /**
+   * A digest of the raw files the day's run reads (path, size, modification time): {@code --resume}
+   * reruns a period whose inputs changed even if the ledger says it succeeded.
+   */
+  public String inputFingerprint(LocalDate day) {
+    IngestWindow window = IngestWindow.of(day, config.timezone(), source);
+    String root = config.storage().rawSourceLocation(source.name());
+    try {
+      FileSystem fs = FileSystem.get(URI.create(root), spark.sparkContext().hadoopConfiguration());
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      for (String dir : existing(root, window.arrivalHours().stream().map(h -> root + "/" + h.path()).toList())) {
+        org.apache.hadoop.fs.FileStatus[] files = fs.listStatus(new Path(dir));
+        java.util.Arrays.sort(files, java.util.Comparator.comparing(f -> f.getPath().toString()));
+        for (org.apache.hadoop.fs.FileStatus f : files) {
+          digest.update((f.getPath() + "|" + f.getLen() + "|" + f.getModificationTime() + "\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+    } catch (IOException e) {
+      throw Errors.ioFailure("list raw files", root, e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private List<String> existing(String root, List<String> candidates) {

@@ -261,6 +261,30 @@ class BatchPipelineTest {
     }
   }
 
+  @Test
+  @Order(9)
+  void resumeSkipsDonePeriodsUntilTheirRawFilesChange() throws Exception {
+    var jobs = java.util.EnumSet.of(BatchPipeline.Job.COLLECT, BatchPipeline.Job.ENRICH);
+    BatchPipeline pipeline = new BatchPipeline(lake, "place_event");
+    pipeline.run(days(), jobs, 1, r -> { });
+
+    List<BatchPipeline.PeriodResult> resumed = pipeline.run(days(), jobs, 1, true, r -> { });
+    assertThat(resumed).allSatisfy(r -> assertThat(r.status()).isEqualTo("skipped"));
+
+    Path someRawFile;
+    try (var files = java.nio.file.Files.walk(root.resolve("lake/datasource/place_event/p_ymd=20190609"))) {
+      someRawFile = files.filter(java.nio.file.Files::isRegularFile).findFirst().orElseThrow();
+    }
+    java.nio.file.Files.writeString(someRawFile, "not json\n", java.nio.file.StandardOpenOption.APPEND);
+
+    List<BatchPipeline.PeriodResult> after = pipeline.run(days(), jobs, 1, true, r -> { });
+    assertThat(after.stream().filter(r -> r.status().equals("succeeded")).map(BatchPipeline.PeriodResult::day))
+        .as("only the periods that read the changed file run again")
+        .isNotEmpty()
+        .allSatisfy(d -> assertThat(d).isIn(FIRST.plusDays(1), FIRST.plusDays(2), FIRST));
+    assertThat(after).anySatisfy(r -> assertThat(r.status()).isEqualTo("skipped"));
+  }
+
   private static List<String> rows(Lake l, org.lambdaref.model.PlatformTables.TableSpec table) {
     var df = l.read(table);
     if (List.of(df.columns()).contains("source_file")) {

@@ -51,6 +51,11 @@ public final class SparkSessions {
 
   /** The session for {@code appName}; an existing session in this JVM is reused. */
   public static SparkSession getOrCreate(PlatformConfig config, String appName) {
+    // one application per JVM: later callers share the session the first one configured
+    java.util.Optional<SparkSession> active = scala.jdk.javaapi.OptionConverters.toJava(SparkSession.getActiveSession());
+    if (active.isPresent()) {
+      return active.get();
+    }
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     config.spark().masterIfSet().ifPresent(builder::master);
     settings(config).forEach(builder::config);

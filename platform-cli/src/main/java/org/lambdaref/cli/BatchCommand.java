@@ -1,11 +1,14 @@
 package org.lambdaref.cli;
 
-import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.SparkSession;
-import org.lambdaref.batch.CollectJob;
-import org.lambdaref.batch.IngestWindow;
+import org.lambdaref.batch.BatchPipeline;
+import org.lambdaref.batch.Lake;
+import org.lambdaref.batch.Ledger;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
@@ -19,65 +22,73 @@ import picocli.CommandLine.Option;
     name = "batch",
     mixinStandardHelpOptions = true,
     description = {
-      "Run batch jobs over consecutive days in ONE Spark application (a replay of a date range).",
-      "Available now: --job collect (raw -> t1 events, quarantine, late; ledger in ops.batch_ledger)."
+      "Rebuild t1 -> t2 -> t3 for consecutive days in ONE Spark application (a replay of a date range):",
+      "collect (raw -> t1), snapshot (place master -> t1_db), enrich (t2), aggregate (t3), export (JDBC).",
+      "Days that have not closed yet (end + allowed lateness) are skipped. Exit code 1 if any period failed."
     })
 final class BatchCommand implements Callable<Integer> {
+
+  static final String APP_NAME = "PlaceImpression";
 
   @Mixin ConfigOptions configOptions;
   @Mixin RunOptions runOptions;
 
-  @Option(names = "--job", defaultValue = "collect", description = "Job to run: collect (default ${DEFAULT-VALUE}).")
+  @Option(names = "--job", defaultValue = "all",
+      description = "all, collect, snapshot, enrich, aggregate or export (default ${DEFAULT-VALUE}).")
   String job;
 
   @Option(names = "--source", defaultValue = "place_event", description = "Raw source (default ${DEFAULT-VALUE}).")
-  String source;
+  String source = "place_event";
+
+  @Option(names = "--resume", description = "Skip periods the ledger records as succeeded with the same raw inputs.")
+  boolean resume;
+
+  @Option(names = "--dry-run", description = "Print the plan and stop.")
+  boolean dryRun;
 
   @Override
   public Integer call() {
-    if (!List.of("collect", "all").contains(job)) {
-      throw org.lambdaref.model.Errors.badArgument("--job", job, "collect (t2 and t3 jobs are not built yet)");
-    }
     PlatformConfig config = configOptions.load();
     RunArguments args = runOptions.toRunArguments(configOptions.env());
-    return run(config, args, Console.stdout());
-  }
-
-  BatchCommand withSource(String sourceName) {
-    this.source = sourceName;
-    return this;
-  }
-
-  int run(PlatformConfig config, RunArguments args, Console console) {
-    SparkSession spark = SparkSessions.getOrCreate(config, args.applicationName("PlaceEventCollect"));
-    CollectJob collect = new CollectJob(spark, config, source);
-    console.line("%s: %d period(s) from %s", args.applicationName("PlaceEventCollect"), args.iterationCount(), args.startDate());
-    long started = System.nanoTime();
-    int failed = 0;
-    int n = 0;
-    for (LocalDate day : args.days()) {
-      n++;
-      IngestWindow window = IngestWindow.of(day, config.timezone(), config.source(source));
-      if (!window.isClosedAt(java.time.Instant.now())) {
-        // a run before the close would miss lines that are still allowed to arrive
-        console.line("    %s: skipped, still open until %s (allowed lateness %s)", day, window.close(),
-            config.source(source).allowedLateness());
-        continue;
-      }
-      try {
-        CollectJob.Counts c = collect.run(day);
-        console.line("    %s: read %d, owned %d = accepted %d + duplicates %d + late %d + rejected %d",
-            day, c.linesRead(), c.owned(), c.accepted(), c.duplicates(), c.late(), c.rejected());
-      } catch (RuntimeException e) {
-        failed++;
-        console.line("    %s: FAILED: %s", day, e.getMessage());
-      }
-      console.progress("periods", n, args.iterationCount(), started);
+    Set<BatchPipeline.Job> jobs = BatchPipeline.Job.parse(job);
+    if (dryRun) {
+      Console console = Console.stdout();
+      console.line("%s: jobs %s", args.applicationName(APP_NAME), jobs);
+      SparkSession spark = SparkSessions.getOrCreate(config, args.applicationName(APP_NAME));
+      new BatchPipeline(new Lake(spark, config), source).plan(args.days(), jobs, args.parallelism())
+          .forEach(l -> console.line("  %s", l));
+      return 0;
     }
+    return run(config, args, jobs, Console.stdout());
+  }
+
+  int run(PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
+    SparkSession spark = SparkSessions.getOrCreate(config, args.applicationName(APP_NAME));
+    BatchPipeline pipeline = new BatchPipeline(new Lake(spark, config), source);
+    console.line("%s: %d period(s) from %s, jobs %s, %d at once", args.applicationName(APP_NAME),
+        args.iterationCount(), args.startDate(), jobs, args.parallelism());
+    long started = System.nanoTime();
+    AtomicInteger done = new AtomicInteger();
+    List<BatchPipeline.PeriodResult> results = pipeline.run(args.days(), jobs, args.parallelism(), resume, r -> {
+      synchronized (console) {
+        console.line("    %s %s%s", r.day(), r.status(), r.error() == null ? "" : ": " + r.error());
+        r.entries().forEach((j, e) -> console.line("        %-9s %s", j.name().toLowerCase(Locale.ROOT), describe(j, e)));
+        console.progress("periods", done.incrementAndGet(), args.iterationCount(), started);
+      }
+    });
+    long failed = results.stream().filter(BatchPipeline.PeriodResult::failed).count();
     if (failed > 0) {
-      console.line("%d of %d periods failed; the ledger (ops.batch_ledger) has the causes", failed, args.iterationCount());
+      console.line("%d of %d periods failed; ops.batch_ledger has each cause", failed, results.size());
       return 1;
     }
     return 0;
+  }
+
+  private static String describe(BatchPipeline.Job job, Ledger.Entry e) {
+    if (job == BatchPipeline.Job.COLLECT) {
+      return String.format(Locale.ROOT, "read %d, owned %d = accepted %d + duplicates %d + late %d + rejected %d",
+          e.linesRead(), e.owned(), e.accepted(), e.duplicates(), e.late(), e.rejected());
+    }
+    return e.rowsWritten() + " rows" + (e.details().isEmpty() ? "" : " " + e.details());
   }
 }

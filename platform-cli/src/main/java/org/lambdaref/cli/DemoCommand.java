@@ -25,6 +25,34 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--events-per-day", defaultValue = "20000", description = "Distinct events per day (default ${DEFAULT-VALUE}).")
   int eventsPerDay;
 
+  private static void printResults(PlatformConfig config, Console console) {
+    var spark = org.lambdaref.config.SparkSessions.getOrCreate(config, "LambdaDemo");
+    LakeTables.registerAll(spark, config);
+    console.line("");
+    console.line("Top places on the last batch day (t3.place_impression_aggr_1d_daily):");
+    printQuery(spark, "select p_ymd, place_id, impressions, clicks, unique_users from t3.place_impression_aggr_1d_daily"
+        + " where p_ymd = (select max(p_ymd) from t3.place_impression_aggr_1d_daily)"
+        + " order by impressions desc, place_id limit 5");
+    console.line("Ledger (ops.batch_ledger), latest run per job and period:");
+    printQuery(spark, "select period, job, status, owned, accepted, duplicates, late, rejected, rows_written from ("
+        + " select *, row_number() over (partition by job, period order by ended_at desc) as n from ops.batch_ledger)"
+        + " where n = 1 order by period, case job when 'collect_place_event' then 1 when 'snapshot_place' then 2"
+        + " when 'enrich_place_event' then 3 when 'aggregate_place' then 4 else 5 end");
+  }
+
+  private static void printQuery(org.apache.spark.sql.SparkSession spark, String sql) {
+    var result = spark.sql(sql);
+    java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
+    for (var row : result.collectAsList()) {
+      java.util.List<Object> values = new java.util.ArrayList<>();
+      for (int i = 0; i < row.length(); i++) {
+        values.add(row.get(i));
+      }
+      rows.add(values);
+    }
+    TablePrinter.print(System.out, TablePrinter.Format.TABLE, java.util.Arrays.asList(result.columns()), rows);
+  }
+
   @Override
   public Integer call() {
     PlatformConfig initial = configOptions.load();
@@ -58,11 +86,15 @@ final class DemoCommand implements Callable<Integer> {
               "generating " + days + " days of raw events from " + generate.startDate,
               () -> generate.run(config, console));
 
+      console.step("writing the place master (1000 places, 50 sellers) into PostgreSQL " + config.sourceDb().placeTable(),
+          () -> LocalProvisioning.seedPlaces(config, lease.stack(), 1000, 50));
+      // one more period than generated: the late arrivals of the last day belong to it (if closed)
       org.lambdaref.config.RunArguments replay =
           new org.lambdaref.config.RunArguments(generate.startDate, days + 1, 1, config.env());
       int batchExit = console.step(
-          "batch replay: collect raw -> t1 for " + replay.iterationCount() + " days in one Spark application",
-          () -> new BatchCommand().withSource("place_event").run(config, replay, console));
+          "batch replay: raw -> t1 -> t2 -> t3 -> JDBC for " + replay.iterationCount() + " days in one Spark application",
+          () -> new BatchCommand().run(config, replay, org.lambdaref.batch.BatchPipeline.Job.parse("all"), console));
+      printResults(config, console);
 
       console.line("");
       console.line("Summary");
@@ -70,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
       LocalProvisioning.describe(config, lease.stack()).forEach((k, v) -> console.line("    %-9s %s", k, v));
       console.line("  raw events: %d lines in %d files under %s", summary.lines(), summary.files(), summary.location());
       console.line("    by kind:  %s", summary.kinds());
-      console.line("  batch:      t1 tables and ops.batch_ledger written%s", batchExit == 0 ? "" : " (some periods FAILED)");
+      console.line("  batch:      t1, t2, t3 and the JDBC export written%s", batchExit == 0 ? "" : " (some periods FAILED: see the ledger)");
       console.line("  next:       bin/lambda tables; bin/lambda sql \"select * from ops.batch_ledger\"");
       console.line("  total time: %s", console.elapsed());
     }

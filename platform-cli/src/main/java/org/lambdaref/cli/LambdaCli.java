@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       LocalCommand.class,
       GenerateCommand.class,
       BatchCommand.class,
+      ExportCommand.class,
+      CompactCommand.class,
       TablesCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class

@@ -114,6 +114,33 @@ final class LocalProvisioning {
     }
   }
 
+  /** The place master table the daily snapshot reads, in the source database. Idempotent. */
+  static void seedPlaces(PlatformConfig config, StackEndpoints stack, int places, int sellers) {
+    var db = config.sourceDb();
+    try (Connection c = DriverManager.getConnection(db.connection().url(), db.connection().user(), db.connection().password());
+        java.sql.Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.execute("CREATE TABLE IF NOT EXISTS " + db.placeTable() + " (place_id text primary key, name text,"
+          + " category text, region text, seller_id text, updated_at timestamp)");
+      s.execute("DELETE FROM " + db.placeTable());
+      try (java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO " + db.placeTable() + " VALUES (?,?,?,?,?,?)")) {
+        for (var p : org.lambdaref.model.generator.PlaceMaster.places(places, sellers, 42)) {
+          insert.setString(1, p.placeId());
+          insert.setString(2, p.name());
+          insert.setString(3, p.category());
+          insert.setString(4, p.region());
+          insert.setString(5, p.sellerId());
+          insert.setTimestamp(6, java.sql.Timestamp.from(p.updatedAt()));
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw failure("write the place master to " + db.placeTable(), e);
+    }
+  }
+
   private static PlatformException failure(String what, Throwable cause) {
     return new PlatformException(
         "Could not " + what,
