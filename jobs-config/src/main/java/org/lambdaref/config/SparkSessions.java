@@ -52,8 +52,8 @@ public final class SparkSessions {
   /** The session for {@code appName}; an existing session in this JVM is reused. */
   public static SparkSession getOrCreate(PlatformConfig config, String appName) {
     // one application per JVM: later callers share the session the first one configured
-    java.util.Optional<SparkSession> active = scala.jdk.javaapi.OptionConverters.toJava(SparkSession.getActiveSession());
-    if (active.isPresent()) {
+    scala.Option<SparkSession> active = SparkSession.getActiveSession();
+    if (active.isDefined()) {
       return active.get();
     }
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
