@@ -49,11 +49,24 @@ public final class SparkSessions {
     return conf;
   }
 
+  /**
+   * Points a running session's file systems at this configuration's storage (s3a endpoint and
+   * credentials); they are read when a file system is first opened.
+   */
+  public static void applyHadoopSettings(SparkSession spark, PlatformConfig config) {
+    settings(config).forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.")) {
+        spark.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value);
+      }
+    });
+  }
+
   /** The session for {@code appName}; an existing session in this JVM is reused. */
   public static SparkSession getOrCreate(PlatformConfig config, String appName) {
     // one application per JVM: later callers share the session the first one configured
     scala.Option<SparkSession> active = SparkSession.getActiveSession();
     if (active.isDefined()) {
+      applyHadoopSettings(active.get(), config);
       return active.get();
     }
     SparkSession.Builder builder = SparkSession.builder().appName(appName);

@@ -1,0 +1,104 @@
+package org.lambdaref.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.config.ConfigLoader;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSessions;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LocalStackOptions;
+import org.lambdaref.localstack.ServerKind;
+import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.generator.EventGenerator;
+import org.lambdaref.model.generator.GeneratedLine;
+import org.lambdaref.model.generator.GeneratorSpec;
+import org.lambdaref.model.generator.PlaceMaster;
+
+/**
+ * One batch period with the raw area and every tier at {@code s3a://} on the local S3 server
+ * (path-style, endpoint override, SigV4 credentials): the path EMR users take.
+ */
+class S3BatchPeriodTest {
+
+  private static final LocalDate DAY = LocalDate.of(2019, 6, 8);
+  @TempDir static Path work;
+  private static LocalStack stack;
+  private static PlatformConfig config;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    stack = LocalStack.start(LocalStackOptions.forTests(work, ServerKind.S3, ServerKind.POSTGRES));
+    Files.createDirectories(stack.s3DataDir().resolve("lake")); // the filesystem backend: a folder is a bucket
+    Map<String, String> overrides = new java.util.HashMap<>(stack.configOverrides());
+    overrides.put("platform.storage.root", "s3a://lake/it");
+    overrides.put("platform.jdbc.user", stack.jdbcUser());
+    config = ConfigLoader.load("local", overrides, Map.of(), work);
+    spark = SparkSessions.getOrCreate(config, "S3BatchPeriodTest");
+    List<GeneratedLine> lines = EventGenerator.generate(new GeneratorSpec(
+        DAY, 1, 300, 20, 40, 0.05, 0.0, 0.02, ZoneId.of("UTC"), Duration.ofHours(6), 4));
+    Configuration hadoop = new Configuration();
+    SparkSessions.settings(config).forEach((k, v) -> {
+      if (k.startsWith("spark.hadoop.")) {
+        hadoop.set(k.substring("spark.hadoop.".length()), v);
+      }
+    });
+    FileSystem fs = FileSystem.newInstance(URI.create("s3a://lake/"), hadoop);
+    Map<String, StringBuilder> files = new TreeMap<>();
+    for (GeneratedLine line : lines) {
+      files.computeIfAbsent(Partitions.rawArrivalPartition(line.arrival()).path(), k -> new StringBuilder())
+          .append(line.line()).append('\n');
+    }
+    for (Map.Entry<String, StringBuilder> f : files.entrySet()) {
+      try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(
+          config.storage().rawSourceLocation("place_event") + "/" + f.getKey() + "/part-0.json"))) {
+        out.write(f.getValue().toString().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    fs.close();
+    RawFixtures.writePlaces(stack.jdbcUrl(), stack.jdbcUser(), "", PlaceMaster.places(20, 4, 1));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void aWholePeriodRunsWithRawAndTiersOnS3() {
+    Lake lake = new Lake(spark, config);
+    List<BatchPipeline.PeriodResult> results =
+        new BatchPipeline(lake, "place_event").run(List.of(DAY), BatchPipeline.Job.parse("all"), 1, r -> { });
+
+    assertThat(results.get(0).status()).as(String.valueOf(results.get(0).error())).isEqualTo("succeeded");
+    assertThat(lake.location(PlatformTables.PLACE_ACTION_1H)).startsWith("s3a://lake/it/datastore/t3/");
+    long accepted = lake.day(PlatformTables.PLACE_EVENT, "20190608").count();
+    long counted = lake.day(PlatformTables.PLACE_ACTION_1H, "20190608").agg(org.apache.spark.sql.functions.sum("events"))
+        .first().getLong(0);
+    assertThat(accepted).isEqualTo(300);
+    assertThat(counted).isEqualTo(accepted);
+    assertThat(stack.s3DataDir().resolve("lake/it/datastore/t3/place_action_aggr_1h_hourly/_delta_log"))
+        .as("the Delta log is on the S3 server").isDirectory();
+  }
+}
