@@ -47,6 +47,17 @@ public final class BatchPipeline {
 
   /** What happened to one period. */
   public record PeriodResult(LocalDate day, String status, Map<Job, Ledger.Entry> entries, String error) {
+    /** The entries of the jobs of one wave (t1+t2, or t3+export). */
+    public Map<Job, Ledger.Entry> entriesOf(boolean firstWave) {
+      Map<Job, Ledger.Entry> out = new LinkedHashMap<>();
+      entries.forEach((job, entry) -> {
+        if (job.firstWave() == firstWave) {
+          out.put(job, entry);
+        }
+      });
+      return out;
+    }
+
     public boolean failed() {
       return status.equals("failed");
     }
@@ -62,7 +73,11 @@ public final class BatchPipeline {
 
   /** Whether the period can run now: its day has closed (end + allowed lateness). */
   public boolean isClosed(LocalDate day, Instant now) {
-    return IngestWindow.of(day, lake.config().timezone(), lake.config().source(source)).isClosedAt(now);
+    return isClosed(lake.config(), source, day, now);
+  }
+
+  private static boolean isClosed(org.lambdaref.config.PlatformConfig config, String source, LocalDate day, Instant now) {
+    return IngestWindow.of(day, config.timezone(), config.source(source)).isClosedAt(now);
   }
 
   public List<PeriodResult> run(List<LocalDate> days, Set<Job> jobs, int parallelism, Consumer<PeriodResult> progress) {
@@ -90,7 +105,7 @@ public final class BatchPipeline {
         progress.accept(open);
       }
     }
-    wave(runnable, jobs, true, parallelism, results, r -> { });
+    wave(runnable, jobs, true, parallelism, results, progress);
     wave(runnable, jobs, false, parallelism, results, progress);
     return new ArrayList<>(results.values());
   }
@@ -102,19 +117,21 @@ public final class BatchPipeline {
       List<Future<?>> futures = new ArrayList<>();
       for (LocalDate day : days) {
         futures.add(pool.submit(() -> {
+          if (jobs.stream().noneMatch(j -> j.firstWave() == first)) {
+            return;
+          }
           PeriodResult current;
           synchronized (results) {
             current = results.get(day);
           }
-          if (!current.failed()) {
-            current = runJobs(day, jobs, first, current);
+          if (current.failed()) {
+            return; // reported when it failed
           }
+          current = runJobs(day, jobs, first, current);
           synchronized (results) {
             results.put(day, current);
           }
-          if (!first || jobs.stream().noneMatch(j -> !j.firstWave())) {
-            progress.accept(current);
-          }
+          progress.accept(current);
         }));
       }
       for (Future<?> f : futures) {
@@ -197,8 +214,9 @@ public final class BatchPipeline {
     };
   }
 
-  /** The plan, for --dry-run: which job runs for which period, in which wave. */
-  public List<String> plan(List<LocalDate> days, Set<Job> jobs, int parallelism) {
+  /** The plan, for --dry-run: which job runs for which period, in which wave. Needs no Spark. */
+  public static List<String> plan(org.lambdaref.config.PlatformConfig config, String source, List<LocalDate> days,
+      Set<Job> jobs, int parallelism) {
     List<String> lines = new ArrayList<>();
     Instant now = Instant.now();
     for (boolean first : new boolean[] {true, false}) {
@@ -208,7 +226,7 @@ public final class BatchPipeline {
       }
       lines.add((first ? "wave 1 (t1, t2)" : "wave 2 (t3, export)") + ": " + names + ", " + parallelism + " period(s) at once");
       for (LocalDate day : days) {
-        lines.add("  " + Partitions.day(day) + (isClosed(day, now) ? "" : "  (skipped: still open)"));
+        lines.add("  " + Partitions.day(day) + (isClosed(config, source, day, now) ? "" : "  (skipped: still open)"));
       }
     }
     return lines;

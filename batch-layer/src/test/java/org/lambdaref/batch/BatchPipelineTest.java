@@ -285,6 +285,27 @@ class BatchPipelineTest {
     assertThat(after).anySatisfy(r -> assertThat(r.status()).isEqualTo("skipped"));
   }
 
+  @Test
+  @Order(10)
+  void aSampleGoesToTheDevelopmentTableAndIsASubsetOfTheExport() throws Exception {
+    LocalDate day = FIRST.plusDays(1);
+    Map<String, Long> full = exported(day);
+
+    Ledger.Entry entry = new ExportJob(lake).runSample(day, 0.5);
+
+    Map<String, Long> sample = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.jdbcUser(), "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select seller_id, unique_users from t3_seller_exported_jdbc_sample")) {
+      while (rs.next()) {
+        sample.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    assertThat(entry.rowsWritten()).isEqualTo(sample.size());
+    assertThat(sample.size()).isBetween(1, full.size() - 1);
+    assertThat(full).containsAllEntriesOf(sample);
+  }
+
   private static List<String> rows(Lake l, org.lambdaref.model.PlatformTables.TableSpec table) {
     var df = l.read(table);
     if (List.of(df.columns()).contains("source_file")) {

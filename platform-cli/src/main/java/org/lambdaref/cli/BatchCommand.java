@@ -54,8 +54,7 @@ final class BatchCommand implements Callable<Integer> {
     if (dryRun) {
       Console console = Console.stdout();
       console.line("%s: jobs %s", args.applicationName(APP_NAME), jobs);
-      SparkSession spark = SparkSessions.getOrCreate(config, args.applicationName(APP_NAME));
-      new BatchPipeline(new Lake(spark, config), source).plan(args.days(), jobs, args.parallelism())
+      BatchPipeline.plan(config, source, args.days(), jobs, args.parallelism())
           .forEach(l -> console.line("  %s", l));
       return 0;
     }
@@ -69,11 +68,19 @@ final class BatchCommand implements Callable<Integer> {
         args.iterationCount(), args.startDate(), jobs, args.parallelism());
     long started = System.nanoTime();
     AtomicInteger done = new AtomicInteger();
+    boolean twoWaves = jobs.stream().anyMatch(j -> j.ordinal() <= BatchPipeline.Job.ENRICH.ordinal())
+        && jobs.stream().anyMatch(j -> j.ordinal() > BatchPipeline.Job.ENRICH.ordinal());
+    int steps = args.iterationCount() * (twoWaves ? 2 : 1);
+    java.util.Set<java.time.LocalDate> reported = new java.util.HashSet<>();
     List<BatchPipeline.PeriodResult> results = pipeline.run(args.days(), jobs, args.parallelism(), resume, r -> {
       synchronized (console) {
-        console.line("    %s %s%s", r.day(), r.status(), r.error() == null ? "" : ": " + r.error());
-        r.entries().forEach((j, e) -> console.line("        %-9s %s", j.name().toLowerCase(Locale.ROOT), describe(j, e)));
-        console.progress("periods", done.incrementAndGet(), args.iterationCount(), started);
+        boolean firstReport = reported.add(r.day());
+        String stage = !twoWaves ? "" : firstReport ? " (t1, t2)" : " (t3, export)";
+        console.line("    %s%s %s%s", r.day(), stage, r.status(), r.error() == null ? "" : ": " + r.error());
+        var entries = twoWaves ? r.entriesOf(firstReport) : r.entries();
+        entries.forEach((j, e) -> console.line("        %-9s %s", j.name().toLowerCase(Locale.ROOT), describe(j, e)));
+        int n = r.status().equals("succeeded") ? done.incrementAndGet() : done.addAndGet(firstReport && twoWaves ? 2 : 1);
+        console.progress("steps", n, steps, started);
       }
     });
     long failed = results.stream().filter(BatchPipeline.PeriodResult::failed).count();

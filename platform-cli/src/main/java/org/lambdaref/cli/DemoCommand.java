@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
               () -> generate.run(config, console));
 
       console.step("writing the place master (1000 places, 50 sellers) into PostgreSQL " + config.sourceDb().placeTable(),
-          () -> LocalProvisioning.seedPlaces(config, lease.stack(), 1000, 50));
+          () -> LocalProvisioning.seedPlaces(config, 1000, 50));
       // one more period than generated: the late arrivals of the last day belong to it (if closed)
       org.lambdaref.config.RunArguments replay =
           new org.lambdaref.config.RunArguments(generate.startDate, days + 1, 1, config.env());

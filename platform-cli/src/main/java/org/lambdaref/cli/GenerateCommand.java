@@ -66,11 +66,21 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--replace", description = "Delete the source's raw files first.")
   boolean replace;
 
+  @Option(names = "--place-master", description = "Also write the --places places into the source database (platform.source-db), as the snapshot job reads them.")
+  boolean placeMaster;
+
+  @Option(names = "--sellers", defaultValue = "50", description = "Sellers the places belong to, with --place-master (default ${DEFAULT-VALUE}).")
+  int sellers = 50;
+
   @Override
   public Integer call() {
     PlatformConfig config = configOptions.load();
     Summary summary = run(config, Console.stdout());
     summary.print(Console.stdout());
+    if (placeMaster) {
+      LocalProvisioning.seedPlaces(config, places, sellers);
+      Console.stdout().line("    wrote %d places of %d sellers to %s", places, sellers, config.sourceDb().placeTable());
+    }
     return 0;
   }
 

@@ -115,7 +115,7 @@ final class LocalProvisioning {
   }
 
   /** The place master table the daily snapshot reads, in the source database. Idempotent. */
-  static void seedPlaces(PlatformConfig config, StackEndpoints stack, int places, int sellers) {
+  static void seedPlaces(PlatformConfig config, int places, int sellers) {
     var db = config.sourceDb();
     try (Connection c = DriverManager.getConnection(db.connection().url(), db.connection().user(), db.connection().password());
         java.sql.Statement s = c.createStatement()) {

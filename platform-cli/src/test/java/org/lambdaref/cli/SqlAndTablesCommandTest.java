@@ -71,6 +71,28 @@ class SqlAndTablesCommandTest {
   }
 
   @Test
+  void compactPacksTheFilesOfEachDayPartition() {
+    String location = root.resolve("datastore/t3/place_impression_aggr_30d_daily").toString();
+    SparkSession spark = SparkSession.active();
+    var daily = spark.read().format("delta").load(root.resolve("datastore/t3/place_impression_aggr_1d_daily").toString());
+    // three appends leave several small files per day partition
+    for (int i = 0; i < 3; i++) {
+      daily.write().format("delta").mode("append").partitionBy("p_ymd").save(location);
+    }
+    long before = spark.sql("DESCRIBE DETAIL delta.`" + location + "`").first().getAs("numFiles");
+
+    CliRun run = CliRun.run("compact", "--conf", "platform.storage.root=" + root, "--table",
+        "t3.place_impression_aggr_30d_daily", "--start-date", "2019-06-08", "--iteration-count", "2");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    long after = spark.sql("DESCRIBE DETAIL delta.`" + location + "`").first().getAs("numFiles");
+    assertThat(before).isGreaterThanOrEqualTo(6);
+    assertThat(after).as("one file per day partition").isEqualTo(2);
+    assertThat(run.out()).contains("t3.place_impression_aggr_30d_daily");
+    assertThat(spark.read().format("delta").load(location).count()).as("no row lost").isEqualTo(9);
+  }
+
+  @Test
   void aBadQueryIsReportedNotSwallowed() {
     CliRun run = CliRun.run("sql", "--conf", "platform.storage.root=" + root, "select * from t3.no_such_table_daily");
 
