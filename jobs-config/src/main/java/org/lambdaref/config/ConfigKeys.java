@@ -23,6 +23,8 @@ public final class ConfigKeys {
   public static final String S3 = "platform.s3";
   public static final String JDBC = "platform.jdbc";
   public static final String LOCAL_STACK = "platform.local-stack";
+  public static final String SPEED = "platform.speed";
+  public static final String SPEED_STARTING_OFFSETS = "platform.speed.starting-offsets";
 
   /** Subtrees whose keys are free-form (Spark settings; named sources checked on their own). */
   static final java.util.List<String> FREE_FORM = java.util.List.of(SPARK_CONF, SOURCES);

@@ -173,6 +173,8 @@ public final class ConfigLoader {
         Endpoints.SourceDbSettings.read(platform.child("source-db")),
         Endpoints.ExportSettings.read(platform.child("export")),
         Endpoints.LocalStackSettings.read(platform.child("local-stack"), baseDir),
+        Endpoints.SpeedSettings.read(
+            platform.child("speed"), location(platform.child("speed"), "checkpoint-dir", baseDir), baseDir),
         config);
   }
 

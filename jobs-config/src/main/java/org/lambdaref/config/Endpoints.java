@@ -30,10 +30,89 @@ public final class Endpoints {
     }
   }
 
-  /** {@code endpoint} empty means the AWS endpoint of {@code region}. */
-  public record DynamoDbSettings(String endpoint, String region, String countersTable) {
+  /**
+   * {@code endpoint} empty means the AWS endpoint of {@code region}; empty credentials mean the
+   * default AWS provider chain. Writes retry with exponential backoff until {@code retryDeadline}.
+   * Serializable: Spark tasks build their client from it. {@link #toString()} hides the secret.
+   */
+  public record DynamoDbSettings(
+      String endpoint,
+      String region,
+      String countersTable,
+      String accessKey,
+      String secretKey,
+      java.time.Duration retryInitialBackoff,
+      java.time.Duration retryMaxBackoff,
+      java.time.Duration retryDeadline)
+      implements java.io.Serializable {
     static DynamoDbSettings read(Settings s) {
-      return new DynamoDbSettings(s.string("endpoint"), s.nonEmpty("region"), s.nonEmpty("counters-table"));
+      return new DynamoDbSettings(
+          s.string("endpoint"),
+          s.nonEmpty("region"),
+          s.nonEmpty("counters-table"),
+          s.string("access-key"),
+          s.string("secret-key"),
+          s.positiveDuration("retry-initial-backoff"),
+          s.positiveDuration("retry-max-backoff"),
+          s.positiveDuration("retry-deadline"));
+    }
+
+    public boolean hasStaticCredentials() {
+      return !accessKey.isBlank() && !secretKey.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "DynamoDbSettings[endpoint=" + endpoint + ", region=" + region + ", countersTable=" + countersTable
+          + ", accessKey=" + accessKey + ", secretKey=" + (secretKey.isEmpty() ? "" : "****")
+          + ", retry=" + retryInitialBackoff + ".." + retryMaxBackoff + " within " + retryDeadline + "]";
+    }
+  }
+
+  /**
+   * The speed layer's query. {@code startingOffsets} is {@code earliest}, {@code latest} or an
+   * ISO-8601 instant; {@code checkpointDir} is a URI like the storage areas.
+   */
+  public record SpeedSettings(
+      java.time.Duration triggerInterval,
+      String checkpointDir,
+      String queryName,
+      java.time.Duration dedupHorizon,
+      String startingOffsets,
+      long maxOffsetsPerTrigger,
+      int counterWriters,
+      int restartAttempts,
+      java.time.Duration restartBackoff,
+      java.nio.file.Path metricsFile,
+      int hotRetentionKeepDays) {
+
+    static SpeedSettings read(Settings s, String checkpointDir, java.nio.file.Path base) {
+      String starting = s.nonEmpty("starting-offsets");
+      if (!starting.equals("earliest") && !starting.equals("latest")) {
+        try {
+          java.time.Instant.parse(starting);
+        } catch (java.time.format.DateTimeParseException e) {
+          throw org.lambdaref.model.Errors.badConfigValue(
+              s.key("starting-offsets"), starting, "earliest, latest or an ISO-8601 instant such as 2026-11-22T14:00:00Z", e);
+        }
+      }
+      String name = s.nonEmpty("query-name");
+      if (!name.matches("[a-z][a-z0-9_]{0,63}")) {
+        throw org.lambdaref.model.Errors.badConfigValue(
+            s.key("query-name"), name, "snake_case letters, digits and _ (it names the checkpoint folder)", null);
+      }
+      return new SpeedSettings(
+          s.positiveDuration("trigger-interval"),
+          checkpointDir,
+          name,
+          s.positiveDuration("dedup-horizon"),
+          starting,
+          s.longIn("max-offsets-per-trigger", 0, Long.MAX_VALUE),
+          s.intIn("counter-writers", 1, 256),
+          s.intIn("restart-attempts", 0, 1000),
+          s.positiveDuration("restart-backoff"),
+          base.resolve(s.nonEmpty("metrics-file")).toAbsolutePath().normalize(),
+          s.intIn("hot-retention-keep-days", 0, 3650));
     }
   }
 

@@ -32,6 +32,7 @@ public record PlatformConfig(
     Endpoints.SourceDbSettings sourceDb,
     Endpoints.ExportSettings export,
     LocalStackSettings localStack,
+    Endpoints.SpeedSettings speed,
     Config raw) {
 
   public PlatformConfig {
@@ -55,6 +56,6 @@ public record PlatformConfig(
     return "PlatformConfig[env=" + env + ", timezone=" + timezone + ", workDir=" + workDir
         + ", storage=" + storage + ", sources=" + sources + ", spark=" + spark + ", kafka=" + kafka
         + ", dynamodb=" + dynamodb + ", s3=" + s3 + ", jdbc=" + jdbc + ", sourceDb=" + sourceDb
-        + ", export=" + export + ", localStack=" + localStack + "]";
+        + ", export=" + export + ", localStack=" + localStack + ", speed=" + speed + "]";
   }
 }

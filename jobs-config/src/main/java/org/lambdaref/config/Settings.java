@@ -65,6 +65,22 @@ final class Settings {
     return value;
   }
 
+  Duration positiveDuration(String path) {
+    Duration value = duration(path);
+    if (value.isZero()) {
+      throw Errors.badConfigValue(key(path), value, "a duration above zero, such as 5s or 10m", null);
+    }
+    return value;
+  }
+
+  long longIn(String path, long min, long max) {
+    long value = read(path, "an integer from " + min + " to " + max, config::getLong);
+    if (value < min || value > max) {
+      throw Errors.badConfigValue(key(path), value, "an integer from " + min + " to " + max, null);
+    }
+    return value;
+  }
+
   ZoneId zone(String path) {
     String value = string(path);
     try {

@@ -74,7 +74,7 @@ public final class EventGenerator {
     }
   }
 
-  private static String eventJson(
+  static String eventJson(
       String eventId,
       Instant eventTime,
       Instant processingTime,
@@ -102,7 +102,7 @@ public final class EventGenerator {
   }
 
   /** One of several kinds of broken record a collector really produces. */
-  private static String malformed(SplittableRandom random, String eventId, Instant when) {
+  static String malformed(SplittableRandom random, String eventId, Instant when) {
     String good =
         "{\"event_id\":\"bad-" + eventId + "\",\"event_time\":\"" + when + "\",\"processing_time\":\""
             + when + "\",\"table_name\":\"place_event\",\"records\":{\"place_id\":\"p-1\",\"user_id\":\"u-1\",\"action\":\"click\"}}";

@@ -263,7 +263,7 @@ public final class LocalStack implements StackEndpoints {
     createDirectories(serverDir);
     return switch (kind) {
       case KAFKA -> List.of(writeKafkaConfig(port, serverDir).toString());
-      case DYNAMODB -> List.of(Integer.toString(port));
+      case DYNAMODB -> List.of(Integer.toString(port), serverDir.resolve("data").toString());
       case S3 -> List.of("--properties", writeS3Config(port, serverDir, options).toString());
       case POSTGRES -> List.of(Integer.toString(port), serverDir.resolve("data").toString());
     };

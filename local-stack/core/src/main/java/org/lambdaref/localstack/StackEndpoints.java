@@ -45,6 +45,9 @@ public interface StackEndpoints extends AutoCloseable {
     }
     if (runs(ServerKind.DYNAMODB)) {
       overrides.put("platform.dynamodb.endpoint", dynamoDbEndpoint());
+      // DynamoDB Local wants keys but checks nothing (one shared database)
+      overrides.put("platform.dynamodb.access-key", s3AccessKey());
+      overrides.put("platform.dynamodb.secret-key", s3SecretKey());
     }
     if (runs(ServerKind.S3)) {
       overrides.put("platform.s3.endpoint", s3Endpoint());

@@ -8,9 +8,11 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * DynamoDB Local, in memory, bound to 127.0.0.1 only.
+ * DynamoDB Local, bound to 127.0.0.1 only, with one database for every key and region.
  *
- * <p>Usage: {@code DynamoDbServerMain <port>}. DynamoDB Local has no option for the bind address
+ * <p>Usage: {@code DynamoDbServerMain <port> [<data-dir>]}. With a data dir the tables survive a
+ * restart of the server (as DynamoDB's do when it is briefly unreachable), else they live in
+ * memory. DynamoDB Local has no option for the bind address
  * (its Jetty listens on every interface), so we reach into its Jetty server before start and pin
  * the connector to loopback: servers we start must not be reachable from the network.
  */
@@ -19,13 +21,21 @@ public final class DynamoDbServerMain {
   private DynamoDbServerMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: DynamoDbServerMain <port>");
+    if (args.length < 1 || args.length > 2) {
+      System.err.println("usage: DynamoDbServerMain <port> [<data-dir>]");
       System.exit(2);
     }
-    DynamoDBProxyServer proxy =
-        ServerRunner.createServerFromCommandLineArgs(
-            new String[] {"-inMemory", "-port", args[0], "-disableTelemetry"});
+    String[] storage;
+    if (args.length == 2) {
+      java.nio.file.Files.createDirectories(java.nio.file.Path.of(args[1]));
+      storage = new String[] {"-dbPath", args[1]};
+    } else {
+      storage = new String[] {"-inMemory"};
+    }
+    String[] common = {"-sharedDb", "-port", args[0], "-disableTelemetry"};
+    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(storage), java.util.Arrays.stream(common))
+        .toArray(String[]::new);
+    DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(all);
     Field serverField = DynamoDBProxyServer.class.getDeclaredField("server");
     serverField.setAccessible(true);
     Server jetty = (Server) serverField.get(proxy);

@@ -1,0 +1,35 @@
+package org.lambdaref.speed;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The real-time view: exact event counts per place, action and hour, kept outside Spark so that
+ * no count lives in application state (the source notes, "Stream application").
+ *
+ * <p>{@link #add} must be idempotent per {@code (queryId, batchId)}: a micro-batch retried after a
+ * crash calls it again with the same deltas, and every key already carrying that batch is left
+ * alone. Batches of one query arrive in increasing order.
+ */
+public interface CounterStore extends AutoCloseable {
+
+  /** One key's increment from one micro-batch. */
+  record Delta(String placeId, String action, Instant hour, long count) {}
+
+  /** One stored counter. */
+  record Counter(String placeId, String action, Instant hour, long count, String queryId, long lastBatchId) {}
+
+  /** What one {@link #add} call did. */
+  record AddResult(int applied, int alreadyApplied) {}
+
+  AddResult add(List<Delta> deltas, String queryId, long batchId);
+
+  /** Counters of one place for hours in {@code [fromHour, toHour)}, ordered by hour then action. */
+  List<Counter> read(String placeId, Instant fromHour, Instant toHour);
+
+  /** Deletes every counter of an hour at or after {@code fromHour}; returns how many. */
+  long deleteFrom(Instant fromHour);
+
+  @Override
+  void close();
+}

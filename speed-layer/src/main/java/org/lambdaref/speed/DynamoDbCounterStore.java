@@ -1,0 +1,329 @@
+package org.lambdaref.speed;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.lambdaref.config.Endpoints.DynamoDbSettings;
+import org.lambdaref.model.Action;
+import org.lambdaref.model.PlatformException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+/**
+ * Counters in a DynamoDB table with key {@code pk = place_id}, {@code sk = action#hour} (the hour
+ * as an ISO instant, so that one action's hours sort by time and a range is one Query).
+ *
+ * <p>Each delta is one additive {@code UpdateItem}: {@code ADD cnt :d SET last_batch_id = :b,
+ * query_id = :q}, on the condition that the item has not seen this batch of this query ({@code
+ * attribute_not_exists(last_batch_id) OR query_id <> :q OR last_batch_id < :b}). A retried
+ * micro-batch therefore changes only the keys its first attempt did not reach. A new query (a
+ * replay from a fresh checkpoint) starts its batch ids at 0 again; the query id tells them apart.
+ *
+ * <p>Writes retry with exponential backoff while DynamoDB is unreachable or throttling, up to the
+ * configured deadline; then the micro-batch fails and the query restarts from its checkpoint.
+ */
+public final class DynamoDbCounterStore implements CounterStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DynamoDbCounterStore.class);
+
+  static final String PK = "pk";
+  static final String SK = "sk";
+  static final String COUNT = "cnt";
+  static final String LAST_BATCH = "last_batch_id";
+  static final String QUERY = "query_id";
+
+  private static final String ADD_EXPRESSION =
+      "ADD " + COUNT + " :d SET " + LAST_BATCH + " = :b, " + QUERY + " = :q, place_id = :p, action_name = :a,"
+          + " hour_start = :h, updated_at = :u";
+  private static final String ADD_CONDITION =
+      "attribute_not_exists(" + LAST_BATCH + ") OR " + QUERY + " <> :q OR " + LAST_BATCH + " < :b";
+
+  private final DynamoDbClient client;
+  private final DynamoDbSettings settings;
+  private final ExecutorService writers;
+  private final BatchFault fault;
+
+  /** Called after each counter write; the crash tests use it to stop between two writes. */
+  @FunctionalInterface
+  public interface BatchFault {
+    void afterWrite(long batchId, int writesSoFar);
+
+    BatchFault NONE = (batchId, writes) -> {};
+  }
+
+  public DynamoDbCounterStore(DynamoDbSettings settings, int writers) {
+    this(settings, writers, BatchFault.NONE);
+  }
+
+  public DynamoDbCounterStore(DynamoDbSettings settings, int writers, BatchFault fault) {
+    this.settings = settings;
+    this.client = client(settings);
+    this.writers = Executors.newFixedThreadPool(writers, daemon("dynamodb-counter-writer"));
+    this.fault = fault;
+  }
+
+  static DynamoDbClient client(DynamoDbSettings settings) {
+    DynamoDbClientBuilder builder =
+        DynamoDbClient.builder()
+            .region(Region.of(settings.region()))
+            // fail an attempt fast so that our own backoff loop decides how long to wait
+            .httpClient(UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(10))
+                .build())
+            .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD)
+                .apiCallAttemptTimeout(Duration.ofSeconds(10)));
+    if (!settings.endpoint().isBlank()) {
+      builder.endpointOverride(URI.create(settings.endpoint()));
+    }
+    builder.credentialsProvider(
+        settings.hasStaticCredentials()
+            ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
+            : DefaultCredentialsProvider.builder().build());
+    return builder.build();
+  }
+
+  /** Creates the counters table (on-demand capacity) unless it exists. */
+  public void createTableIfMissing() {
+    try {
+      client.createTable(
+          b -> b.tableName(settings.countersTable())
+              .keySchema(
+                  KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build(),
+                  KeySchemaElement.builder().attributeName(SK).keyType(KeyType.RANGE).build())
+              .attributeDefinitions(
+                  AttributeDefinition.builder().attributeName(PK).attributeType(ScalarAttributeType.S).build(),
+                  AttributeDefinition.builder().attributeName(SK).attributeType(ScalarAttributeType.S).build())
+              .billingMode(BillingMode.PAY_PER_REQUEST));
+    } catch (ResourceInUseException e) {
+      // exists already
+    }
+  }
+
+  /** Fails with a clear message when the table is missing or DynamoDB cannot be reached. */
+  public void describeTable() {
+    withRetry("describe table " + settings.countersTable(),
+        () -> client.describeTable(b -> b.tableName(settings.countersTable())));
+  }
+
+  static String sortKey(String action, Instant hour) {
+    return action + "#" + hour;
+  }
+
+  @Override
+  public AddResult add(List<Delta> deltas, String queryId, long batchId) {
+    AtomicInteger applied = new AtomicInteger();
+    AtomicInteger skipped = new AtomicInteger();
+    AtomicInteger writes = new AtomicInteger();
+    String now = Instant.now().toString();
+    List<Future<?>> pending = new ArrayList<>(deltas.size());
+    for (Delta delta : deltas) {
+      pending.add(writers.submit(() -> {
+        boolean done = withRetry("add to counter " + delta.placeId() + "/" + sortKey(delta.action(), delta.hour()),
+            () -> addOne(delta, queryId, batchId, now));
+        (done ? applied : skipped).incrementAndGet();
+        fault.afterWrite(batchId, writes.incrementAndGet());
+        return null;
+      }));
+    }
+    for (Future<?> f : pending) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        pending.forEach(p -> p.cancel(true));
+        throw new IllegalStateException("interrupted while writing counters of batch " + batchId, e);
+      } catch (ExecutionException e) {
+        pending.forEach(p -> p.cancel(true));
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      }
+    }
+    return new AddResult(applied.get(), skipped.get());
+  }
+
+  /** @return true if applied, false if this batch had reached the key already */
+  private boolean addOne(Delta delta, String queryId, long batchId, String now) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":d", AttributeValue.fromN(Long.toString(delta.count())));
+    values.put(":b", AttributeValue.fromN(Long.toString(batchId)));
+    values.put(":q", AttributeValue.fromS(queryId));
+    values.put(":p", AttributeValue.fromS(delta.placeId()));
+    values.put(":a", AttributeValue.fromS(delta.action()));
+    values.put(":h", AttributeValue.fromS(delta.hour().toString()));
+    values.put(":u", AttributeValue.fromS(now));
+    try {
+      client.updateItem(b -> b.tableName(settings.countersTable())
+          .key(Map.of(PK, AttributeValue.fromS(delta.placeId()), SK, AttributeValue.fromS(sortKey(delta.action(), delta.hour()))))
+          .updateExpression(ADD_EXPRESSION)
+          .conditionExpression(ADD_CONDITION)
+          .expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Retries what a person would call an outage (no connection, 5xx, throttling) with exponential
+   * backoff until the deadline; anything else (a missing table, a bad request) fails at once.
+   */
+  <T> T withRetry(String what, Supplier<T> call) {
+    long deadline = System.nanoTime() + settings.retryDeadline().toNanos();
+    long backoffMs = settings.retryInitialBackoff().toMillis();
+    int attempt = 0;
+    while (true) {
+      attempt++;
+      try {
+        return call.get();
+      } catch (ResourceNotFoundException e) {
+        throw new PlatformException(
+            "DynamoDB table '" + settings.countersTable() + "' does not exist at " + endpointName(),
+            "the speed layer adds to counters in that table and never creates it while running",
+            "create it with 'bin/lambda local up' locally, or deploy it (deploy-emr) with key pk (S) + sk (S)", e);
+      } catch (SdkClientException | DynamoDbException e) {
+        if (e instanceof DynamoDbException d && !retryable(d)) {
+          throw new PlatformException("DynamoDB refused to " + what, String.valueOf(e.getMessage()),
+              "check platform.dynamodb.* and the table's key schema (pk S, sk S)", e);
+        }
+        if (System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+          throw new PlatformException(
+              "Could not " + what + " after " + attempt + " attempts within " + settings.retryDeadline(),
+              "DynamoDB at " + endpointName() + " stayed unreachable or throttled: " + e.getMessage(),
+              "the micro-batch fails and the query restarts from its checkpoint; counts stay exact."
+                  + " Raise platform.dynamodb.retry-deadline to wait longer", e);
+        }
+        if (attempt == 1 || attempt % 10 == 0) {
+          LOG.warn("DynamoDB unavailable ({}), retrying in {} ms: {}", what, backoffMs, e.getMessage());
+        }
+        sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, settings.retryMaxBackoff().toMillis());
+      }
+    }
+  }
+
+  private static boolean retryable(DynamoDbException e) {
+    int status = e.statusCode();
+    String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+    return status >= 500 || status == 0 || code.contains("Throttl") || code.equals("ProvisionedThroughputExceededException")
+        || code.equals("RequestLimitExceeded");
+  }
+
+  private String endpointName() {
+    return settings.endpoint().isBlank() ? "the AWS endpoint of " + settings.region() : settings.endpoint();
+  }
+
+  @Override
+  public List<Counter> read(String placeId, Instant fromHour, Instant toHour) {
+    List<Counter> out = new ArrayList<>();
+    for (Action action : Action.values()) {
+      QueryRequest request = QueryRequest.builder()
+          .tableName(settings.countersTable())
+          .keyConditionExpression(PK + " = :p AND " + SK + " BETWEEN :from AND :to")
+          .expressionAttributeValues(Map.of(
+              ":p", AttributeValue.fromS(placeId),
+              ":from", AttributeValue.fromS(sortKey(action.wireName(), fromHour)),
+              // '#' + instant: every hour before toHour sorts below this bound
+              ":to", AttributeValue.fromS(sortKey(action.wireName(), toHour))))
+          .consistentRead(true)
+          .build();
+      withRetry("read counters of " + placeId, () -> {
+        client.queryPaginator(request).items().forEach(item -> {
+          Counter c = counter(item);
+          if (c.hour().isBefore(toHour)) {
+            out.add(c);
+          }
+        });
+        return null;
+      });
+    }
+    out.sort(Comparator.comparing(Counter::hour).thenComparing(Counter::action));
+    return out;
+  }
+
+  /** Every counter in the table; for tests and small local tables only (a full Scan). */
+  public List<Counter> scanAll() {
+    List<Counter> out = new ArrayList<>();
+    withRetry("scan counters", () -> {
+      client.scanPaginator(ScanRequest.builder().tableName(settings.countersTable()).consistentRead(true).build())
+          .items().forEach(item -> out.add(counter(item)));
+      return null;
+    });
+    return out;
+  }
+
+  @Override
+  public long deleteFrom(Instant fromHour) {
+    long deleted = 0;
+    for (Counter c : scanAll()) {
+      if (!c.hour().isBefore(fromHour)) {
+        withRetry("delete counter " + c.placeId(), () -> client.deleteItem(b -> b.tableName(settings.countersTable())
+            .key(Map.of(PK, AttributeValue.fromS(c.placeId()), SK, AttributeValue.fromS(sortKey(c.action(), c.hour()))))));
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  private static Counter counter(Map<String, AttributeValue> item) {
+    String sk = item.get(SK).s();
+    int hash = sk.indexOf('#');
+    return new Counter(item.get(PK).s(), sk.substring(0, hash), Instant.parse(sk.substring(hash + 1)),
+        Long.parseLong(item.get(COUNT).n()), item.get(QUERY).s(), Long.parseLong(item.get(LAST_BATCH).n()));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for DynamoDB", e);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    writers.shutdownNow();
+    client.close();
+  }
+}

@@ -1,0 +1,145 @@
+package org.lambdaref.speed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSessions;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LocalStackOptions;
+import org.lambdaref.localstack.ServerKind;
+import org.lambdaref.model.PlatformTables;
+
+/**
+ * The speed query against a real Kafka broker and DynamoDB Local: exact counters, duplicates
+ * dropped, malformed records quarantined, late events in their own hour, a resumed checkpoint that
+ * remembers what it deduplicated, and a replay from a point in time that recounts without double
+ * counting.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SpeedQueryTest {
+
+  @TempDir static Path root;
+  private static LocalStack stack;
+  private static Map<String, String> overrides;
+  private static PlatformConfig config;
+  private static SparkSession spark;
+  private static DynamoDbCounterStore counters;
+  private static final List<String> sent = new ArrayList<>();
+  private static final Instant NOW = Instant.now();
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
+    overrides = SpeedFixture.overrides(stack, root, "speed_query_test");
+    config = SpeedFixture.config(overrides, root);
+    SpeedFixture.createTopic(stack.kafkaBootstrapServers(), config.kafka().topic(), 3);
+    counters = new DynamoDbCounterStore(config.dynamodb(), 4);
+    counters.createTableIfMissing();
+    spark = SparkSessions.getOrCreate(config, "SpeedQueryTest");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (counters != null) {
+      counters.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private static SpeedRunner.Summary catchUp(PlatformConfig c) {
+    return SpeedRunner.run(spark, c, counters, null, Trigger.AvailableNow());
+  }
+
+  @Test
+  @Order(1)
+  void countsEveryValidEventOnceInItsOwnHourAndQuarantinesTheRest() {
+    List<String> traffic = SpeedFixture.mixedTraffic("a", 2_000, NOW, 1);
+    SpeedFixture.send(config, traffic);
+    sent.addAll(traffic);
+
+    catchUp(config);
+
+    Map<String, Long> expected = SpeedFixture.truth(config, sent);
+    assertThat(SpeedFixture.asMap(counters.scanAll())).as("counters per place, action and hour").isEqualTo(expected);
+    assertThat(expected.keySet()).as("late events made counters of earlier hours")
+        .anyMatch(k -> k.endsWith(NOW.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5)) + "")
+            || !k.endsWith(HotRecordClassifier.hourBucket(NOW, config.timezone()).toString()));
+    long valid = expected.values().stream().mapToLong(Long::longValue).sum();
+    Row hot = spark.read().format("delta").load(hotLocation())
+        .selectExpr("count(*)", "count(distinct event_id)").first();
+    assertThat(hot.getLong(0)).as("hot rows = distinct valid events").isEqualTo(valid);
+    assertThat(hot.getLong(1)).as("no event id twice in the hot table").isEqualTo(valid);
+    List<String> reasons = spark.read().format("delta").load(quarantineLocation())
+        .selectExpr("reason").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(reasons).as("quarantine reasons").containsExactlyInAnyOrder("malformed_json", "unknown_action");
+    long bad = sent.stream().filter(l -> l.length() == 30 || l.contains("purchase")).count();
+    assertThat(spark.read().format("delta").load(quarantineLocation()).count()).as("every bad record quarantined")
+        .isEqualTo(bad);
+  }
+
+  @Test
+  @Order(2)
+  void aResumedQueryStillDropsDuplicatesItSawBeforeTheRestart() {
+    // copies of 50 events the first run counted, plus new events
+    List<String> more = new ArrayList<>(sent.subList(0, 50));
+    more.addAll(SpeedFixture.mixedTraffic("b", 500, NOW, 2));
+    SpeedFixture.send(config, more);
+    sent.addAll(more);
+
+    catchUp(config);
+
+    assertThat(SpeedFixture.asMap(counters.scanAll())).as("counters after resume")
+        .isEqualTo(SpeedFixture.truth(config, sent));
+  }
+
+  @Test
+  @Order(3)
+  void aReplayFromAnInstantRecountsItsHoursWithoutCountingTwice() {
+    Map<String, Long> before = SpeedFixture.asMap(counters.scanAll());
+    Instant from = NOW.minus(Duration.ofHours(3));
+    Map<String, String> replay = new java.util.HashMap<>(overrides);
+    replay.put("platform.speed.starting-offsets", from.toString());
+    PlatformConfig replayConfig = SpeedFixture.config(replay, root);
+
+    SpeedRunner.Summary summary = catchUp(replayConfig);
+
+    assertThat(summary.replay()).as("replay window").isNotNull();
+    assertThat(summary.replay().countFrom()).isEqualTo(HotRecordClassifier.hourBucket(from, config.timezone()));
+    assertThat(SpeedFixture.asMap(counters.scanAll())).as("counters after the replay equal those before it")
+        .isEqualTo(before);
+    Row hot = spark.read().format("delta").load(hotLocation())
+        .selectExpr("count(*)", "count(distinct event_id)").first();
+    assertThat(hot.getLong(0)).as("hot rows after the replay, no duplicates").isEqualTo(hot.getLong(1));
+
+    // the same request again resumes the replay's checkpoint instead of replaying a second time
+    assertThat(catchUp(replayConfig).replay().launchedAt()).isEqualTo(summary.replay().launchedAt());
+    assertThat(SpeedFixture.asMap(counters.scanAll())).isEqualTo(before);
+  }
+
+  private static String hotLocation() {
+    return config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name());
+  }
+
+  private static String quarantineLocation() {
+    return config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT_QUARANTINE.name());
+  }
+}
