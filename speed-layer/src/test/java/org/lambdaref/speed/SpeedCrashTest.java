@@ -1,0 +1,157 @@
+package org.lambdaref.speed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSessions;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LocalStackOptions;
+import org.lambdaref.localstack.ServerKind;
+import org.lambdaref.model.PlatformTables;
+
+/**
+ * The speed layer killed hard (its JVM, not a graceful stop) at the moments that matter, then
+ * restarted from its checkpoint: afterwards every counter equals the number of distinct valid
+ * events produced for it, and the hot table holds each event once.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SpeedCrashTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path root;
+  private static LocalStack stack;
+  private static Map<String, String> overrides;
+  private static PlatformConfig config;
+  private static DynamoDbCounterStore counters;
+  private static final List<String> sent = new ArrayList<>();
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
+    overrides = new LinkedHashMap<>(SpeedFixture.overrides(stack, root, "speed_crash_test"));
+    // several micro-batches per catch-up, so that a crash can land in the middle of a run
+    overrides.put("platform.speed.max-offsets-per-trigger", "450");
+    overrides.put("platform.speed.restart-attempts", "0");
+    config = SpeedFixture.config(overrides, root);
+    SpeedFixture.createTopic(stack.kafkaBootstrapServers(), config.kafka().topic(), 3);
+    counters = new DynamoDbCounterStore(config.dynamodb(), 4);
+    counters.createTableIfMissing();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (counters != null) {
+      counters.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void crashesAfterTheHotWriteBetweenCounterWritesAndBeforeTheCommitLoseAndDoubleNothing() throws Exception {
+    List<String> traffic = SpeedFixture.mixedTraffic("c", 2_000, Instant.now(), 11);
+    SpeedFixture.send(config, traffic);
+    sent.addAll(traffic);
+    Path log = root.resolve("speed-1.log");
+    long started = System.nanoTime();
+
+    assertThat(SpeedProcess.run(overrides, log, FaultInjection.HOT_WRITTEN + "@1", "--available-now"))
+        .as("halted after the hot write of batch 1; see " + log).isEqualTo(FaultInjection.HALT_STATUS);
+    assertThat(SpeedProcess.run(overrides, log, FaultInjection.COUNTER_WRITE + "@2#5", "--available-now"))
+        .as("halted after 5 counter writes of batch 2").isEqualTo(FaultInjection.HALT_STATUS);
+    assertThat(SpeedProcess.run(overrides, log, FaultInjection.COUNTERS_WRITTEN + "@3", "--available-now"))
+        .as("halted after all counter writes of batch 3, before Spark committed it").isEqualTo(FaultInjection.HALT_STATUS);
+    assertThat(SpeedProcess.run(overrides, log, null, "--available-now")).as("clean catch-up; see " + log).isZero();
+    System.out.printf("four speed JVMs in %d s%n", (System.nanoTime() - started) / 1_000_000_000);
+    Files.copy(log, Path.of(System.getProperty("java.io.tmpdir"), "speed-crash-1.log"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    assertExact();
+    Map<Long, JsonNode> batches = batchesFromMetrics();
+    // writes run concurrently: the halt came after the 5th finished, with others in flight
+    assertThat(batches.get(2L).path("counters_already_applied").asInt())
+        .as("the retried batch 2 skipped the keys written before the crash, and only those")
+        .isBetween(5, batches.get(2L).path("counter_keys").asInt() - 1);
+    assertThat(batches.get(3L).path("counters_already_applied").asInt())
+        .as("the retried batch 3 skipped every key").isEqualTo(batches.get(3L).path("counter_keys").asInt());
+  }
+
+  @Test
+  @Order(2)
+  void killedAtRandomMomentsWhileRunningItStillCountsExactly() throws Exception {
+    SplittableRandom random = new SplittableRandom(7);
+    Path log = root.resolve("speed-2.log");
+    for (int round = 0; round < 2; round++) {
+      List<String> traffic = SpeedFixture.mixedTraffic("k" + round, 1_500, Instant.now(), 20 + round);
+      Process speed = SpeedProcess.start(overrides, log, null);
+      SpeedFixture.send(config, traffic);
+      sent.addAll(traffic);
+      long batchesBefore = batchesFromMetrics().size();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (batchesFromMetrics().size() <= batchesBefore && System.nanoTime() < deadline && speed.isAlive()) {
+        Thread.sleep(200);
+      }
+      Thread.sleep(random.nextLong(2_500));
+      speed.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
+    }
+    assertThat(SpeedProcess.run(overrides, log, null, "--available-now")).as("clean catch-up; see " + log).isZero();
+
+    assertExact();
+  }
+
+  private static void assertExact() {
+    Map<String, Long> expected = SpeedFixture.truth(config, sent);
+    assertThat(SpeedFixture.asMap(counters.scanAll())).as("every counter exact after the crashes").isEqualTo(expected);
+    SparkSession spark = SparkSessions.getOrCreate(config, "SpeedCrashTest");
+    Row hot = spark.read().format("delta").load(config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name()))
+        .selectExpr("count(*)", "count(distinct event_id)").first();
+    long valid = expected.values().stream().mapToLong(Long::longValue).sum();
+    assertThat(hot.getLong(0)).as("hot rows: each valid event once").isEqualTo(valid);
+    assertThat(hot.getLong(1)).isEqualTo(valid);
+    long quarantined = spark.read().format("delta")
+        .load(config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT_QUARANTINE.name())).count();
+    assertThat(quarantined).as("each bad record quarantined once")
+        .isEqualTo(sent.stream().filter(l -> l.length() == 30 || l.contains("purchase")).count());
+  }
+
+  /** The last metrics line of each batch id (a retried batch writes a line per attempt that finished). */
+  private static Map<Long, JsonNode> batchesFromMetrics() throws Exception {
+    Map<Long, JsonNode> out = new LinkedHashMap<>();
+    Path file = config.speed().metricsFile();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    for (String line : Files.readAllLines(file)) {
+      if (!line.isBlank()) {
+        JsonNode node = JSON.readTree(line);
+        if (node.path("input_rows").asLong() > 0) {
+          out.put(node.path("batch_id").asLong(), node);
+        }
+      }
+    }
+    return out;
+  }
+}
