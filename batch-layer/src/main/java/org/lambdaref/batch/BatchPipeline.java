@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.lambdaref.model.Errors;
+import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.Partitions;
 
 /**
@@ -107,7 +108,26 @@ public final class BatchPipeline {
     }
     wave(runnable, jobs, true, parallelism, results, progress);
     wave(runnable, jobs, false, parallelism, results, progress);
+    if (jobs.contains(Job.AGGREGATE) && runnable.stream().anyMatch(d -> !results.get(d).failed())) {
+      handOverHotDays();
+    }
     return new ArrayList<>(results.values());
+  }
+
+  /**
+   * Days the batch has now closed no longer need their hot partitions. A failure here is logged
+   * and recorded in the ledger, not raised: the batch's own results stand, and the next run or
+   * {@code lambda hot-retention} retries it.
+   */
+  private void handOverHotDays() {
+    if (!lake.exists(PlatformTables.HOT_PLACE_EVENT) && !lake.exists(PlatformTables.HOT_PLACE_EVENT_QUARANTINE)) {
+      return;
+    }
+    try {
+      new HotRetention(lake).run(lake.config().speed().hotRetentionKeepDays());
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(BatchPipeline.class).warn("hot retention after the batch failed: {}", e.toString());
+    }
   }
 
   private void wave(List<LocalDate> days, Set<Job> jobs, boolean first, int parallelism,

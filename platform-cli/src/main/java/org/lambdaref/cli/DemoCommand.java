@@ -25,6 +25,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--events-per-day", defaultValue = "20000", description = "Distinct events per day (default ${DEFAULT-VALUE}).")
   int eventsPerDay;
 
+  @Option(names = "--live-events", defaultValue = "20000", description = "Live events for the speed layer (default ${DEFAULT-VALUE}).")
+  int liveEvents;
+
+  @Option(names = "--live-rate", defaultValue = "2000", description = "Their rate per second (default ${DEFAULT-VALUE}).")
+  int liveRate;
+
   private static void printResults(PlatformConfig config, Console console) {
     var spark = org.lambdaref.config.SparkSessions.getOrCreate(config, "LambdaDemo");
     LakeTables.registerAll(spark, config);
@@ -95,6 +101,10 @@ final class DemoCommand implements Callable<Integer> {
           "batch replay: raw -> t1 -> t2 -> t3 -> JDBC for " + replay.iterationCount() + " days in one Spark application",
           () -> new BatchCommand().run(config, replay, org.lambdaref.batch.BatchPipeline.Job.parse("all"), console));
       printResults(config, console);
+      SpeedDemo.Result speed = console.step(
+          "speed layer: streaming query on live events (" + liveEvents + " events at " + liveRate + "/s)",
+          () -> SpeedDemo.run(config, liveEvents, liveRate));
+      SpeedDemo.print(speed, config, console);
 
       console.line("");
       console.line("Summary");
@@ -103,6 +113,8 @@ final class DemoCommand implements Callable<Integer> {
       console.line("  raw events: %d lines in %d files under %s", summary.lines(), summary.files(), summary.location());
       console.line("    by kind:  %s", summary.kinds());
       console.line("  batch:      t1, t2, t3 and the JDBC export written%s", batchExit == 0 ? "" : " (some periods FAILED: see the ledger)");
+      console.line("  speed:      %d events counted exactly once in DynamoDB, hot table hot.place_event_timeseries_hourly",
+          speed.counted());
       console.line("  next:       bin/lambda tables; bin/lambda sql \"select * from ops.batch_ledger\"");
       console.line("  total time: %s", console.elapsed());
     }

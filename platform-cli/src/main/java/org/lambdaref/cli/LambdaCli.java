@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
       BatchCommand.class,
       ExportCommand.class,
       CompactCommand.class,
+      org.lambdaref.speed.SpeedMain.class,
+      ProduceCommand.class,
+      CountersCommand.class,
+      HotRetentionCommand.class,
       TablesCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class

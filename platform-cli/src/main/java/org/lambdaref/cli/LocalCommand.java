@@ -93,7 +93,8 @@ final class LocalCommand implements Runnable {
       // embedded always: containers would die with this command
       LocalStack stack = console.step("starting the local stack (embedded servers)",
           () -> LocalStack.start(options(config, true)));
-      console.step("creating topic, counters table, bucket", () -> LocalProvisioning.provision(config, stack));
+      PlatformConfig pointed = configOptions.load(stack.configOverrides());
+      console.step("creating topic, counters table, bucket", () -> LocalProvisioning.provision(pointed, stack));
       LocalProvisioning.describe(config, stack).forEach((k, v) -> console.line("    %-9s %s", k, v));
       console.line("stop it with: bin/lambda local down");
       return 0;

@@ -42,7 +42,7 @@ final class LocalProvisioning {
 
   static void provision(PlatformConfig config, StackEndpoints stack) {
     createTopic(stack.kafkaBootstrapServers(), config.kafka().topic());
-    createCountersTable(stack, config.dynamodb().region(), config.dynamodb().countersTable());
+    createCountersTable(config);
     createBucket(stack, "lake");
     checkDatabase(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
   }
@@ -61,28 +61,10 @@ final class LocalProvisioning {
     }
   }
 
-  /** Counters keyed by place, action and hour; the speed layer adds to them idempotently. */
-  static void createCountersTable(StackEndpoints stack, String region, String table) {
-    try (DynamoDbClient dynamo =
-        DynamoDbClient.builder()
-            .endpointOverride(URI.create(stack.dynamoDbEndpoint()))
-            .region(Region.of(region))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(stack.s3AccessKey(), stack.s3SecretKey())))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
-      dynamo.createTable(
-          b ->
-              b.tableName(table)
-                  .keySchema(
-                      KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                      KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
-                  .attributeDefinitions(
-                      AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                      AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-                  .billingMode(BillingMode.PAY_PER_REQUEST));
-    } catch (ResourceInUseException e) {
-      // exists already
+  /** Counters keyed by place, action and hour; the speed layer owns the table's definition. */
+  static void createCountersTable(PlatformConfig config) {
+    try (org.lambdaref.speed.DynamoDbCounterStore store = new org.lambdaref.speed.DynamoDbCounterStore(config.dynamodb(), 1)) {
+      store.createTableIfMissing();
     }
   }
 

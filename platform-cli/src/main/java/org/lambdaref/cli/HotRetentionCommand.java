@@ -1,0 +1,41 @@
+package org.lambdaref.cli;
+
+import java.util.concurrent.Callable;
+import org.lambdaref.batch.HotRetention;
+import org.lambdaref.batch.Lake;
+import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "hot-retention",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Delete the hot partitions of days the batch layer has closed (its watermark), keeping the",
+      "newest --keep-days closed days. The batch runs this itself after it closes a day."
+    })
+final class HotRetentionCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions configOptions;
+
+  @Option(names = "--keep-days", description = "Closed days to keep (default platform.speed.hot-retention-keep-days).")
+  Integer keepDays;
+
+  @Override
+  public Integer call() {
+    PlatformConfig config = configOptions.load();
+    int keep = keepDays == null ? config.speed().hotRetentionKeepDays() : keepDays;
+    HotRetention.Result result = new HotRetention(new Lake(SparkSessions.getOrCreate(config, "HotRetention"), config)).run(keep);
+    Console console = Console.stdout();
+    if (result.watermark().isEmpty()) {
+      console.line("no day closed by the batch layer yet (no succeeded aggregate_place in ops.batch_ledger): nothing removed");
+      return 0;
+    }
+    console.line("batch watermark %s; removed hot partitions through %s (keeping %d closed day(s)): %s",
+        result.watermark().get(), result.removedThrough().get(), keep, result.rowsRemoved());
+    return 0;
+  }
+}
