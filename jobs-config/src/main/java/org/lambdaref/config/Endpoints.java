@@ -43,7 +43,8 @@ public final class Endpoints {
       String secretKey,
       java.time.Duration retryInitialBackoff,
       java.time.Duration retryMaxBackoff,
-      java.time.Duration retryDeadline)
+      java.time.Duration retryDeadline,
+      int counterBatchSize)
       implements java.io.Serializable {
     static DynamoDbSettings read(Settings s) {
       return new DynamoDbSettings(
@@ -54,7 +55,8 @@ public final class Endpoints {
           s.string("secret-key"),
           s.positiveDuration("retry-initial-backoff"),
           s.positiveDuration("retry-max-backoff"),
-          s.positiveDuration("retry-deadline"));
+          s.positiveDuration("retry-deadline"),
+          s.intIn("counter-batch-size", 1, 100));
     }
 
     public boolean hasStaticCredentials() {
@@ -65,7 +67,8 @@ public final class Endpoints {
     public String toString() {
       return "DynamoDbSettings[endpoint=" + endpoint + ", region=" + region + ", countersTable=" + countersTable
           + ", accessKey=" + accessKey + ", secretKey=" + (secretKey.isEmpty() ? "" : "****")
-          + ", retry=" + retryInitialBackoff + ".." + retryMaxBackoff + " within " + retryDeadline + "]";
+          + ", retry=" + retryInitialBackoff + ".." + retryMaxBackoff + " within " + retryDeadline
+          + ", counterBatchSize=" + counterBatchSize + "]";
     }
   }
 

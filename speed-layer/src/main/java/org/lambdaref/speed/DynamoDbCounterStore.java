@@ -40,6 +40,11 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Counters in a DynamoDB table with key {@code pk = place_id}, {@code sk = action#hour} (the hour
@@ -64,9 +69,9 @@ public final class DynamoDbCounterStore implements CounterStore {
   static final String LAST_BATCH = "last_batch_id";
   static final String QUERY = "query_id";
 
-  private static final String ADD_EXPRESSION =
-      "ADD " + COUNT + " :d SET " + LAST_BATCH + " = :b, " + QUERY + " = :q, place_id = :p, action_name = :a,"
-          + " hour_start = :h, updated_at = :u";
+  // kept short: the key already says place, action and hour, and every extra attribute costs
+  // request size and (on DynamoDB Local) parse time
+  private static final String ADD_EXPRESSION = "ADD " + COUNT + " :d SET " + LAST_BATCH + " = :b, " + QUERY + " = :q";
   private static final String ADD_CONDITION =
       "attribute_not_exists(" + LAST_BATCH + ") OR " + QUERY + " <> :q OR " + LAST_BATCH + " < :b";
 
@@ -147,14 +152,17 @@ public final class DynamoDbCounterStore implements CounterStore {
     AtomicInteger applied = new AtomicInteger();
     AtomicInteger skipped = new AtomicInteger();
     AtomicInteger writes = new AtomicInteger();
-    String now = Instant.now().toString();
-    List<Future<?>> pending = new ArrayList<>(deltas.size());
-    for (Delta delta : deltas) {
+    List<Future<?>> pending = new ArrayList<>();
+    int chunkSize = settings.counterBatchSize();
+    for (int start = 0; start < deltas.size(); start += chunkSize) {
+      List<Delta> chunk = deltas.subList(start, Math.min(deltas.size(), start + chunkSize));
       pending.add(writers.submit(() -> {
-        boolean done = withRetry("add to counter " + delta.placeId() + "/" + sortKey(delta.action(), delta.hour()),
-            () -> addOne(delta, queryId, batchId, now));
-        (done ? applied : skipped).incrementAndGet();
-        fault.afterWrite(batchId, writes.incrementAndGet());
+        int done = chunk.size() == 1
+            ? (withRetry("add to counter " + describe(chunk.get(0)), () -> addOne(chunk.get(0), queryId, batchId)) ? 1 : 0)
+            : addChunk(chunk, queryId, batchId);
+        applied.addAndGet(done);
+        skipped.addAndGet(chunk.size() - done);
+        fault.afterWrite(batchId, writes.addAndGet(chunk.size()));
         return null;
       }));
     }
@@ -173,25 +181,77 @@ public final class DynamoDbCounterStore implements CounterStore {
     return new AddResult(applied.get(), skipped.get());
   }
 
+  private static String describe(Delta d) {
+    return d.placeId() + "/" + sortKey(d.action(), d.hour());
+  }
+
+  private UpdateItemRequest update(Delta delta, String queryId, long batchId) {
+    return UpdateItemRequest.builder()
+        .tableName(settings.countersTable())
+        .key(Map.of(PK, AttributeValue.fromS(delta.placeId()), SK, AttributeValue.fromS(sortKey(delta.action(), delta.hour()))))
+        .updateExpression(ADD_EXPRESSION)
+        .conditionExpression(ADD_CONDITION)
+        .expressionAttributeValues(Map.of(
+            ":d", AttributeValue.fromN(Long.toString(delta.count())),
+            ":b", AttributeValue.fromN(Long.toString(batchId)),
+            ":q", AttributeValue.fromS(queryId)))
+        .build();
+  }
+
   /** @return true if applied, false if this batch had reached the key already */
-  private boolean addOne(Delta delta, String queryId, long batchId, String now) {
-    Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":d", AttributeValue.fromN(Long.toString(delta.count())));
-    values.put(":b", AttributeValue.fromN(Long.toString(batchId)));
-    values.put(":q", AttributeValue.fromS(queryId));
-    values.put(":p", AttributeValue.fromS(delta.placeId()));
-    values.put(":a", AttributeValue.fromS(delta.action()));
-    values.put(":h", AttributeValue.fromS(delta.hour().toString()));
-    values.put(":u", AttributeValue.fromS(now));
+  private boolean addOne(Delta delta, String queryId, long batchId) {
     try {
-      client.updateItem(b -> b.tableName(settings.countersTable())
-          .key(Map.of(PK, AttributeValue.fromS(delta.placeId()), SK, AttributeValue.fromS(sortKey(delta.action(), delta.hour()))))
-          .updateExpression(ADD_EXPRESSION)
-          .conditionExpression(ADD_CONDITION)
-          .expressionAttributeValues(values));
+      client.updateItem(update(delta, queryId, batchId));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
+    }
+  }
+
+  /**
+   * Up to 100 updates in one {@code TransactWriteItems}: all or none. A transaction cancelled
+   * because some keys already carry this batch (a retried micro-batch) is sent again without
+   * them; a conflict with another transaction is simply sent again.
+   *
+   * @return how many deltas this call applied
+   */
+  private int addChunk(List<Delta> chunk, String queryId, long batchId) {
+    List<Delta> remaining = new ArrayList<>(chunk);
+    for (int attempt = 1; ; attempt++) {
+      List<Delta> sending = remaining;
+      try {
+        withRetry("add to " + sending.size() + " counters", () -> client.transactWriteItems(b -> b.transactItems(
+            sending.stream().map(d -> {
+              UpdateItemRequest u = update(d, queryId, batchId);
+              return TransactWriteItem.builder().update(Update.builder().tableName(u.tableName()).key(u.key())
+                  .updateExpression(u.updateExpression()).conditionExpression(u.conditionExpression())
+                  .expressionAttributeValues(u.expressionAttributeValues()).build()).build();
+            }).toList())));
+        return sending.size(); // the keys dropped on the way had this batch already
+      } catch (TransactionCanceledException e) {
+        List<CancellationReason> reasons = e.cancellationReasons();
+        List<Delta> next = new ArrayList<>();
+        for (int i = 0; i < sending.size(); i++) {
+          String code = i < reasons.size() ? reasons.get(i).code() : "None";
+          if ("ConditionalCheckFailed".equals(code)) {
+            continue; // this batch already reached the key
+          }
+          if (!"None".equals(code) && !"TransactionConflict".equals(code) && !code.contains("Throttl")
+              && !"ProvisionedThroughputExceeded".equals(code)) {
+            throw new PlatformException("DynamoDB refused to add to counter " + describe(sending.get(i)),
+                code + ": " + reasons.get(i).message(), "check platform.dynamodb.* and the table's key schema (pk S, sk S)", e);
+          }
+          next.add(sending.get(i));
+        }
+        if (next.isEmpty()) {
+          return 0;
+        }
+        remaining = next;
+        if (attempt % 10 == 0) {
+          LOG.warn("counter transaction of batch {} cancelled {} times in a row; retrying", batchId, attempt);
+        }
+        sleep(Math.min(settings.retryMaxBackoff().toMillis(), settings.retryInitialBackoff().toMillis() * attempt));
+      }
     }
   }
 
@@ -207,12 +267,17 @@ public final class DynamoDbCounterStore implements CounterStore {
       attempt++;
       try {
         return call.get();
+      } catch (TransactionCanceledException e) {
+        throw e; // the caller reads the per-item reasons
       } catch (ResourceNotFoundException e) {
         throw new PlatformException(
             "DynamoDB table '" + settings.countersTable() + "' does not exist at " + endpointName(),
             "the speed layer adds to counters in that table and never creates it while running",
             "create it with 'bin/lambda local up' locally, or deploy it (deploy-emr) with key pk (S) + sk (S)", e);
       } catch (SdkClientException | DynamoDbException e) {
+        if (Thread.currentThread().isInterrupted() || e instanceof software.amazon.awssdk.core.exception.AbortedException) {
+          throw new IllegalStateException("interrupted while trying to " + what + " (the query is stopping)", e);
+        }
         if (e instanceof DynamoDbException d && !retryable(d)) {
           throw new PlatformException("DynamoDB refused to " + what, String.valueOf(e.getMessage()),
               "check platform.dynamodb.* and the table's key schema (pk S, sk S)", e);

@@ -6,7 +6,7 @@ package org.lambdaref.speed;
  * write, between two counter writes, after the counters but before Spark commits the batch.
  *
  * <p>Off unless the system property {@value #PROPERTY} is set, to {@code <point>@<batchId>} or
- * {@code counter-write@<batchId>#<n>} (after the n-th counter write of that batch).
+ * {@code counter-write@<batchId>#<n>} (once n counters of that batch are written).
  */
 public final class FaultInjection {
 
@@ -27,9 +27,11 @@ public final class FaultInjection {
     }
   }
 
+  /** Halts once at least {@code n} counters of the batch are written (writes land in chunks). */
   public static void afterCounterWrite(long batchId, int writes) {
     String spec = System.getProperty(PROPERTY);
-    if (spec != null && spec.equals(COUNTER_WRITE + "@" + batchId + "#" + writes)) {
+    String prefix = COUNTER_WRITE + "@" + batchId + "#";
+    if (spec != null && spec.startsWith(prefix) && writes >= Integer.parseInt(spec.substring(prefix.length()))) {
       halt(spec);
     }
   }

@@ -61,7 +61,7 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   /** What one micro-batch wrote. */
   public record BatchSummary(
       long batchId, long valid, long rejected, long counted, int counterKeys, int countersApplied,
-      int countersAlreadyApplied, long durationMs, Instant maxKafkaTimestamp) {}
+      int countersAlreadyApplied, long durationMs, Instant maxKafkaTimestamp, java.util.Map<String, Long> phasesMs) {}
 
   public MicroBatchWriter(String hotLocation, String quarantineLocation, Supplier<CounterStore> counters,
       ReplayWindow replay, BatchLog batchLog) {
@@ -87,33 +87,50 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       if (replay != null) {
         valid = valid.filter(replay.counts());
       }
-      long validCount = valid.count();
-      long rejectedCount = rejected.count();
+      // one pass over the cached batch for both counts and the newest Kafka time
+      Row stats = cached.agg(
+          org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
+              col("status").equalTo(HotRecordClassifier.VALID)
+                  .and(replay == null ? org.apache.spark.sql.functions.lit(true) : replay.counts()), 1).otherwise(0)),
+          org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
+              col("status").equalTo(HotRecordClassifier.REJECTED), 1).otherwise(0)),
+          org.apache.spark.sql.functions.max("kafka_timestamp")).first();
+      long validCount = stats.isNullAt(0) ? 0 : stats.getLong(0);
+      long rejectedCount = stats.isNullAt(1) ? 0 : stats.getLong(1);
+      Instant maxKafka = stats.isNullAt(2) ? null : stats.getTimestamp(2).toInstant();
+      long tStats = System.nanoTime();
       if (validCount > 0) {
         appendOnce(valid.select(HOT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
             hotLocation, queryId, batchId);
       }
+      long tHot = System.nanoTime();
       FaultInjection.at(FaultInjection.HOT_WRITTEN, batchId);
       if (rejectedCount > 0) {
         appendOnce(rejected.select(QUARANTINE_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
             quarantineLocation, queryId, batchId);
       }
+      long tQuarantine = System.nanoTime();
       List<CounterStore.Delta> deltas = new ArrayList<>();
-      Instant maxKafka = null;
       if (validCount > 0) {
         for (Row r : valid.groupBy("place_id", "action", "bucket_hour").count().collectAsList()) {
           deltas.add(new CounterStore.Delta(r.getString(0), r.getString(1), r.getTimestamp(2).toInstant(), r.getLong(3)));
         }
-        Row max = valid.agg(org.apache.spark.sql.functions.max("kafka_timestamp")).first();
-        maxKafka = max.isNullAt(0) ? null : max.getTimestamp(0).toInstant();
       }
+      long tAggregate = System.nanoTime();
       CounterStore.AddResult result = deltas.isEmpty()
           ? new CounterStore.AddResult(0, 0)
           : counters.get().add(deltas, queryId, batchId);
+      long tCounters = System.nanoTime();
+      java.util.Map<String, Long> phases = new java.util.LinkedHashMap<>();
+      phases.put("read_validate_dedup", ms(tStats - started));
+      phases.put("hot_write", ms(tHot - tStats));
+      phases.put("quarantine_write", ms(tQuarantine - tHot));
+      phases.put("aggregate", ms(tAggregate - tQuarantine));
+      phases.put("counter_writes", ms(tCounters - tAggregate));
       FaultInjection.at(FaultInjection.COUNTERS_WRITTEN, batchId);
       BatchSummary summary = new BatchSummary(batchId, validCount, rejectedCount,
           deltas.stream().mapToLong(CounterStore.Delta::count).sum(), deltas.size(), result.applied(),
-          result.alreadyApplied(), (System.nanoTime() - started) / 1_000_000, maxKafka);
+          result.alreadyApplied(), (System.nanoTime() - started) / 1_000_000, maxKafka, phases);
       if (result.alreadyApplied() > 0) {
         LOG.info("batch {}: {} counter keys already had this batch (a retried micro-batch); left unchanged",
             batchId, result.alreadyApplied());
@@ -124,6 +141,10 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
     } finally {
       cached.unpersist();
     }
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
   }
 
   /** A Delta append that Delta skips when this query already wrote this batch to the table. */

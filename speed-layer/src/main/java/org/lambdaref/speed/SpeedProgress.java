@@ -77,6 +77,8 @@ public final class SpeedProgress extends StreamingQueryListener implements Micro
       line.put("valid", w.valid()).put("rejected", w.rejected()).put("counted", w.counted())
           .put("counter_keys", w.counterKeys()).put("counters_applied", w.countersApplied())
           .put("counters_already_applied", w.countersAlreadyApplied());
+      ObjectNode phases = line.putObject("phases_ms");
+      w.phasesMs().forEach(phases::put);
       if (w.maxKafkaTimestamp() != null) {
         // how far the newest counted event is behind now, when its batch finished
         line.put("freshness_ms", Duration.between(w.maxKafkaTimestamp(), Instant.now()).toMillis());
@@ -85,9 +87,10 @@ public final class SpeedProgress extends StreamingQueryListener implements Micro
     append(line.toString());
     if (p.numInputRows() > 0 || behind > 0) {
       LOG.info("batch {}: {} rows in ({} rows/s), {} valid, {} rejected, {} duplicates dropped, {} counter keys,"
-              + " {} ms, {} offsets behind Kafka",
+              + " {} ms {}, {} offsets behind Kafka",
           p.batchId(), p.numInputRows(), round(p.processedRowsPerSecond()), w == null ? "?" : w.valid(),
-          w == null ? "?" : w.rejected(), dropped, w == null ? "?" : w.counterKeys(), triggerMs, behind);
+          w == null ? "?" : w.rejected(), dropped, w == null ? "?" : w.counterKeys(), triggerMs,
+          w == null ? "" : w.phasesMs(), behind);
     }
   }
 

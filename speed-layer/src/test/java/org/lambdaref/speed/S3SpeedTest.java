@@ -1,0 +1,79 @@
+package org.lambdaref.speed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSessions;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LocalStackOptions;
+import org.lambdaref.localstack.ServerKind;
+import org.lambdaref.model.PlatformTables;
+
+/** The speed query as on EMR: checkpoint and hot tables at s3a:// (the local S3 server). */
+class S3SpeedTest {
+
+  @TempDir static Path root;
+  private static LocalStack stack;
+  private static PlatformConfig config;
+  private static DynamoDbCounterStore counters;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB,
+        ServerKind.S3));
+    Files.createDirectories(stack.s3DataDir().resolve("lake")); // the filesystem backend: a folder is a bucket
+    Map<String, String> overrides = new LinkedHashMap<>(SpeedFixture.overrides(stack, root, "speed_s3_test"));
+    overrides.put("platform.storage.root", "s3a://lake/speed");
+    overrides.put("platform.speed.checkpoint-dir", "s3a://lake/speed/checkpoints");
+    config = SpeedFixture.config(overrides, root);
+    SpeedFixture.createTopic(stack.kafkaBootstrapServers(), config.kafka().topic(), 2);
+    counters = new DynamoDbCounterStore(config.dynamodb(), 4);
+    counters.createTableIfMissing();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (counters != null) {
+      counters.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void runsAndResumesWithItsCheckpointAndHotTableOnS3() {
+    SparkSession spark = SparkSessions.getOrCreate(config, "S3SpeedTest");
+    List<String> sent = new ArrayList<>(SpeedFixture.mixedTraffic("s", 600, Instant.now(), 51));
+    SpeedFixture.send(config, sent);
+    SpeedRunner.run(spark, config, counters, null, Trigger.AvailableNow());
+    List<String> more = SpeedFixture.mixedTraffic("t", 400, Instant.now(), 52);
+    SpeedFixture.send(config, more);
+    sent.addAll(more);
+
+    SpeedRunner.run(spark, config, counters, null, Trigger.AvailableNow());
+
+    Map<String, Long> expected = SpeedFixture.truth(config, sent);
+    assertThat(SpeedFixture.asMap(counters.scanAll())).as("counters after a resume from the S3 checkpoint")
+        .isEqualTo(expected);
+    String hot = config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name());
+    assertThat(hot).startsWith("s3a://lake/speed/");
+    assertThat(spark.read().format("delta").load(hot).count()).as("hot rows on S3")
+        .isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
+    assertThat(stack.s3DataDir().resolve("lake/speed/checkpoints/place_event_speed/offsets/1"))
+        .as("the second run's offsets were written to the S3 checkpoint").exists();
+  }
+}
