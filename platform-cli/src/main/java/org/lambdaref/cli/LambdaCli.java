@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       CountersCommand.class,
       HotRetentionCommand.class,
+      SpeedBenchCommand.class,
       TablesCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class

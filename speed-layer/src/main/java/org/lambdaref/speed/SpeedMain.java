@@ -82,6 +82,11 @@ public final class SpeedMain implements Callable<Integer> {
     return 0;
   }
 
+  /** A duration option such as 60s, 10m or 2h, or a clear error naming the option. */
+  public static Duration parseDurationOption(String option, String value) {
+    return parseDuration(option, value);
+  }
+
   static Duration parseDuration(String option, String value) {
     try {
       return Duration.ofMillis(com.typesafe.config.ConfigFactory.parseString("d = " + value).getDuration("d").toMillis());

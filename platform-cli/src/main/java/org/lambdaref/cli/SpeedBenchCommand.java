@@ -1,0 +1,296 @@
+package org.lambdaref.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSessions;
+import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.generator.GeneratedLine;
+import org.lambdaref.model.generator.LiveEvents;
+import org.lambdaref.speed.CounterStore;
+import org.lambdaref.speed.DynamoDbCounterStore;
+import org.lambdaref.speed.EventProducer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures the speed layer as a user runs it ({@code bin/lambda speed} in its own JVM) on the local
+ * stack: events produced at a steady rate, the time from send to the counter being readable (probe
+ * events of their own places, polled in DynamoDB) and to the row being in the hot table (for every
+ * row: the commit time of the Delta version that added its file, minus its Kafka timestamp), and
+ * the lag behind Kafka over the run.
+ */
+@Command(
+    name = "bench-speed",
+    mixinStandardHelpOptions = true,
+    description = "Benchmark the speed layer on the local stack ('bin/lambda local up' first): latency p50/p99 and lag.")
+final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Mixin ConfigOptions configOptions;
+
+  @Option(names = "--rate", defaultValue = "20000", description = "Events per second (default ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(names = "--duration", defaultValue = "120s", description = "Measured time after the warm-up (default ${DEFAULT-VALUE}).")
+  String duration;
+
+  @Option(names = "--warmup", defaultValue = "30s", description = "Time at the rate before measuring (default ${DEFAULT-VALUE}).")
+  String warmup;
+
+  @Option(names = "--trigger", defaultValue = "5s", description = "Micro-batch interval (default ${DEFAULT-VALUE}).")
+  String trigger;
+
+  @Override
+  public Integer call() throws Exception {
+    Duration measure = org.lambdaref.speed.SpeedMain.parseDurationOption("--duration", duration);
+    Duration warm = org.lambdaref.speed.SpeedMain.parseDurationOption("--warmup", warmup);
+    long runId = System.currentTimeMillis();
+    String name = "bench_" + runId;
+    PlatformConfig base = configOptions.load();
+    Path dir = base.workDir().resolve("bench").resolve(name);
+    Map<String, String> overrides = new LinkedHashMap<>(configOptions.overrides());
+    overrides.put("platform.kafka.topic", name);
+    overrides.put("platform.dynamodb.counters-table", name);
+    overrides.put("platform.storage.root", dir.resolve("lake").toString());
+    overrides.put("platform.speed.checkpoint-dir", dir.resolve("checkpoints").toString());
+    overrides.put("platform.speed.metrics-file", dir.resolve("speed-progress.jsonl").toString());
+    overrides.put("platform.speed.query-name", name);
+    overrides.put("platform.speed.trigger-interval", trigger);
+    PlatformConfig config = configOptions.load(overrides);
+    Console console = Console.stdout();
+    LocalProvisioning.createTopic(config.kafka().bootstrapServers(), name);
+    LocalProvisioning.createCountersTable(config);
+    Files.createDirectories(dir);
+
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("lambda.home", "."), "bin", "lambda").toString(),
+        "speed", "--env", configOptions.env(), "--starting-offsets", "earliest",
+        "--run-for", (warm.plus(measure).toSeconds() + 600) + "s"));
+    overrides.forEach((k, v) -> command.addAll(List.of("--conf", k + "=" + v)));
+    Process speed = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("speed.log").toFile()).start();
+    console.line("speed layer started (log %s); waiting for its first micro-batch", dir.resolve("speed.log"));
+    Path metrics = config.speed().metricsFile();
+    try {
+      // one event so that the first (slow) micro-batch is behind us before we measure
+      try (EventProducer p = new EventProducer(config.kafka().bootstrapServers(), name)) {
+        p.send(probe("warm", Instant.now()));
+        p.flush();
+      }
+      waitFor(() -> batches(metrics).stream().anyMatch(b -> b.path("input_rows").asLong() > 0), Duration.ofMinutes(3), speed);
+
+      Map<String, Instant> probesSent = new ConcurrentHashMap<>();
+      Map<String, Duration> probeLatency = new ConcurrentHashMap<>();
+      AtomicBoolean producing = new AtomicBoolean(true);
+      Instant start = Instant.now();
+      Instant measureFrom = start.plus(warm);
+      Instant end = measureFrom.plus(measure);
+      Thread poller = new Thread(() -> pollProbes(config, probesSent, probeLatency, producing), "probe-poller");
+      poller.setDaemon(true);
+      poller.start();
+      console.line("producing %d events/s for %s (warm-up %s, then measuring %s)", rate, warm.plus(measure), warm, measure);
+      long sent = produce(config, name, rate, start, end, measureFrom, probesSent);
+      Instant produced = Instant.now();
+      console.line("sent %d events (%.0f/s); waiting for the speed layer to drain", sent,
+          sent / Math.max(0.001, Duration.between(start, produced).toMillis() / 1000.0));
+      boolean drained = waitUntil(() -> probeLatency.size() == probesSent.size() && lastLag(metrics) == 0, Duration.ofMinutes(5));
+      producing.set(false);
+      Instant drainedAt = Instant.now();
+      speed.destroy();
+      speed.waitFor(60, TimeUnit.SECONDS);
+
+      List<Long> counterMs = probeLatency.values().stream().map(Duration::toMillis).sorted().toList();
+      List<Long> hotMs = hotLatencies(config, measureFrom, end);
+      List<JsonNode> all = batches(metrics);
+      List<Long> lagSeries = all.stream()
+          .filter(b -> Instant.parse(b.path("timestamp").asText()).isAfter(measureFrom)
+              && Instant.parse(b.path("timestamp").asText()).isBefore(end))
+          .map(b -> b.path("offsets_behind_latest").asLong()).toList();
+      List<Long> batchMs = all.stream()
+          .filter(b -> Instant.parse(b.path("timestamp").asText()).isAfter(measureFrom))
+          .map(b -> b.path("batch_duration_ms").asLong()).sorted().toList();
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("rate_target", rate);
+      result.put("rate_sent", Math.round(sent / Math.max(0.001, Duration.between(start, produced).toMillis() / 1000.0)));
+      result.put("trigger", trigger);
+      result.put("measured_seconds", measure.toSeconds());
+      result.put("counter_latency_ms_p50", pct(counterMs, 50));
+      result.put("counter_latency_ms_p99", pct(counterMs, 99));
+      result.put("counter_probes", counterMs.size());
+      result.put("hot_latency_ms_p50", pct(hotMs, 50));
+      result.put("hot_latency_ms_p99", pct(hotMs, 99));
+      result.put("hot_rows_measured", hotMs.size());
+      result.put("batch_ms_p50", pct(batchMs, 50));
+      result.put("batch_ms_max", batchMs.isEmpty() ? 0 : batchMs.get(batchMs.size() - 1));
+      result.put("lag_first_half_max", lagSeries.isEmpty() ? 0 : Collections.max(lagSeries.subList(0, Math.max(1, lagSeries.size() / 2))));
+      result.put("lag_second_half_max", lagSeries.isEmpty() ? 0 : Collections.max(lagSeries.subList(lagSeries.size() / 2, lagSeries.size())));
+      result.put("drained_seconds_after_last_send", Duration.between(produced, drainedAt).toSeconds());
+      result.put("drained", drained);
+      Files.writeString(dir.resolve("result.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+      result.forEach((k, v) -> console.line("  %-34s %s", k, v));
+      console.line("result: %s", dir.resolve("result.json"));
+      return 0;
+    } finally {
+      if (speed.isAlive()) {
+        speed.destroyForcibly();
+      }
+    }
+  }
+
+  private long produce(PlatformConfig config, String topic, int rate, Instant start, Instant end, Instant measureFrom,
+      Map<String, Instant> probesSent) {
+    LiveEvents live = new LiveEvents(LiveEvents.Spec.defaults(7));
+    long n = 0;
+    long startNanos = System.nanoTime();
+    long nextProbe = 0;
+    int probe = 0;
+    try (EventProducer producer = new EventProducer(config.kafka().bootstrapServers(), topic)) {
+      while (Instant.now().isBefore(end)) {
+        long due = startNanos + n * 1_000_000_000L / rate;
+        long wait = due - System.nanoTime();
+        if (wait > 2_000_000) {
+          sleep(wait / 1_000_000);
+        }
+        Instant now = Instant.now();
+        for (GeneratedLine line : live.next(now)) {
+          producer.send(line.line());
+        }
+        n++;
+        if (!now.isBefore(measureFrom) && System.nanoTime() >= nextProbe) {
+          String id = "probe-" + probe++;
+          probesSent.put(id, now);
+          producer.send(probe(id, now));
+          nextProbe = System.nanoTime() + 500_000_000L;
+        }
+      }
+      producer.flush();
+    }
+    return n;
+  }
+
+  private static String probe(String place, Instant now) {
+    return "{\"event_id\":\"" + place + "\",\"event_time\":\"" + now + "\",\"processing_time\":\"" + now
+        + "\",\"table_name\":\"place_event\",\"records\":{\"place_id\":\"" + place + "\",\"user_id\":\"u-probe\",\"action\":\"click\"}}";
+  }
+
+  private static void pollProbes(PlatformConfig config, Map<String, Instant> sent, Map<String, Duration> seen,
+      AtomicBoolean running) {
+    try (DynamoDbCounterStore store = new DynamoDbCounterStore(config.dynamodb(), 1)) {
+      while (running.get()) {
+        for (Map.Entry<String, Instant> e : sent.entrySet()) {
+          if (seen.containsKey(e.getKey())) {
+            continue;
+          }
+          Instant hour = e.getValue().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(1));
+          try {
+            List<CounterStore.Counter> c = store.read(e.getKey(), hour, hour.plus(Duration.ofHours(3)));
+            if (!c.isEmpty()) {
+              seen.put(e.getKey(), Duration.between(e.getValue(), Instant.now()));
+            }
+          } catch (RuntimeException ignored) {
+            // read again on the next round
+          }
+        }
+        sleep(100);
+      }
+    }
+  }
+
+  /** Per hot row produced in the window: commit time of the Delta version that added its file - Kafka time. */
+  private static List<Long> hotLatencies(PlatformConfig config, Instant from, Instant to) {
+    SparkSession spark = SparkSessions.getOrCreate(config, "SpeedBenchmark");
+    String hot = config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name());
+    // a commit's add actions and its commitInfo sit in the same log file: join them by that file
+    spark.read().json(hot + "/_delta_log/*.json")
+        .withColumn("log_file", org.apache.spark.sql.functions.input_file_name())
+        .createOrReplaceTempView("bench_log");
+    spark.sql("select regexp_extract(a.add.path, '([^/]+)$', 1) as file, c.commitInfo.timestamp as committed_ms"
+        + " from bench_log a join bench_log c on a.log_file = c.log_file"
+        + " where a.add is not null and c.commitInfo is not null").createOrReplaceTempView("bench_files");
+    spark.read().format("delta").load(hot)
+        .selectExpr("kafka_timestamp", "regexp_extract(input_file_name(), '([^/]+)$', 1) as file")
+        .createOrReplaceTempView("bench_rows");
+    List<Row> rows = spark.sql("select f.committed_ms - unix_millis(r.kafka_timestamp) as ms from bench_rows r"
+        + " join bench_files f on r.file = f.file"
+        + " where r.kafka_timestamp >= timestamp_millis(" + from.toEpochMilli() + ") and r.kafka_timestamp < timestamp_millis("
+        + to.toEpochMilli() + ") order by ms").collectAsList();
+    return rows.stream().map(r -> r.getLong(0)).toList();
+  }
+
+  private static long pct(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return -1;
+    }
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
+  private static List<JsonNode> batches(Path metrics) {
+    List<JsonNode> out = new ArrayList<>();
+    try {
+      if (Files.exists(metrics)) {
+        for (String line : Files.readAllLines(metrics)) {
+          if (!line.isBlank()) {
+            out.add(JSON.readTree(line));
+          }
+        }
+      }
+    } catch (Exception e) {
+      // partially written line: read again later
+    }
+    return out;
+  }
+
+  private static long lastLag(Path metrics) {
+    List<JsonNode> all = batches(metrics);
+    return all.isEmpty() ? Long.MAX_VALUE : all.get(all.size() - 1).path("offsets_behind_latest").asLong();
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout, Process speed) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (!speed.isAlive()) {
+        throw new IllegalStateException("the speed layer exited with " + speed.exitValue() + " before its first batch");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the speed layer made no micro-batch within " + timeout);
+      }
+      sleep(200);
+    }
+  }
+
+  private static boolean waitUntil(java.util.function.BooleanSupplier condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      sleep(500);
+    }
+    return true;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
