@@ -24,7 +24,7 @@ import org.lambdaref.model.PlatformTables;
  */
 public final class AggregateJob {
 
-  public static final String JOB_NAME = "aggregate_place";
+  public static final String JOB_NAME = org.lambdaref.model.BatchWatermarkRule.AGGREGATE_JOB;
   public static final int RANGE_DAYS = 30;
 
   private final Lake lake;

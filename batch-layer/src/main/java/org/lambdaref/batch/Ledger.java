@@ -64,7 +64,7 @@ public final class Ledger {
     String runId = UUID.randomUUID().toString();
     try {
       Entry entry = work.get();
-      write(job, source, period, runId, "succeeded", entry, started, null);
+      write(job, source, period, runId, org.lambdaref.model.BatchWatermarkRule.SUCCEEDED, entry, started, null);
       return entry;
     } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes, yet thrown here
       LOG.error("{} for {} failed: {}", job, period, e.getMessage());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.model.BatchWatermarkRule;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
 
@@ -28,9 +29,9 @@ class HotRetentionTest {
   @Test
   void theWatermarkIsTheEndOfTheUnbrokenRunOfAggregatedDays() {
     LocalDate d = LocalDate.of(2026, 11, 1);
-    assertThat(BatchWatermark.contiguousEnd(List.of())).isEmpty();
-    assertThat(BatchWatermark.contiguousEnd(List.of(d, d.plusDays(1), d.plusDays(2)))).contains(d.plusDays(2));
-    assertThat(BatchWatermark.contiguousEnd(List.of(d, d.plusDays(1), d.plusDays(3))))
+    assertThat(BatchWatermarkRule.contiguousEnd(List.of())).isEmpty();
+    assertThat(BatchWatermarkRule.contiguousEnd(List.of(d, d.plusDays(1), d.plusDays(2)))).contains(d.plusDays(2));
+    assertThat(BatchWatermarkRule.contiguousEnd(List.of(d, d.plusDays(1), d.plusDays(3))))
         .as("a missing day stops the watermark before the gap").contains(d.plusDays(1));
   }
 

@@ -42,6 +42,14 @@ public final class EventValidator implements Serializable {
   /** Ids are opaque, but must be printable and bounded: they become keys in Delta and DynamoDB. */
   private static final Pattern ID = Pattern.compile("[^\\s\\p{Cntrl}]{1,128}");
 
+  /** What {@link #isValidId} accepts, in words for error messages. */
+  public static final String ID_RULE = "1 to 128 printable characters without spaces";
+
+  /** Whether {@code value} is a well-formed id (place, user, event): the serving layer checks the same. */
+  public static boolean isValidId(String value) {
+    return value != null && ID.matcher(value).matches();
+  }
+
   private final ValidationRules rules;
 
   public EventValidator(ValidationRules rules) {

@@ -25,6 +25,8 @@ public final class ConfigKeys {
   public static final String LOCAL_STACK = "platform.local-stack";
   public static final String SPEED = "platform.speed";
   public static final String SPEED_STARTING_OFFSETS = "platform.speed.starting-offsets";
+  public static final String SERVING = "platform.serving";
+  public static final String SERVING_PORT = "platform.serving.port";
 
   /** Subtrees whose keys are free-form (Spark settings; named sources checked on their own). */
   static final java.util.List<String> FREE_FORM = java.util.List.of(SPARK_CONF, SOURCES);

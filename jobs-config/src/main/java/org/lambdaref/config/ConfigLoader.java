@@ -175,6 +175,7 @@ public final class ConfigLoader {
         Endpoints.LocalStackSettings.read(platform.child("local-stack"), baseDir),
         Endpoints.SpeedSettings.read(
             platform.child("speed"), location(platform.child("speed"), "checkpoint-dir", baseDir), baseDir),
+        Endpoints.ServingSettings.read(platform.child("serving")),
         config);
   }
 

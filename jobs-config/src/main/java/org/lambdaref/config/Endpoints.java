@@ -120,6 +120,47 @@ public final class Endpoints {
   }
 
   /**
+   * The serving layer's HTTP service ({@code platform.serving.*}). {@link #toString()} hides the
+   * bearer token.
+   */
+  public record ServingSettings(
+      String bindAddress,
+      int port,
+      int threads,
+      java.time.Duration maxRange,
+      java.time.Duration refreshInterval,
+      java.time.Duration speedReadTimeout,
+      java.time.Duration speedCacheTtl,
+      int staleCacheMaxPlaces,
+      String authToken) {
+
+    static ServingSettings read(Settings s) {
+      return new ServingSettings(
+          s.nonEmpty("bind-address"),
+          s.intIn("port", 0, 65535),
+          s.intIn("threads", 1, 1024),
+          s.positiveDuration("max-range"),
+          s.positiveDuration("refresh-interval"),
+          s.positiveDuration("speed-read-timeout"),
+          s.duration("speed-cache-ttl"),
+          s.intIn("stale-cache-max-places", 1, 100_000_000),
+          s.string("auth-token"));
+    }
+
+    public boolean authRequired() {
+      return !authToken.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "ServingSettings[bindAddress=" + bindAddress + ", port=" + port + ", threads=" + threads
+          + ", maxRange=" + maxRange + ", refreshInterval=" + refreshInterval + ", speedReadTimeout=" + speedReadTimeout
+          + ", speedCacheTtl=" + speedCacheTtl + ", staleCacheMaxPlaces=" + staleCacheMaxPlaces
+          + ", authToken=" + (authToken.isEmpty() ? "" : "****") + "]";
+    }
+  }
+
+  /**
    * S3 access. Empty credentials mean the default AWS provider chain (instance profile on EMR).
    * {@link #toString()} hides the secret so that it never lands in a log.
    */

@@ -33,6 +33,7 @@ public record PlatformConfig(
     Endpoints.ExportSettings export,
     LocalStackSettings localStack,
     Endpoints.SpeedSettings speed,
+    Endpoints.ServingSettings serving,
     Config raw) {
 
   public PlatformConfig {
@@ -56,6 +57,6 @@ public record PlatformConfig(
     return "PlatformConfig[env=" + env + ", timezone=" + timezone + ", workDir=" + workDir
         + ", storage=" + storage + ", sources=" + sources + ", spark=" + spark + ", kafka=" + kafka
         + ", dynamodb=" + dynamodb + ", s3=" + s3 + ", jdbc=" + jdbc + ", sourceDb=" + sourceDb
-        + ", export=" + export + ", localStack=" + localStack + ", speed=" + speed + "]";
+        + ", export=" + export + ", localStack=" + localStack + ", speed=" + speed + ", serving=" + serving + "]";
   }
 }

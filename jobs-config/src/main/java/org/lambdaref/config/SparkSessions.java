@@ -33,21 +33,7 @@ public final class SparkSessions {
       conf.put("spark.driver.host", "127.0.0.1");
       conf.put("spark.driver.bindAddress", "127.0.0.1");
     }
-    Endpoints.S3Settings s3 = config.s3();
-    if (!s3.endpoint().isBlank()) {
-      conf.put("spark.hadoop.fs.s3a.endpoint", s3.endpoint());
-      conf.put("spark.hadoop.fs.s3a.endpoint.region", s3.region());
-      conf.put("spark.hadoop.fs.s3a.path.style.access", Boolean.toString(s3.pathStyleAccess()));
-      conf.put(
-          "spark.hadoop.fs.s3a.connection.ssl.enabled", Boolean.toString(s3.endpoint().startsWith("https")));
-    }
-    if (s3.hasStaticCredentials()) {
-      conf.put(
-          "spark.hadoop.fs.s3a.aws.credentials.provider",
-          "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-      conf.put("spark.hadoop.fs.s3a.access.key", s3.accessKey());
-      conf.put("spark.hadoop.fs.s3a.secret.key", s3.secretKey());
-    }
+    HadoopSettings.of(config).forEach((key, value) -> conf.put("spark.hadoop." + key, value));
     conf.putAll(config.spark().extraConf());
     return conf;
   }

@@ -63,7 +63,7 @@ final class LocalProvisioning {
 
   /** Counters keyed by place, action and hour; the speed layer owns the table's definition. */
   static void createCountersTable(PlatformConfig config) {
-    try (org.lambdaref.speed.DynamoDbCounterStore store = new org.lambdaref.speed.DynamoDbCounterStore(config.dynamodb(), 1)) {
+    try (org.lambdaref.counters.DynamoDbCounterStore store = new org.lambdaref.counters.DynamoDbCounterStore(config.dynamodb(), 1)) {
       store.createTableIfMissing();
     }
   }

@@ -10,6 +10,8 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.lambdaref.counters.CounterStore;
+import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.model.Partitions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

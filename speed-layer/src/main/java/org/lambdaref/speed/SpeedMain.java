@@ -14,12 +14,13 @@ import org.lambdaref.config.ConfigKeys;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.PlatformException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code bin/lambda speed}, and the main class of the speed layer's EMR step: runs the streaming

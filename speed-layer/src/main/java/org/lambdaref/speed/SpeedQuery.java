@@ -12,6 +12,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SourceConfig;
+import org.lambdaref.counters.CounterStore;
 import org.lambdaref.model.PlatformTables;
 
 /**

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.counters.CounterStore;
 import org.lambdaref.localstack.StackEndpoints;
 import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.PlaceEvent;

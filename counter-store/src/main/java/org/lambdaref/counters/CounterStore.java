@@ -1,4 +1,4 @@
-package org.lambdaref.speed;
+package org.lambdaref.counters;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +26,9 @@ public interface CounterStore extends AutoCloseable {
 
   /** Counters of one place for hours in {@code [fromHour, toHour)}, ordered by hour then action. */
   List<Counter> read(String placeId, Instant fromHour, Instant toHour);
+
+  /** Counters of one place and action for hours in {@code [fromHour, toHour)}, ordered by hour. */
+  List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour);
 
   /** Deletes every counter of an hour at or after {@code fromHour}; returns how many. */
   long deleteFrom(Instant fromHour);

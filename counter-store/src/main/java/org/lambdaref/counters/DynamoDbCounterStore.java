@@ -1,4 +1,4 @@
-package org.lambdaref.speed;
+package org.lambdaref.counters;
 
 import java.net.URI;
 import java.time.Duration;
@@ -93,23 +93,44 @@ public final class DynamoDbCounterStore implements CounterStore {
   }
 
   public DynamoDbCounterStore(DynamoDbSettings settings, int writers, BatchFault fault) {
+    this(settings, client(settings), writers, fault);
+  }
+
+  private DynamoDbCounterStore(DynamoDbSettings settings, DynamoDbClient client, int writers, BatchFault fault) {
     this.settings = settings;
-    this.client = client(settings);
+    this.client = client;
     this.writers = Executors.newFixedThreadPool(writers, daemon("dynamodb-counter-writer"));
     this.fault = fault;
   }
 
+  /**
+   * A store for a request path (the serving layer): every read, retries included, ends within
+   * {@code readTimeout}, so that an outage costs a request that long and no more.
+   */
+  public static DynamoDbCounterStore forReads(DynamoDbSettings settings, Duration readTimeout) {
+    Duration backoff = readTimeout.dividedBy(5);
+    DynamoDbSettings bounded = new DynamoDbSettings(settings.endpoint(), settings.region(), settings.countersTable(),
+        settings.accessKey(), settings.secretKey(), backoff, backoff, readTimeout, settings.counterBatchSize());
+    return new DynamoDbCounterStore(bounded, client(bounded, readTimeout.dividedBy(3)), 1, BatchFault.NONE);
+  }
+
   static DynamoDbClient client(DynamoDbSettings settings) {
+    return client(settings, Duration.ofSeconds(10));
+  }
+
+  private static DynamoDbClient client(DynamoDbSettings settings, Duration attemptTimeout) {
     DynamoDbClientBuilder builder =
         DynamoDbClient.builder()
             .region(Region.of(settings.region()))
             // fail an attempt fast so that our own backoff loop decides how long to wait
             .httpClient(UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(2))
-                .socketTimeout(Duration.ofSeconds(10))
+                .connectionTimeout(attemptTimeout.compareTo(Duration.ofSeconds(2)) < 0 ? attemptTimeout : Duration.ofSeconds(2))
+                .socketTimeout(attemptTimeout)
                 .build())
+            // the SDK's own retries stay within the same bound: a request path waits no longer
             .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD)
-                .apiCallAttemptTimeout(Duration.ofSeconds(10)));
+                .apiCallAttemptTimeout(attemptTimeout)
+                .apiCallTimeout(attemptTimeout.multipliedBy(3)));
     if (!settings.endpoint().isBlank()) {
       builder.endpointOverride(URI.create(settings.endpoint()));
     }
@@ -313,28 +334,34 @@ public final class DynamoDbCounterStore implements CounterStore {
   public List<Counter> read(String placeId, Instant fromHour, Instant toHour) {
     List<Counter> out = new ArrayList<>();
     for (Action action : Action.values()) {
-      QueryRequest request = QueryRequest.builder()
-          .tableName(settings.countersTable())
-          .keyConditionExpression(PK + " = :p AND " + SK + " BETWEEN :from AND :to")
-          .expressionAttributeValues(Map.of(
-              ":p", AttributeValue.fromS(placeId),
-              ":from", AttributeValue.fromS(sortKey(action.wireName(), fromHour)),
-              // '#' + instant: every hour before toHour sorts below this bound
-              ":to", AttributeValue.fromS(sortKey(action.wireName(), toHour))))
-          .consistentRead(true)
-          .build();
-      withRetry("read counters of " + placeId, () -> {
-        client.queryPaginator(request).items().forEach(item -> {
-          Counter c = counter(item);
-          if (c.hour().isBefore(toHour)) {
-            out.add(c);
-          }
-        });
-        return null;
-      });
+      out.addAll(read(placeId, action.wireName(), fromHour, toHour));
     }
     out.sort(Comparator.comparing(Counter::hour).thenComparing(Counter::action));
     return out;
+  }
+
+  @Override
+  public List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour) {
+    QueryRequest request = QueryRequest.builder()
+        .tableName(settings.countersTable())
+        .keyConditionExpression(PK + " = :p AND " + SK + " BETWEEN :from AND :to")
+        .expressionAttributeValues(Map.of(
+            ":p", AttributeValue.fromS(placeId),
+            ":from", AttributeValue.fromS(sortKey(action, fromHour)),
+            // '#' + instant: every hour before toHour sorts below this bound
+            ":to", AttributeValue.fromS(sortKey(action, toHour))))
+        .consistentRead(true)
+        .build();
+    return withRetry("read counters of " + placeId, () -> {
+      List<Counter> out = new ArrayList<>();
+      client.queryPaginator(request).items().forEach(item -> {
+        Counter c = counter(item);
+        if (c.hour().isBefore(toHour)) {
+          out.add(c);
+        }
+      });
+      return out;
+    });
   }
 
   /** Every counter in the table; for tests and small local tables only (a full Scan). */

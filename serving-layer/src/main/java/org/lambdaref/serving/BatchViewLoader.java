@@ -1,0 +1,164 @@
+package org.lambdaref.serving;
+
+import io.delta.kernel.data.ColumnVector;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.lambdaref.model.Action;
+import org.lambdaref.model.BatchWatermarkRule;
+import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.StorageLayout;
+import org.lambdaref.serving.BatchView.DailyDay;
+import org.lambdaref.serving.BatchView.DailyRow;
+import org.lambdaref.serving.BatchView.HourlyDay;
+import org.lambdaref.serving.DeltaTableReader.DataFile;
+import org.lambdaref.serving.DeltaTableReader.TableFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a {@link BatchView} from the ledger and the t3 tables. A day whose set of live files is
+ * the same as in the previous view is reused as it is; only days that a batch run rewrote are
+ * read again, so a refresh after one new day reads one day.
+ *
+ * <p>The ledger is read first, then the tables: the aggregate job records success only after its
+ * table commits, so every day at or before the watermark read here is in the table versions read
+ * after it. The other order could see a watermark that covers a day the loaded table lacks.
+ */
+public final class BatchViewLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BatchViewLoader.class);
+
+  private static final List<String> LEDGER_COLUMNS = List.of("job", "period", "status");
+  private static final List<String> HOURLY_COLUMNS = List.of("place_id", "action", "events", Partitions.HOUR_COLUMN);
+  private static final List<String> DAILY_COLUMNS = List.of("place_id", "impressions", "clicks", "unique_users");
+
+  private final DeltaTableReader reader;
+  private final String ledgerLocation;
+  private final String hourlyLocation;
+  private final String dailyLocation;
+  private final ZoneId zone;
+  private final Clock clock;
+
+  public BatchViewLoader(DeltaTableReader reader, StorageLayout storage, ZoneId zone, Clock clock) {
+    this.reader = reader;
+    this.ledgerLocation = storage.tableLocation(PlatformTables.BATCH_LEDGER.name());
+    this.hourlyLocation = storage.tableLocation(PlatformTables.PLACE_ACTION_1H.name());
+    this.dailyLocation = storage.tableLocation(PlatformTables.PLACE_IMPRESSION_1D.name());
+    this.zone = zone;
+    this.clock = clock;
+  }
+
+  /** The versions the tables are at now: cheap (the latest snapshot of three logs). */
+  public BatchView.Versions currentVersions() {
+    return new BatchView.Versions(
+        reader.latestVersion(ledgerLocation).orElse(-1L),
+        reader.latestVersion(hourlyLocation).orElse(-1L),
+        reader.latestVersion(dailyLocation).orElse(-1L));
+  }
+
+  /** A new view of the latest versions, reusing what {@code previous} has of unchanged days. */
+  public BatchView load(BatchView previous) {
+    long started = System.nanoTime();
+    Optional<TableFiles> ledger = reader.files(ledgerLocation, LEDGER_COLUMNS);
+    Optional<LocalDate> watermark = ledger.map(this::watermark).orElse(Optional.empty());
+    Optional<TableFiles> hourlyFiles = reader.files(hourlyLocation, HOURLY_COLUMNS);
+    Optional<TableFiles> dailyFiles = reader.files(dailyLocation, DAILY_COLUMNS);
+
+    Map<String, String> placeIds = new HashMap<>(); // one String per place id across all days
+    int[] read = new int[2];
+    TreeMap<LocalDate, HourlyDay> hourly = new TreeMap<>();
+    hourlyFiles.ifPresent(t -> byDay(t).forEach((day, files) -> {
+      HourlyDay old = previous.hourlyDaysMap().get(day);
+      if (old != null && old.files().equals(paths(files))) {
+        hourly.put(day, old);
+      } else {
+        hourly.put(day, readHourlyDay(t, files, placeIds));
+        read[0]++;
+      }
+    }));
+    TreeMap<LocalDate, DailyDay> daily = new TreeMap<>();
+    dailyFiles.ifPresent(t -> byDay(t).forEach((day, files) -> {
+      DailyDay old = previous.dailyDaysMap().get(day);
+      if (old != null && old.files().equals(paths(files))) {
+        daily.put(day, old);
+      } else {
+        daily.put(day, readDailyDay(t, files, placeIds));
+        read[1]++;
+      }
+    }));
+    BatchView.Versions versions = new BatchView.Versions(
+        ledger.map(TableFiles::version).orElse(-1L),
+        hourlyFiles.map(TableFiles::version).orElse(-1L),
+        dailyFiles.map(TableFiles::version).orElse(-1L));
+    BatchView view = new BatchView(zone, watermark, versions, clock.instant(), hourly, daily);
+    LOG.info("batch view loaded in {} ms: watermark {}, versions {}, {} hourly days ({} read), {} daily days ({} read)",
+        (System.nanoTime() - started) / 1_000_000, watermark.map(LocalDate::toString).orElse("none"), versions,
+        hourly.size(), read[0], daily.size(), read[1]);
+    return view;
+  }
+
+  private Optional<LocalDate> watermark(TableFiles ledger) {
+    List<LocalDate> succeeded = new ArrayList<>();
+    for (DataFile file : ledger.files()) {
+      reader.read(ledger, file, (c, r) -> {
+        if (BatchWatermarkRule.AGGREGATE_JOB.equals(c[0].getString(r))
+            && BatchWatermarkRule.SUCCEEDED.equals(c[2].getString(r))) {
+          succeeded.add(LocalDate.parse(c[1].getString(r), Partitions.DAY_FORMAT));
+        }
+      });
+    }
+    return BatchWatermarkRule.contiguousEnd(succeeded);
+  }
+
+  private static Map<LocalDate, List<DataFile>> byDay(TableFiles table) {
+    return table.files().stream().collect(Collectors.groupingBy(
+        f -> LocalDate.parse(f.partitionValues().get(Partitions.DAY_COLUMN), Partitions.DAY_FORMAT)));
+  }
+
+  private static Set<String> paths(List<DataFile> files) {
+    return files.stream().map(DataFile::path).collect(Collectors.toSet());
+  }
+
+  private HourlyDay readHourlyDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
+    Map<String, long[]> places = new HashMap<>();
+    long[] rows = new long[1];
+    for (DataFile file : files) {
+      reader.read(table, file, (c, r) -> {
+        Optional<Action> action = Action.fromWire(c[1].getString(r));
+        if (action.isEmpty()) {
+          return; // an action this version does not serve; the API refuses to ask for it
+        }
+        String place = placeIds.computeIfAbsent(c[0].getString(r), p -> p);
+        int hour = Integer.parseInt(hourValue(c[3], r));
+        places.computeIfAbsent(place, p -> new long[BatchView.SLOTS])[BatchView.slot(action.get(), hour)] += c[2].getLong(r);
+        rows[0]++;
+      });
+    }
+    return new HourlyDay(new HashSet<>(paths(files)), places, rows[0]);
+  }
+
+  private static String hourValue(ColumnVector v, int r) {
+    // p_hh is a string partition ("07"); tolerate an integer partition column as well
+    return v.getDataType() instanceof io.delta.kernel.types.StringType ? v.getString(r) : Integer.toString(v.getInt(r));
+  }
+
+  private DailyDay readDailyDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
+    Map<String, DailyRow> places = new HashMap<>();
+    for (DataFile file : files) {
+      reader.read(table, file, (c, r) -> places.put(placeIds.computeIfAbsent(c[0].getString(r), p -> p),
+          new DailyRow(c[1].getLong(r), c[2].getLong(r), c[3].getLong(r))));
+    }
+    return new DailyDay(new HashSet<>(paths(files)), places);
+  }
+}

@@ -1,0 +1,380 @@
+package org.lambdaref.serving;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.lambdaref.config.Endpoints.ServingSettings;
+import org.lambdaref.model.BatchWatermarkRule;
+import org.lambdaref.serving.ServingQueries.ActionSeries;
+import org.lambdaref.serving.ServingQueries.Bucket;
+import org.lambdaref.serving.ServingQueries.DailyBucket;
+import org.lambdaref.serving.ServingRequests.ActionQuery;
+import org.lambdaref.serving.ServingRequests.DailyQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of the serving layer, on the JDK's own HTTP server: no web framework, so nothing of
+ * it meets Spark's or Hadoop's servlet and Jetty versions on one classpath. Routes:
+ *
+ * <ul>
+ *   <li>{@code GET /v1/places/{placeId}/actions/{action}?from&to&granularity}: merged counts
+ *   <li>{@code GET /v1/places/{placeId}/daily?from&to}: the daily batch view
+ *   <li>{@code GET /health}, {@code GET /metrics} (Prometheus text), {@code GET /openapi.json}
+ * </ul>
+ */
+public final class ServingHttpServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServingHttpServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final List<String> ROUTES = List.of(
+      "/v1/places/{placeId}/actions/{action}", "/v1/places/{placeId}/daily", "/health", "/metrics", "/openapi.json");
+
+  private final ServingSettings settings;
+  private final BatchViewRefresher batch;
+  private final SpeedView speed;
+  private final ServingRequests requests;
+  private final Clock clock;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter requestsTotal;
+  private final Histogram latency;
+  private final Counter staleAnswers;
+  private final byte[] openApi;
+
+  public ServingHttpServer(ServingSettings settings, BatchViewRefresher batch, SpeedView speed, Clock clock) {
+    this.settings = settings;
+    this.batch = batch;
+    this.speed = speed;
+    this.clock = clock;
+    this.requests = new ServingRequests(batch.current().zone(), settings.maxRange());
+    this.openApi = resource("/openapi.json");
+    this.requestsTotal = Counter.builder().name("lambda_serving_requests").help("HTTP requests by route and status")
+        .labelNames("route", "status").register(registry);
+    this.latency = Histogram.builder().name("lambda_serving_request_duration_seconds")
+        .help("time from request to response, by route").labelNames("route")
+        .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+        .classicOnly().register(registry);
+    this.staleAnswers = Counter.builder().name("lambda_serving_stale_answers")
+        .help("answers whose real-time buckets came from the cache because DynamoDB did not answer").register(registry);
+    GaugeWithCallback.builder().name("lambda_serving_batch_view_age_seconds")
+        .help("seconds since the batch view in memory was loaded")
+        .callback(cb -> cb.call(Duration.between(batch.current().loadedAt(), clock.instant()).toMillis() / 1000.0))
+        .register(registry);
+    GaugeWithCallback.builder().name("lambda_serving_batch_watermark_end_seconds")
+        .help("end of the batch watermark day (unix seconds): buckets from here on are real-time; absent before the first batch day")
+        .callback(cb -> batch.current().watermark().ifPresent(w ->
+            cb.call(BatchWatermarkRule.speedFrom(batch.current().watermark(), batch.current().zone()).getEpochSecond())))
+        .register(registry);
+    GaugeWithCallback.builder().name("lambda_serving_batch_view_version").help("Delta version of each table in the view")
+        .labelNames("table").callback(cb -> {
+          BatchView.Versions v = batch.current().versions();
+          cb.call(v.ledger(), "ops.batch_ledger");
+          cb.call(v.hourly(), "t3.place_action_aggr_1h_hourly");
+          cb.call(v.daily(), "t3.place_impression_aggr_1d_daily");
+        }).register(registry);
+    GaugeWithCallback.builder().name("lambda_serving_batch_view_hourly_rows").help("hourly rows held in memory")
+        .callback(cb -> cb.call(batch.current().hourlyRows())).register(registry);
+    CounterWithCallback.builder().name("lambda_serving_speed_reads").help("DynamoDB counter reads")
+        .callback(cb -> cb.call(speed.reads())).register(registry);
+    CounterWithCallback.builder().name("lambda_serving_speed_cache_hits").help("real-time reads answered from the cache")
+        .callback(cb -> cb.call(speed.cacheHits())).register(registry);
+    CounterWithCallback.builder().name("lambda_serving_speed_read_failures").help("DynamoDB reads that failed or timed out")
+        .callback(cb -> cb.call(speed.failures())).register(registry);
+    try {
+      this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 1024);
+    } catch (IOException e) {
+      throw new org.lambdaref.model.PlatformException(
+          "Cannot listen on " + settings.bindAddress() + ":" + settings.port(), String.valueOf(e.getMessage()),
+          "pick a free port with --port or platform.serving.port", e);
+    }
+    AtomicInteger n = new AtomicInteger();
+    this.executor = Executors.newFixedThreadPool(settings.threads(), r -> {
+      Thread t = new Thread(r, "serving-http-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+  }
+
+  public void start() {
+    server.start();
+    LOG.info("serving on http://{}:{} (batch watermark {})", settings.bindAddress(), port(),
+        batch.current().watermark().map(LocalDate::toString).orElse("none yet"));
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** A response before it is written. */
+  private record Response(int status, String contentType, byte[] body) {
+    static Response json(int status, Object body) {
+      try {
+        return new Response(status, "application/json", JSON.writeValueAsBytes(body));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private void handle(HttpExchange exchange) {
+    long started = System.nanoTime();
+    String route = "unknown";
+    Response response;
+    try {
+      String path = exchange.getRequestURI().getRawPath();
+      List<String> segments = segments(path);
+      route = route(segments);
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        response = error(405, "method_not_allowed", exchange.getRequestMethod() + " is not supported", "use GET");
+        exchange.getResponseHeaders().add("Allow", "GET");
+      } else if (route.equals("unknown")) {
+        response = error(404, "not_found", "no route for " + path, "routes: " + ROUTES);
+      } else if (route.startsWith("/v1/") && !authorized(exchange)) {
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+        response = error(401, "unauthorized", "a bearer token is required",
+            "send the header 'Authorization: Bearer <token>' with the token of platform.serving.auth-token");
+      } else {
+        response = answer(route, segments, query(exchange.getRequestURI().getRawQuery()));
+      }
+    } catch (BadRequest e) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("error", "bad_request");
+      body.put("parameter", e.parameter());
+      body.put("value", e.value());
+      body.put("allowed", e.allowed());
+      body.put("message", e.getMessage());
+      response = Response.json(400, body);
+    } catch (RuntimeException e) {
+      LOG.error("request {} failed", exchange.getRequestURI(), e);
+      response = error(500, "internal", String.valueOf(e.getMessage()), "see the service log");
+    }
+    try {
+      exchange.getResponseHeaders().set("Content-Type", response.contentType());
+      exchange.sendResponseHeaders(response.status(), response.body().length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(response.body());
+      }
+    } catch (IOException e) {
+      LOG.debug("client went away: {}", e.toString());
+    } finally {
+      exchange.close();
+      requestsTotal.labelValues(route, Integer.toString(response.status())).inc();
+      latency.labelValues(route).observe((System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private Response answer(String route, List<String> segments, Map<String, String> query) {
+    return switch (route) {
+      case "/health" -> Response.json(200, health());
+      case "/metrics" -> metrics();
+      case "/openapi.json" -> new Response(200, "application/json", openApi);
+      case "/v1/places/{placeId}/actions/{action}" -> {
+        ActionQuery q = requests.actionQuery(segments.get(2), segments.get(4), query.get("from"), query.get("to"),
+            query.get("granularity"));
+        yield Response.json(200, actionBody(q));
+      }
+      case "/v1/places/{placeId}/daily" -> Response.json(200, dailyBody(requests.dailyQuery(segments.get(2),
+          query.get("from"), query.get("to"))));
+      default -> throw new IllegalStateException("route without handler: " + route);
+    };
+  }
+
+  private Map<String, Object> actionBody(ActionQuery q) {
+    BatchView view = batch.current(); // one view for the whole answer
+    SpeedView.Reading reading = speed.read(q.placeId(), q.action(), ServingQueries.speedFrom(view, q.from()), q.to());
+    ActionSeries s = ServingQueries.actionSeries(view, reading, q.placeId(), q.action(), q.from(), q.to(), q.granularity());
+    if (s.stale()) {
+      staleAnswers.inc();
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("place_id", s.placeId());
+    body.put("action", s.action().wireName());
+    body.put("from", s.from().toOffsetDateTime().toString());
+    body.put("to", s.to().toOffsetDateTime().toString());
+    body.put("granularity", s.granularity().wireName());
+    body.put("timezone", view.zone().getId());
+    body.put("batch_watermark", s.batchWatermark().map(LocalDate::toString).orElse(null));
+    List<Map<String, Object>> buckets = new ArrayList<>(s.buckets().size());
+    for (Bucket b : s.buckets()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("start", b.start().toOffsetDateTime().toString());
+      m.put("count", b.count());
+      m.put("source", b.source().wireName());
+      buckets.add(m);
+    }
+    body.put("buckets", buckets);
+    body.put("total", s.total());
+    body.put("stale", s.stale());
+    return body;
+  }
+
+  private Map<String, Object> dailyBody(DailyQuery q) {
+    BatchView view = batch.current();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("place_id", q.placeId());
+    body.put("from", q.from().toString());
+    body.put("to", q.to().toString());
+    body.put("timezone", view.zone().getId());
+    body.put("source", "batch");
+    body.put("batch_watermark", view.watermark().map(LocalDate::toString).orElse(null));
+    body.put("note", "batch view only: unique users are exact distinct counts the batch layer computes once a day closes;"
+        + " days after batch_watermark have no values yet (null)");
+    List<Map<String, Object>> days = new ArrayList<>();
+    for (DailyBucket d : ServingQueries.daily(view, q.placeId(), q.from(), q.to())) {
+      boolean closed = view.watermark().map(w -> !d.day().isAfter(w)).orElse(false);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("day", d.day().toString());
+      m.put("impressions", closed ? d.impressions() : null);
+      m.put("clicks", closed ? d.clicks() : null);
+      m.put("unique_users", closed ? d.uniqueUsers() : null);
+      days.add(m);
+    }
+    body.put("days", days);
+    return body;
+  }
+
+  private Map<String, Object> health() {
+    BatchView view = batch.current();
+    Instant now = clock.instant();
+    boolean speedFailing = speed.lastFailure().map(f -> speed.lastSuccess().map(f::isAfter).orElse(true)).orElse(false);
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("loaded_at", view.loadedAt().equals(Instant.EPOCH) ? null : view.loadedAt().toString());
+    b.put("age_seconds", Duration.between(view.loadedAt(), now).toSeconds());
+    b.put("batch_watermark", view.watermark().map(LocalDate::toString).orElse(null));
+    b.put("versions", Map.of("ledger", view.versions().ledger(), "hourly", view.versions().hourly(),
+        "daily", view.versions().daily()));
+    b.put("hourly_rows", view.hourlyRows());
+    b.put("last_refresh_error", batch.lastError().orElse(null));
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("last_success", speed.lastSuccess().map(Instant::toString).orElse(null));
+    s.put("last_failure", speed.lastFailure().map(Instant::toString).orElse(null));
+    s.put("last_error", speedFailing ? speed.lastError().orElse(null) : null);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", batch.lastError().isPresent() || speedFailing ? "degraded" : "ok");
+    body.put("batch_view", b);
+    body.put("speed_view", s);
+    return body;
+  }
+
+  private Response metrics() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+      writer.write(out, registry.scrape(), EscapingScheme.DEFAULT);
+      return new Response(200, writer.getContentType(), out.toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Response error(int status, String code, String message, String fix) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", code);
+    body.put("message", message);
+    body.put("fix", fix);
+    return Response.json(status, body);
+  }
+
+  private boolean authorized(HttpExchange exchange) {
+    if (!settings.authRequired()) {
+      return true;
+    }
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    String expected = "Bearer " + settings.authToken();
+    // constant time: the comparison must not tell how much of a guess was right
+    return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+        expected.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static List<String> segments(String rawPath) {
+    List<String> out = new ArrayList<>();
+    for (String s : rawPath.split("/")) {
+      if (!s.isEmpty()) {
+        out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  private static String route(List<String> s) {
+    if (s.size() == 1 && s.get(0).equals("health")) {
+      return "/health";
+    }
+    if (s.size() == 1 && s.get(0).equals("metrics")) {
+      return "/metrics";
+    }
+    if (s.size() == 1 && s.get(0).equals("openapi.json")) {
+      return "/openapi.json";
+    }
+    if (s.size() == 5 && s.get(0).equals("v1") && s.get(1).equals("places") && s.get(3).equals("actions")) {
+      return "/v1/places/{placeId}/actions/{action}";
+    }
+    if (s.size() == 4 && s.get(0).equals("v1") && s.get(1).equals("places") && s.get(3).equals("daily")) {
+      return "/v1/places/{placeId}/daily";
+    }
+    return "unknown";
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> out = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      out.putIfAbsent(key, value);
+    }
+    return out;
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = ServingHttpServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the serving-layer jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

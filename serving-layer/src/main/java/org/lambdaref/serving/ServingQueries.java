@@ -1,0 +1,120 @@
+package org.lambdaref.serving;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.lambdaref.model.Action;
+import org.lambdaref.model.BatchWatermarkRule;
+
+/**
+ * The merge of the two views, as pure functions of a {@link BatchView} and a {@link
+ * SpeedView.Reading}: a bucket comes from the batch view when its day is at or before the batch
+ * watermark, from the real-time view after it; never both, never neither (the Summingbird client
+ * store's rule, with the watermark as the batch id).
+ */
+public final class ServingQueries {
+
+  /** Which view a bucket's count came from. */
+  public enum Source {
+    BATCH,
+    SPEED;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Bucket size of an answer. */
+  public enum Granularity {
+    HOUR,
+    DAY;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** One bucket: its start in the platform zone, its count and which view it came from. */
+  public record Bucket(ZonedDateTime start, long count, Source source) {}
+
+  /** The answer to an action query. */
+  public record ActionSeries(
+      String placeId,
+      Action action,
+      ZonedDateTime from,
+      ZonedDateTime to,
+      Granularity granularity,
+      Optional<LocalDate> batchWatermark,
+      List<Bucket> buckets,
+      long total,
+      boolean stale) {}
+
+  private ServingQueries() {}
+
+  /** The part of {@code [from, to)} the real-time view must answer (possibly empty). */
+  public static Instant speedFrom(BatchView view, Instant from) {
+    Instant cut = BatchWatermarkRule.speedFrom(view.watermark(), view.zone());
+    return cut.isAfter(from) ? cut : from;
+  }
+
+  /**
+   * Merges {@code view} and {@code speed} over {@code [from, to)}. {@code from} and {@code to} must
+   * be aligned to the granularity in the view's zone ({@link ServingRequests} checks that).
+   */
+  public static ActionSeries actionSeries(BatchView view, SpeedView.Reading speed, String placeId, Action action,
+      Instant from, Instant to, Granularity granularity) {
+    ZoneId zone = view.zone();
+    Optional<LocalDate> watermark = view.watermark();
+    List<Bucket> hours = new ArrayList<>();
+    Map<Instant, Long> speedCounts = speed.counts();
+    for (Instant h = from; h.isBefore(to); h = h.plus(1, ChronoUnit.HOURS)) {
+      ZonedDateTime local = h.atZone(zone);
+      boolean batch = watermark.isPresent() && !local.toLocalDate().isAfter(watermark.get());
+      long count = batch
+          ? view.count(placeId, action, local.toLocalDate(), local.getHour())
+          : speedCounts.getOrDefault(h, 0L);
+      hours.add(new Bucket(local, count, batch ? Source.BATCH : Source.SPEED));
+    }
+    List<Bucket> buckets = granularity == Granularity.HOUR ? hours : byDay(hours);
+    long total = buckets.stream().mapToLong(Bucket::count).sum();
+    boolean stale = speed.stale() && buckets.stream().anyMatch(b -> b.source() == Source.SPEED);
+    return new ActionSeries(placeId, action, from.atZone(zone), to.atZone(zone), granularity, watermark,
+        List.copyOf(buckets), total, stale);
+  }
+
+  private static List<Bucket> byDay(List<Bucket> hours) {
+    List<Bucket> days = new ArrayList<>();
+    for (Bucket h : hours) {
+      ZonedDateTime dayStart = h.start().toLocalDate().atStartOfDay(h.start().getZone());
+      Bucket last = days.isEmpty() ? null : days.get(days.size() - 1);
+      if (last != null && last.start().equals(dayStart)) {
+        // a day is never split: the watermark is a whole day, so all its hours share a source
+        days.set(days.size() - 1, new Bucket(dayStart, last.count() + h.count(), last.source()));
+      } else {
+        days.add(new Bucket(dayStart, h.count(), h.source()));
+      }
+    }
+    return days;
+  }
+
+  /** One day of the daily view; empty values when the batch layer has no row for the place. */
+  public record DailyBucket(LocalDate day, long impressions, long clicks, long uniqueUsers, boolean present) {}
+
+  /** The daily rows of {@code [from, to)} (days), from the batch view only. */
+  public static List<DailyBucket> daily(BatchView view, String placeId, LocalDate from, LocalDate to) {
+    List<DailyBucket> out = new ArrayList<>();
+    for (LocalDate d = from; d.isBefore(to); d = d.plusDays(1)) {
+      LocalDate day = d;
+      out.add(view.daily(placeId, day)
+          .map(r -> new DailyBucket(day, r.impressions(), r.clicks(), r.uniqueUsers(), true))
+          .orElse(new DailyBucket(day, 0, 0, 0, false)));
+    }
+    return out;
+  }
+}
