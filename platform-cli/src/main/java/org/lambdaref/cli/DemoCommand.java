@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the platform end to end on this machine: start the local stack, create its topic, table",
-      "and bucket, generate the past days of raw events, and print what was done."
+      "Run the platform end to end on this machine: start the local stack, generate past days of raw",
+      "events, replay them through the batch layer, stream live events through the speed layer, and",
+      "answer a merged query from the serving layer's HTTP API."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -105,6 +106,9 @@ final class DemoCommand implements Callable<Integer> {
           "speed layer: streaming query on live events (" + liveEvents + " events at " + liveRate + "/s)",
           () -> SpeedDemo.run(config, liveEvents, liveRate));
       SpeedDemo.print(speed, config, console);
+      ServingDemo.Result serving = console.step("serving layer: HTTP API merging both views at the batch watermark",
+          () -> ServingDemo.run(config, generate.startDate));
+      ServingDemo.print(serving, console);
 
       console.line("");
       console.line("Summary");
@@ -115,7 +119,10 @@ final class DemoCommand implements Callable<Integer> {
       console.line("  batch:      t1, t2, t3 and the JDBC export written%s", batchExit == 0 ? "" : " (some periods FAILED: see the ledger)");
       console.line("  speed:      %d events counted exactly once in DynamoDB, hot table hot.place_event_timeseries_hourly",
           speed.counted());
-      console.line("  next:       bin/lambda tables; bin/lambda sql \"select * from ops.batch_ledger\"");
+      console.line("  serving:    merged query answered, batch watermark %s (bin/lambda serve keeps the API up)",
+          serving.answer().get("batch_watermark").asText());
+      console.line("  next:       bin/lambda serve; bin/lambda tables;"
+          + " bin/lambda sql \"select * from serving.place_action_merged_hourly limit 10\"");
       console.line("  total time: %s", console.elapsed());
     }
     return 0;

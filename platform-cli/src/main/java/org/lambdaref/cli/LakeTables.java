@@ -32,6 +32,8 @@ final class LakeTables {
       spark.sql("CREATE TABLE IF NOT EXISTS " + spec.name().qualified() + " USING DELTA LOCATION '" + location + "'");
       registered.add(spec.name().qualified());
     }
+    org.lambdaref.batch.MergedHourlyView.register(new org.lambdaref.batch.Lake(spark, config))
+        .ifPresent(w -> registered.add(org.lambdaref.batch.MergedHourlyView.NAME + " (batch watermark " + w + ")"));
     return registered;
   }
 

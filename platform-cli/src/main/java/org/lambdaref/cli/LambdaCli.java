@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       CountersCommand.class,
       HotRetentionCommand.class,
       SpeedBenchCommand.class,
+      org.lambdaref.serving.ServeMain.class,
       TablesCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,258 @@
+package org.lambdaref.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.config.ConfigLoader;
+import org.lambdaref.config.Endpoints.ServingSettings;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.counters.CounterStore.Delta;
+import org.lambdaref.counters.DynamoDbCounterStore;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LocalStackOptions;
+import org.lambdaref.localstack.ServerKind;
+import org.lambdaref.serving.BatchTables.Hour;
+
+/**
+ * The service end to end: t3 tables written by the batch layer's writer, counters in DynamoDB
+ * Local, answers over HTTP. Steps run in order: closing a day and stopping DynamoDB change what
+ * later steps see.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServingHttpTest {
+
+  private static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
+  private static final LocalDate D1 = LocalDate.of(2026, 11, 18);
+  private static final LocalDate D2 = D1.plusDays(1);
+  private static final LocalDate D3 = D1.plusDays(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir static Path root;
+  private static LocalStack stack;
+  private static PlatformConfig config;
+  private static BatchTables tables;
+  private static ServingService service;
+  private static ServingService securedService;
+
+  @BeforeAll
+  static void setUp() {
+    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
+    Map<String, String> o = new LinkedHashMap<>(stack.configOverrides());
+    o.put("platform.storage.root", root.resolve("lake").toString());
+    o.put("platform.work-dir", root.resolve("work").toString());
+    o.put("platform.timezone", SEOUL.getId());
+    o.put("platform.dynamodb.counters-table", "serving_test");
+    o.put("platform.serving.port", "0");
+    o.put("platform.serving.refresh-interval", "1h"); // the test refreshes when it means to
+    o.put("platform.serving.speed-cache-ttl", "0s"); // every request reads DynamoDB
+    o.put("platform.serving.speed-read-timeout", "500ms");
+    config = ConfigLoader.load("local", o, Map.of(), root);
+
+    tables = new BatchTables(config);
+    // batch: p-1 has 5 impressions at 10:00 and 3 at 23:00 on D1, 4 at 01:00 on D2; D1 is closed
+    tables.writeHourly(D1, new Hour("p-1", "impression", 10, 5), new Hour("p-1", "impression", 23, 3));
+    tables.writeHourly(D2, new Hour("p-1", "impression", 1, 4));
+    tables.writeDaily(D1, "p-1", 8, 0, 6);
+    tables.close(D1);
+
+    // speed: counts for D1 (which the batch owns: never shown), D2 (6: the batch later corrects
+    // it to 4, as it would after removing duplicates) and D3
+    try (DynamoDbCounterStore counters = new DynamoDbCounterStore(config.dynamodb(), 2)) {
+      counters.createTableIfMissing();
+      counters.add(List.of(
+          new Delta("p-1", "impression", hour(D1, 10), 99),
+          new Delta("p-1", "impression", hour(D2, 1), 6),
+          new Delta("p-1", "impression", hour(D3, 5), 2),
+          new Delta("p-1", "click", hour(D3, 5), 1)), "test-query", 0);
+    }
+    service = ServingService.start(config, config.serving());
+    ServingSettings s = config.serving();
+    securedService = ServingService.start(config, new ServingSettings(s.bindAddress(), 0, 2, s.maxRange(),
+        s.refreshInterval(), s.speedReadTimeout(), s.speedCacheTtl(), s.staleCacheMaxPlaces(), "s3cret-token"));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    for (AutoCloseable c : new AutoCloseable[] {service, securedService, stack}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // keep closing the rest
+      }
+    }
+  }
+
+  private static Instant hour(LocalDate day, int hour) {
+    return day.atTime(hour, 0).atZone(SEOUL).toInstant();
+  }
+
+  private static HttpResponse<String> get(ServingService on, String pathAndQuery, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.port() + pathAndQuery));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode getJson(String pathAndQuery, int expectedStatus) throws Exception {
+    HttpResponse<String> r = get(service, pathAndQuery);
+    assertThat(r.statusCode()).as(pathAndQuery + " -> " + r.body()).isEqualTo(expectedStatus);
+    assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+    return JSON.readTree(r.body());
+  }
+
+  private static List<String> sources(JsonNode answer) {
+    List<String> out = new ArrayList<>();
+    answer.get("buckets").forEach(b -> out.add(b.get("source").asText()));
+    return out;
+  }
+
+  @Test
+  @Order(1)
+  void aQuerySpanningTheWatermarkTakesBatchBucketsBeforeItAndSpeedBucketsAfterIt() throws Exception {
+    JsonNode hourly = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
+    assertThat(hourly.get("batch_watermark").asText()).isEqualTo(D1.toString());
+    assertThat(hourly.get("buckets")).hasSize(72);
+    assertThat(sources(hourly).subList(0, 24)).containsOnly("batch");
+    assertThat(sources(hourly).subList(24, 72)).containsOnly("speed");
+    assertThat(hourly.get("buckets").get(10).get("count").asLong()).as("D1 10:00 from the batch, not the 99 in DynamoDB")
+        .isEqualTo(5);
+    assertThat(hourly.get("buckets").get(10).get("start").asText()).isEqualTo("2026-11-18T10:00+09:00");
+    assertThat(hourly.get("buckets").get(25).get("count").asLong()).as("D2 01:00 from the speed layer").isEqualTo(6);
+    assertThat(hourly.get("total").asLong()).as("5 + 3 (batch) + 6 + 2 (speed)").isEqualTo(16);
+    assertThat(hourly.get("stale").asBoolean()).isFalse();
+
+    JsonNode daily = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21&granularity=day", 200);
+    assertThat(daily.get("buckets")).hasSize(3);
+    assertThat(daily.get("buckets").findValuesAsText("source")).containsExactly("batch", "speed", "speed");
+    assertThat(daily.get("buckets").findValues("count")).extracting(JsonNode::asLong).containsExactly(8L, 6L, 2L);
+
+    JsonNode clicks = getJson("/v1/places/p-1/actions/click?from=2026-11-20T05:00&to=2026-11-20T06:00", 200);
+    assertThat(clicks.get("total").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(2)
+  void theDailyViewComesFromTheBatchOnlyAndSaysSo() throws Exception {
+    JsonNode daily = getJson("/v1/places/p-1/daily?from=2026-11-18&to=2026-11-20", 200);
+    assertThat(daily.get("source").asText()).isEqualTo("batch");
+    assertThat(daily.get("days").get(0).get("impressions").asLong()).isEqualTo(8);
+    assertThat(daily.get("days").get(0).get("unique_users").asLong()).isEqualTo(6);
+    assertThat(daily.get("days").get(1).get("unique_users").isNull()).as("D2 is after the watermark").isTrue();
+  }
+
+  @Test
+  @Order(3)
+  void closingADaySwitchesItsBucketsToTheBatchWithoutCountingThemTwice() throws Exception {
+    tables.close(D2);
+    assertThat(service.batch().refreshNow()).as("the new ledger version is picked up").isTrue();
+
+    JsonNode hourly = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
+    assertThat(hourly.get("batch_watermark").asText()).isEqualTo(D2.toString());
+    assertThat(sources(hourly).subList(0, 48)).containsOnly("batch");
+    assertThat(sources(hourly).subList(48, 72)).containsOnly("speed");
+    assertThat(hourly.get("buckets").get(25).get("count").asLong()).as("D2 01:00 now from the batch").isEqualTo(4);
+    assertThat(hourly.get("total").asLong()).as("5 + 3 + 4 (batch) + 2 (speed)").isEqualTo(14);
+    assertThat(service.batch().refreshNow()).as("nothing new: no reload").isFalse();
+  }
+
+  @Test
+  @Order(4)
+  void everyBadParameterGetsA400NamingIt() throws Exception {
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("/v1/places/p-1/actions/view?from=2026-11-18&to=2026-11-19", "action");
+    cases.put("/v1/places/p-1/actions/click?from=2026-11-19&to=2026-11-18", "to");
+    cases.put("/v1/places/p-1/actions/click?from=2026-09-01&to=2026-11-18", "to");
+    cases.put("/v1/places/p-1/actions/click?from=18.11.2026&to=2026-11-19", "from");
+    cases.put("/v1/places/p-1/actions/click?to=2026-11-19", "from");
+    cases.put("/v1/places/p-1/actions/click?from=2026-11-18&to=2026-11-19&granularity=minute", "granularity");
+    cases.put("/v1/places/p%201/actions/click?from=2026-11-18&to=2026-11-19", "placeId");
+    cases.put("/v1/places/" + "x".repeat(129) + "/actions/click?from=2026-11-18&to=2026-11-19", "placeId");
+    cases.put("/v1/places/p-1/daily?from=2026-11-18&to=nope", "to");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      JsonNode error = getJson(c.getKey(), 400);
+      assertThat(error.get("parameter").asText()).as(c.getKey()).isEqualTo(c.getValue());
+      assertThat(error.get("allowed").asText()).as(c.getKey()).isNotBlank();
+    }
+    assertThat(getJson("/v1/nowhere", 404).get("fix").asText()).contains("/v1/places/{placeId}/actions/{action}");
+    HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/health"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  @Order(5)
+  void aBearerTokenIsRequiredWhenConfigured() throws Exception {
+    String path = "/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-19";
+    assertThat(get(securedService, path).statusCode()).isEqualTo(401);
+    assertThat(get(securedService, path, "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+    assertThat(get(securedService, path, "Authorization", "Bearer s3cret-token").statusCode()).isEqualTo(200);
+    assertThat(get(securedService, "/health").statusCode()).as("health stays open for probes").isEqualTo(200);
+  }
+
+  @Test
+  @Order(6)
+  void theOpenApiDescriptionCoversEveryRouteAndMetricsArePrometheusText() throws Exception {
+    JsonNode openApi = getJson("/openapi.json", 200);
+    for (String route : ServingHttpServer.ROUTES) {
+      assertThat(openApi.get("paths").has(route)).as("OpenAPI documents " + route).isTrue();
+    }
+    HttpResponse<String> metrics = get(service, "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("lambda_serving_requests_total{route=\"/v1/places/{placeId}/actions/{action}\",status=\"200\"}")
+        .contains("lambda_serving_request_duration_seconds_bucket{")
+        .contains("lambda_serving_batch_view_age_seconds");
+    double watermarkEnd = metrics.body().lines().filter(l -> l.startsWith("lambda_serving_batch_watermark_end_seconds "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+    assertThat((long) watermarkEnd).as("real-time from the start of D3 (watermark D2)")
+        .isEqualTo(D3.atStartOfDay(SEOUL).toEpochSecond());
+  }
+
+  @Test
+  @Order(7)
+  void whenDynamoDbIsDownAnswersUseTheCachedRealTimeValuesMarkedStale() throws Exception {
+    stack.stop(ServerKind.DYNAMODB);
+
+    long started = System.nanoTime();
+    JsonNode hourly = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+    assertThat(hourly.get("stale").asBoolean()).isTrue();
+    assertThat(hourly.get("total").asLong()).as("batch 12 + the cached speed value 2").isEqualTo(14);
+    assertThat(tookMs).as("an outage costs about the read timeout, not an SDK retry storm").isLessThan(5_000);
+
+    JsonNode unseen = getJson("/v1/places/p-9/actions/impression?from=2026-11-20&to=2026-11-21", 200);
+    assertThat(unseen.get("stale").asBoolean()).as("nothing cached for p-9: zeros, and it says so").isTrue();
+
+    JsonNode batchOnly = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-20", 200);
+    assertThat(batchOnly.get("stale").asBoolean()).as("no real-time bucket in the answer").isFalse();
+    assertThat(batchOnly.get("total").asLong()).isEqualTo(12);
+
+    JsonNode health = getJson("/health", 200);
+    assertThat(health.get("status").asText()).isEqualTo("degraded");
+    assertThat(health.get("speed_view").get("last_error").asText()).isNotBlank();
+  }
+}
