@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       HotRetentionCommand.class,
       SpeedBenchCommand.class,
       org.lambdaref.serving.ServeMain.class,
+      ServeBenchCommand.class,
       TablesCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class

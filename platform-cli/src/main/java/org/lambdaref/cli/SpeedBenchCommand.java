@@ -139,6 +139,18 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
       result.put("hot_rows_measured", hotMs.size());
       result.put("batch_ms_p50", pct(batchMs, 50));
       result.put("batch_ms_max", batchMs.isEmpty() ? 0 : batchMs.get(batchMs.size() - 1));
+      // a rate is sustained when the end-to-end latency does not grow over the run: the probes
+      // sent in the last third of the window wait at most one trigger interval longer than those
+      // of the first third (at 30k/s here it grew by 11 s in 5 minutes while the lag grew by 60%)
+      List<Long> bySendTime = probesSent.entrySet().stream().filter(e -> probeLatency.containsKey(e.getKey()))
+          .sorted(Map.Entry.comparingByValue()).map(e -> probeLatency.get(e.getKey()).toMillis()).toList();
+      int third = Math.max(1, bySendTime.size() / 3);
+      long firstThird = pct(bySendTime.subList(0, third).stream().sorted().toList(), 50);
+      long lastThird = pct(bySendTime.subList(bySendTime.size() - third, bySendTime.size()).stream().sorted().toList(), 50);
+      long triggerMs = org.lambdaref.speed.SpeedMain.parseDurationOption("--trigger", trigger).toMillis();
+      result.put("counter_latency_ms_first_third_p50", firstThird);
+      result.put("counter_latency_ms_last_third_p50", lastThird);
+      result.put("sustained", lastThird - firstThird <= triggerMs && drained);
       result.put("lag_first_half_max", lagSeries.isEmpty() ? 0 : Collections.max(lagSeries.subList(0, Math.max(1, lagSeries.size() / 2))));
       result.put("lag_second_half_max", lagSeries.isEmpty() ? 0 : Collections.max(lagSeries.subList(lagSeries.size() / 2, lagSeries.size())));
       result.put("drained_seconds_after_last_send", Duration.between(produced, drainedAt).toSeconds());

@@ -104,6 +104,8 @@ public final class ServingHttpServer implements AutoCloseable {
         }).register(registry);
     GaugeWithCallback.builder().name("lambda_serving_batch_view_hourly_rows").help("hourly rows held in memory")
         .callback(cb -> cb.call(batch.current().hourlyRows())).register(registry);
+    // heap, GC, threads: the memory the batch view costs shows here
+    io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(registry);
     CounterWithCallback.builder().name("lambda_serving_speed_reads").help("DynamoDB counter reads")
         .callback(cb -> cb.call(speed.reads())).register(registry);
     CounterWithCallback.builder().name("lambda_serving_speed_cache_hits").help("real-time reads answered from the cache")
