@@ -7,10 +7,14 @@ const autocannon = require(path.join(process.env.AUTOCANNON_HOME, 'node_modules'
 
 const [baseUrl, rate, seconds, connections, places, from, to, token] = process.argv.slice(2);
 const actions = ['impression', 'click'];
+// mulberry32: a fixed sequence, so that two runs ask the same questions, with all bits usable
+// (the low bits of a plain LCG cycle and would hit a few places only)
 let seed = 42;
-function next() { // a fixed sequence, so that two runs ask the same questions
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed;
+function next() {
+  seed = (seed + 0x6D2B79F5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return (t ^ (t >>> 14)) >>> 0;
 }
 
 const instance = autocannon({

@@ -3,6 +3,7 @@ package org.lambdaref.cli;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
           new org.lambdaref.config.RunArguments(generate.startDate, days + 1, 1, config.env());
       int batchExit = console.step(
           "batch replay: raw -> t1 -> t2 -> t3 -> JDBC for " + replay.iterationCount() + " days in one Spark application",
-          () -> new BatchCommand().run(config, replay, org.lambdaref.batch.BatchPipeline.Job.parse("all"), console));
+          () -> new org.lambdaref.batch.BatchMain().run(config, replay, org.lambdaref.batch.BatchPipeline.Job.parse("all"), console));
       printResults(config, console);
       SpeedDemo.Result speed = console.step(
           "speed layer: streaming query on live events (" + liveEvents + " events at " + liveRate + "/s)",

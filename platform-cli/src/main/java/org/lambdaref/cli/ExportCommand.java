@@ -7,6 +7,7 @@ import org.lambdaref.batch.ExportJob;
 import org.lambdaref.batch.Lake;
 import org.lambdaref.batch.Ledger;
 import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
 import org.lambdaref.config.RunOptions;

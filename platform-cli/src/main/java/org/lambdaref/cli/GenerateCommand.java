@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.Errors;

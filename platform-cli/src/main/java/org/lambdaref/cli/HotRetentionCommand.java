@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.lambdaref.batch.HotRetention;
 import org.lambdaref.batch.Lake;
 import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package org.lambdaref.cli;
 
 import org.lambdaref.model.PlatformException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code bin/lambda}: the platform's command line. Thin: each command is its own class. */
 @Command(
@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       LocalCommand.class,
       GenerateCommand.class,
-      BatchCommand.class,
+      org.lambdaref.batch.BatchMain.class,
       ExportCommand.class,
       CompactCommand.class,
       org.lambdaref.speed.SpeedMain.class,

@@ -37,6 +37,7 @@ import org.apache.spark.sql.SparkSession;
 import org.lambdaref.batch.Lake;
 import org.lambdaref.batch.Ledger;
 import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.CounterStore;

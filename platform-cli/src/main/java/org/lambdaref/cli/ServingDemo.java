@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.lambdaref.config.Console;
 import org.lambdaref.config.Endpoints.ServingSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;

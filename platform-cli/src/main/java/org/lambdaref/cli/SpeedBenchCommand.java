@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.CounterStore;

@@ -1,4 +1,4 @@
-package org.lambdaref.cli;
+package org.lambdaref.batch;
 
 import java.util.List;
 import java.util.Locale;
@@ -6,10 +6,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.SparkSession;
-import org.lambdaref.batch.BatchPipeline;
-import org.lambdaref.batch.Lake;
-import org.lambdaref.batch.Ledger;
 import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
 import org.lambdaref.config.RunOptions;
@@ -18,6 +16,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+/**
+ * {@code bin/lambda batch}, and the main class of the batch layer's EMR step ({@code spark-submit
+ * --class org.lambdaref.batch.BatchMain batch-layer-emr.jar --start-date D --iteration-count N}).
+ */
 @Command(
     name = "batch",
     mixinStandardHelpOptions = true,
@@ -26,9 +28,9 @@ import picocli.CommandLine.Option;
       "collect (raw -> t1), snapshot (place master -> t1_db), enrich (t2), aggregate (t3), export (JDBC).",
       "Days that have not closed yet (end + allowed lateness) are skipped. Exit code 1 if any period failed."
     })
-final class BatchCommand implements Callable<Integer> {
+public final class BatchMain implements Callable<Integer> {
 
-  static final String APP_NAME = "PlaceImpression";
+  public static final String APP_NAME = "PlaceImpression";
 
   @Mixin ConfigOptions configOptions;
   @Mixin RunOptions runOptions;
@@ -46,6 +48,11 @@ final class BatchCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print the plan and stop.")
   boolean dryRun;
 
+  /** The EMR step's entry point: exit code 1 when a period failed, 2 for bad arguments. */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new BatchMain()).execute(args));
+  }
+
   @Override
   public Integer call() {
     PlatformConfig config = configOptions.load();
@@ -61,7 +68,7 @@ final class BatchCommand implements Callable<Integer> {
     return run(config, args, jobs, Console.stdout());
   }
 
-  int run(PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
+  public int run(PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
     SparkSession spark = SparkSessions.getOrCreate(config, args.applicationName(APP_NAME));
     BatchPipeline pipeline = new BatchPipeline(new Lake(spark, config), source);
     console.line("%s: %d period(s) from %s, jobs %s, %d at once", args.applicationName(APP_NAME),

@@ -1,25 +1,25 @@
-package org.lambdaref.cli;
+package org.lambdaref.config;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 
 /** Progress and result lines for a person at a terminal: steps with their elapsed time. */
-final class Console {
+public final class Console {
 
   private final PrintStream out;
   private final long started = System.nanoTime();
 
-  Console(PrintStream out) {
+  public Console(PrintStream out) {
     this.out = out;
   }
 
-  static Console stdout() {
+  public static Console stdout() {
     return new Console(System.out);
   }
 
   /** Runs one step, printing "==> what ... done in 1.2 s". */
-  <T> T step(String what, java.util.function.Supplier<T> action) {
+  public <T> T step(String what, java.util.function.Supplier<T> action) {
     out.printf(Locale.ROOT, "==> %s ...%n", what);
     out.flush();
     long start = System.nanoTime();
@@ -28,30 +28,30 @@ final class Console {
     return result;
   }
 
-  void step(String what, Runnable action) {
+  public void step(String what, Runnable action) {
     step(what, () -> {
       action.run();
       return null;
     });
   }
 
-  void line(String format, Object... args) {
+  public void line(String format, Object... args) {
     out.printf(Locale.ROOT, format + "%n", args);
   }
 
   /** "days 3/30, elapsed 12.0 s, left ~108.0 s", measured from {@code since} (System.nanoTime). */
-  void progress(String label, long done, long total, long since) {
+  public void progress(String label, long done, long total, long since) {
     long elapsed = System.nanoTime() - since;
     String eta = done == 0 ? "?" : seconds(elapsed * (total - done) / done);
     out.printf(Locale.ROOT, "    %s %d/%d, elapsed %s, left ~%s%n", label, done, total, seconds(elapsed), eta);
     out.flush();
   }
 
-  String elapsed() {
+  public String elapsed() {
     return seconds(System.nanoTime() - started);
   }
 
-  static String seconds(long nanos) {
+  public static String seconds(long nanos) {
     return String.format(Locale.ROOT, "%.1f s", Duration.ofNanos(nanos).toMillis() / 1000.0);
   }
 }
