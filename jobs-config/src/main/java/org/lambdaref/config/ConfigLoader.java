@@ -176,6 +176,7 @@ public final class ConfigLoader {
         Endpoints.SpeedSettings.read(
             platform.child("speed"), location(platform.child("speed"), "checkpoint-dir", baseDir), baseDir),
         Endpoints.ServingSettings.read(platform.child("serving")),
+        Endpoints.EmrSettings.read(platform.child("emr")),
         config);
   }
 

@@ -34,6 +34,7 @@ public record PlatformConfig(
     LocalStackSettings localStack,
     Endpoints.SpeedSettings speed,
     Endpoints.ServingSettings serving,
+    Endpoints.EmrSettings emr,
     Config raw) {
 
   public PlatformConfig {
@@ -57,6 +58,6 @@ public record PlatformConfig(
     return "PlatformConfig[env=" + env + ", timezone=" + timezone + ", workDir=" + workDir
         + ", storage=" + storage + ", sources=" + sources + ", spark=" + spark + ", kafka=" + kafka
         + ", dynamodb=" + dynamodb + ", s3=" + s3 + ", jdbc=" + jdbc + ", sourceDb=" + sourceDb
-        + ", export=" + export + ", localStack=" + localStack + ", speed=" + speed + ", serving=" + serving + "]";
+        + ", export=" + export + ", localStack=" + localStack + ", speed=" + speed + ", serving=" + serving + ", emr=" + emr + "]";
   }
 }

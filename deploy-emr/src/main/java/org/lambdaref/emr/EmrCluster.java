@@ -1,0 +1,193 @@
+package org.lambdaref.emr;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.lambdaref.config.Endpoints.EmrSettings;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSessions;
+import software.amazon.awssdk.services.emr.model.Application;
+import software.amazon.awssdk.services.emr.model.AutoTerminationPolicy;
+import software.amazon.awssdk.services.emr.model.Configuration;
+import software.amazon.awssdk.services.emr.model.EbsBlockDeviceConfig;
+import software.amazon.awssdk.services.emr.model.EbsConfiguration;
+import software.amazon.awssdk.services.emr.model.InstanceGroupConfig;
+import software.amazon.awssdk.services.emr.model.InstanceRoleType;
+import software.amazon.awssdk.services.emr.model.JobFlowInstancesConfig;
+import software.amazon.awssdk.services.emr.model.MarketType;
+import software.amazon.awssdk.services.emr.model.RunJobFlowRequest;
+import software.amazon.awssdk.services.emr.model.StepConfig;
+import software.amazon.awssdk.services.emr.model.Tag;
+import software.amazon.awssdk.services.emr.model.VolumeSpecification;
+
+/**
+ * The cluster as the SDK's {@link RunJobFlowRequest}, and the same cluster as {@code aws emr
+ * create-cluster} arguments: one definition, two renderings.
+ */
+public final class EmrCluster {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private EmrCluster() {}
+
+  /** The cluster with {@code steps} (may be empty: a cluster waiting for steps). */
+  public static RunJobFlowRequest request(PlatformConfig config, List<StepConfig> steps) {
+    EmrSettings emr = config.emr();
+    JobFlowInstancesConfig.Builder instances = JobFlowInstancesConfig.builder()
+        .instanceGroups(groups(emr))
+        // a cluster with steps ends when they are done; auto-termination covers the idle case
+        .keepJobFlowAliveWhenNoSteps(steps.isEmpty())
+        .terminationProtected(false);
+    if (!emr.subnetId().isBlank()) {
+      instances.ec2SubnetId(emr.subnetId());
+    }
+    if (!emr.keyName().isBlank()) {
+      instances.ec2KeyName(emr.keyName());
+    }
+    RunJobFlowRequest.Builder request = RunJobFlowRequest.builder()
+        .name(emr.clusterName())
+        .releaseLabel(emr.releaseLabel())
+        .applications(Application.builder().name("Spark").build(), Application.builder().name("Hadoop").build())
+        .configurations(configurations(config))
+        .instances(instances.build())
+        .serviceRole(emr.serviceRole())
+        .jobFlowRole(emr.instanceProfile())
+        .autoTerminationPolicy(AutoTerminationPolicy.builder().idleTimeout(emr.idleTimeout().toSeconds()).build())
+        // parallel replays run their steps side by side
+        .stepConcurrencyLevel(Math.max(1, Math.min(256, emr.parallelSteps())))
+        .visibleToAllUsers(true)
+        .tags(Tag.builder().key("application").value("lambda-platform").build(),
+            Tag.builder().key("env").value(config.env()).build())
+        .steps(steps);
+    if (!emr.logUri().isBlank()) {
+      request.logUri(emr.logUri());
+    }
+    return request.build();
+  }
+
+  private static List<InstanceGroupConfig> groups(EmrSettings emr) {
+    List<InstanceGroupConfig> groups = new ArrayList<>();
+    groups.add(group("master", InstanceRoleType.MASTER, emr.masterInstanceType(), 1, false, emr.ebsVolumeGb()));
+    groups.add(group("core", InstanceRoleType.CORE, emr.coreInstanceType(), emr.coreInstanceCount(), false, emr.ebsVolumeGb()));
+    if (emr.taskInstanceCount() > 0) {
+      groups.add(group("task", InstanceRoleType.TASK, emr.taskInstanceType(), emr.taskInstanceCount(), emr.taskOnSpot(),
+          emr.ebsVolumeGb()));
+    }
+    return groups;
+  }
+
+  private static InstanceGroupConfig group(String name, InstanceRoleType role, String type, int count, boolean spot,
+      int ebsGb) {
+    return InstanceGroupConfig.builder()
+        .name(name)
+        .instanceRole(role)
+        .instanceType(type)
+        .instanceCount(count)
+        .market(spot ? MarketType.SPOT : MarketType.ON_DEMAND)
+        .ebsConfiguration(EbsConfiguration.builder()
+            .ebsBlockDeviceConfigs(EbsBlockDeviceConfig.builder()
+                .volumeSpecification(VolumeSpecification.builder().volumeType("gp3").sizeInGB(ebsGb).build())
+                .volumesPerInstance(1).build())
+            .build())
+        .build();
+  }
+
+  /** EMR classifications: Spark for Delta, Glue as metastore, SSE-KMS for EMRFS writes. */
+  static List<Configuration> configurations(PlatformConfig config) {
+    EmrSettings emr = config.emr();
+    List<Configuration> out = new ArrayList<>();
+    Map<String, String> sparkDefaults = new LinkedHashMap<>();
+    // the same session settings a local run gets, minus what only makes sense on a laptop
+    SparkSessions.settings(config).forEach((k, v) -> {
+      if (!k.startsWith("spark.driver.") && !k.equals("spark.master") && !k.startsWith("spark.hadoop.fs.s3a.")
+          && !k.equals("spark.ui.enabled")) {
+        sparkDefaults.put(k, v);
+      }
+    });
+    out.add(configuration("spark-defaults", sparkDefaults));
+    // EMR 7 ships Delta; this puts its jars on Spark's classpath
+    out.add(configuration("delta-defaults", Map.of("delta.enabled", "true")));
+    if (emr.glueCatalog()) {
+      out.add(configuration("spark-hive-site", Map.of("hive.metastore.client.factory.class",
+          "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory")));
+    }
+    if (!emr.kmsKeyArn().isBlank()) {
+      Map<String, String> emrfs = new LinkedHashMap<>();
+      emrfs.put("fs.s3.enableServerSideEncryption", "true");
+      emrfs.put("fs.s3.serverSideEncryption.kms.keyId", emr.kmsKeyArn());
+      out.add(configuration("emrfs-site", emrfs));
+    }
+    return out;
+  }
+
+  private static Configuration configuration(String classification, Map<String, String> properties) {
+    return Configuration.builder().classification(classification).properties(properties).build();
+  }
+
+  /** The same cluster as {@code aws emr create-cluster} arguments (JSON where the CLI takes JSON). */
+  public static List<String> createClusterCli(RunJobFlowRequest r) {
+    List<String> args = new ArrayList<>(List.of("aws", "emr", "create-cluster",
+        "--name", r.name(),
+        "--release-label", r.releaseLabel(),
+        "--applications", String.join(" ", r.applications().stream().map(a -> "Name=" + a.name()).toList()),
+        "--service-role", r.serviceRole(),
+        "--step-concurrency-level", Integer.toString(r.stepConcurrencyLevel()),
+        "--auto-termination-policy", "IdleTimeout=" + r.autoTerminationPolicy().idleTimeout()));
+    Map<String, Object> ec2 = new LinkedHashMap<>();
+    ec2.put("InstanceProfile", r.jobFlowRole());
+    if (r.instances().ec2SubnetId() != null) {
+      ec2.put("SubnetId", r.instances().ec2SubnetId());
+    }
+    if (r.instances().ec2KeyName() != null) {
+      ec2.put("KeyName", r.instances().ec2KeyName());
+    }
+    args.addAll(List.of("--ec2-attributes", json(ec2)));
+    List<Map<String, Object>> groups = new ArrayList<>();
+    for (InstanceGroupConfig g : r.instances().instanceGroups()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("Name", g.name());
+      m.put("InstanceGroupType", g.instanceRoleAsString());
+      m.put("InstanceType", g.instanceType());
+      m.put("InstanceCount", g.instanceCount());
+      m.put("Market", g.marketAsString());
+      VolumeSpecification v = g.ebsConfiguration().ebsBlockDeviceConfigs().get(0).volumeSpecification();
+      m.put("EbsConfiguration", Map.of("EbsBlockDeviceConfigs", List.of(Map.of(
+          "VolumeSpecification", Map.of("VolumeType", v.volumeType(), "SizeInGB", v.sizeInGB()), "VolumesPerInstance", 1))));
+      groups.add(m);
+    }
+    args.addAll(List.of("--instance-groups", json(groups)));
+    List<Map<String, Object>> configurations = new ArrayList<>();
+    for (Configuration c : r.configurations()) {
+      configurations.add(Map.of("Classification", c.classification(), "Properties", c.properties()));
+    }
+    args.addAll(List.of("--configurations", json(configurations)));
+    if (r.logUri() != null) {
+      args.addAll(List.of("--log-uri", r.logUri()));
+    }
+    if (r.hasSteps() && !r.steps().isEmpty()) {
+      List<Map<String, Object>> steps = new ArrayList<>();
+      for (StepConfig s : r.steps()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Type", "CUSTOM_JAR");
+        m.put("Name", s.name());
+        m.put("ActionOnFailure", s.actionOnFailureAsString());
+        m.put("Jar", s.hadoopJarStep().jar());
+        m.put("Args", s.hadoopJarStep().args());
+        steps.add(m);
+      }
+      args.addAll(List.of("--steps", json(steps), "--auto-terminate"));
+    }
+    args.addAll(List.of("--tags", String.join(" ", r.tags().stream().map(t -> t.key() + "=" + t.value()).toList())));
+    return args;
+  }
+
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package org.lambdaref.emr;
+
+import java.util.List;
+import org.lambdaref.config.Endpoints.EmrSettings;
+import org.lambdaref.model.PlatformException;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.emr.EmrClient;
+import software.amazon.awssdk.services.emr.model.RunJobFlowRequest;
+import software.amazon.awssdk.services.emr.model.StepConfig;
+
+/** Sends clusters and steps with the SDK's EMR client; checks credentials before anything else. */
+public final class EmrSubmitter implements AutoCloseable {
+
+  private final EmrClient client;
+
+  private EmrSubmitter(EmrClient client) {
+    this.client = client;
+  }
+
+  /** Fails fast, with what to do, when no AWS credentials are found. */
+  public static EmrSubmitter connect(EmrSettings emr) {
+    DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    try {
+      credentials.resolveCredentials();
+    } catch (SdkClientException e) {
+      throw new PlatformException("No AWS credentials for EMR", firstLine(e.getMessage()),
+          "run 'aws configure' or 'aws sso login', or set AWS_PROFILE / AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY;"
+              + " 'bin/lambda emr plan' prints the same request without sending it", e);
+    }
+    return new EmrSubmitter(EmrClient.builder().region(Region.of(emr.region())).credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.create()).build());
+  }
+
+  /** Starts a cluster; returns its id. */
+  public String runJobFlow(RunJobFlowRequest request) {
+    return client.runJobFlow(request).jobFlowId();
+  }
+
+  /** Adds steps to a running cluster; returns their ids. */
+  public List<String> addSteps(String clusterId, List<StepConfig> steps) {
+    return client.addJobFlowSteps(b -> b.jobFlowId(clusterId).steps(steps)).stepIds();
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,108 @@
+package org.lambdaref.emr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.RunArguments;
+import org.lambdaref.model.PlatformException;
+import software.amazon.awssdk.services.emr.model.Configuration;
+import software.amazon.awssdk.services.emr.model.InstanceGroupConfig;
+import software.amazon.awssdk.services.emr.model.InstanceRoleType;
+import software.amazon.awssdk.services.emr.model.MarketType;
+import software.amazon.awssdk.services.emr.model.RunJobFlowRequest;
+
+class EmrClusterTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static Map<String, Configuration> byClassification(RunJobFlowRequest r) {
+    return r.configurations().stream().collect(Collectors.toMap(Configuration::classification, c -> c));
+  }
+
+  @Test
+  void theClusterIsEmr7WithOnDemandMasterAndCoreAndSpotTasksOfOneTypeEach() {
+    PlatformConfig config = EmrFixture.config(Map.of());
+    RunJobFlowRequest r = EmrCluster.request(config, List.of());
+
+    assertThat(r.releaseLabel()).startsWith("emr-7.");
+    assertThat(r.applications()).extracting(a -> a.name()).contains("Spark");
+    Map<InstanceRoleType, InstanceGroupConfig> groups = r.instances().instanceGroups().stream()
+        .collect(Collectors.toMap(InstanceGroupConfig::instanceRole, g -> g));
+    assertThat(groups.get(InstanceRoleType.MASTER).market()).isEqualTo(MarketType.ON_DEMAND);
+    assertThat(groups.get(InstanceRoleType.CORE).market()).isEqualTo(MarketType.ON_DEMAND);
+    assertThat(groups.get(InstanceRoleType.TASK).market()).isEqualTo(MarketType.SPOT);
+    assertThat(groups.get(InstanceRoleType.TASK).instanceType()).isEqualTo(config.emr().taskInstanceType());
+    assertThat(r.instances().instanceGroups()).allSatisfy(g -> {
+      assertThat(g.ebsConfiguration().ebsBlockDeviceConfigs().get(0).volumeSpecification().sizeInGB())
+          .as("EBS for shuffle").isEqualTo(256);
+      assertThat(g.ebsConfiguration().ebsBlockDeviceConfigs().get(0).volumeSpecification().volumeType()).isEqualTo("gp3");
+    });
+    assertThat(r.autoTerminationPolicy().idleTimeout()).isEqualTo(3600L);
+    assertThat(r.instances().keepJobFlowAliveWhenNoSteps()).as("no steps: the cluster waits for them").isTrue();
+    assertThat(r.logUri()).isEqualTo("s3://acme-logs/emr/");
+    assertThat(r.jobFlowRole()).isEqualTo("EMR_EC2_DefaultRole");
+  }
+
+  @Test
+  void sparkIsConfiguredForDeltaAndTheGlueCatalogWithoutLaptopSettings() {
+    RunJobFlowRequest r = EmrCluster.request(EmrFixture.config(Map.of()), List.of());
+    Map<String, Configuration> c = byClassification(r);
+
+    Map<String, String> spark = c.get("spark-defaults").properties();
+    assertThat(spark).containsEntry("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .containsEntry("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .containsEntry("spark.sql.shuffle.partitions", "200");
+    assertThat(spark.keySet()).noneMatch(k -> k.startsWith("spark.driver.") || k.startsWith("spark.hadoop.fs.s3a."));
+    assertThat(c.get("delta-defaults").properties()).containsEntry("delta.enabled", "true");
+    assertThat(c.get("spark-hive-site").properties()).containsValue(
+        "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory");
+    assertThat(c).as("no KMS key configured: SSE-S3, no emrfs-site").doesNotContainKey("emrfs-site");
+  }
+
+  @Test
+  void aKmsKeyTurnsOnSseKmsForEveryEmrfsWrite() {
+    String key = "arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    RunJobFlowRequest r = EmrCluster.request(EmrFixture.config(Map.of("platform.emr.kms-key-arn", key)), List.of());
+    assertThat(byClassification(r).get("emrfs-site").properties())
+        .containsEntry("fs.s3.enableServerSideEncryption", "true")
+        .containsEntry("fs.s3.serverSideEncryption.kms.keyId", key);
+  }
+
+  @Test
+  void theCliRenderingDescribesTheSameClusterAsTheSdkRequest() throws Exception {
+    PlatformConfig config = EmrFixture.config(Map.of());
+    RunJobFlowRequest r = EmrCluster.request(config, EmrSteps.batch(config.emr(),
+        new RunArguments(LocalDate.of(2026, 10, 1), 3, 1, "emr"), EmrSteps.Mode.SINGLE));
+    List<String> cli = EmrCluster.createClusterCli(r);
+
+    assertThat(cli).startsWith("aws", "emr", "create-cluster").contains("--auto-terminate");
+    assertThat(cli.get(cli.indexOf("--release-label") + 1)).isEqualTo(r.releaseLabel());
+    JsonNode groups = JSON.readTree(cli.get(cli.indexOf("--instance-groups") + 1));
+    assertThat(groups).hasSize(r.instances().instanceGroups().size());
+    for (int i = 0; i < groups.size(); i++) {
+      InstanceGroupConfig g = r.instances().instanceGroups().get(i);
+      assertThat(groups.get(i).get("InstanceType").asText()).isEqualTo(g.instanceType());
+      assertThat(groups.get(i).get("InstanceCount").asInt()).isEqualTo(g.instanceCount());
+      assertThat(groups.get(i).get("Market").asText()).isEqualTo(g.marketAsString());
+    }
+    JsonNode steps = JSON.readTree(cli.get(cli.indexOf("--steps") + 1));
+    assertThat(steps.get(0).get("Args")).hasSize(r.steps().get(0).hadoopJarStep().args().size());
+    JsonNode configurations = JSON.readTree(cli.get(cli.indexOf("--configurations") + 1));
+    assertThat(configurations).hasSize(r.configurations().size());
+  }
+
+  @Test
+  void onlyEmr7ReleasesAreAccepted() {
+    assertThatThrownBy(() -> EmrFixture.config(Map.of("platform.emr.release-label", "emr-6.15.0")))
+        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.emr.release-label")
+        .hasMessageContaining("emr-6.15.0");
+  }
+}

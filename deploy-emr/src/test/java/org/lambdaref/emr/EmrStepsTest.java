@@ -1,0 +1,95 @@
+package org.lambdaref.emr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.RunArguments;
+import org.lambdaref.config.RunOptions;
+import org.lambdaref.emr.EmrSteps.Mode;
+import org.lambdaref.model.PlatformException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import software.amazon.awssdk.services.emr.model.ActionOnFailure;
+import software.amazon.awssdk.services.emr.model.StepConfig;
+
+class EmrStepsTest {
+
+  private static final PlatformConfig CONFIG = EmrFixture.config(Map.of());
+  private static final RunArguments THIRTY_DAYS = new RunArguments(LocalDate.of(2026, 10, 1), 30, 1, "emr");
+
+  /** The batch main's own options (the same mixins), to read a step's arguments back. */
+  @Command(name = "batch")
+  static final class BatchOptions {
+    @Mixin ConfigOptions config;
+    @Mixin RunOptions run;
+  }
+
+  private static RunArguments parsedBack(StepConfig step) {
+    List<String> args = step.hadoopJarStep().args();
+    int jar = args.indexOf(args.stream().filter(a -> a.endsWith(EmrSteps.BATCH_JAR)).findFirst().orElseThrow());
+    BatchOptions options = new BatchOptions();
+    new CommandLine(options).parseArgs(args.subList(jar + 1, args.size()).toArray(String[]::new));
+    return options.run.toRunArguments(options.config.env());
+  }
+
+  private static List<LocalDate> days(List<StepConfig> steps) {
+    List<LocalDate> out = new ArrayList<>();
+    steps.forEach(s -> out.addAll(parsedBack(s).days()));
+    return out;
+  }
+
+  @Test
+  void singleModeIsOneLongApplicationOverTheWholeRange() {
+    List<StepConfig> steps = EmrSteps.batch(CONFIG.emr(), THIRTY_DAYS, Mode.SINGLE);
+
+    assertThat(steps).hasSize(1);
+    StepConfig step = steps.get(0);
+    assertThat(step.name()).isEqualTo(THIRTY_DAYS.applicationName(EmrSteps.BATCH_APP));
+    assertThat(step.hadoopJarStep().jar()).isEqualTo("command-runner.jar");
+    assertThat(step.hadoopJarStep().args()).startsWith("spark-submit", "--deploy-mode", "cluster")
+        .contains("--class", EmrSteps.BATCH_MAIN, "s3://acme-artifacts/lambda/0.1.0/" + EmrSteps.BATCH_JAR);
+    assertThat(step.actionOnFailure()).isEqualTo(ActionOnFailure.CANCEL_AND_WAIT);
+    assertThat(days(steps)).as("the days the batch layer itself replays for the same arguments")
+        .isEqualTo(THIRTY_DAYS.days());
+  }
+
+  @Test
+  void parallelModeSplitsTheRangeIntoContiguousStepsCoveringEachDayOnce() {
+    List<StepConfig> steps = EmrSteps.batch(CONFIG.emr(), THIRTY_DAYS, Mode.PARALLEL);
+
+    assertThat(steps).as("platform.emr.parallel-steps").hasSize(4);
+    assertThat(steps).extracting(s -> parsedBack(s).iterationCount()).containsExactly(8, 8, 7, 7);
+    assertThat(days(steps)).as("in order, no day twice, none missing").isEqualTo(THIRTY_DAYS.days());
+    assertThat(steps).extracting(StepConfig::actionOnFailure).containsOnly(ActionOnFailure.CONTINUE);
+    assertThat(steps).extracting(s -> parsedBack(s).env()).containsOnly("emr");
+  }
+
+  @Test
+  void fewerDaysThanParallelStepsGiveOneStepPerDay() {
+    RunArguments two = new RunArguments(LocalDate.of(2026, 10, 1), 2, 1, "emr");
+    assertThat(EmrSteps.ranges(two, Mode.PARALLEL, 4)).extracting(RunArguments::iterationCount).containsExactly(1, 1);
+  }
+
+  @Test
+  void stepsNeedTheArtifactsLocation() {
+    PlatformConfig noArtifacts = EmrFixture.config(Map.of("platform.emr.artifacts-uri", ""));
+    assertThatThrownBy(() -> EmrSteps.batch(noArtifacts.emr(), THIRTY_DAYS, Mode.SINGLE))
+        .isInstanceOf(PlatformException.class).hasMessageContaining("artifacts-uri");
+  }
+
+  @Test
+  void theSpeedLayerIsOneStepThatLeavesTheClusterUpWhenItFails() {
+    StepConfig speed = EmrSteps.speed(CONFIG.emr(), "emr");
+    assertThat(speed.hadoopJarStep().args()).contains("--class", EmrSteps.SPEED_MAIN)
+        .contains("s3://acme-artifacts/lambda/0.1.0/" + EmrSteps.SPEED_JAR);
+    assertThat(speed.actionOnFailure()).isEqualTo(ActionOnFailure.CONTINUE);
+  }
+}
