@@ -131,10 +131,11 @@ public final class EmrCluster {
     List<String> args = new ArrayList<>(List.of("aws", "emr", "create-cluster",
         "--name", r.name(),
         "--release-label", r.releaseLabel(),
-        "--applications", String.join(" ", r.applications().stream().map(a -> "Name=" + a.name()).toList()),
         "--service-role", r.serviceRole(),
         "--step-concurrency-level", Integer.toString(r.stepConcurrencyLevel()),
         "--auto-termination-policy", "IdleTimeout=" + r.autoTerminationPolicy().idleTimeout()));
+    args.add("--applications");
+    r.applications().forEach(a -> args.add("Name=" + a.name())); // the CLI takes one argument per application
     Map<String, Object> ec2 = new LinkedHashMap<>();
     ec2.put("InstanceProfile", r.jobFlowRole());
     if (r.instances().ec2SubnetId() != null) {
@@ -179,7 +180,8 @@ public final class EmrCluster {
       }
       args.addAll(List.of("--steps", json(steps), "--auto-terminate"));
     }
-    args.addAll(List.of("--tags", String.join(" ", r.tags().stream().map(t -> t.key() + "=" + t.value()).toList())));
+    args.add("--tags");
+    r.tags().forEach(t -> args.add(t.key() + "=" + t.value()));
     return args;
   }
 

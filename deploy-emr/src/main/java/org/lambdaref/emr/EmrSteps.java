@@ -100,9 +100,9 @@ public final class EmrSteps {
         "--deploy-mode", "cluster",
         "--name", appName,
         "--class", mainClass,
-        // a failed driver is a failed step: the ledger and --resume handle the rerun, not YARN
+        // a failed driver is a failed step: the ledger and --resume handle the rerun, not YARN.
+        // Java 17's --add-opens come from spark-submit itself (Spark 3.3+), nothing to add here
         "--conf", "spark.yarn.maxAppAttempts=1",
-        "--conf", "spark.driver.extraJavaOptions=-Djdk.reflect.useDirectMethodHandle=false",
         emr.artifactsUri().replaceAll("/+$", "") + "/" + jar));
   }
 }

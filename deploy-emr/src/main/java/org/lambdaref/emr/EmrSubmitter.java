@@ -26,7 +26,8 @@ public final class EmrSubmitter implements AutoCloseable {
     try {
       credentials.resolveCredentials();
     } catch (SdkClientException e) {
-      throw new PlatformException("No AWS credentials for EMR", firstLine(e.getMessage()),
+      throw new PlatformException("No AWS credentials for EMR",
+          "none of the default providers (environment, profile, web identity, container, instance metadata) has any",
           "run 'aws configure' or 'aws sso login', or set AWS_PROFILE / AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY;"
               + " 'bin/lambda emr plan' prints the same request without sending it", e);
     }
@@ -42,10 +43,6 @@ public final class EmrSubmitter implements AutoCloseable {
   /** Adds steps to a running cluster; returns their ids. */
   public List<String> addSteps(String clusterId, List<StepConfig> steps) {
     return client.addJobFlowSteps(b -> b.jobFlowId(clusterId).steps(steps)).stepIds();
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 
   @Override

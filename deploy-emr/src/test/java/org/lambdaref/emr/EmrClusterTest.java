@@ -85,6 +85,8 @@ class EmrClusterTest {
 
     assertThat(cli).startsWith("aws", "emr", "create-cluster").contains("--auto-terminate");
     assertThat(cli.get(cli.indexOf("--release-label") + 1)).isEqualTo(r.releaseLabel());
+    assertThat(cli.subList(cli.indexOf("--applications") + 1, cli.indexOf("--applications") + 3))
+        .as("one CLI argument per application").containsExactly("Name=Spark", "Name=Hadoop");
     JsonNode groups = JSON.readTree(cli.get(cli.indexOf("--instance-groups") + 1));
     assertThat(groups).hasSize(r.instances().instanceGroups().size());
     for (int i = 0; i < groups.size(); i++) {

@@ -29,6 +29,11 @@ public final class RunOptions {
       description = "Periods processed at once inside the application (default ${DEFAULT-VALUE}).")
   String parallelism;
 
+  /** Whether a start date was given (option or START_DATE); commands where it is optional ask. */
+  public boolean hasStartDate() {
+    return startDate != null && !startDate.isBlank();
+  }
+
   public RunArguments toRunArguments(String env) {
     return RunArguments.parse(startDate, iterationCount, parallelism, env);
   }

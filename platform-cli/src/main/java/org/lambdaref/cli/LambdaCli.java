@@ -24,6 +24,8 @@ import picocli.CommandLine;
       SpeedBenchCommand.class,
       org.lambdaref.serving.ServeMain.class,
       ServeBenchCommand.class,
+      EmrCommand.class,
+      CatalogCommand.class,
       TablesCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class

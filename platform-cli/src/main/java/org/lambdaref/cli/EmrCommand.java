@@ -1,0 +1,158 @@
+package org.lambdaref.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.lambdaref.config.ConfigOptions;
+import org.lambdaref.config.Console;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.RunArguments;
+import org.lambdaref.config.RunOptions;
+import org.lambdaref.emr.EmrCluster;
+import org.lambdaref.emr.EmrSteps;
+import org.lambdaref.emr.EmrSubmitter;
+import org.lambdaref.emr.IamPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.emr.model.RunJobFlowRequest;
+import software.amazon.awssdk.services.emr.model.StepConfig;
+
+@Command(
+    name = "emr",
+    mixinStandardHelpOptions = true,
+    description = "Amazon EMR: print or send the cluster and the steps of a replay (see docs/deploy-emr.md).",
+    subcommands = {EmrCommand.Plan.class, EmrCommand.Cluster.class, EmrCommand.Submit.class, EmrCommand.Policy.class})
+final class EmrCommand implements Runnable {
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        "say what: emr plan, emr cluster, emr submit or emr policy");
+  }
+
+  /** Options shared by the commands that build steps. */
+  static final class StepOptions {
+    @Mixin RunOptions runOptions;
+
+    @Option(names = "--mode", defaultValue = "single",
+        description = "single: one application over the range; parallel: platform.emr.parallel-steps steps side by side"
+            + " (default ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--with-speed", description = "Add the speed layer's long-running step.")
+    boolean withSpeed;
+
+    List<StepConfig> steps(PlatformConfig config, String env) {
+      RunArguments args = runOptions.toRunArguments(env);
+      List<StepConfig> steps = new ArrayList<>(EmrSteps.batch(config.emr(), args, EmrSteps.Mode.parse(mode)));
+      if (withSpeed) {
+        steps.add(EmrSteps.speed(config.emr(), env));
+      }
+      return steps;
+    }
+  }
+
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = "Print the EMR steps of a replay: the spark-submit of each, and the days it covers.")
+  static final class Plan implements Callable<Integer> {
+    @Mixin ConfigOptions configOptions;
+    @Mixin StepOptions stepOptions;
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = configOptions.load();
+      Console console = Console.stdout();
+      List<StepConfig> steps = stepOptions.steps(config, configOptions.env());
+      List<RunArguments> ranges = EmrSteps.ranges(stepOptions.runOptions.toRunArguments(configOptions.env()),
+          EmrSteps.Mode.parse(stepOptions.mode), config.emr().parallelSteps());
+      for (int i = 0; i < steps.size(); i++) {
+        StepConfig s = steps.get(i);
+        String days = i < ranges.size()
+            ? ranges.get(i).startDate() + " .. " + ranges.get(i).endDateInclusive() + " (" + ranges.get(i).iterationCount() + " days)"
+            : "until stopped";
+        console.line("step %d: %s  [%s, on failure %s]", i + 1, s.name(), days, s.actionOnFailureAsString());
+        console.line("  %s", String.join(" ", s.hadoopJarStep().args()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "cluster", mixinStandardHelpOptions = true,
+      description = "Print the cluster (with the steps of a replay when --start-date is given) as 'aws emr create-cluster'"
+          + " arguments or as the SDK request in JSON.")
+  static final class Cluster implements Callable<Integer> {
+    @Mixin ConfigOptions configOptions;
+    @Mixin StepOptions stepOptions;
+
+    @Option(names = "--format", defaultValue = "cli", description = "cli or json (default ${DEFAULT-VALUE}).")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+      PlatformConfig config = configOptions.load();
+      List<StepConfig> steps = !stepOptions.runOptions.hasStartDate() ? List.of() : stepOptions.steps(config, configOptions.env());
+      RunJobFlowRequest request = EmrCluster.request(config, steps);
+      if (format.equals("json")) {
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsString(request.toBuilder()));
+      } else {
+        List<String> cli = EmrCluster.createClusterCli(request);
+        // "aws emr create-cluster", then one option and its value per line, shell-quoted
+        StringBuilder out = new StringBuilder(String.join(" ", cli.subList(0, 3)));
+        for (String a : cli.subList(3, cli.size())) {
+          String quoted = a.matches("[A-Za-z0-9_./:=,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'";
+          out.append(a.startsWith("--") ? " \\\n  " : " ").append(quoted);
+        }
+        System.out.println(out);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "submit", mixinStandardHelpOptions = true,
+      description = "Send the steps of a replay to a running cluster (--cluster-id), or start a cluster that runs them"
+          + " and terminates. Needs AWS credentials; fails fast without them.")
+  static final class Submit implements Callable<Integer> {
+    @Mixin ConfigOptions configOptions;
+    @Mixin StepOptions stepOptions;
+
+    @Option(names = "--cluster-id", description = "A running cluster (j-...); without it a new cluster is started.")
+    String clusterId;
+
+    @Override
+    public Integer call() {
+      PlatformConfig config = configOptions.load();
+      List<StepConfig> steps = stepOptions.steps(config, configOptions.env());
+      try (EmrSubmitter emr = EmrSubmitter.connect(config.emr())) {
+        if (clusterId == null) {
+          System.out.println("started cluster " + emr.runJobFlow(EmrCluster.request(config, steps)));
+        } else {
+          System.out.println("added steps " + emr.addSteps(clusterId, steps) + " to " + clusterId);
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "policy", mixinStandardHelpOptions = true,
+      description = "Print the least-privilege IAM policy of the EMR job role for this configuration.")
+  static final class Policy implements Callable<Integer> {
+    @Mixin ConfigOptions configOptions;
+
+    @Option(names = "--account-id", required = true, description = "The AWS account id (12 digits).")
+    String accountId;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!accountId.matches("\\d{12}")) {
+        throw org.lambdaref.model.Errors.badArgument("--account-id", accountId, "a 12-digit AWS account id");
+      }
+      System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(IamPolicy.document(configOptions.load(), accountId)));
+      return 0;
+    }
+  }
+}
