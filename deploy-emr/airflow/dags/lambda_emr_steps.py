@@ -1,0 +1,34 @@
+"""The EMR step of a batch replay, as `bin/lambda emr plan` renders it (deploy-emr EmrSteps).
+
+Shared by the DAGs of this folder; a test in deploy-emr checks that the arguments equal the Java
+plan for the same dates, so the two cannot drift apart.
+"""
+
+BATCH_MAIN = "org.lambdaref.batch.BatchMain"
+BATCH_JAR = "batch-layer-emr.jar"
+# Airflow Variables, set once per deployment (docs/deploy-emr.md, "Airflow")
+CLUSTER_ID = "{{ var.value.lambda_emr_cluster_id }}"
+ARTIFACTS_URI = "{{ var.value.lambda_emr_artifacts_uri }}"
+ENV = "emr"
+
+
+def batch_step(start_date, iteration_count, name, action_on_failure="CANCEL_AND_WAIT"):
+    """One spark-submit of the batch layer over `iteration_count` days from `start_date` (templated strings)."""
+    return {
+        "Name": name,
+        "ActionOnFailure": action_on_failure,
+        "HadoopJarStep": {
+            "Jar": "command-runner.jar",
+            "Args": [
+                "spark-submit",
+                "--deploy-mode", "cluster",
+                "--name", name,
+                "--class", BATCH_MAIN,
+                "--conf", "spark.yarn.maxAppAttempts=1",
+                ARTIFACTS_URI + "/" + BATCH_JAR,
+                "--env", ENV,
+                "--start-date", start_date,
+                "--iteration-count", iteration_count,
+            ],
+        },
+    }

@@ -1,0 +1,128 @@
+package org.lambdaref.emr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.RunArguments;
+import software.amazon.awssdk.services.emr.model.StepConfig;
+
+/**
+ * The Airflow DAGs, checked without Airflow (it cannot be installed here): every file compiles,
+ * and loaded against stand-in airflow modules they define the expected tasks and edges, and steps
+ * whose spark-submit arguments equal {@link EmrSteps}' for the same dates.
+ */
+class AirflowDagsTest {
+
+  private static final Path AIRFLOW = Path.of("airflow");
+  private static final PlatformConfig CONFIG = EmrFixture.config(Map.of());
+  private static JsonNode dags;
+
+  @TempDir static Path tmp;
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
+    return out;
+  }
+
+  @BeforeAll
+  static void loadDags() throws Exception {
+    boolean python;
+    try {
+      python = new ProcessBuilder("python3", "--version").start().waitFor() == 0;
+    } catch (IOException e) {
+      python = false;
+    }
+    assumeTrue(python, "python3 is needed to check the DAG files");
+    dags = new ObjectMapper().readTree(run(List.of("python3", AIRFLOW.resolve("tests/check_dags.py").toString())));
+  }
+
+  @Test
+  void everyDagFileCompiles() throws Exception {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(AIRFLOW.resolve("dags"))) {
+      files = s.filter(p -> p.toString().endsWith(".py")).toList();
+    }
+    assertThat(files).hasSizeGreaterThanOrEqualTo(3);
+    for (Path f : files) {
+      run(List.of("python3", "-c", "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
+          f.toString(), tmp.resolve(f.getFileName() + "c").toString()));
+    }
+  }
+
+  /** The Java plan's arguments for {@code args} with the DAG's templates filled the way Airflow would. */
+  private static List<String> javaArgs(RunArguments args) {
+    StepConfig step = EmrSteps.batch(CONFIG.emr(), args, EmrSteps.Mode.SINGLE).get(0);
+    List<String> out = new ArrayList<>(step.hadoopJarStep().args());
+    out.add(0, step.name());
+    return out;
+  }
+
+  private static List<String> dagArgs(JsonNode task, Map<String, String> templates) {
+    JsonNode step = task.get("args").get("steps").get(0);
+    List<String> out = new ArrayList<>();
+    out.add(fill(step.get("Name").asText(), templates));
+    step.get("HadoopJarStep").get("Args").forEach(a -> out.add(fill(a.asText(), templates)));
+    return out;
+  }
+
+  private static String fill(String s, Map<String, String> templates) {
+    String out = s;
+    for (Map.Entry<String, String> t : templates.entrySet()) {
+      out = out.replace(t.getKey(), t.getValue());
+    }
+    assertThat(out).as("every template of '" + s + "' is known to the test").doesNotContain("{{");
+    return out;
+  }
+
+  @Test
+  void theDailyDagRunsTheClosedDayAsTheJavaPlanDoesAndWatchesTheStep() {
+    JsonNode daily = dags.get("lambda_batch_daily");
+    assertThat(daily.get("schedule").asText()).as("07:00: after the day closed (+6 h lateness)").isEqualTo("0 7 * * *");
+    assertThat(daily.get("order")).extracting(JsonNode::asText).containsExactly("add_batch_step", "watch_batch_step");
+    JsonNode add = daily.get("tasks").get("add_batch_step");
+    assertThat(add.get("operator").asText()).isEqualTo("EmrAddStepsOperator");
+    String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
+    List<String> filled = dagArgs(add, Map.of("{{ ds }}", "2026-11-20", "{{ ds_nodash }}", "20261120",
+        "{{ var.value.lambda_emr_artifacts_uri }}", artifacts));
+    assertThat(filled).isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
+    JsonNode watch = daily.get("tasks").get("watch_batch_step");
+    assertThat(watch.get("operator").asText()).isEqualTo("EmrStepSensor");
+    assertThat(watch.get("args").get("step_id").asText()).contains("add_batch_step");
+  }
+
+  @Test
+  void theBackfillDagReplaysTheRangeInOneApplicationFromItsParameters() {
+    JsonNode backfill = dags.get("lambda_batch_backfill");
+    assertThat(backfill.get("schedule").isNull()).as("triggered by hand").isTrue();
+    assertThat(backfill.get("params").get("iteration_count").get("type").asText()).isEqualTo("integer");
+    String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
+    List<String> filled = dagArgs(backfill.get("tasks").get("add_backfill_step"), Map.of(
+        "{{ params.start_date | replace('-', '') }}", "20261001",
+        "{{ params.start_date }}", "2026-10-01",
+        "{{ params.iteration_count }}", "30",
+        "{{ var.value.lambda_emr_artifacts_uri }}", artifacts));
+    assertThat(filled).isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 10, 1), 30, 1, "emr")));
+    assertThat(backfill.get("edges").get(0)).extracting(JsonNode::asText)
+        .containsExactly("add_backfill_step", "watch_backfill_step");
+  }
+}
