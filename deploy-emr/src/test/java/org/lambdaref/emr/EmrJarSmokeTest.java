@@ -1,0 +1,166 @@
+package org.lambdaref.emr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.config.ConfigLoader;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.counters.CounterStore;
+import org.lambdaref.counters.DynamoDbCounterStore;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LocalStackOptions;
+import org.lambdaref.localstack.ServerKind;
+import org.lambdaref.model.Partitions;
+import org.lambdaref.model.generator.EventGenerator;
+import org.lambdaref.model.generator.GeneratedLine;
+import org.lambdaref.model.generator.GeneratorSpec;
+import org.lambdaref.speed.EventProducer;
+
+/**
+ * The layers' EMR jars started the way {@code spark-submit} on EMR starts them: the shaded jar
+ * next to a plain Spark classpath (Spark, Delta, Hadoop and what they bring), with none of the
+ * project's modules or the dependencies the jar must carry itself. The batch jar runs one period
+ * of raw → t1; the speed jar counts events from Kafka into DynamoDB with its relocated AWS SDK.
+ */
+class EmrJarSmokeTest {
+
+  @TempDir Path root;
+
+  /** What the jar must bring itself: kept off the child's classpath to prove it does. */
+  private static final List<String> NOT_ON_EMR = List.of("/org/lambdaref/", "/target/classes", "/target/test-classes",
+      "/com/typesafe/config/", "/info/picocli/", "/software/amazon/", "/org/postgresql/", "/org/apache/kafka/",
+      "spark-sql-kafka", "spark-token-provider-kafka", "/org/apache/commons/commons-pool2/", "/io/digdag/",
+      "/org/reactivestreams/", "/com/amazonaws/");
+
+  private static Path emrJar(String module) throws IOException {
+    Path target = Path.of("..", module, "target");
+    try (Stream<Path> files = Files.list(target)) {
+      return files.filter(f -> f.getFileName().toString().endsWith("-emr.jar")).findFirst().orElseThrow(() ->
+          new AssertionError("no EMR jar in " + target.toAbsolutePath() + ": build it first (./mvnw package)"));
+    }
+  }
+
+  private static String sparkClasspath() {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> kept = new ArrayList<>();
+    for (String entry : cp.split(File.pathSeparator)) {
+      String normalized = entry.replace('\\', '/');
+      if (NOT_ON_EMR.stream().noneMatch(normalized::contains)) {
+        kept.add(entry);
+      }
+    }
+    return String.join(File.pathSeparator, kept);
+  }
+
+  private ProcessResult runJar(Path jar, String mainClass, List<String> args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      // spark-submit's Java 17 flags, as the test JVM has them
+      if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.reflect") || arg.startsWith("-Dspark.")) {
+        command.add(arg);
+      }
+    }
+    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", jar + File.pathSeparator + sparkClasspath(),
+        mainClass));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(root.resolve(mainClass + ".log").toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Process p = pb.start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the jar finished").isTrue();
+    return new ProcessResult(p.exitValue(), Files.readString(root.resolve(mainClass + ".log")));
+  }
+
+  private record ProcessResult(int exit, String output) {}
+
+  private static List<String> conf(Map<String, String> overrides) {
+    List<String> out = new ArrayList<>();
+    overrides.forEach((k, v) -> out.addAll(List.of("--conf", k + "=" + v)));
+    return out;
+  }
+
+  @Test
+  void theBatchJarRunsOnePeriodOnAPlainSparkClasspath() throws Exception {
+    LocalDate day = LocalDate.of(2019, 6, 8);
+    List<GeneratedLine> lines = EventGenerator.generate(new GeneratorSpec(
+        day, 1, 300, 20, 40, 0.05, 0.0, 0.02, ZoneId.of("UTC"), Duration.ofHours(6), 4));
+    for (GeneratedLine line : lines) {
+      Path file = root.resolve("lake/datasource/place_event")
+          .resolve(Partitions.rawArrivalPartition(line.arrival()).path()).resolve("part-0.json");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, line.line() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+    Map<String, String> overrides = new LinkedHashMap<>();
+    overrides.put("platform.storage.root", root.resolve("lake").toString());
+    overrides.put("platform.work-dir", root.resolve("work").toString());
+    List<String> args = new ArrayList<>(List.of("--start-date", day.toString(), "--iteration-count", "1", "--job", "collect"));
+    args.addAll(conf(overrides));
+
+    ProcessResult r = runJar(emrJar("batch-layer"), EmrSteps.BATCH_MAIN, args);
+
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output()).contains(day + " succeeded").contains("accepted 300");
+    assertThat(root.resolve("lake/datastaging/t1_log/place_event_timeseries_hourly/_delta_log")).isDirectory();
+  }
+
+  @Test
+  void theSpeedJarCountsKafkaEventsIntoDynamoDbWithItsRelocatedSdk() throws Exception {
+    try (LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA,
+        ServerKind.DYNAMODB))) {
+      Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
+      overrides.put("platform.storage.root", root.resolve("lake").toString());
+      overrides.put("platform.work-dir", root.resolve("work").toString());
+      overrides.put("platform.kafka.topic", "smoke");
+      overrides.put("platform.dynamodb.counters-table", "smoke");
+      PlatformConfig config = ConfigLoader.load("local", overrides, Map.of(), root);
+      Properties admin = new Properties();
+      admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+      try (Admin a = Admin.create(admin)) {
+        a.createTopics(List.of(new NewTopic("smoke", 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      }
+      int events = 50;
+      try (DynamoDbCounterStore store = new DynamoDbCounterStore(config.dynamodb(), 1);
+          EventProducer producer = new EventProducer(config.kafka().bootstrapServers(), "smoke")) {
+        store.createTableIfMissing();
+        Instant now = Instant.now();
+        for (int i = 0; i < events; i++) {
+          producer.send("{\"event_id\":\"e" + i + "\",\"event_time\":\"" + now + "\",\"processing_time\":\"" + now
+              + "\",\"table_name\":\"place_event\",\"records\":{\"place_id\":\"p-" + (i % 3) + "\",\"user_id\":\"u" + i
+              + "\",\"action\":\"click\"}}");
+        }
+        producer.flush();
+
+        List<String> args = new ArrayList<>(List.of("--available-now", "--starting-offsets", "earliest"));
+        args.addAll(conf(overrides));
+        ProcessResult r = runJar(emrJar("speed-layer"), EmrSteps.SPEED_MAIN, args);
+
+        assertThat(r.exit()).as(r.output()).isZero();
+        long counted = store.scanAll().stream().mapToLong(CounterStore.Counter::count).sum();
+        assertThat(counted).as("every event counted once through the jar's own (relocated) DynamoDB client")
+            .isEqualTo(events);
+      }
+    }
+  }
+}
