@@ -24,9 +24,43 @@ public final class Endpoints {
     }
   }
 
-  public record KafkaSettings(String bootstrapServers, String topic) {
+  /**
+   * Kafka. {@code securityProtocol} PLAINTEXT (the local broker), SSL (MSK with TLS) or SASL_SSL
+   * with {@code saslMechanism} AWS_MSK_IAM (MSK with IAM: the job role authenticates, no secret in
+   * any file).
+   */
+  public record KafkaSettings(String bootstrapServers, String topic, String securityProtocol, String saslMechanism) {
+
+    static final java.util.List<String> PROTOCOLS = java.util.List.of("PLAINTEXT", "SSL", "SASL_SSL");
+    static final java.util.List<String> MECHANISMS = java.util.List.of("", "AWS_MSK_IAM");
+
     static KafkaSettings read(Settings s) {
-      return new KafkaSettings(s.nonEmpty("bootstrap-servers"), s.nonEmpty("topic"));
+      String protocol = s.nonEmpty("security-protocol");
+      if (!PROTOCOLS.contains(protocol)) {
+        throw org.lambdaref.model.Errors.badConfigValue(s.key("security-protocol"), protocol, "one of " + PROTOCOLS, null);
+      }
+      String mechanism = s.string("sasl-mechanism");
+      if (!MECHANISMS.contains(mechanism)) {
+        throw org.lambdaref.model.Errors.badConfigValue(s.key("sasl-mechanism"), mechanism,
+            "empty or AWS_MSK_IAM (MSK IAM; SCRAM would need a secret, which this platform keeps out of config)", null);
+      }
+      if (protocol.equals("SASL_SSL") != !mechanism.isEmpty()) {
+        throw org.lambdaref.model.Errors.badConfigValue(s.key("sasl-mechanism"), mechanism,
+            "AWS_MSK_IAM together with security-protocol SASL_SSL, and empty otherwise", null);
+      }
+      return new KafkaSettings(s.nonEmpty("bootstrap-servers"), s.nonEmpty("topic"), protocol, mechanism);
+    }
+
+    /** Client settings beyond the bootstrap servers, for consumers, producers and admin clients alike. */
+    public java.util.Map<String, String> clientProperties() {
+      java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+      p.put("security.protocol", securityProtocol);
+      if (saslMechanism.equals("AWS_MSK_IAM")) {
+        p.put("sasl.mechanism", "AWS_MSK_IAM");
+        p.put("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;");
+        p.put("sasl.client.callback.handler.class", "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+      }
+      return p;
     }
   }
 

@@ -165,4 +165,22 @@ class ConfigLoaderTest {
     assertThat(config.s3().secretKey()).isEqualTo("s3cr3t");
     assertThat(config.s3().toString()).doesNotContain("s3cr3t");
   }
+
+  @Test
+  void onEmrKafkaIsMskWithIamAuthenticationAndNoSecret() {
+    PlatformConfig emr = load("emr", Map.of(), Map.of("LAMBDA_STORAGE_ROOT", "s3://lake/x"));
+    assertThat(emr.kafka().clientProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "AWS_MSK_IAM")
+        .containsEntry("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;");
+    assertThat(load(Map.of()).kafka().clientProperties()).containsOnly(Map.entry("security.protocol", "PLAINTEXT"));
+  }
+
+  @Test
+  void aSaslMechanismWithoutSaslSslIsRefused() {
+    assertThatThrownBy(() -> load(Map.of("platform.kafka.sasl-mechanism", "AWS_MSK_IAM")))
+        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.kafka.sasl-mechanism");
+    assertThatThrownBy(() -> load(Map.of("platform.kafka.security-protocol", "SASL_PLAINTEXT")))
+        .isInstanceOf(PlatformException.class).hasMessageContaining("SASL_PLAINTEXT");
+  }
 }

@@ -66,7 +66,7 @@ final class ProduceCommand implements Callable<Integer> {
     Map<GeneratedLine.Kind, Long> kinds = new EnumMap<>(GeneratedLine.Kind.class);
     long started = System.nanoTime();
     long acknowledged;
-    try (EventProducer producer = new EventProducer(config.kafka().bootstrapServers(), config.kafka().topic())) {
+    try (EventProducer producer = new EventProducer(config.kafka().bootstrapServers(), config.kafka().topic(), config.kafka().clientProperties())) {
       for (long i = 0; i < events; i++) {
         // pace by the schedule, not by sleeps per event: the rate holds on average
         long due = started + i * 1_000_000_000L / rate;

@@ -91,7 +91,7 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
     Path metrics = config.speed().metricsFile();
     try {
       // one event so that the first (slow) micro-batch is behind us before we measure
-      try (EventProducer p = new EventProducer(config.kafka().bootstrapServers(), name)) {
+      try (EventProducer p = new EventProducer(config.kafka().bootstrapServers(), name, config.kafka().clientProperties())) {
         p.send(probe("warm", Instant.now()));
         p.flush();
       }
@@ -174,7 +174,7 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
     long startNanos = System.nanoTime();
     long nextProbe = 0;
     int probe = 0;
-    try (EventProducer producer = new EventProducer(config.kafka().bootstrapServers(), topic)) {
+    try (EventProducer producer = new EventProducer(config.kafka().bootstrapServers(), topic, config.kafka().clientProperties())) {
       while (Instant.now().isBefore(end)) {
         long due = startNanos + n * 1_000_000_000L / rate;
         long wait = due - System.nanoTime();

@@ -27,6 +27,11 @@ public final class EventProducer implements AutoCloseable {
   private final AtomicReference<Exception> failure = new AtomicReference<>();
 
   public EventProducer(String bootstrapServers, String topic) {
+    this(bootstrapServers, topic, java.util.Map.of());
+  }
+
+  /** With the client settings of {@code KafkaSettings.clientProperties()} (TLS, MSK IAM). */
+  public EventProducer(String bootstrapServers, String topic, java.util.Map<String, String> clientProperties) {
     this.topic = topic;
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -38,6 +43,7 @@ public final class EventProducer implements AutoCloseable {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.putAll(clientProperties);
     this.producer = new KafkaProducer<>(p);
   }
 

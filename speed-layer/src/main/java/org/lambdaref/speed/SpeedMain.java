@@ -102,6 +102,7 @@ public final class SpeedMain implements Callable<Integer> {
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    props.putAll(config.kafka().clientProperties());
     try (Admin admin = Admin.create(props)) {
       if (!admin.listTopics().names().get(20, TimeUnit.SECONDS).contains(config.kafka().topic())) {
         throw new PlatformException(
