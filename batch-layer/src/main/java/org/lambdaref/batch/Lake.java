@@ -14,6 +14,7 @@ public final class Lake {
 
   private final SparkSession spark;
   private final PlatformConfig config;
+  private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Lake(SparkSession spark, PlatformConfig config) {
     this.spark = spark;
@@ -30,6 +31,17 @@ public final class Lake {
 
   public String location(TableSpec table) {
     return config.storage().tableLocation(table.name());
+  }
+
+  /**
+   * Registers {@code table} in Spark's catalog after its write, once per application, when
+   * {@code platform.spark.register-tables} is on (the Glue Data Catalog on EMR).
+   */
+  void register(TableSpec table) {
+    if (config.spark().registerTables() && registered.add(table.name().qualified())) {
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + table.name().database());
+      spark.sql(table.createStatement(location(table)));
+    }
   }
 
   public boolean exists(TableSpec table) {
@@ -63,11 +75,13 @@ public final class Lake {
         .option("mergeSchema", Boolean.toString(mergeSchema))
         .partitionBy(partitions.toArray(String[]::new))
         .save(location(table)));
+    register(table);
   }
 
   public void append(Dataset<Row> rows, TableSpec table) {
     retryOnConflict(() ->
         rows.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(location(table)));
+    register(table);
   }
 
   /**

@@ -10,7 +10,16 @@ import java.util.Optional;
 public final class PlatformTables {
 
   /** A table's definition. */
-  public record TableSpec(TableName name, List<String> partitionColumns, String description) {}
+  public record TableSpec(TableName name, List<String> partitionColumns, String description) {
+
+    /**
+     * The Spark SQL statement that registers the table by its location (Glue, Hive metastore,
+     * Trino via Glue). Delta keeps schema and partitions in its log: nothing else to register.
+     */
+    public String createStatement(String location) {
+      return "CREATE TABLE IF NOT EXISTS " + name.qualified() + " USING DELTA LOCATION '" + location + "'";
+    }
+  }
 
   private static final List<String> DAILY = List.of(Partitions.DAY_COLUMN);
   private static final List<String> HOURLY = List.of(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN);

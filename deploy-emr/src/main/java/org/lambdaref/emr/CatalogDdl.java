@@ -46,8 +46,7 @@ public final class CatalogDdl {
     for (TableSpec t : PlatformTables.ALL) {
       String location = storage.tableLocation(t.name());
       out.add(switch (dialect) {
-        case SPARK -> "CREATE TABLE IF NOT EXISTS " + t.name().qualified() + " USING DELTA LOCATION '" + location + "'"
-            + " COMMENT '" + t.description().replace("'", "''") + "'";
+        case SPARK -> t.createStatement(location) + " COMMENT '" + t.description().replace("'", "''") + "'";
         case ATHENA -> "CREATE EXTERNAL TABLE IF NOT EXISTS " + t.name().qualified() + " LOCATION '"
             + location.replaceFirst("^s3a://", "s3://") + "' TBLPROPERTIES ('table_type' = 'DELTA')";
       });

@@ -9,14 +9,20 @@ public final class Endpoints {
   private Endpoints() {}
 
   /** Spark settings; {@code master} empty means "as spark-submit says" (EMR/YARN). */
+  /**
+   * Spark. {@code registerTables}: each platform table is registered in Spark's catalog (the Glue
+   * Data Catalog or a Hive metastore on EMR) when a job first writes it, so that SQL engines see
+   * new tables without a separate step.
+   */
   public record SparkSettings(
-      String master, int shufflePartitions, boolean uiEnabled, Map<String, String> extraConf) {
+      String master, int shufflePartitions, boolean uiEnabled, boolean registerTables, Map<String, String> extraConf) {
 
     static SparkSettings read(Settings s, com.typesafe.config.Config conf) {
       Map<String, String> extra = new java.util.TreeMap<>();
       conf.entrySet().forEach(e -> extra.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
       return new SparkSettings(
-          s.string("master"), s.intIn("shuffle-partitions", 1, 100_000), s.bool("ui-enabled"), Map.copyOf(extra));
+          s.string("master"), s.intIn("shuffle-partitions", 1, 100_000), s.bool("ui-enabled"), s.bool("register-tables"),
+          Map.copyOf(extra));
     }
 
     public Optional<String> masterIfSet() {

@@ -29,7 +29,7 @@ final class LakeTables {
         continue;
       }
       spark.sql("CREATE DATABASE IF NOT EXISTS " + spec.name().database());
-      spark.sql("CREATE TABLE IF NOT EXISTS " + spec.name().qualified() + " USING DELTA LOCATION '" + location + "'");
+      spark.sql(spec.createStatement(location));
       registered.add(spec.name().qualified());
     }
     org.lambdaref.batch.MergedHourlyView.register(new org.lambdaref.batch.Lake(spark, config))
