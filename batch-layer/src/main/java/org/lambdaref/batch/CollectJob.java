@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -37,6 +38,8 @@ import org.lambdaref.model.PlatformTables;
  * copies of an event id within the day; the copy with the earliest processing time is kept.
  */
 public final class CollectJob {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CollectJob.class);
 
   public static final String JOB_NAME = "collect_place_event";
 
@@ -120,11 +123,24 @@ public final class CollectJob {
     IngestWindow window = IngestWindow.of(day, config.timezone(), source);
     String root = config.storage().rawSourceLocation(source.name());
     List<String> paths = existing(root, window.arrivalHours().stream().map(h -> root + "/" + h.path()).toList());
-    Dataset<Row> lines;
-    if (paths.isEmpty()) {
-      lines = spark.createDataFrame(List.of(), new StructType().add("value", DataTypes.StringType).add("source_file", DataTypes.StringType));
-    } else {
-      lines = spark.read().text(paths.toArray(String[]::new)).withColumn("source_file", input_file_name());
+    StructType lineSchema = new StructType().add("value", DataTypes.StringType).add("source_file", DataTypes.StringType)
+        .add("file_error", DataTypes.StringType);
+    List<String> files = files(root, paths);
+    Map<String, String> corrupt = RawFileCheck.corruptGzipFiles(spark,
+        org.lambdaref.config.HadoopSettings.of(config), files);
+    List<String> readable = files.stream().filter(f -> !corrupt.containsKey(f)).toList();
+    Dataset<Row> lines = readable.isEmpty()
+        ? spark.createDataFrame(List.of(), lineSchema)
+        : spark.read().text(readable.toArray(String[]::new)).withColumn("source_file", input_file_name())
+            .withColumn("file_error", lit(null).cast(DataTypes.StringType));
+    if (!corrupt.isEmpty()) {
+      // one rejected record per unreadable file, owned by the run of its arrival day
+      List<Row> rejected = new ArrayList<>();
+      corrupt.forEach((file, error) -> {
+        LOG.warn("raw file {} is unreadable and is rejected as a whole (one quarantine row): {}", file, error);
+        rejected.add(org.apache.spark.sql.RowFactory.create(null, file, error));
+      });
+      lines = lines.unionByName(spark.createDataFrame(rejected, lineSchema));
     }
     return RawLineClassifier.classify(lines, config.timezone(), source);
   }
@@ -152,6 +168,26 @@ public final class CollectJob {
       throw Errors.ioFailure("list raw files", root, e);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** The data files directly in {@code dirs} (hidden and marker files skipped), sorted. */
+  private List<String> files(String root, List<String> dirs) {
+    try {
+      FileSystem fs = FileSystem.get(URI.create(root), spark.sparkContext().hadoopConfiguration());
+      List<String> out = new ArrayList<>();
+      for (String dir : dirs) {
+        for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(new Path(dir))) {
+          String name = f.getPath().getName();
+          if (f.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
+            out.add(f.getPath().toString());
+          }
+        }
+      }
+      java.util.Collections.sort(out);
+      return out;
+    } catch (IOException e) {
+      throw Errors.ioFailure("list raw files", root, e);
     }
   }
 

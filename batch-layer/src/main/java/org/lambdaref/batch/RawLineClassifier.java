@@ -23,8 +23,8 @@ import org.lambdaref.model.TimeBasis;
 import org.lambdaref.model.ValidationResult;
 
 /**
- * Validates raw lines and decides their owner run: {@code (value, source_file)} in, one typed row
- * per line out. The decisions are {@link EventValidator} and {@link Ownership}, plain Java, so the
+ * Validates raw lines and decides their owner run: {@code (value, source_file[, file_error])} in,
+ * one typed row per line out; a row with a {@code file_error} stands for a whole unreadable file. The decisions are {@link EventValidator} and {@link Ownership}, plain Java, so the
  * batch and speed layers agree on every reason.
  */
 public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>, Serializable {
@@ -88,7 +88,10 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
     String line = row.getString(0);
     String file = row.getString(1);
     Instant hour = arrivalHour(file);
-    ValidationResult result = validator.validate(line);
+    String fileError = row.length() > 2 ? row.getString(2) : null;
+    ValidationResult result = fileError != null
+        ? new ValidationResult.Rejected(org.lambdaref.model.Rejection.unreadableFile(fileError))
+        : validator.validate(line);
     Ownership.Decision decision = ownership.decide(result, hour);
     String owner = Partitions.day(decision.ownerDay());
     if (decision.status() == Ownership.Status.REJECTED) {
