@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daily snapshot of the place master table, {@code t1_db.place_snapshot_daily}, read over JDBC
- * from the service database. A column that appears, disappears or changes type against the table
+ * from the service database or from the day's dump files in the raw area ({@code
+ * platform.source-db.mode}). A column that appears, disappears or changes type against the table
  * so far is recorded in {@code ops.schema_change_alerts} and logged: downstream jobs and their
  * readers must hear of it before a number changes meaning. New columns are admitted (merge schema);
  * a retyped column is cast back to the type the table has, so earlier partitions stay readable.
@@ -60,13 +61,7 @@ public final class SnapshotJob {
   }
 
   private Ledger.Entry snapshot(String period) {
-    SourceDbSettings db = lake.config().sourceDb();
-    Dataset<Row> source = lake.spark().read().format("jdbc")
-        .option("url", db.connection().url())
-        .option("dbtable", db.placeTable())
-        .option("user", db.connection().user())
-        .option("password", db.connection().password())
-        .load();
+    Dataset<Row> source = source(lake.config().sourceDb(), period);
     List<SchemaChange> changes = List.of();
     Dataset<Row> rows = source;
     if (lake.exists(PlatformTables.PLACE_SNAPSHOT)) {
@@ -80,6 +75,32 @@ public final class SnapshotJob {
     Map<String, String> details = new LinkedHashMap<>();
     details.put("schema_changes", Integer.toString(changes.size()));
     return Ledger.Entry.rows(count, details);
+  }
+
+  /** The place master as of {@code period}: the table over JDBC, or that day's dump files. */
+  private Dataset<Row> source(SourceDbSettings db, String period) {
+    if (db.mode().equals("jdbc")) {
+      return lake.spark().read().format("jdbc")
+          .option("url", db.connection().url())
+          .option("dbtable", db.placeTable())
+          .option("user", db.connection().user())
+          .option("password", db.connection().password())
+          .load();
+    }
+    String dir = lake.config().storage().rawSourceLocation(db.dumpSource()) + "/" + Partitions.DAY_COLUMN + "=" + period;
+    try {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
+      org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+      if (!fs.exists(path) || fs.listStatus(path, p -> !p.getName().startsWith("_") && !p.getName().startsWith(".")).length == 0) {
+        throw new org.lambdaref.model.PlatformException(
+            "No dump of the place master for " + period + " at " + dir,
+            "platform.source-db.mode = dump reads the day's dump files from the raw area",
+            "write that day's dump (" + db.dumpFormat() + " files) there, or set platform.source-db.mode = jdbc");
+      }
+    } catch (java.io.IOException e) {
+      throw org.lambdaref.model.Errors.ioFailure("list the place-master dump", dir, e);
+    }
+    return lake.spark().read().format(db.dumpFormat()).load(dir);
   }
 
   /** Columns added, dropped or retyped from {@code previous} to {@code current} (case-insensitive names). */

@@ -49,7 +49,11 @@ public final class LocalStack implements StackEndpoints {
     createDirectories(workDir);
     Map<ServerKind, CompletableFuture<ServerProcess>> starting = new EnumMap<>(ServerKind.class);
     for (ServerKind kind : options.servers()) {
-      int port = options.portOf(kind) > 0 ? options.portOf(kind) : freePort();
+      boolean chosen = options.portOf(kind) > 0;
+      int port = chosen ? options.portOf(kind) : freePort();
+      for (int attempt = 0; !chosen && attempt < 10 && ServerProcess.portOpen(port); attempt++) {
+        port = freePort(); // a free port taken by someone else meanwhile: take another
+      }
       if (ServerProcess.portOpen(port)) {
         throw new PlatformException(
             "Port " + port + " for the " + kind.id() + " server is already in use",
@@ -58,21 +62,28 @@ public final class LocalStack implements StackEndpoints {
                 + kind.id());
       }
       Path serverDir = workDir.resolve(kind.id());
-      starting.put(
-          kind,
-          CompletableFuture.supplyAsync(
-              () -> {
-                ServerProcess process =
-                    ServerProcess.start(kind, port, argumentsFor(kind, port, serverDir, options), serverDir, options.detached());
-                try {
-                  process.awaitReady();
-                } catch (RuntimeException e) {
-                  process.close();
-                  throw e;
-                }
-                return process;
-              }));
+      starting.put(kind, startAsync(kind, port, serverDir, options));
     }
+    return collect(options, starting);
+  }
+
+  private static CompletableFuture<ServerProcess> startAsync(ServerKind kind, int port, Path serverDir,
+      LocalStackOptions options) {
+    return CompletableFuture.supplyAsync(() -> {
+      ServerProcess process =
+          ServerProcess.start(kind, port, argumentsFor(kind, port, serverDir, options), serverDir, options.detached());
+      try {
+        process.awaitReady();
+      } catch (RuntimeException e) {
+        process.close();
+        throw e;
+      }
+      return process;
+    });
+  }
+
+  /** Waits for every server; if one failed, stops the others and throws its failure. */
+  private static LocalStack collect(LocalStackOptions options, Map<ServerKind, CompletableFuture<ServerProcess>> starting) {
     Map<ServerKind, ServerProcess> started = new EnumMap<>(ServerKind.class);
     RuntimeException failure = null;
     for (Map.Entry<ServerKind, CompletableFuture<ServerProcess>> entry : starting.entrySet()) {

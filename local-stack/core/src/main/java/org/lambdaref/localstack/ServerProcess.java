@@ -186,7 +186,9 @@ public final class ServerProcess implements AutoCloseable {
   static boolean portOpen(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
+      // Linux may give the connecting socket that very port as its local one and connect it to
+      // itself (TCP simultaneous open): then nobody listens there
+      return socket.getLocalPort() != port;
     } catch (IOException e) {
       return false;
     }
