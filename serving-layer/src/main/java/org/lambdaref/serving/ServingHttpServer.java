@@ -55,6 +55,8 @@ public final class ServingHttpServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServingHttpServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The longest request target accepted: every valid query fits in a few hundred characters. */
+  static final int MAX_URI_LENGTH = 4096;
   static final List<String> ROUTES = List.of(
       "/v1/places/{placeId}/actions/{action}", "/v1/places/{placeId}/daily", "/health", "/metrics", "/openapi.json");
 
@@ -158,7 +160,13 @@ public final class ServingHttpServer implements AutoCloseable {
       String path = exchange.getRequestURI().getRawPath();
       List<String> segments = segments(path);
       route = route(segments);
-      if (!"GET".equals(exchange.getRequestMethod())) {
+      String length = exchange.getRequestHeaders().getFirst("Content-Length");
+      if (exchange.getRequestURI().toString().length() > MAX_URI_LENGTH) {
+        response = error(414, "uri_too_long", "the request target has " + exchange.getRequestURI().toString().length()
+            + " characters", "keep it under " + MAX_URI_LENGTH + "; queries take a place, an action and two times");
+      } else if ((length != null && !length.equals("0")) || exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
+        response = error(413, "body_not_allowed", "the request has a body", "send GET requests without a body");
+      } else if (!"GET".equals(exchange.getRequestMethod())) {
         response = error(405, "method_not_allowed", exchange.getRequestMethod() + " is not supported", "use GET");
         exchange.getResponseHeaders().add("Allow", "GET");
       } else if (route.equals("unknown")) {

@@ -201,6 +201,20 @@ class ServingHttpTest {
     HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/health"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
+    HttpResponse<String> withBody = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+        + "/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19")).method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(10_000)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(withBody.statusCode()).as("a request body is refused, not read").isEqualTo(413);
+    assertThat(getJson("/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19&pad=" + "x".repeat(5000), 414).get("error")
+        .asText()).isEqualTo("uri_too_long");
+  }
+
+  @Test
+  @Order(4)
+  void errorsNeverCarryAStackTrace() throws Exception {
+    HttpResponse<String> r = get(service, "/v1/places/p-1/actions/click?from=2026-11-18T10:00:00.5Z&to=2026-11-19");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).doesNotContain("at org.").doesNotContain("Exception");
   }
 
   @Test

@@ -333,6 +333,12 @@ public final class LocalStack implements StackEndpoints {
         "s3proxy.credential=" + options.s3SecretKey(),
         "jclouds.provider=filesystem-nio2",
         "jclouds.filesystem.basedir=" + buckets);
+    // the server's own key store: readable by this user only, like any credentials file
+    try {
+      Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: nothing to tighten
+    }
     return config;
   }
 
