@@ -183,4 +183,14 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load(Map.of("platform.kafka.security-protocol", "SASL_PLAINTEXT")))
         .isInstanceOf(PlatformException.class).hasMessageContaining("SASL_PLAINTEXT");
   }
+
+  @Test
+  void noSecretAppearsWhenTheConfigurationIsPrinted() {
+    PlatformConfig config = load(Map.of("platform.jdbc.password", "pw-4471-secret", "platform.s3.secret-key",
+        "s3-8812-secret", "platform.dynamodb.secret-key", "dyn-9921-secret", "platform.serving.auth-token",
+        "tok-3310-secret"));
+    assertThat(config.jdbc().password()).isEqualTo("pw-4471-secret");
+    assertThat(config.toString()).doesNotContain("pw-4471-secret", "s3-8812-secret", "dyn-9921-secret", "tok-3310-secret")
+        .contains("****");
+  }
 }
