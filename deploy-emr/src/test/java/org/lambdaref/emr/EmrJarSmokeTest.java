@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -31,6 +30,7 @@ import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
+import org.lambdaref.localstack.SparkJvm;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.generator.EventGenerator;
 import org.lambdaref.model.generator.GeneratedLine;
@@ -62,7 +62,7 @@ class EmrJarSmokeTest {
   }
 
   private static String sparkClasspath() {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String cp = SparkJvm.testClasspath();
     List<String> kept = new ArrayList<>();
     for (String entry : cp.split(File.pathSeparator)) {
       String normalized = entry.replace('\\', '/');
@@ -74,16 +74,8 @@ class EmrJarSmokeTest {
   }
 
   private ProcessResult runJar(Path jar, String mainClass, List<String> args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      // spark-submit's Java 17 flags, as the test JVM has them
-      if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.reflect") || arg.startsWith("-Dspark.")) {
-        command.add(arg);
-      }
-    }
-    command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", jar + File.pathSeparator + sparkClasspath(),
-        mainClass));
+    List<String> command = new ArrayList<>(SparkJvm.command(jar + File.pathSeparator + sparkClasspath(), mainClass,
+        "-Xmx1g"));
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(root.resolve(mainClass + ".log").toFile());

@@ -254,6 +254,18 @@ public final class Endpoints {
       return !authToken.isBlank();
     }
 
+    /** The same service on another address or port (0: any free port). */
+    public ServingSettings withListen(String address, int listenPort) {
+      return new ServingSettings(address, listenPort, threads, maxRange, refreshInterval, speedReadTimeout,
+          speedCacheTtl, staleCacheMaxPlaces, authToken);
+    }
+
+    /** The same service requiring {@code token} (empty: open). */
+    public ServingSettings withAuthToken(String token) {
+      return new ServingSettings(bindAddress, port, threads, maxRange, refreshInterval, speedReadTimeout,
+          speedCacheTtl, staleCacheMaxPlaces, token);
+    }
+
     @Override
     public String toString() {
       return "ServingSettings[bindAddress=" + bindAddress + ", port=" + port + ", threads=" + threads

@@ -28,10 +28,8 @@ final class ServingDemo {
 
   static Result run(PlatformConfig config, LocalDate firstBatchDay) {
     String place = busiestPlace(config);
-    ServingSettings s = config.serving();
     // any free port: the demo must not clash with a 'bin/lambda serve' already running
-    ServingSettings settings = new ServingSettings("127.0.0.1", 0, s.threads(), s.maxRange(), s.refreshInterval(),
-        s.speedReadTimeout(), s.speedCacheTtl(), s.staleCacheMaxPlaces(), s.authToken());
+    ServingSettings settings = config.serving().withListen("127.0.0.1", 0);
     try (ServingService service = ServingService.start(config, settings)) {
       LocalDate tomorrow = LocalDate.now(config.timezone()).plusDays(1);
       String path = "/v1/places/" + place + "/actions/impression?from=" + firstBatchDay + "&to=" + tomorrow + "&granularity=day";

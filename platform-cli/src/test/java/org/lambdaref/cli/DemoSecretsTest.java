@@ -3,7 +3,6 @@ package org.lambdaref.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.localstack.LocalStackOptions;
+import org.lambdaref.localstack.SparkJvm;
 
 /**
  * The first command of the README, end to end in a JVM of its own (small sizes): the demo runs
@@ -45,17 +45,8 @@ class DemoSecretsTest {
     for (String server : List.of("kafka", "dynamodb", "s3", "postgres")) {
       conf.put("platform.local-stack.ports." + server, Integer.toString(freePort()));
     }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("-Dspark.") || arg.startsWith("-Djdk.reflect")
-          || arg.startsWith("-XX:TieredStopAtLevel")) {
-        command.add(arg);
-      }
-    }
-    command.addAll(List.of("-Xmx2g", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        LambdaCli.class.getName(), "demo", "--days", "1", "--events-per-day", "300", "--live-events", "300",
-        "--live-rate", "300"));
+    List<String> command = new ArrayList<>(SparkJvm.command(SparkJvm.testClasspath(), LambdaCli.class.getName(), "-Xmx2g"));
+    command.addAll(List.of("demo", "--days", "1", "--events-per-day", "300", "--live-events", "300", "--live-rate", "300"));
     conf.forEach((k, v) -> command.addAll(List.of("--conf", k + "=" + v)));
     Path output = root.resolve("demo-output.txt");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());

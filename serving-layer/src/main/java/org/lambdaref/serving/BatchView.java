@@ -28,11 +28,16 @@ public final class BatchView {
   static final int HOURS = 24;
   static final int SLOTS = Action.values().length * HOURS;
 
-  /** One day of the hourly table: the files it was read from (to reuse it), counts per place. */
-  record HourlyDay(Set<String> files, Map<String, long[]> places, long rows) {}
+  /** One day of a table as loaded, with the files it was read from: the same files, the same day. */
+  interface DayBlock {
+    Set<String> files();
+  }
+
+  /** One day of the hourly table: counts per place. */
+  record HourlyDay(Set<String> files, Map<String, long[]> places, long rows) implements DayBlock {}
 
   /** One day of the daily table. */
-  record DailyDay(Set<String> files, Map<String, DailyRow> places) {}
+  record DailyDay(Set<String> files, Map<String, DailyRow> places) implements DayBlock {}
 
   /** The table versions a view was read at; -1 when the table does not exist yet. */
   public record Versions(long ledger, long hourly, long daily) {

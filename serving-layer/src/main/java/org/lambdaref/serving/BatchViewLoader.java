@@ -77,26 +77,10 @@ public final class BatchViewLoader {
 
     Map<String, String> placeIds = new HashMap<>(); // one String per place id across all days
     int[] read = new int[2];
-    TreeMap<LocalDate, HourlyDay> hourly = new TreeMap<>();
-    hourlyFiles.ifPresent(t -> byDay(t).forEach((day, files) -> {
-      HourlyDay old = previous.hourlyDaysMap().get(day);
-      if (old != null && old.files().equals(paths(files))) {
-        hourly.put(day, old);
-      } else {
-        hourly.put(day, readHourlyDay(t, files, placeIds));
-        read[0]++;
-      }
-    }));
-    TreeMap<LocalDate, DailyDay> daily = new TreeMap<>();
-    dailyFiles.ifPresent(t -> byDay(t).forEach((day, files) -> {
-      DailyDay old = previous.dailyDaysMap().get(day);
-      if (old != null && old.files().equals(paths(files))) {
-        daily.put(day, old);
-      } else {
-        daily.put(day, readDailyDay(t, files, placeIds));
-        read[1]++;
-      }
-    }));
+    TreeMap<LocalDate, HourlyDay> hourly = days(hourlyFiles, previous.hourlyDaysMap(),
+        (t, files) -> readHourlyDay(t, files, placeIds), read, 0);
+    TreeMap<LocalDate, DailyDay> daily = days(dailyFiles, previous.dailyDaysMap(),
+        (t, files) -> readDailyDay(t, files, placeIds), read, 1);
     BatchView.Versions versions = new BatchView.Versions(
         ledger.map(TableFiles::version).orElse(-1L),
         hourlyFiles.map(TableFiles::version).orElse(-1L),
@@ -106,6 +90,23 @@ public final class BatchViewLoader {
         (System.nanoTime() - started) / 1_000_000, watermark.map(LocalDate::toString).orElse("none"), versions,
         hourly.size(), read[0], daily.size(), read[1]);
     return view;
+  }
+
+  /** Each day of {@code table}: the previous block when its files are the same, else read anew. */
+  private static <D extends BatchView.DayBlock> TreeMap<LocalDate, D> days(Optional<TableFiles> table,
+      Map<LocalDate, D> previous, java.util.function.BiFunction<TableFiles, List<DataFile>, D> read, int[] readCounts,
+      int counter) {
+    TreeMap<LocalDate, D> out = new TreeMap<>();
+    table.ifPresent(t -> byDay(t).forEach((day, files) -> {
+      D old = previous.get(day);
+      if (old != null && old.files().equals(paths(files))) {
+        out.put(day, old);
+      } else {
+        out.put(day, read.apply(t, files));
+        readCounts[counter]++;
+      }
+    }));
+    return out;
   }
 
   private Optional<LocalDate> watermark(TableFiles ledger) {

@@ -31,9 +31,7 @@ public final class ServeMain implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PlatformConfig config = configOptions.load();
     ServingSettings s = config.serving();
-    ServingSettings settings = new ServingSettings(bind == null ? s.bindAddress() : bind, port == null ? s.port() : port,
-        s.threads(), s.maxRange(), s.refreshInterval(), s.speedReadTimeout(), s.speedCacheTtl(),
-        s.staleCacheMaxPlaces(), s.authToken());
+    ServingSettings settings = s.withListen(bind == null ? s.bindAddress() : bind, port == null ? s.port() : port);
     CountDownLatch stopped = new CountDownLatch(1);
     ServingService service = ServingService.start(config, settings);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
-import org.lambdaref.config.Endpoints.ServingSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.counters.CounterStore.Delta;
 import org.lambdaref.counters.DynamoDbCounterStore;
@@ -87,9 +86,7 @@ class ServingHttpTest {
           new Delta("p-1", "click", hour(D3, 5), 1)), "test-query", 0);
     }
     service = ServingService.start(config, config.serving());
-    ServingSettings s = config.serving();
-    securedService = ServingService.start(config, new ServingSettings(s.bindAddress(), 0, 2, s.maxRange(),
-        s.refreshInterval(), s.speedReadTimeout(), s.speedCacheTtl(), s.staleCacheMaxPlaces(), "s3cret-token"));
+    securedService = ServingService.start(config, config.serving().withAuthToken("s3cret-token"));
   }
 
   @AfterAll

@@ -1,7 +1,6 @@
 package org.lambdaref.speed;
 
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,22 +13,12 @@ final class SpeedProcess {
   private SpeedProcess() {}
 
   static Process start(Map<String, String> overrides, Path log, String haltAt, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      // the test JVM's --add-opens and Spark flags; not its heap size or debug agents
-      if (arg.startsWith("--add-opens") || arg.startsWith("-Dspark.") || arg.startsWith("-Djdk.reflect")
-          || arg.startsWith("-XX:TieredStopAtLevel")) {
-        command.add(arg);
-      }
-    }
-    command.add("-Xmx1500m");
+    List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1500m"));
     if (haltAt != null) {
-      command.add("-D" + FaultInjection.PROPERTY + "=" + haltAt);
+      jvmArgs.add("-D" + FaultInjection.PROPERTY + "=" + haltAt);
     }
-    command.add("-cp");
-    command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-    command.add(SpeedMain.class.getName());
+    List<String> command = new ArrayList<>(org.lambdaref.localstack.SparkJvm.command(
+        org.lambdaref.localstack.SparkJvm.testClasspath(), SpeedMain.class.getName(), jvmArgs.toArray(String[]::new)));
     command.add("--env");
     command.add("local");
     overrides.forEach((k, v) -> {
