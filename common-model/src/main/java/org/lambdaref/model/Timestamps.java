@@ -66,6 +66,32 @@ public final class Timestamps {
   }
 
   /** Epoch milliseconds given as a JSON number. */
+  /** What {@link #parseQueryTime} accepts, in words for error messages; {@code %s} is the zone. */
+  public static final String QUERY_TIME_FORMS =
+      "a date (2026-11-20, the start of that day in %s), a local time (2026-11-20T13:00) or an instant with an offset"
+          + " (2026-11-22T14:00:00Z)";
+
+  /**
+   * A time a person gives a query or a command ({@code --from}, {@code ?to=}): a date (the start of
+   * that day in {@code zone}), a local date-time in {@code zone}, or an instant with Z or an offset.
+   */
+  public static Optional<Instant> parseQueryTime(String text, ZoneId zone) {
+    if (text == null || text.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      if (text.length() == 10) {
+        return Optional.of(java.time.LocalDate.parse(text).atStartOfDay(zone).toInstant());
+      }
+      if (text.endsWith("Z") || text.matches(".*[+-]\\d{2}:?\\d{2}$")) {
+        return Optional.of(java.time.OffsetDateTime.parse(text).toInstant());
+      }
+      return Optional.of(java.time.LocalDateTime.parse(text).atZone(zone).toInstant());
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
   public static Optional<Instant> ofEpochMillis(long millis) {
     return inRange(Instant.ofEpochMilli(millis));
   }

@@ -3,7 +3,6 @@ package org.lambdaref.cli;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -56,13 +55,7 @@ final class CountersCommand implements Callable<Integer> {
   }
 
   static Instant parse(String option, String value, ZoneId zone) {
-    try {
-      if (value.length() == 10) {
-        return LocalDate.parse(value).atStartOfDay(zone).toInstant();
-      }
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw Errors.badArgument(option, value, "a date like 2026-11-22 or an instant like 2026-11-22T14:00:00Z");
-    }
+    return org.lambdaref.model.Timestamps.parseQueryTime(value, zone).orElseThrow(() ->
+        Errors.badArgument(option, value, org.lambdaref.model.Timestamps.QUERY_TIME_FORMS.formatted(zone)));
   }
 }

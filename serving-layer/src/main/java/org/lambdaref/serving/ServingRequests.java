@@ -3,14 +3,13 @@ package org.lambdaref.serving;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import org.lambdaref.model.Action;
 import org.lambdaref.model.EventValidator;
+import org.lambdaref.model.Timestamps;
 import org.lambdaref.serving.ServingQueries.Granularity;
 
 /**
@@ -18,9 +17,6 @@ import org.lambdaref.serving.ServingQueries.Granularity;
  * platform zone unless they carry an offset; ranges are half-open, {@code [from, to)}.
  */
 public final class ServingRequests {
-
-  static final String TIME_FORMS =
-      "a date (2026-11-20, the start of that day in %s), a local time (2026-11-20T13:00) or an instant with an offset (2026-11-20T04:00:00Z)";
 
   /** A checked action query. */
   public record ActionQuery(String placeId, Action action, Instant from, Instant to, Granularity granularity) {}
@@ -76,20 +72,8 @@ public final class ServingRequests {
   }
 
   private Instant time(String parameter, String value) {
-    if (value == null || value.isBlank()) {
-      throw new BadRequest(parameter, value, TIME_FORMS.formatted(zone));
-    }
-    try {
-      if (value.length() == 10) {
-        return LocalDate.parse(value).atStartOfDay(zone).toInstant();
-      }
-      if (value.endsWith("Z") || value.matches(".*[+-]\\d{2}:?\\d{2}$")) {
-        return OffsetDateTime.parse(value).toInstant();
-      }
-      return LocalDateTime.parse(value).atZone(zone).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new BadRequest(parameter, value, TIME_FORMS.formatted(zone));
-    }
+    return Timestamps.parseQueryTime(value, zone)
+        .orElseThrow(() -> new BadRequest(parameter, value, Timestamps.QUERY_TIME_FORMS.formatted(zone)));
   }
 
   private LocalDate date(String parameter, String value) {
