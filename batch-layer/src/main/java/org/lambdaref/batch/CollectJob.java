@@ -2,7 +2,6 @@ package org.lambdaref.batch;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
@@ -73,23 +72,26 @@ public final class CollectJob {
     String period = Partitions.day(day);
     Dataset<Row> classified = classifiedWindow(day).cache();
     try {
-      long linesRead = classified.count();
-      Dataset<Row> owned = classified.filter(col("owner_day").equalTo(period));
-      // all counts in one pass over the cached rows; accepted = distinct ids among on-time lines
-      Row c = owned.agg(
-              count(when(col("status").equalTo("ON_TIME"), 1)),
-              countDistinct(when(col("status").equalTo("ON_TIME"), col("event_id"))),
-              count(when(col("status").equalTo("LATE"), 1)),
-              count(when(col("status").equalTo("REJECTED"), 1)))
+      // one pass over the lines (it also fills the cache); accepted is counted while writing
+      Column owner = col("owner_day").equalTo(period);
+      Row c = classified.agg(
+              count(lit(1)),
+              count(when(owner.and(col("status").equalTo("ON_TIME")), 1)),
+              count(when(owner.and(col("status").equalTo("LATE")), 1)),
+              count(when(owner.and(col("status").equalTo("REJECTED")), 1)))
           .first();
-      long onTimeCount = c.getLong(0);
-      long accepted = c.getLong(1);
+      long linesRead = c.getLong(0);
+      long onTimeCount = c.getLong(1);
       long lateCount = c.getLong(2);
       long rejected = c.getLong(3);
 
+      Dataset<Row> owned = classified.filter(owner);
+      // Earliest processing time first; the remaining keys order every column the table keeps, so
+      // copies that tie on all of them are the same row and the choice cannot change the table.
       Dataset<Row> events = owned.filter(col("status").equalTo("ON_TIME"))
           .withColumn("copy", row_number().over(
-              Window.partitionBy("event_id").orderBy("processing_time", "source_file", "raw_line")))
+              Window.partitionBy("event_id").orderBy("processing_time", "source_file", "event_time", "place_id",
+                  "user_id", "action", "country", "category", "sub_category", "table_name")))
           .filter(col("copy").equalTo(1))
           .select(eventColumns(col("event_day").as(Partitions.DAY_COLUMN), col("event_hour").as(Partitions.HOUR_COLUMN)));
       Dataset<Row> quarantine = owned.filter(col("status").equalTo("REJECTED"))
@@ -98,9 +100,14 @@ public final class CollectJob {
       Dataset<Row> late = owned.filter(col("status").equalTo("LATE"))
           .select(eventColumns(col("event_day"), lit(period).as(Partitions.DAY_COLUMN)));
 
-      lake.replaceDay(events, PlatformTables.PLACE_EVENT, period);
-      lake.replaceDay(quarantine, PlatformTables.PLACE_EVENT_QUARANTINE, period);
-      lake.replaceDay(late, PlatformTables.PLACE_EVENT_LATE, period);
+      long accepted = lake.replaceDay(events, PlatformTables.PLACE_EVENT, period);
+      long quarantined = lake.replaceDay(quarantine, PlatformTables.PLACE_EVENT_QUARANTINE, period);
+      long lateWritten = lake.replaceDay(late, PlatformTables.PLACE_EVENT_LATE, period);
+      if (quarantined != rejected || lateWritten != lateCount) {
+        // the accounting is the job's promise: a mismatch is a bug, never a number to record
+        throw new IllegalStateException("collect " + period + ": counted " + rejected + " rejected and " + lateCount
+            + " late lines but wrote " + quarantined + " and " + lateWritten);
+      }
       return new Counts(onTimeCount + lateCount + rejected, accepted, onTimeCount - accepted, lateCount, rejected, linesRead);
     } finally {
       classified.unpersist();

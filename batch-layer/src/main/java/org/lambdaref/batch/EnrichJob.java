@@ -60,15 +60,13 @@ public final class EnrichJob {
           "t2 joins each day's events with the same day's t1_db.place_snapshot_daily",
           "run the snapshot job first: bin/lambda batch --job snapshot --start-date <day>");
     }
-    Dataset<Row> enriched = enrich(events, places).cache();
-    try {
-      lake.replaceDay(enriched, PlatformTables.PLACE_EVENT_ENRICHED, period);
-      long rows = enriched.count();
-      long unmatched = enriched.filter(col("seller_id").isNull()).count();
-      return Ledger.Entry.rows(rows, Map.of("unmatched_events", Long.toString(unmatched)));
-    } finally {
-      enriched.unpersist();
-    }
+    // counted while writing: no cache and no second pass over the day's events
+    org.apache.spark.sql.Observation unmatched = new org.apache.spark.sql.Observation();
+    Dataset<Row> enriched = enrich(events, places).observe(unmatched,
+        org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("seller_id").isNull(), 1)).as("unmatched"));
+    long rows = lake.replaceDay(enriched, PlatformTables.PLACE_EVENT_ENRICHED, period);
+    long unmatchedEvents = Lake.observed(unmatched, "unmatched");
+    return Ledger.Entry.rows(rows, Map.of("unmatched_events", Long.toString(unmatchedEvents)));
   }
 
 }

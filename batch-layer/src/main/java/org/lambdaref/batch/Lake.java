@@ -59,23 +59,42 @@ public final class Lake {
 
   /**
    * Replaces exactly one day's partitions in one Delta commit: a rerun leaves the table as the first
-   * run did, and a failed write leaves the previous version visible to readers.
+   * run did, and a failed write leaves the previous version visible to readers. Returns the rows
+   * written, counted while writing (no second pass over the data).
    */
-  public void replaceDay(Dataset<Row> rows, TableSpec table, String ymd) {
-    replaceDay(rows, table, ymd, false);
+  public long replaceDay(Dataset<Row> rows, TableSpec table, String ymd) {
+    return replaceDay(rows, table, ymd, false);
   }
 
   /** As {@link #replaceDay(Dataset, TableSpec, String)}; {@code mergeSchema} admits new columns. */
-  public void replaceDay(Dataset<Row> rows, TableSpec table, String ymd, boolean mergeSchema) {
+  public long replaceDay(Dataset<Row> rows, TableSpec table, String ymd, boolean mergeSchema) {
     List<String> partitions = table.partitionColumns();
-    retryOnConflict(() -> rows.write()
-        .format("delta")
-        .mode(SaveMode.Overwrite)
-        .option("replaceWhere", Partitions.DAY_COLUMN + " = '" + ymd + "'")
-        .option("mergeSchema", Boolean.toString(mergeSchema))
-        .partitionBy(partitions.toArray(String[]::new))
-        .save(location(table)));
+    long[] written = new long[1];
+    retryOnConflict(() -> {
+      // an Observation reports once: a retried write needs its own
+      org.apache.spark.sql.Observation counted = new org.apache.spark.sql.Observation();
+      rows.observe(counted, org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("rows"))
+          .write()
+          .format("delta")
+          .mode(SaveMode.Overwrite)
+          .option("replaceWhere", Partitions.DAY_COLUMN + " = '" + ymd + "'")
+          .option("mergeSchema", Boolean.toString(mergeSchema))
+          .partitionBy(partitions.toArray(String[]::new))
+          .save(location(table));
+      written[0] = observed(counted, "rows");
+    });
     register(table);
+    return written[0];
+  }
+
+  /** A metric of an Observation whose action has run (so the wait is for a value already there). */
+  public static long observed(org.apache.spark.sql.Observation observation, String metric) {
+    try {
+      return ((Number) observation.getAsJava().get(metric)).longValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the row count of a write", e);
+    }
   }
 
   public void append(Dataset<Row> rows, TableSpec table) {

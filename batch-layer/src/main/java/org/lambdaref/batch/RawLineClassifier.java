@@ -24,7 +24,8 @@ import org.lambdaref.model.ValidationResult;
 
 /**
  * Validates raw lines and decides their owner run: {@code (value, source_file[, file_error])} in,
- * one typed row per line out; a row with a {@code file_error} stands for a whole unreadable file. The decisions are {@link EventValidator} and {@link Ownership}, plain Java, so the
+ * one typed row per line out ({@code raw_line} only for rejected lines); a row with a {@code
+ * file_error} stands for a whole unreadable file. The decisions are {@link EventValidator} and {@link Ownership}, plain Java, so the
  * batch and speed layers agree on every reason.
  */
 public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>, Serializable {
@@ -102,7 +103,9 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
     PlaceEvent e = ((ValidationResult.Valid) result).event();
     Instant basis = source.timeBasis() == TimeBasis.EVENT ? e.eventTime() : e.processingTime();
     Partitions.DayHour eventPartition = Partitions.tierPartition(basis, zone);
-    return RowFactory.create(line, file, Timestamp.from(hour), owner, decision.status().name(), null, null,
+    // the line itself is kept only where it is needed, in the quarantine: carrying it with every
+    // valid event through the cache and the dedup shuffle cost more than parsing it
+    return RowFactory.create(null, file, Timestamp.from(hour), owner, decision.status().name(), null, null,
         e.eventId(), Timestamp.from(e.eventTime()), Timestamp.from(e.processingTime()), e.country(),
         e.category(), e.subCategory(), e.tableName(), e.placeId(), e.userId(), e.action().wireName(),
         eventPartition.ymd(), eventPartition.hh());

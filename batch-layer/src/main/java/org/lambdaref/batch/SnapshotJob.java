@@ -70,8 +70,7 @@ public final class SnapshotJob {
       rows = castRetypedColumns(source, previous, changes);
       alert(period, changes);
     }
-    lake.replaceDay(rows.withColumn(Partitions.DAY_COLUMN, lit(period)), PlatformTables.PLACE_SNAPSHOT, period, true);
-    long count = lake.day(PlatformTables.PLACE_SNAPSHOT, period).count();
+    long count = lake.replaceDay(rows.withColumn(Partitions.DAY_COLUMN, lit(period)), PlatformTables.PLACE_SNAPSHOT, period, true);
     Map<String, String> details = new LinkedHashMap<>();
     details.put("schema_changes", Integer.toString(changes.size()));
     return Ledger.Entry.rows(count, details);

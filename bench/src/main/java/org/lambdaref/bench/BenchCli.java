@@ -1,0 +1,25 @@
+package org.lambdaref.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/bench}: one command per benchmark, {@code all} to run them one after the other, and
+ * {@code report} to turn the JSON results into {@code docs/benchmarks.md}'s tables and charts.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks of each layer against its peer; results as JSON under docs/benchmarks/results/.",
+    subcommands = {BatchBenchCommand.class})
+public final class BenchCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchCli()).execute(args));
+  }
+}
