@@ -36,7 +36,7 @@ public final class BatchMain implements Callable<Integer> {
   @Mixin RunOptions runOptions;
 
   @Option(names = "--job", defaultValue = "all",
-      description = "all, collect, snapshot, enrich, aggregate or export (default ${DEFAULT-VALUE}).")
+      description = "all, or one or more (comma-separated) of collect, snapshot, enrich, aggregate, export (default ${DEFAULT-VALUE}).")
   String job;
 
   @Option(names = "--source", defaultValue = "place_event", description = "Raw source (default ${DEFAULT-VALUE}).")

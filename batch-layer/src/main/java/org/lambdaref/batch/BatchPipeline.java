@@ -30,15 +30,21 @@ public final class BatchPipeline {
   public enum Job {
     COLLECT, SNAPSHOT, ENRICH, AGGREGATE, EXPORT;
 
-    public static Set<Job> parse(String name) {
-      if (name.equals("all")) {
+    /** {@code all}, one job name, or several separated by commas (run in dependency order whatever the order given). */
+    public static Set<Job> parse(String names) {
+      if (names.equals("all")) {
         return EnumSet.allOf(Job.class);
       }
-      try {
-        return EnumSet.of(Job.valueOf(name.toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw Errors.badArgument("--job", name, "all, collect, snapshot, enrich, aggregate or export");
+      Set<Job> jobs = EnumSet.noneOf(Job.class);
+      for (String name : names.split(",")) {
+        try {
+          jobs.add(Job.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw Errors.badArgument("--job", names,
+              "all, or one or more (comma-separated) of collect, snapshot, enrich, aggregate, export");
+        }
       }
+      return jobs;
     }
 
     boolean firstWave() {
