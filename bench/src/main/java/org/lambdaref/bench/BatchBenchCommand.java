@@ -1,30 +1,17 @@
 package org.lambdaref.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-import org.lambdaref.cli.LambdaCli;
 import org.lambdaref.config.Console;
-import org.lambdaref.localstack.SparkJvm;
-import org.lambdaref.model.Partitions;
-import org.lambdaref.model.generator.PlaceMaster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -83,12 +70,16 @@ public final class BatchBenchCommand implements Callable<Integer> {
     out.put("machine", Machine.describe());
     out.put("settings", Map.of("day", day.toString(), "zone", zone, "places", places, "users", users, "runs", runs,
         "order", "spark, duckdb, spark, duckdb, ... (each a fresh JVM)", "spark_master", "local[2]", "duckdb_threads", 2));
-    List<Map<String, Object>> results = new ArrayList<>();
+    // sizes measured by earlier invocations stay (a long size can be run on its own); a size
+    // measured again replaces its entry
+    List<Map<String, Object>> results = earlierSizes();
     out.put("sizes", results);
     boolean allEqual = true;
     for (int size : sizes) {
       Map<String, Object> r = measure(size, console);
+      results.removeIf(e -> ((Number) e.get("events_per_day")).intValue() == size);
       results.add(r);
+      results.sort(java.util.Comparator.comparingInt(e -> ((Number) e.get("events_per_day")).intValue()));
       allEqual &= (Boolean) r.get("same_results");
       write(out);
     }
@@ -96,6 +87,15 @@ public final class BatchBenchCommand implements Callable<Integer> {
     write(out);
     console.line("result: %s", result);
     return allEqual ? 0 : 1;
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Map<String, Object>> earlierSizes() throws IOException {
+    if (!Files.exists(result)) {
+      return new ArrayList<>();
+    }
+    Map<String, Object> earlier = JSON.readValue(result.toFile(), LinkedHashMap.class);
+    return new ArrayList<>((List<Map<String, Object>>) earlier.getOrDefault("sizes", List.of()));
   }
 
   private void write(Map<String, Object> out) throws IOException {
@@ -112,8 +112,8 @@ public final class BatchBenchCommand implements Callable<Integer> {
       for (String engine : List.of("spark", "duckdb")) {
         Path work = dir.resolve("runs").resolve(engine + "-" + size + "-" + run);
         Path check = dir.resolve("checks").resolve(engine + "-" + size + "-" + run);
-        delete(work);
-        delete(check);
+        BenchData.delete(work);
+        BenchData.delete(check);
         Map<String, Object> measured = runChild(engine, data, work, check);
         measured.put("run", run);
         runResults.add(measured);
@@ -126,11 +126,13 @@ public final class BatchBenchCommand implements Callable<Integer> {
         } else {
           differences.addAll(BatchCheck.differences(reference, check));
         }
-        delete(work); // the next run starts from nothing, and the disk does not fill
+        BenchData.delete(work); // the next run starts from nothing, and the disk does not fill
       }
     }
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("events_per_day", size);
+    r.put("measured_at", Instant.now().toString());
+    r.put("load_average_after", Machine.loadAverage());
     r.put("raw_lines_read", ((Map<?, ?>) runResults.get(0).get("counts")).get("lines_read"));
     r.put("runs", runResults);
     Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
@@ -164,103 +166,20 @@ public final class BatchBenchCommand implements Callable<Integer> {
 
   /** Generates the day once per size (seeded, so a rerun of the benchmark reads the same bytes). */
   private Path prepare(int size, Console console) throws Exception {
-    Path data = dir.resolve("data-" + size + "-" + places + "-" + users).toAbsolutePath();
-    Path done = data.resolve(".complete");
-    if (Files.exists(done)) {
-      return data;
-    }
-    delete(data);
-    console.line("generating %,d events for %s into %s", size, day, data);
-    int code = LambdaCli.commandLine().execute("generate", "--conf", "platform.storage.datasource=" + data.resolve("datasource"),
-        "--conf", "platform.timezone=" + zone, "--start-date", day.toString(), "--days", "1",
-        "--events-per-day", Integer.toString(size), "--places", Integer.toString(places),
-        "--users", Integer.toString(users), "--replace");
-    if (code != 0) {
-      throw new IllegalStateException("generating the benchmark data failed (exit " + code + ")");
-    }
-    writePlaceMasterDump(data.resolve("datasource").resolve("place_master")
-        .resolve(Partitions.DAY_COLUMN + "=" + Partitions.day(day)));
-    Files.writeString(done, Instant.now().toString());
-    return data;
-  }
-
-  /** The place master as a nightly dump would leave it: one Parquet file in the day's folder. */
-  private void writePlaceMasterDump(Path folder) throws Exception {
-    Files.createDirectories(folder);
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE place (place_id VARCHAR, name VARCHAR, category VARCHAR, region VARCHAR,"
-          + " seller_id VARCHAR, updated_at TIMESTAMPTZ)");
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO place VALUES (?, ?, ?, ?, ?, to_timestamp(?))")) {
-        for (PlaceMaster.Place p : PlaceMaster.places(places, 50, 7L)) {
-          insert.setString(1, p.placeId());
-          insert.setString(2, p.name());
-          insert.setString(3, p.category());
-          insert.setString(4, p.region());
-          insert.setString(5, p.sellerId());
-          insert.setLong(6, p.updatedAt().getEpochSecond());
-          insert.addBatch();
-        }
-        insert.executeBatch();
-      }
-      s.execute("COPY place TO '" + folder.resolve("part-00000.parquet").toString().replace("'", "''") + "' (FORMAT parquet)");
-    }
+    return BenchData.prepare(dir.resolve("data-" + size + "-" + places + "-" + users), day, 1, size, places, users, zone,
+        console).getParent();
   }
 
   private Map<String, Object> runChild(String engine, Path data, Path work, Path check) throws Exception {
-    List<String> command;
-    List<String> args;
     if (engine.equals("spark")) {
-      command = SparkJvm.command(System.getProperty("java.class.path"), SparkBatchRun.class.getName(),
-          "-Xmx" + sparkHeap, "-XX:+UseParallelGC", "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1");
-      args = List.of("--day", day.toString(), "--zone", zone, "--work-dir", work.toString(),
-          "--datasource", data.resolve("datasource").toString(), "--check", check.toString());
-    } else {
-      command = SparkJvm.command(System.getProperty("java.class.path"), DuckDbBatchRun.class.getName(), "-Xmx1g");
-      args = List.of("--raw-source", data.resolve("datasource/place_event").toString(),
-          "--dump-source", data.resolve("datasource/place_master").toString(), "--day", day.toString(), "--zone", zone,
-          "--lateness", "PT6H", "--max-clock-skew", "PT10M", "--max-line-bytes", "1048576",
-          "--out", work.toString(), "--check", check.toString(), "--threads", "2", "--memory-limit", "4GB");
+      return ChildJvm.run(SparkBatchRun.class, ChildJvm.sparkJvmArgs(sparkHeap), List.of("--day", day.toString(),
+          "--zone", zone, "--work-dir", work.toString(), "--datasource", data.resolve("datasource").toString(),
+          "--check", check.toString()));
     }
-    List<String> full = new ArrayList<>(command);
-    full.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    long started = System.nanoTime();
-    Process p = pb.start();
-    String resultLine = null;
-    List<String> tail = new ArrayList<>();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = in.readLine()) != null; ) {
-        if (line.startsWith("RESULT ")) {
-          resultLine = line.substring("RESULT ".length());
-        } else {
-          tail.add(line);
-          if (tail.size() > 30) {
-            tail.remove(0);
-          }
-        }
-      }
-    }
-    int code = p.waitFor();
-    long wall = (System.nanoTime() - started) / 1_000_000;
-    if (code != 0 || resultLine == null) {
-      throw new IllegalStateException("the " + engine + " run failed (exit " + code + "); its last output:\n"
-          + String.join("\n", tail));
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> measured = JSON.readValue(resultLine, LinkedHashMap.class);
-    measured.put("wall_ms", wall);
-    return measured;
-  }
-
-  static void delete(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    return ChildJvm.run(DuckDbBatchRun.class, List.of("-Xmx1g"), List.of(
+        "--raw-source", data.resolve("datasource/place_event").toString(),
+        "--dump-source", data.resolve("datasource/place_master").toString(), "--day", day.toString(), "--zone", zone,
+        "--lateness", "PT6H", "--max-clock-skew", "PT10M", "--max-line-bytes", "1048576",
+        "--out", work.toString(), "--check", check.toString(), "--threads", "2", "--memory-limit", "4GB"));
   }
 }

@@ -43,6 +43,14 @@ public final class ReportCommand implements Callable<Integer> {
     if (Files.exists(replay)) {
       text = replaceBlock(text, "replay", replayBlock(JSON.readTree(replay.toFile())));
     }
+    List<JsonNode> speed = readAll(results, "speed-");
+    if (!speed.isEmpty()) {
+      text = replaceBlock(text, "speed", speedBlock(speed, docs.resolve("benchmarks")));
+    }
+    List<JsonNode> serve = readAll(results, "serve-");
+    if (!serve.isEmpty()) {
+      text = replaceBlock(text, "serve", serveBlock(serve));
+    }
     Files.writeString(report, text);
     System.out.println("updated " + report);
     return 0;
@@ -114,15 +122,82 @@ public final class ReportCommand implements Callable<Integer> {
   static String replayBlock(JsonNode result) {
     StringBuilder md = new StringBuilder();
     md.append(machineLine(result)).append("\n\n");
-    md.append("| variant | periods | total | per period (median) | fixed cost per period |\n|---|---|---|---|---|\n");
+    md.append("| variant | periods | total (wall) | per period |\n|---|---|---|---|\n");
     for (JsonNode v : result.get("variants")) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f s | %.2f s | %s |%n", v.get("name").asText(),
-          v.get("periods").asInt(), v.get("total_ms").asDouble() / 1000, v.get("per_period_ms_median").asDouble() / 1000,
-          v.has("fixed_cost_ms") ? String.format(Locale.ROOT, "%.2f s", v.get("fixed_cost_ms").asDouble() / 1000) : "-"));
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f s | %.2f s (%s) |%n", v.get("name").asText(),
+          v.get("periods").asInt(), v.get("total_ms").asDouble() / 1000, v.get("per_period_ms").asDouble() / 1000,
+          v.get("per_period_kind").asText()));
     }
-    if (result.has("speedup")) {
-      md.append(String.format(Locale.ROOT, "%nOne application is %.1f× faster than separate launches.%n",
-          result.get("speedup").asDouble()));
+    if (result.has("fixed_cost_ms_per_period")) {
+      md.append(String.format(Locale.ROOT, "%nFixed cost per period inside one application: **%.2f s**.%n",
+          result.get("fixed_cost_ms_per_period").asDouble() / 1000));
+    }
+    if (result.has("speedup_one_app_over_launches")) {
+      md.append(String.format(Locale.ROOT, "One application is **%.1f×** faster than separate launches.%n",
+          result.get("speedup_one_app_over_launches").asDouble()));
+    }
+    return md.toString();
+  }
+
+  /** The result files starting with {@code prefix}, in order of their rate. */
+  private static List<JsonNode> readAll(Path results, String prefix) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(results)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".json"))
+          .sorted().toList()) {
+        out.add(JSON.readTree(f.toFile()));
+      }
+    }
+    out.sort(java.util.Comparator.comparingDouble(n -> n.path("rate_target").asDouble()));
+    return out;
+  }
+
+  static String speedBlock(List<JsonNode> runs, Path chartDir) throws IOException {
+    StringBuilder md = new StringBuilder();
+    md.append("| rate | sent/s | measured | counter p50 / p99 | hot row p50 / p99 | batch p50 | latency first → last third | lag max (1st / 2nd half) | sustained |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    List<String> rates = new ArrayList<>();
+    List<Double> c50 = new ArrayList<>();
+    List<Double> c99 = new ArrayList<>();
+    List<Double> h99 = new ArrayList<>();
+    for (JsonNode r : runs) {
+      md.append(String.format(Locale.ROOT, "| %,d/s | %,d | %d s | %.1f s / %.1f s | %.1f s / %.1f s | %.1f s | %.1f s → %.1f s | %,d / %,d | %s |%n",
+          r.get("rate_target").asLong(), r.get("rate_sent").asLong(), r.get("measured_seconds").asInt(),
+          r.get("counter_latency_ms_p50").asDouble() / 1000, r.get("counter_latency_ms_p99").asDouble() / 1000,
+          r.get("hot_latency_ms_p50").asDouble() / 1000, r.get("hot_latency_ms_p99").asDouble() / 1000,
+          r.get("batch_ms_p50").asDouble() / 1000, r.get("counter_latency_ms_first_third_p50").asDouble() / 1000,
+          r.get("counter_latency_ms_last_third_p50").asDouble() / 1000, r.get("lag_first_half_max").asLong(),
+          r.get("lag_second_half_max").asLong(), sustained(r) ? "yes" : "**no**"));
+      rates.add(String.format(Locale.ROOT, "%,d/s", r.get("rate_target").asLong()));
+      c50.add(r.get("counter_latency_ms_p50").asDouble() / 1000);
+      c99.add(r.get("counter_latency_ms_p99").asDouble() / 1000);
+      h99.add(r.get("hot_latency_ms_p99").asDouble() / 1000);
+    }
+    Files.createDirectories(chartDir);
+    Files.writeString(chartDir.resolve("speed-latency.svg"), SvgChart.of("Speed layer: produce -> visible, seconds",
+        "seconds", rates).series("counter p50", c50).series("counter p99", c99).series("hot row p99", h99).bars());
+    md.append("\n![speed latency](benchmarks/speed-latency.svg)\n");
+    return md.toString();
+  }
+
+  /** The rule bench-speed applies: the last third's median within one trigger of the first third's, and drained. */
+  static boolean sustained(JsonNode r) {
+    double trigger = java.time.Duration.parse("PT" + r.path("trigger").asText("5s").toUpperCase(Locale.ROOT)).toMillis();
+    return r.path("drained").asBoolean(false)
+        && r.get("counter_latency_ms_last_third_p50").asDouble() <= r.get("counter_latency_ms_first_third_p50").asDouble() + trigger;
+  }
+
+  static String serveBlock(List<JsonNode> runs) {
+    StringBuilder md = new StringBuilder();
+    md.append("| asked | achieved | connections | cache TTL | p50 | p90 | p99 | p99.9 | max | errors / non-2xx | heap after GC (loaded / empty) |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (JsonNode r : runs) {
+      md.append(String.format(Locale.ROOT, "| %,d/s | %,.0f/s | %d | %s | %.0f ms | %.0f ms | %.0f ms | %s | %.0f ms | %d / %d | %.0f MB / %.0f MB |%n",
+          r.get("rate_target").asLong(), r.get("requests_per_second_mean").asDouble(), r.get("connections").asInt(),
+          r.path("speed_cache_ttl").asText("1s"), r.get("latency_ms_p50").asDouble(), r.get("latency_ms_p90").asDouble(),
+          r.get("latency_ms_p99").asDouble(), r.has("latency_ms_p999") ? String.format(Locale.ROOT, "%.0f ms", r.get("latency_ms_p999").asDouble()) : "-",
+          r.get("latency_ms_max").asDouble(), r.get("errors").asLong(), r.get("non_2xx").asLong(),
+          r.get("heap_after_gc_mb_loaded_service").asDouble(), r.get("heap_after_gc_mb_empty_service").asDouble()));
     }
     return md.toString();
   }

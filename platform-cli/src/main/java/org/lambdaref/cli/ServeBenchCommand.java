@@ -142,6 +142,7 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
       result.put("latency_ms_p50", r.path("latency").path("p50").asDouble());
       result.put("latency_ms_p90", r.path("latency").path("p90").asDouble());
       result.put("latency_ms_p99", r.path("latency").path("p99").asDouble());
+      result.put("latency_ms_p999", r.path("latency").path("p99_9").asDouble());
       result.put("latency_ms_max", r.path("latency").path("max").asDouble());
       result.put("non_2xx", r.path("non2xx").asLong());
       result.put("errors", r.path("errors").asLong());

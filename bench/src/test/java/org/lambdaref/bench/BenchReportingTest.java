@@ -1,0 +1,85 @@
+package org.lambdaref.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+class BenchReportingTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void mediansIgnoreOneSlowRun() {
+    assertThat(Stats.median(List.of(10, 11, 95))).isEqualTo(11.0);
+    assertThat(Stats.median(List.of(10, 12))).isEqualTo(11.0);
+    assertThat(Stats.ratio(66.2, 14.1)).isEqualTo(4.7);
+  }
+
+  @Test
+  void checkFilesThatDifferNameThePartAndALineOnlyInOneSide() throws Exception {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    for (String part : BatchCheck.PARTS) {
+      BatchCheck.write(a, part, List.of("p-1\t2", "p-0\t1"));
+      BatchCheck.write(b, part, List.of("p-0\t1", "p-1\t2"));
+    }
+    assertThat(BatchCheck.differences(a, b)).as("order does not matter").isEmpty();
+    BatchCheck.write(b, "place_action_1h", List.of("p-0\t1", "p-1\t3"));
+    assertThat(BatchCheck.differences(a, b)).singleElement().asString()
+        .startsWith("place_action_1h: 1 line(s) only in").contains("p-1\t2").contains("p-1\t3");
+  }
+
+  @Test
+  void chartsAreWellFormedSvgWithABarPerValue() throws Exception {
+    String svg = SvgChart.of("t <&> t", "seconds", List.of("collect", "enrich"))
+        .series("Spark", List.of(30.0, 10.0)).series("DuckDB", List.of(12.0, 0.9)).bars();
+    Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    // one background rect, one per bar, one per legend entry
+    assertThat(doc.getElementsByTagName("rect").getLength()).isEqualTo(1 + 4 + 2);
+    assertThat(svg).contains("t &lt;&amp;&gt; t");
+    assertThatThrownBy(() -> SvgChart.of("x", "s", List.of("a", "b")).series("one value", List.of(1.0)))
+        .hasMessageContaining("one value");
+  }
+
+  @Test
+  void theReportReplacesOnlyItsGeneratedBlockAndRefusesADocumentWithoutIt() {
+    String doc = "intro\n<!-- generated:batch -->\nold\n<!-- /generated:batch -->\nprose kept\n";
+    assertThat(ReportCommand.replaceBlock(doc, "batch", "new table\n"))
+        .isEqualTo("intro\n<!-- generated:batch -->\nnew table\n<!-- /generated:batch -->\nprose kept\n");
+    assertThatThrownBy(() -> ReportCommand.replaceBlock("no markers", "replay", "x"))
+        .hasMessageContaining("<!-- generated:replay -->");
+  }
+
+  @Test
+  void theBatchBlockShowsEachSizeWithItsRatioAndWhetherTheNumbersAgree() throws Exception {
+    Map<String, Object> median = Map.of(
+        "spark", Map.of("start_ms", 2000, "collect_ms", 30000, "snapshot_ms", 1000, "enrich_ms", 10000, "aggregate_ms",
+            12000, "total_ms", 55000, "wall_ms", 58000, "peak_rss_mb", 3000),
+        "duckdb", Map.of("start_ms", 1000, "collect_ms", 12000, "snapshot_ms", 10, "enrich_ms", 900, "aggregate_ms", 600,
+            "total_ms", 14500, "wall_ms", 15000, "peak_rss_mb", 900));
+    Map<String, Object> result = Map.of(
+        "started_at", "2026-11-23T19:31:00Z",
+        "machine", Map.of("cores", 2, "memory_mb", 24000, "jvm", "OpenJDK 17", "versions", Map.of("spark", "3.5.7"),
+            "load_average_at_start", List.of(0.5)),
+        "settings", Map.of("runs", 3),
+        "sizes", List.of(Map.of("events_per_day", 1000000, "raw_lines_read", 1014698, "median", median,
+            "ratio_spark_over_duckdb", Map.of("total_ms", 3.79), "raw_lines_per_second", Map.of("spark", 18449, "duckdb", 69979),
+            "same_results", true)));
+    String block = ReportCommand.batchBlock(new ObjectMapper().valueToTree(result), dir);
+    assertThat(block).contains("| 1,000,000 | 1,014,698 | 55.0 s | 14.5 s | 3.8× | 18,449 | 69,979 | yes |")
+        .contains("| collect | 30.00 s | 12.00 s | 2.5× |");
+    assertThat(Files.exists(dir.resolve("batch-steps.svg"))).isTrue();
+  }
+}
