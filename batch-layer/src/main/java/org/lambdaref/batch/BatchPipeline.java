@@ -179,7 +179,11 @@ public final class BatchPipeline {
       try {
         entries.put(job, runJob(job, day));
       } catch (Exception e) { // includes Spark's AnalysisException, checked in Java's eyes
-        return new PeriodResult(day, "failed", entries, job.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
+        String name = job.name().toLowerCase(Locale.ROOT);
+        String error = Lake.isStorageFailure(e)
+            ? Errors.storageUnreachable(name, Partitions.day(day), lake.config().storage().datastaging() + " / " + lake.config().storage().datastore(), e).getMessage()
+            : name + ": " + e.getMessage();
+        return new PeriodResult(day, "failed", entries, error);
       }
     }
     return new PeriodResult(day, "succeeded", entries, null);

@@ -104,6 +104,26 @@ public final class Lake {
   }
 
   /**
+   * Whether {@code failure} came from the lake's storage not answering (the s3a client or the AWS
+   * SDK in its cause chain) rather than from the data or another sink such as JDBC.
+   */
+  static boolean isStorageFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String type = t.getClass().getName();
+      if (type.startsWith("org.apache.hadoop.fs.s3a.") || type.startsWith("com.amazonaws.")
+          || type.startsWith("software.amazon.awssdk.")) {
+        return true;
+      }
+      for (Throwable s : t.getSuppressed()) {
+        if (isStorageFailure(s)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Periods replayed in parallel write disjoint partitions of the same tables; Delta resolves most
    * such commits itself, but two first writes of a new table, or two metadata updates, conflict.
    * Retrying is safe because each write replaces exactly its own partitions.

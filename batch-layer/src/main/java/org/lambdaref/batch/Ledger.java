@@ -68,7 +68,14 @@ public final class Ledger {
       return entry;
     } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes, yet thrown here
       LOG.error("{} for {} failed: {}", job, period, e.getMessage());
-      write(job, source, period, runId, "failed", Entry.rows(0, Map.of()), started, String.valueOf(e.getMessage()));
+      try {
+        write(job, source, period, runId, "failed", Entry.rows(0, Map.of()), started, String.valueOf(e.getMessage()));
+      } catch (RuntimeException ledgerDown) {
+        // the ledger lives in the same storage: when that is down, the job's own cause is the news
+        LOG.warn("{} for {}: the failure could not be recorded in the ledger either: {}", job, period,
+            org.lambdaref.model.Errors.rootCause(ledgerDown));
+        e.addSuppressed(ledgerDown);
+      }
       if (e instanceof RuntimeException r) {
         throw r;
       }

@@ -18,7 +18,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
@@ -35,8 +38,11 @@ import org.lambdaref.model.generator.PlaceMaster;
 
 /**
  * One batch period with the raw area and every tier at {@code s3a://} on the local S3 server
- * (path-style, endpoint override, SigV4 credentials): the path EMR users take.
+ * (path-style, endpoint override, SigV4 credentials): the path EMR users take. Then the S3 server
+ * stopped in the middle of a rerun: the period fails saying so, readers keep the previous tables,
+ * and a rerun once the server is back completes with the same tables.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class S3BatchPeriodTest {
 
   private static final LocalDate DAY = LocalDate.of(2019, 6, 8);
@@ -52,7 +58,7 @@ class S3BatchPeriodTest {
     Map<String, String> overrides = new java.util.HashMap<>(stack.configOverrides());
     overrides.put("platform.storage.root", "s3a://lake/it");
     overrides.put("platform.jdbc.user", stack.jdbcUser());
-    config = ConfigLoader.load("local", overrides, Map.of(), work);
+    config = ConfigLoader.load("local-s3", overrides, Map.of(), work);
     spark = SparkSessions.getOrCreate(config, "S3BatchPeriodTest");
     List<GeneratedLine> lines = EventGenerator.generate(new GeneratorSpec(
         DAY, 1, 300, 20, 40, 0.05, 0.0, 0.02, ZoneId.of("UTC"), Duration.ofHours(6), 4));
@@ -86,6 +92,7 @@ class S3BatchPeriodTest {
   }
 
   @Test
+  @Order(1)
   void aWholePeriodRunsWithRawAndTiersOnS3() {
     Lake lake = new Lake(spark, config);
     List<BatchPipeline.PeriodResult> results =
@@ -100,5 +107,60 @@ class S3BatchPeriodTest {
     assertThat(counted).isEqualTo(accepted);
     assertThat(stack.s3DataDir().resolve("lake/it/datastore/t3/place_action_aggr_1h_hourly/_delta_log"))
         .as("the Delta log is on the S3 server").isDirectory();
+  }
+
+  @Test
+  @Order(2)
+  void theS3ServerStoppedMidRunFailsThePeriodClearlyAndARerunCompletesWithTheSameTables() throws Exception {
+    Lake lake = new Lake(spark, config);
+    BatchPipeline pipeline = new BatchPipeline(lake, "place_event");
+    assertThat(runOnce(pipeline).status()).as("a clean run first").isEqualTo("succeeded");
+    Map<String, List<String>> clean = tables(lake);
+
+    Path t1 = stack.s3DataDir().resolve("lake/it/datastaging/t1_log/place_event_timeseries_hourly");
+    long since = System.currentTimeMillis();
+    java.util.concurrent.CompletableFuture<BatchPipeline.PeriodResult> rerun =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> runOnce(pipeline));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    while (!HaltDuringDeltaWrite.newDataFileIn(t1, since) && !rerun.isDone() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(rerun.isDone()).as("the rerun was still running when the S3 server went away").isFalse();
+    stack.stop(ServerKind.S3);
+    long stopped = System.nanoTime();
+    BatchPipeline.PeriodResult failed = rerun.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    long failedAfterMs = (System.nanoTime() - stopped) / 1_000_000;
+    stack.restart(ServerKind.S3);
+    System.out.printf("S3 stopped mid-run: the period failed %d ms later: %s%n", failedAfterMs, failed.error());
+
+    assertThat(failed.status()).as("the period fails, it does not hang or pass").isEqualTo("failed");
+    assertThat(failed.error()).as("the message says what went away and what to do")
+        .contains("stopped answering").contains("s3a://lake/it").contains("run the period again")
+        .contains("platform.s3.endpoint");
+    assertThat(tables(lake)).as("readers see the tables of the clean run, whole").isEqualTo(clean);
+
+    assertThat(runOnce(pipeline).status()).as("a rerun once the server is back").isEqualTo("succeeded");
+    assertThat(tables(lake)).as("the rerun gives the clean run's tables").isEqualTo(clean);
+  }
+
+  private static BatchPipeline.PeriodResult runOnce(BatchPipeline pipeline) {
+    return pipeline.run(List.of(DAY), BatchPipeline.Job.parse("collect,snapshot,enrich,aggregate"), 1, r -> { }).get(0);
+  }
+
+  /** The day's rows of every tier, as sorted text per table. */
+  private static Map<String, List<String>> tables(Lake lake) {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (PlatformTables.TableSpec table : List.of(PlatformTables.PLACE_EVENT, PlatformTables.PLACE_EVENT_QUARANTINE,
+        PlatformTables.PLACE_EVENT_LATE, PlatformTables.PLACE_SNAPSHOT, PlatformTables.PLACE_EVENT_ENRICHED,
+        PlatformTables.PLACE_ACTION_1H, PlatformTables.PLACE_IMPRESSION_1D, PlatformTables.PLACE_IMPRESSION_30D,
+        PlatformTables.SELLER_PLACE_1D)) {
+      List<String> rows = new java.util.ArrayList<>();
+      for (org.apache.spark.sql.Row r : lake.day(table, "20190608").collectAsList()) {
+        rows.add(r.mkString("|"));
+      }
+      rows.sort(null);
+      out.put(table.name().qualified(), rows);
+    }
+    return out;
   }
 }

@@ -68,4 +68,27 @@ public final class Errors {
         "check that the location exists and is reachable (for s3a:// also the endpoint and credentials)",
         cause);
   }
+
+  /**
+   * A job of a period failed because the lake's storage (the S3 endpoint, or any Hadoop file
+   * system) stopped answering. Delta commits last, so the tables still show their previous version.
+   */
+  public static PlatformException storageUnreachable(String job, String period, String root, Throwable cause) {
+    return new PlatformException(
+        job + " for " + period + " failed: the lake storage at " + root + " stopped answering",
+        rootCause(cause),
+        "bring the storage (the S3 endpoint, platform.s3.endpoint) back and run the period again"
+            + " (bin/lambda batch --start-date <day> --iteration-count 1); the failed job committed nothing, so readers"
+            + " still see its tables as they were before this run",
+        cause);
+  }
+
+  /** The innermost cause, as {@code Type: message}: the part of a long chain a person can act on. */
+  public static String rootCause(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
 }
