@@ -7,18 +7,22 @@ import picocli.CommandLine.Command;
 
 /** {@code bin/bench all}: every benchmark with its published settings, one after the other, then the report. */
 @Command(name = "all", mixinStandardHelpOptions = true,
-    description = "Run every benchmark with the settings docs/benchmarks.md publishes, then the report (about 2 hours here).")
+    description = "Run every benchmark with the settings docs/benchmarks.md publishes, then the report (about 2.5 hours here; bin/lambda local up first).")
 final class AllCommand implements Callable<Integer> {
 
   /** The published runs; each line is one bin/bench command. */
   static final List<String[]> RUNS = List.of(
       new String[] {"batch", "--events", "1000000,2000000,4000000,8000000", "--runs", "3"},
       new String[] {"replay"},
-      new String[] {"speed", "--rate", "5000", "--duration", "300s"},
-      new String[] {"speed", "--rate", "20000", "--duration", "300s"},
-      new String[] {"speed", "--rate", "50000", "--duration", "300s"},
+      new String[] {"counters"},
       new String[] {"serve", "--rate", "1000"},
+      new String[] {"serve", "--rate", "1000", "--batch-only", "--label", "batch-only"},
+      new String[] {"serve", "--rate", "1000", "--label", "ttl0", "--conf", "platform.serving.speed-cache-ttl=0s"},
       new String[] {"serve", "--rate", "2500", "--connections", "128"},
+      new String[] {"speed", "--rate", "5000", "--duration", "300s"},
+      // the 10-minute load run of docs/reliability.md: lag, memory and exact counters at the end
+      new String[] {"speed", "--rate", "20000", "--duration", "600s"},
+      new String[] {"speed", "--rate", "50000", "--duration", "120s"},
       new String[] {"report"});
 
   @Override

@@ -55,9 +55,13 @@ final class LayerBenchCommands {
     @Option(names = "--results", defaultValue = "${sys:lambda.home:-.}/docs/benchmarks/results", description = "Where to publish.")
     Path results;
 
+    @Option(names = "--label", description = "Suffix of the result file, for a variant of the same rate (serve-<rate>-<label>.json).")
+    String label;
+
     @Override
     public Integer call() throws IOException {
-      return runAndPublish("bench-serve", "serve_", rate, passThrough, results.resolve("serve-" + rate + ".json"));
+      return runAndPublish("bench-serve", "serve_", rate, passThrough,
+          results.resolve("serve-" + rate + (label == null ? "" : "-" + label) + ".json"));
     }
   }
 

@@ -47,6 +47,10 @@ public final class ReportCommand implements Callable<Integer> {
     if (!speed.isEmpty()) {
       text = replaceBlock(text, "speed", speedBlock(speed, docs.resolve("benchmarks")));
     }
+    Path counters = results.resolve("counters.json");
+    if (Files.exists(counters)) {
+      text = replaceBlock(text, "counters", countersBlock(JSON.readTree(counters.toFile())));
+    }
     List<JsonNode> serve = readAll(results, "serve-");
     if (!serve.isEmpty()) {
       text = replaceBlock(text, "serve", serveBlock(serve));
@@ -154,20 +158,20 @@ public final class ReportCommand implements Callable<Integer> {
 
   static String speedBlock(List<JsonNode> runs, Path chartDir) throws IOException {
     StringBuilder md = new StringBuilder();
-    md.append("| rate | sent/s | measured | counter p50 / p99 | hot row p50 / p99 | batch p50 | latency first → last third | lag max (1st / 2nd half) | sustained |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| rate | sent/s | measured | counter p50 / p99 | hot row p50 / p99 | batch p50 | latency first → last third | lag max (1st / 2nd half) | sustained | counters exact | old gen / RSS, first → last third |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     List<String> rates = new ArrayList<>();
     List<Double> c50 = new ArrayList<>();
     List<Double> c99 = new ArrayList<>();
     List<Double> h99 = new ArrayList<>();
     for (JsonNode r : runs) {
-      md.append(String.format(Locale.ROOT, "| %,d/s | %,d | %d s | %.1f s / %.1f s | %.1f s / %.1f s | %.1f s | %.1f s → %.1f s | %,d / %,d | %s |%n",
+      md.append(String.format(Locale.ROOT, "| %,d/s | %,d | %d s | %.1f s / %.1f s | %.1f s / %.1f s | %.1f s | %.1f s → %.1f s | %,d / %,d | %s | %s | %s |%n",
           r.get("rate_target").asLong(), r.get("rate_sent").asLong(), r.get("measured_seconds").asInt(),
           r.get("counter_latency_ms_p50").asDouble() / 1000, r.get("counter_latency_ms_p99").asDouble() / 1000,
           r.get("hot_latency_ms_p50").asDouble() / 1000, r.get("hot_latency_ms_p99").asDouble() / 1000,
           r.get("batch_ms_p50").asDouble() / 1000, r.get("counter_latency_ms_first_third_p50").asDouble() / 1000,
           r.get("counter_latency_ms_last_third_p50").asDouble() / 1000, r.get("lag_first_half_max").asLong(),
-          r.get("lag_second_half_max").asLong(), sustained(r) ? "yes" : "**no**"));
+          r.get("lag_second_half_max").asLong(), sustained(r) ? "yes" : "**no**", exactness(r), memory(r)));
       rates.add(String.format(Locale.ROOT, "%,d/s", r.get("rate_target").asLong()));
       c50.add(r.get("counter_latency_ms_p50").asDouble() / 1000);
       c99.add(r.get("counter_latency_ms_p99").asDouble() / 1000);
@@ -180,6 +184,24 @@ public final class ReportCommand implements Callable<Integer> {
     return md.toString();
   }
 
+  /** Counted against sent, for runs that checked it (older result files did not). */
+  static String exactness(JsonNode r) {
+    if (!r.has("counters_exact")) {
+      return "not checked";
+    }
+    return String.format(Locale.ROOT, "%s (%,d of %,d)", r.get("counters_exact").asBoolean() ? "yes" : "**no**",
+        r.get("counters_counted").asLong(), r.get("counters_expected").asLong());
+  }
+
+  static String memory(JsonNode r) {
+    if (!r.has("old_gen_mb_first_third_p50")) {
+      return "not sampled";
+    }
+    return String.format(Locale.ROOT, "%.0f → %.0f MB / %.0f → %.0f MB%s", r.get("old_gen_mb_first_third_p50").asDouble(),
+        r.get("old_gen_mb_last_third_p50").asDouble(), r.get("rss_mb_first_third_p50").asDouble(),
+        r.get("rss_mb_last_third_p50").asDouble(), r.path("memory_flat").asBoolean(false) ? " (flat)" : " (**growing**)");
+  }
+
   /** The rule bench-speed applies: the last third's median within one trigger of the first third's, and drained. */
   static boolean sustained(JsonNode r) {
     double trigger = java.time.Duration.parse("PT" + r.path("trigger").asText("5s").toUpperCase(Locale.ROOT)).toMillis();
@@ -189,15 +211,33 @@ public final class ReportCommand implements Callable<Integer> {
 
   static String serveBlock(List<JsonNode> runs) {
     StringBuilder md = new StringBuilder();
-    md.append("| asked | achieved | connections | cache TTL | p50 | p90 | p99 | p99.9 | max | errors / non-2xx | heap after GC (loaded / empty) |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| query | asked | achieved | connections | cache TTL | p50 | p90 | p99 | p99.9 | max | errors / non-2xx | heap after GC (loaded / empty) |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (JsonNode r : runs) {
-      md.append(String.format(Locale.ROOT, "| %,d/s | %,.0f/s | %d | %s | %.0f ms | %.0f ms | %.0f ms | %s | %.0f ms | %d / %d | %.0f MB / %.0f MB |%n",
-          r.get("rate_target").asLong(), r.get("requests_per_second_mean").asDouble(), r.get("connections").asInt(),
+      md.append(String.format(Locale.ROOT, "| %s | %,d/s | %,.0f/s | %d | %s | %.0f ms | %.0f ms | %.0f ms | %s | %.0f ms | %d / %d | %.0f MB / %.0f MB |%n",
+          r.path("query_kind").asText("merged (6 batch days + today from DynamoDB)"), r.get("rate_target").asLong(), r.get("requests_per_second_mean").asDouble(), r.get("connections").asInt(),
           r.path("speed_cache_ttl").asText("1s"), r.get("latency_ms_p50").asDouble(), r.get("latency_ms_p90").asDouble(),
           r.get("latency_ms_p99").asDouble(), r.has("latency_ms_p999") ? String.format(Locale.ROOT, "%.0f ms", r.get("latency_ms_p999").asDouble()) : "-",
           r.get("latency_ms_max").asDouble(), r.get("errors").asLong(), r.get("non_2xx").asLong(),
           r.get("heap_after_gc_mb_loaded_service").asDouble(), r.get("heap_after_gc_mb_empty_service").asDouble()));
+    }
+    return md.toString();
+  }
+
+  static String countersBlock(JsonNode result) {
+    StringBuilder md = new StringBuilder();
+    JsonNode settings = result.get("settings");
+    md.append(machineLine(result)).append(String.format(Locale.ROOT,
+        " Batches of %,d keys, %d concurrent writers, %d batches per way and round, %d rounds.%n%n",
+        settings.get("keys_per_batch").asInt(), settings.get("writers").asInt(), settings.get("batches").asInt(),
+        settings.get("runs").asInt()));
+    md.append("| way | per batch (median) | keys/s | time against plain | one batch replayed: time, keys counted twice |\n");
+    md.append("|---|---|---|---|---|\n");
+    for (JsonNode w : result.get("ways")) {
+      JsonNode replay = w.get("replayed_batch");
+      md.append(String.format(Locale.ROOT, "| %s | %.0f ms | %,d | %.2f× | %.0f ms, %,d |%n", w.get("way").asText(),
+          w.get("ms_per_batch_median").asDouble(), w.get("keys_per_second").asLong(), w.get("time_over_plain").asDouble(),
+          replay.get("ms").asDouble(), replay.get("keys_double_counted").asLong()));
     }
     return md.toString();
   }

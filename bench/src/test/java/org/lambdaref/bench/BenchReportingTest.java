@@ -82,4 +82,34 @@ class BenchReportingTest {
         .contains("| collect | 30.00 s | 12.00 s | 2.5× |");
     assertThat(Files.exists(dir.resolve("batch-steps.svg"))).isTrue();
   }
+
+  @Test
+  void theCountersBlockShowsEachWayAgainstPlainAndWhatAReplayedBatchDid() {
+    Map<String, Object> result = Map.of(
+        "started_at", "2026-12-01T09:00:00Z",
+        "machine", Map.of("cores", 2, "memory_mb", 24000, "jvm", "OpenJDK 17", "versions", Map.of("spark", "3.5.7"),
+            "load_average_at_start", List.of(0.5)),
+        "settings", Map.of("keys_per_batch", 3000, "writers", 8, "batches", 5, "runs", 3),
+        "ways", List.of(
+            Map.of("way", "exactly-once, TransactWriteItems of 100", "ms_per_batch_median", 812.0, "keys_per_second", 3695,
+                "time_over_plain", 0.5, "replayed_batch", Map.of("ms", 300.0, "keys_double_counted", 0)),
+            Map.of("way", "at-least-once, plain ADD (no condition)", "ms_per_batch_median", 1624.0, "keys_per_second", 1847,
+                "time_over_plain", 1.0, "replayed_batch", Map.of("ms", 1600.0, "keys_double_counted", 3000))));
+    String block = ReportCommand.countersBlock(new ObjectMapper().valueToTree(result));
+    assertThat(block).as("settings in the heading line").contains("Batches of 3,000 keys, 8 concurrent writers")
+        .contains("| exactly-once, TransactWriteItems of 100 | 812 ms | 3,695 | 0.50× | 300 ms, 0 |")
+        .contains("| at-least-once, plain ADD (no condition) | 1624 ms | 1,847 | 1.00× | 1600 ms, 3,000 |");
+  }
+
+  @Test
+  void speedRowsSayWhetherCountersWereExactAndMemoryFlatAndOlderFilesSaySoInstead() {
+    ObjectMapper json = new ObjectMapper();
+    assertThat(ReportCommand.exactness(json.valueToTree(Map.of("counters_exact", false, "counters_counted", 99,
+        "counters_expected", 100)))).isEqualTo("**no** (99 of 100)");
+    assertThat(ReportCommand.exactness(json.valueToTree(Map.of()))).isEqualTo("not checked");
+    assertThat(ReportCommand.memory(json.valueToTree(Map.of("old_gen_mb_first_third_p50", 300.0,
+        "old_gen_mb_last_third_p50", 310.0, "rss_mb_first_third_p50", 1500.0, "rss_mb_last_third_p50", 1520.0,
+        "memory_flat", true)))).isEqualTo("300 → 310 MB / 1500 → 1520 MB (flat)");
+    assertThat(ReportCommand.memory(json.valueToTree(Map.of()))).isEqualTo("not sampled");
+  }
 }

@@ -89,6 +89,10 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
   @Option(names = "--warmup", defaultValue = "15s", description = "Load before measuring (default ${DEFAULT-VALUE}).")
   String warmup;
 
+  @Option(names = "--batch-only", negatable = false,
+      description = "Ask for the 7 closed days before today instead (no DynamoDB read): the service's own cost, side by side.")
+  boolean batchOnly;
+
   @Override
   public Integer call() throws Exception {
     Duration measure = org.lambdaref.speed.SpeedMain.parseDurationOption("--duration", duration);
@@ -126,14 +130,17 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
       result.put("batch_view_load_ms", service.loadMs());
       result.put("heap_after_gc_mb_loaded_service", service.heapAfterGcMb());
       result.put("rss_mb_loaded_service", service.rssMb());
-      String from = today.minusDays(6).toString();
-      String to = today.plusDays(1).toString();
+      // merged: 6 batch days and today from DynamoDB; batch only: the 7 closed days before today
+      String from = today.minusDays(batchOnly ? 7 : 6).toString();
+      String to = (batchOnly ? today : today.plusDays(1)).toString();
       console.step("warm-up: " + rate + " requests/s for " + warm.toSeconds() + " s",
           () -> load(autocannon, service.port, rate, warm, from, to, config));
       JsonNode r = console.step("measuring: " + rate + " requests/s for " + measure.toSeconds() + " s (7-day hourly merged queries)",
           () -> load(autocannon, service.port, rate, measure, from, to, config));
       Files.writeString(dir.resolve("autocannon.json"), r.toString());
       result.put("query", "GET /v1/places/p-N/actions/{impression|click}?from=" + from + "&to=" + to + "&granularity=hour");
+      result.put("query_kind", batchOnly ? "batch only (7 closed days)" : "merged (6 batch days + today from DynamoDB)");
+      result.put("speed_cache_ttl", config.serving().speedCacheTtl().toMillis() + "ms");
       result.put("rate_target", rate);
       result.put("connections", connections);
       result.put("measured_seconds", measure.toSeconds());

@@ -1,0 +1,120 @@
+package org.lambdaref.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Samples another JVM's memory while a benchmark runs: resident set (from /proc) and the old
+ * generation in use (from {@code jstat -gc}), the part of the heap a leak grows. Young-generation
+ * churn is left out on purpose: it saws up and down with every minor GC and says nothing of a leak.
+ */
+final class JvmMemorySampler implements AutoCloseable {
+
+  /** One sample: seconds since the start, resident set and old generation in use, in MB. */
+  record Sample(double atSeconds, double rssMb, double oldGenMb) {}
+
+  private final long pid;
+  private final long startNanos = System.nanoTime();
+  private final List<Sample> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  JvmMemorySampler(long pid, long everyMillis) {
+    this.pid = pid;
+    this.thread = new Thread(() -> {
+      while (running) {
+        sample();
+        try {
+          Thread.sleep(everyMillis);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "memory-sampler-" + pid);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void sample() {
+    try {
+      double rss = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+          .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("[^0-9]", "")).mapToDouble(Double::parseDouble)
+          .findFirst().orElse(-1) / 1024;
+      Process jstat = new ProcessBuilder("jstat", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
+      List<String> out = new String(jstat.getInputStream().readAllBytes()).lines().toList();
+      jstat.waitFor(10, TimeUnit.SECONDS);
+      double old = -1;
+      if (out.size() >= 2) {
+        List<String> names = List.of(out.get(0).trim().split("\\s+"));
+        String[] values = out.get(1).trim().split("\\s+");
+        int ou = names.indexOf("OU");
+        if (ou >= 0 && ou < values.length) {
+          old = Double.parseDouble(values[ou]) / 1024;
+        }
+      }
+      samples.add(new Sample((System.nanoTime() - startNanos) / 1e9, round(rss), round(old)));
+    } catch (IOException | RuntimeException e) {
+      // the process is gone or jstat is missing: no sample this round
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  List<Sample> samples() {
+    return new ArrayList<>(samples);
+  }
+
+  /**
+   * The summary a reader needs: first-third and last-third medians of both series, the peaks,
+   * and whether memory stayed flat. Flat means the last third's median old generation is within
+   * 25% (or 64 MB) of the first third's, and so is the resident set.
+   */
+  static Map<String, Object> summary(List<Sample> samples) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("memory_samples", samples.size());
+    if (samples.size() < 6) {
+      out.put("memory_flat", "unknown (fewer than 6 samples)");
+      return out;
+    }
+    int third = samples.size() / 3;
+    List<Sample> first = samples.subList(0, third);
+    List<Sample> last = samples.subList(samples.size() - third, samples.size());
+    double oldFirst = median(first.stream().map(Sample::oldGenMb).toList());
+    double oldLast = median(last.stream().map(Sample::oldGenMb).toList());
+    double rssFirst = median(first.stream().map(Sample::rssMb).toList());
+    double rssLast = median(last.stream().map(Sample::rssMb).toList());
+    out.put("old_gen_mb_first_third_p50", oldFirst);
+    out.put("old_gen_mb_last_third_p50", oldLast);
+    out.put("old_gen_mb_max", samples.stream().mapToDouble(Sample::oldGenMb).max().orElse(-1));
+    out.put("rss_mb_first_third_p50", rssFirst);
+    out.put("rss_mb_last_third_p50", rssLast);
+    out.put("rss_mb_max", samples.stream().mapToDouble(Sample::rssMb).max().orElse(-1));
+    out.put("memory_flat", withinGrowth(oldFirst, oldLast) && withinGrowth(rssFirst, rssLast));
+    return out;
+  }
+
+  private static boolean withinGrowth(double first, double last) {
+    return last <= Math.max(first * 1.25, first + 64);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static double round(double mb) {
+    return Math.round(mb * 10) / 10.0;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+  }
+}
