@@ -143,6 +143,11 @@ public final class ReportCommand implements Callable<Integer> {
     return md.toString();
   }
 
+  /** 2.5 as "2.5", 10.0 as "10". */
+  private static String trim(double ms) {
+    return ms == Math.rint(ms) ? Long.toString((long) ms) : Double.toString(ms);
+  }
+
   /** The result files starting with {@code prefix}, in order of their rate. */
   private static List<JsonNode> readAll(Path results, String prefix) throws IOException {
     List<JsonNode> out = new ArrayList<>();
@@ -158,7 +163,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   static String speedBlock(List<JsonNode> runs, Path chartDir) throws IOException {
     StringBuilder md = new StringBuilder();
-    md.append("| rate | sent/s | measured | counter p50 / p99 | hot row p50 / p99 | batch p50 | latency first → last third | lag max (1st / 2nd half) | sustained | counters exact | old gen / RSS, first → last third |\n");
+    md.append("| rate | sent/s | measured | counter p50 / p99 | hot row p50 / p99 | batch p50 | latency first → last third | lag max (1st / 2nd half) | sustained | counters exact | heap after full GC, start → end; RSS first → last third |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     List<String> rates = new ArrayList<>();
     List<Double> c50 = new ArrayList<>();
@@ -194,12 +199,12 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   static String memory(JsonNode r) {
-    if (!r.has("old_gen_mb_first_third_p50")) {
-      return "not sampled";
+    if (!r.has("heap_after_full_gc_mb_start")) {
+      return "not measured";
     }
-    return String.format(Locale.ROOT, "%.0f → %.0f MB / %.0f → %.0f MB%s", r.get("old_gen_mb_first_third_p50").asDouble(),
-        r.get("old_gen_mb_last_third_p50").asDouble(), r.get("rss_mb_first_third_p50").asDouble(),
-        r.get("rss_mb_last_third_p50").asDouble(), r.path("memory_flat").asBoolean(false) ? " (flat)" : " (**growing**)");
+    return String.format(Locale.ROOT, "%.0f → %.0f MB%s; RSS %.0f → %.0f MB", r.get("heap_after_full_gc_mb_start").asDouble(),
+        r.get("heap_after_full_gc_mb_end").asDouble(), r.path("memory_flat").asBoolean(false) ? " (flat)" : " (**grew**)",
+        r.path("rss_mb_first_third_p50").asDouble(), r.path("rss_mb_last_third_p50").asDouble());
   }
 
   /** The rule bench-speed applies: the last third's median within one trigger of the first third's, and drained. */
@@ -211,14 +216,18 @@ public final class ReportCommand implements Callable<Integer> {
 
   static String serveBlock(List<JsonNode> runs) {
     StringBuilder md = new StringBuilder();
-    md.append("| query | asked | achieved | connections | cache TTL | p50 | p90 | p99 | p99.9 | max | errors / non-2xx | heap after GC (loaded / empty) |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| query | asked | achieved | connections | cache TTL | p50 | p90 | p99 | p99.9 | max | inside the service p50 / p99 | errors / non-2xx | heap after GC (loaded / empty) |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (JsonNode r : runs) {
-      md.append(String.format(Locale.ROOT, "| %s | %,d/s | %,.0f/s | %d | %s | %.0f ms | %.0f ms | %.0f ms | %s | %.0f ms | %d / %d | %.0f MB / %.0f MB |%n",
+      String inside = r.has("server_latency_ms_p99_at_most")
+          ? String.format(Locale.ROOT, "≤ %s ms / ≤ %s ms", trim(r.get("server_latency_ms_p50_at_most").asDouble()),
+              trim(r.get("server_latency_ms_p99_at_most").asDouble()))
+          : "not recorded";
+      md.append(String.format(Locale.ROOT, "| %s | %,d/s | %,.0f/s | %d | %s | %.0f ms | %.0f ms | %.0f ms | %s | %.0f ms | %s | %d / %d | %.0f MB / %.0f MB |%n",
           r.path("query_kind").asText("merged (6 batch days + today from DynamoDB)"), r.get("rate_target").asLong(), r.get("requests_per_second_mean").asDouble(), r.get("connections").asInt(),
           r.path("speed_cache_ttl").asText("1s"), r.get("latency_ms_p50").asDouble(), r.get("latency_ms_p90").asDouble(),
           r.get("latency_ms_p99").asDouble(), r.has("latency_ms_p999") ? String.format(Locale.ROOT, "%.0f ms", r.get("latency_ms_p999").asDouble()) : "-",
-          r.get("latency_ms_max").asDouble(), r.get("errors").asLong(), r.get("non_2xx").asLong(),
+          r.get("latency_ms_max").asDouble(), inside, r.get("errors").asLong(), r.get("non_2xx").asLong(),
           r.get("heap_after_gc_mb_loaded_service").asDouble(), r.get("heap_after_gc_mb_empty_service").asDouble()));
     }
     return md.toString();

@@ -107,9 +107,9 @@ class BenchReportingTest {
     assertThat(ReportCommand.exactness(json.valueToTree(Map.of("counters_exact", false, "counters_counted", 99,
         "counters_expected", 100)))).isEqualTo("**no** (99 of 100)");
     assertThat(ReportCommand.exactness(json.valueToTree(Map.of()))).isEqualTo("not checked");
-    assertThat(ReportCommand.memory(json.valueToTree(Map.of("old_gen_mb_first_third_p50", 300.0,
-        "old_gen_mb_last_third_p50", 310.0, "rss_mb_first_third_p50", 1500.0, "rss_mb_last_third_p50", 1520.0,
-        "memory_flat", true)))).isEqualTo("300 → 310 MB / 1500 → 1520 MB (flat)");
-    assertThat(ReportCommand.memory(json.valueToTree(Map.of()))).isEqualTo("not sampled");
+    assertThat(ReportCommand.memory(json.valueToTree(Map.of("heap_after_full_gc_mb_start", 300.0,
+        "heap_after_full_gc_mb_end", 310.0, "rss_mb_first_third_p50", 1500.0, "rss_mb_last_third_p50", 1520.0,
+        "memory_flat", true)))).isEqualTo("300 → 310 MB (flat); RSS 1500 → 1520 MB");
+    assertThat(ReportCommand.memory(json.valueToTree(Map.of()))).isEqualTo("not measured");
   }
 }

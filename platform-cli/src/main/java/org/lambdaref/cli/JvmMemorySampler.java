@@ -71,36 +71,65 @@ final class JvmMemorySampler implements AutoCloseable {
   }
 
   /**
-   * The summary a reader needs: first-third and last-third medians of both series, the peaks,
-   * and whether memory stayed flat. Flat means the last third's median old generation is within
-   * 25% (or 64 MB) of the first third's, and so is the resident set.
+   * The series a reader needs: first-third and last-third medians of the resident set and of the
+   * old generation in use, and their peaks. Neither says "leak" alone: the old generation of a
+   * ParallelGC heap climbs until its next full GC, and the resident set follows the heap as it
+   * grows to its limit. {@link #heapAfterFullGcMb} gives the figure that does.
    */
   static Map<String, Object> summary(List<Sample> samples) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("memory_samples", samples.size());
     if (samples.size() < 6) {
-      out.put("memory_flat", "unknown (fewer than 6 samples)");
       return out;
     }
     int third = samples.size() / 3;
     List<Sample> first = samples.subList(0, third);
     List<Sample> last = samples.subList(samples.size() - third, samples.size());
-    double oldFirst = median(first.stream().map(Sample::oldGenMb).toList());
-    double oldLast = median(last.stream().map(Sample::oldGenMb).toList());
-    double rssFirst = median(first.stream().map(Sample::rssMb).toList());
-    double rssLast = median(last.stream().map(Sample::rssMb).toList());
-    out.put("old_gen_mb_first_third_p50", oldFirst);
-    out.put("old_gen_mb_last_third_p50", oldLast);
+    out.put("old_gen_mb_first_third_p50", median(first.stream().map(Sample::oldGenMb).toList()));
+    out.put("old_gen_mb_last_third_p50", median(last.stream().map(Sample::oldGenMb).toList()));
     out.put("old_gen_mb_max", samples.stream().mapToDouble(Sample::oldGenMb).max().orElse(-1));
-    out.put("rss_mb_first_third_p50", rssFirst);
-    out.put("rss_mb_last_third_p50", rssLast);
+    out.put("rss_mb_first_third_p50", median(first.stream().map(Sample::rssMb).toList()));
+    out.put("rss_mb_last_third_p50", median(last.stream().map(Sample::rssMb).toList()));
     out.put("rss_mb_max", samples.stream().mapToDouble(Sample::rssMb).max().orElse(-1));
-    out.put("memory_flat", withinGrowth(oldFirst, oldLast) && withinGrowth(rssFirst, rssLast));
     return out;
   }
 
-  private static boolean withinGrowth(double first, double last) {
-    return last <= Math.max(first * 1.25, first + 64);
+  /**
+   * The heap in use right after a full GC of {@code pid} ({@code jcmd GC.run}, then {@code jstat}):
+   * what the application really holds. -1 when the JVM cannot be reached.
+   */
+  static double heapAfterFullGcMb(long pid) {
+    try {
+      Process gc = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+      gc.getInputStream().readAllBytes();
+      gc.waitFor(60, TimeUnit.SECONDS);
+      Process jstat = new ProcessBuilder("jstat", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
+      List<String> out = new String(jstat.getInputStream().readAllBytes()).lines().toList();
+      jstat.waitFor(10, TimeUnit.SECONDS);
+      if (out.size() < 2) {
+        return -1;
+      }
+      List<String> names = List.of(out.get(0).trim().split("\\s+"));
+      String[] values = out.get(1).trim().split("\\s+");
+      double kb = 0;
+      for (String used : List.of("S0U", "S1U", "EU", "OU")) {
+        kb += Double.parseDouble(values[names.indexOf(used)]);
+      }
+      return round(kb / 1024);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /**
+   * Flat: the heap held after a full GC at the end of the run is within 25% (or 64 MB, whichever
+   * is more) of the same figure at its start.
+   */
+  static boolean flat(double heapAtStartMb, double heapAtEndMb) {
+    return heapAtStartMb > 0 && heapAtEndMb > 0 && heapAtEndMb <= Math.max(heapAtStartMb * 1.25, heapAtStartMb + 64);
   }
 
   private static double median(List<Double> values) {

@@ -135,8 +135,10 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
       String to = (batchOnly ? today : today.plusDays(1)).toString();
       console.step("warm-up: " + rate + " requests/s for " + warm.toSeconds() + " s",
           () -> load(autocannon, service.port, rate, warm, from, to, config));
+      String metricsBefore = service.get("/metrics");
       JsonNode r = console.step("measuring: " + rate + " requests/s for " + measure.toSeconds() + " s (7-day hourly merged queries)",
           () -> load(autocannon, service.port, rate, measure, from, to, config));
+      String metricsAfter = service.get("/metrics");
       Files.writeString(dir.resolve("autocannon.json"), r.toString());
       result.put("query", "GET /v1/places/p-N/actions/{impression|click}?from=" + from + "&to=" + to + "&granularity=hour");
       result.put("query_kind", batchOnly ? "batch only (7 closed days)" : "merged (6 batch days + today from DynamoDB)");
@@ -151,6 +153,12 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
       result.put("latency_ms_p99", r.path("latency").path("p99").asDouble());
       result.put("latency_ms_p999", r.path("latency").path("p99_9").asDouble());
       result.put("latency_ms_max", r.path("latency").path("max").asDouble());
+      // the service's own view of the same requests: time inside the handler, without the load
+      // generator's queueing; bucket upper bounds of its latency histogram
+      Map<String, Double> inside = serverQuantiles(metricsBefore, metricsAfter, 0.5, 0.99, 0.999);
+      result.put("server_latency_ms_p50_at_most", inside.get("0.5"));
+      result.put("server_latency_ms_p99_at_most", inside.get("0.99"));
+      result.put("server_latency_ms_p999_at_most", inside.get("0.999"));
       result.put("non_2xx", r.path("non2xx").asLong());
       result.put("errors", r.path("errors").asLong());
       result.put("timeouts", r.path("timeouts").asLong());
@@ -264,6 +272,40 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Quantiles of the requests served between two scrapes of the service's latency histogram, as
+   * the upper bound (ms) of the bucket each quantile falls in.
+   */
+  static Map<String, Double> serverQuantiles(String before, String after, double... quantiles) {
+    java.util.TreeMap<Double, Double> counts = new java.util.TreeMap<>();
+    bucketCounts(after).forEach((le, n) -> counts.merge(le, n, Double::sum));
+    bucketCounts(before).forEach((le, n) -> counts.merge(le, -n, Double::sum));
+    double total = counts.isEmpty() ? 0 : counts.lastEntry().getValue();
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (double q : quantiles) {
+      Double bound = null;
+      for (Map.Entry<Double, Double> e : counts.entrySet()) {
+        if (total > 0 && e.getValue() >= q * total) {
+          bound = e.getKey();
+          break;
+        }
+      }
+      out.put(Double.toString(q), bound == null ? -1 : (bound.isInfinite() ? Double.POSITIVE_INFINITY : bound * 1000));
+    }
+    return out;
+  }
+
+  /** Cumulative counts per upper bound, summed over routes and statuses. */
+  private static Map<Double, Double> bucketCounts(String metrics) {
+    Map<Double, Double> out = new java.util.TreeMap<>();
+    java.util.regex.Pattern bucket = java.util.regex.Pattern.compile(
+        "^lambda_serving_request_duration_seconds_bucket\\{.*le=\"([^\"]+)\".*\\} ([0-9.eE+]+)");
+    metrics.lines().map(bucket::matcher).filter(java.util.regex.Matcher::find).forEach(m -> out.merge(
+        m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)),
+        Double.parseDouble(m.group(2)), Double::sum));
+    return out;
   }
 
   private static double metric(String text, String name) {

@@ -110,10 +110,19 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
       long[] distinctValid = new long[1];
       long sent;
       List<JvmMemorySampler.Sample> memory;
+      double[] heapAfterGc = {-1, -1};
+      Thread startGc = new Thread(() -> {
+        sleep(Math.max(0, Duration.between(Instant.now(), measureFrom).toMillis()));
+        heapAfterGc[0] = JvmMemorySampler.heapAfterFullGcMb(speed.pid());
+      }, "heap-at-start");
+      startGc.setDaemon(true);
       try (JvmMemorySampler sampler = new JvmMemorySampler(speed.pid(), 5_000)) {
+        startGc.start();
         sent = produce(config, name, rate, start, end, measureFrom, probesSent, distinctValid);
         memory = sampler.samples();
       }
+      startGc.join(60_000);
+      heapAfterGc[1] = JvmMemorySampler.heapAfterFullGcMb(speed.pid());
       Instant produced = Instant.now();
       console.line("sent %d events (%.0f/s); waiting for the speed layer to drain", sent,
           sent / Math.max(0.001, Duration.between(start, produced).toMillis() / 1000.0));
@@ -174,6 +183,11 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
       result.put("counters_expected", expected);
       result.put("counters_counted", counted);
       result.put("counters_exact", expected == counted && probesNotOne == 0);
+      // a full GC of the speed JVM at the start and at the end of the measured window: the heap it
+      // really holds (the old generation of ParallelGC only climbs between full GCs)
+      result.put("heap_after_full_gc_mb_start", heapAfterGc[0]);
+      result.put("heap_after_full_gc_mb_end", heapAfterGc[1]);
+      result.put("memory_flat", JvmMemorySampler.flat(heapAfterGc[0], heapAfterGc[1]));
       result.putAll(JvmMemorySampler.summary(memory.stream().filter(m -> m.atSeconds() >= warm.toSeconds()).toList()));
       Files.write(dir.resolve("memory.csv"), java.util.stream.Stream.concat(java.util.stream.Stream.of("seconds,rss_mb,old_gen_mb"),
           memory.stream().map(m -> m.atSeconds() + "," + m.rssMb() + "," + m.oldGenMb())).toList());

@@ -19,20 +19,21 @@ class JvmMemorySamplerTest {
   }
 
   @Test
-  void aSawToothAroundAFlatLineIsFlatAndASteadyClimbIsNot() {
-    Map<String, Object> flat = JvmMemorySampler.summary(series(400, 0, 1500));
-    assertThat(flat.get("memory_flat")).as("GC saw tooth without a trend").isEqualTo(true);
-    assertThat(flat.get("old_gen_mb_max")).isEqualTo(480.0);
-
-    Map<String, Object> leak = JvmMemorySampler.summary(series(400, 10, 1500));
-    assertThat(leak.get("memory_flat")).as("10 MB more every sample: 200 MB over the run").isEqualTo(false);
-    assertThat((double) leak.get("old_gen_mb_last_third_p50")).isGreaterThan((double) leak.get("old_gen_mb_first_third_p50"));
+  void theSeriesSummaryComparesTheFirstAndLastThirds() {
+    Map<String, Object> climbing = JvmMemorySampler.summary(series(400, 10, 1500));
+    assertThat((double) climbing.get("old_gen_mb_last_third_p50"))
+        .isGreaterThan((double) climbing.get("old_gen_mb_first_third_p50"));
+    assertThat(JvmMemorySampler.summary(series(400, 0, 1500)).get("old_gen_mb_max")).isEqualTo(480.0);
+    assertThat(JvmMemorySampler.summary(series(400, 0, 1500).subList(0, 5))).as("too few samples: counted only")
+        .containsOnlyKeys("memory_samples");
   }
 
   @Test
-  void tooFewSamplesAreNotCalledFlat() {
-    assertThat(JvmMemorySampler.summary(series(400, 0, 1500).subList(0, 5)).get("memory_flat"))
-        .asString().startsWith("unknown");
+  void flatMeansTheHeapAfterAFullGcGrewByAtMostAQuarterOr64Mb() {
+    assertThat(JvmMemorySampler.flat(300, 360)).as("+60 MB").isTrue();
+    assertThat(JvmMemorySampler.flat(300, 380)).as("+80 MB, 27%").isFalse();
+    assertThat(JvmMemorySampler.flat(1000, 1240)).as("+24%").isTrue();
+    assertThat(JvmMemorySampler.flat(-1, 300)).as("not measured is not flat").isFalse();
   }
 
   @Test
@@ -46,5 +47,7 @@ class JvmMemorySamplerTest {
       assertThat(s.rssMb()).as("resident set of this test JVM").isGreaterThan(10);
       assertThat(s.oldGenMb()).as("jstat's old generation in use").isGreaterThanOrEqualTo(0);
     }
+    assertThat(JvmMemorySampler.heapAfterFullGcMb(ProcessHandle.current().pid())).as("heap held after a full GC")
+        .isGreaterThan(1);
   }
 }

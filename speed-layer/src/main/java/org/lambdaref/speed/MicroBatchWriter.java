@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * The batch is cached once: the stateful deduplication before it must not run twice per batch.
  * Runs on the driver; the counter deltas are one row per key touched in the batch, small enough to
- * write from the driver's thread pool.
+ * write from the driver's thread pool, while the Delta appends run. Spark commits the batch only
+ * when both sinks have finished.
  */
 public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
@@ -101,17 +102,10 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       long rejectedCount = stats.isNullAt(1) ? 0 : stats.getLong(1);
       Instant maxKafka = stats.isNullAt(2) ? null : stats.getTimestamp(2).toInstant();
       long tStats = System.nanoTime();
-      if (validCount > 0) {
-        appendOnce(valid.select(HOT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
-            hotLocation, queryId, batchId);
-      }
-      long tHot = System.nanoTime();
-      FaultInjection.at(FaultInjection.HOT_WRITTEN, batchId);
-      if (rejectedCount > 0) {
-        appendOnce(rejected.select(QUARANTINE_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
-            quarantineLocation, queryId, batchId);
-      }
-      long tQuarantine = System.nanoTime();
+      // the counter deltas first (a small driver-side collect), so that the DynamoDB writes can
+      // overlap the two Delta appends: the sinks are independent and each is idempotent by the
+      // batch id, so their order does not matter for a replay, and Spark commits the batch only
+      // after both have finished (measured here: DynamoDB 1.7-2.5 s and the appends 2 s of a 6 s batch)
       List<CounterStore.Delta> deltas = new ArrayList<>();
       if (validCount > 0) {
         for (Row r : valid.groupBy("place_id", "action", "bucket_hour").count().collectAsList()) {
@@ -119,16 +113,36 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
         }
       }
       long tAggregate = System.nanoTime();
-      CounterStore.AddResult result = deltas.isEmpty()
-          ? new CounterStore.AddResult(0, 0)
-          : counters.get().add(deltas, queryId, batchId);
+      java.util.concurrent.CompletableFuture<CounterStore.AddResult> counting = deltas.isEmpty()
+          ? java.util.concurrent.CompletableFuture.completedFuture(new CounterStore.AddResult(0, 0))
+          : java.util.concurrent.CompletableFuture.supplyAsync(() -> counters.get().add(deltas, queryId, batchId), COUNTER_CALLS);
+      long tHot;
+      long tQuarantine;
+      try {
+        if (validCount > 0) {
+          appendOnce(valid.select(HOT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
+              hotLocation, queryId, batchId);
+        }
+        tHot = System.nanoTime();
+        FaultInjection.at(FaultInjection.HOT_WRITTEN, batchId);
+        if (rejectedCount > 0) {
+          appendOnce(rejected.select(QUARANTINE_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
+              quarantineLocation, queryId, batchId);
+        }
+        tQuarantine = System.nanoTime();
+      } finally {
+        // never leave counter writes of this batch running into its retry
+        awaitQuietly(counting);
+      }
+      CounterStore.AddResult result = await(counting, batchId);
       long tCounters = System.nanoTime();
       java.util.Map<String, Long> phases = new java.util.LinkedHashMap<>();
       phases.put("read_validate_dedup", ms(tStats - started));
-      phases.put("hot_write", ms(tHot - tStats));
+      phases.put("aggregate", ms(tAggregate - tStats));
+      phases.put("hot_write", ms(tHot - tAggregate));
       phases.put("quarantine_write", ms(tQuarantine - tHot));
-      phases.put("aggregate", ms(tAggregate - tQuarantine));
-      phases.put("counter_writes", ms(tCounters - tAggregate));
+      // counter writes ran alongside the appends: this is how long the batch waited for them after
+      phases.put("counter_writes_after_appends", ms(tCounters - tQuarantine));
       FaultInjection.at(FaultInjection.COUNTERS_WRITTEN, batchId);
       BatchSummary summary = new BatchSummary(batchId, validCount, rejectedCount,
           deltas.stream().mapToLong(CounterStore.Delta::count).sum(), deltas.size(), result.applied(),
@@ -142,6 +156,33 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       }
     } finally {
       cached.unpersist();
+    }
+  }
+
+  /** DynamoDB calls of a batch run here (the store's own writer pool fans them out). */
+  private static final java.util.concurrent.ExecutorService COUNTER_CALLS =
+      java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "speed-counter-batch");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private static void awaitQuietly(java.util.concurrent.CompletableFuture<?> f) {
+    try {
+      f.join();
+    } catch (RuntimeException e) {
+      // reported by await below, or superseded by the append's own failure
+    }
+  }
+
+  private static CounterStore.AddResult await(java.util.concurrent.CompletableFuture<CounterStore.AddResult> f, long batchId) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("counter writes of batch " + batchId + " failed", e.getCause());
     }
   }
 
