@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -71,6 +72,7 @@ final class LayerBenchCommands {
     List<String> args = new ArrayList<>(List.of(command, "--rate", Integer.toString(rate)));
     args.addAll(passThrough);
     long before = System.currentTimeMillis();
+    Map<String, Object> machine = Machine.describe(); // before the run: its load average is the one at the start
     int code = LambdaCli.commandLine().execute(args.toArray(String[]::new));
     if (code != 0) {
       return code;
@@ -78,7 +80,8 @@ final class LayerBenchCommands {
     Path run = newest(runs, runPrefix, before)
         .orElseThrow(() -> new IllegalStateException(command + " finished but left no " + runPrefix + "* run under " + runs));
     ObjectNode result = (ObjectNode) JSON.readTree(run.resolve("result.json").toFile());
-    result.set("machine", JSON.valueToTree(Machine.describe()));
+    result.set("machine", JSON.valueToTree(machine));
+    result.set("load_average_at_end", JSON.valueToTree(Machine.loadAverage()));
     result.put("run", run.toString());
     Files.createDirectories(target.getParent());
     Files.writeString(target, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));

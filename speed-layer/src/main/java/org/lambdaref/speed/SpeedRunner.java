@@ -69,6 +69,13 @@ public final class SpeedRunner {
           return new Summary(restarts, batches + batchesOf(query), replay);
         } catch (StreamingQueryException e) {
           batches += batchesOf(query);
+          if (spark.sparkContext().isStopped()) {
+            // SIGTERM or a stop of the application: its shutdown hooks stopped Spark under the
+            // query. A restart could only fail again and hold the JVM in its shutdown; the
+            // checkpoint has the last committed batch, and the next start resumes from it.
+            LOG.info("speed query ended with the application ({}); not restarting", rootMessage(e));
+            return new Summary(restarts, batches, replay);
+          }
           boolean madeProgress = query.lastProgress() != null && query.lastProgress().batchId() > lastBatchBefore;
           failuresInARow = madeProgress ? 1 : failuresInARow + 1;
           if (failuresInARow > config.speed().restartAttempts()) {

@@ -138,6 +138,29 @@ class SpeedCrashTest {
     assertExact();
   }
 
+  @Test
+  @Order(3)
+  void aSigtermStopsTheRunningSpeedLayerPromptlyWithoutRestartingTheQuery() throws Exception {
+    Path log = root.resolve("speed-3.log");
+    List<String> traffic = SpeedFixture.mixedTraffic("t", 1_000, Instant.now(), 31);
+    Process speed = SpeedProcess.start(overrides, log, null);
+    SpeedFixture.send(config, traffic);
+    sent.addAll(traffic);
+    long batchesBefore = batchesFromMetrics().size();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (batchesFromMetrics().size() <= batchesBefore && System.nanoTime() < deadline && speed.isAlive()) {
+      Thread.sleep(200);
+    }
+    assertThat(speed.isAlive()).as("running; see " + log).isTrue();
+    speed.destroy(); // SIGTERM, as a scheduler or 'kill' sends it
+    assertThat(speed.waitFor(60, TimeUnit.SECONDS)).as("it exits instead of hanging in its shutdown; see " + log).isTrue();
+    assertThat(Files.readString(log)).as("the stop is not taken for a failure to recover from")
+        .doesNotContain("restarting from its checkpoint");
+
+    assertThat(SpeedProcess.run(overrides, log, null, "--available-now")).as("a later start resumes; see " + log).isZero();
+    assertExact();
+  }
+
   private static void assertExact() {
     Map<String, Long> expected = SpeedFixture.truth(config, sent);
     assertThat(SpeedFixture.asMap(counters.scanAll())).as("every counter exact after the crashes").isEqualTo(expected);
