@@ -46,18 +46,7 @@ final class JvmMemorySampler implements AutoCloseable {
       double rss = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
           .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("[^0-9]", "")).mapToDouble(Double::parseDouble)
           .findFirst().orElse(-1) / 1024;
-      Process jstat = new ProcessBuilder("jstat", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
-      List<String> out = new String(jstat.getInputStream().readAllBytes()).lines().toList();
-      jstat.waitFor(10, TimeUnit.SECONDS);
-      double old = -1;
-      if (out.size() >= 2) {
-        List<String> names = List.of(out.get(0).trim().split("\\s+"));
-        String[] values = out.get(1).trim().split("\\s+");
-        int ou = names.indexOf("OU");
-        if (ou >= 0 && ou < values.length) {
-          old = Double.parseDouble(values[ou]) / 1024;
-        }
-      }
+      double old = gcColumnsKb(pid).getOrDefault("OU", -1024.0) / 1024;
       samples.add(new Sample((System.nanoTime() - startNanos) / 1e9, round(rss), round(old)));
     } catch (IOException | RuntimeException e) {
       // the process is gone or jstat is missing: no sample this round
@@ -103,25 +92,33 @@ final class JvmMemorySampler implements AutoCloseable {
       Process gc = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true).start();
       gc.getInputStream().readAllBytes();
       gc.waitFor(60, TimeUnit.SECONDS);
-      Process jstat = new ProcessBuilder("jstat", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
-      List<String> out = new String(jstat.getInputStream().readAllBytes()).lines().toList();
-      jstat.waitFor(10, TimeUnit.SECONDS);
-      if (out.size() < 2) {
+      Map<String, Double> kb = gcColumnsKb(pid);
+      if (!kb.keySet().containsAll(List.of("S0U", "S1U", "EU", "OU"))) {
         return -1;
       }
-      List<String> names = List.of(out.get(0).trim().split("\\s+"));
-      String[] values = out.get(1).trim().split("\\s+");
-      double kb = 0;
-      for (String used : List.of("S0U", "S1U", "EU", "OU")) {
-        kb += Double.parseDouble(values[names.indexOf(used)]);
-      }
-      return round(kb / 1024);
+      return round((kb.get("S0U") + kb.get("S1U") + kb.get("EU") + kb.get("OU")) / 1024);
     } catch (IOException | RuntimeException e) {
       return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
     }
+  }
+
+  /** {@code jstat -gc}'s columns (capacities and usage in KB) by name; empty when the JVM cannot be read. */
+  private static Map<String, Double> gcColumnsKb(long pid) throws IOException, InterruptedException {
+    Process jstat = new ProcessBuilder("jstat", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
+    List<String> out = new String(jstat.getInputStream().readAllBytes()).lines().toList();
+    jstat.waitFor(10, TimeUnit.SECONDS);
+    Map<String, Double> columns = new LinkedHashMap<>();
+    if (out.size() >= 2) {
+      String[] names = out.get(0).trim().split("\\s+");
+      String[] values = out.get(1).trim().split("\\s+");
+      for (int i = 0; i < Math.min(names.length, values.length); i++) {
+        columns.put(names[i], Double.parseDouble(values[i]));
+      }
+    }
+    return columns;
   }
 
   /**

@@ -113,15 +113,8 @@ class SpeedCrashTest {
     Path log = root.resolve("speed-2.log");
     long started = System.nanoTime();
     for (int round = 0; round < rounds; round++) {
-      List<String> traffic = SpeedFixture.mixedTraffic("k" + round, 1_500, Instant.now(), 20 + round);
-      Process speed = SpeedProcess.start(overrides, log, null);
-      SpeedFixture.send(config, traffic);
-      sent.addAll(traffic);
       long batchesBefore = batchesFromMetrics().size();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (batchesFromMetrics().size() <= batchesBefore && System.nanoTime() < deadline && speed.isAlive()) {
-        Thread.sleep(200);
-      }
+      Process speed = startAndAwaitABatch(log, SpeedFixture.mixedTraffic("k" + round, 1_500, Instant.now(), 20 + round));
       long killAfterMs = random.nextLong(2_500);
       Thread.sleep(killAfterMs);
       speed.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
@@ -142,15 +135,7 @@ class SpeedCrashTest {
   @Order(3)
   void aSigtermStopsTheRunningSpeedLayerPromptlyWithoutRestartingTheQuery() throws Exception {
     Path log = root.resolve("speed-3.log");
-    List<String> traffic = SpeedFixture.mixedTraffic("t", 1_000, Instant.now(), 31);
-    Process speed = SpeedProcess.start(overrides, log, null);
-    SpeedFixture.send(config, traffic);
-    sent.addAll(traffic);
-    long batchesBefore = batchesFromMetrics().size();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (batchesFromMetrics().size() <= batchesBefore && System.nanoTime() < deadline && speed.isAlive()) {
-      Thread.sleep(200);
-    }
+    Process speed = startAndAwaitABatch(log, SpeedFixture.mixedTraffic("t", 1_000, Instant.now(), 31));
     assertThat(speed.isAlive()).as("running; see " + log).isTrue();
     speed.destroy(); // SIGTERM, as a scheduler or 'kill' sends it
     assertThat(speed.waitFor(60, TimeUnit.SECONDS)).as("it exits instead of hanging in its shutdown; see " + log).isTrue();
@@ -159,6 +144,19 @@ class SpeedCrashTest {
 
     assertThat(SpeedProcess.run(overrides, log, null, "--available-now")).as("a later start resumes; see " + log).isZero();
     assertExact();
+  }
+
+  /** Starts a speed JVM, sends {@code traffic} while it runs, and returns once it has finished a new batch (or died). */
+  private static Process startAndAwaitABatch(Path log, List<String> traffic) throws Exception {
+    Process speed = SpeedProcess.start(overrides, log, null);
+    SpeedFixture.send(config, traffic);
+    sent.addAll(traffic);
+    long batchesBefore = batchesFromMetrics().size();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (batchesFromMetrics().size() <= batchesBefore && System.nanoTime() < deadline && speed.isAlive()) {
+      Thread.sleep(200);
+    }
+    return speed;
   }
 
   private static void assertExact() {
