@@ -13,7 +13,9 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import java.util.List;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.Period;
 import org.lambdaref.model.PlatformTables;
 
 /**
@@ -21,10 +23,15 @@ import org.lambdaref.model.PlatformTables;
  * serving layer merges); impressions, clicks and exact unique users per place for the day and for
  * the 30 days ending on it; the same per seller. Unique users are exact distinct counts, never
  * sums of daily counts (a user seen on two days is one user).
+ *
+ * <p>For a source cut into hours, the hourly table is written by each hour's run ({@link
+ * #runHour}) and the daily tables once the day's 24 hours are all enriched ({@link #runDay}).
  */
 public final class AggregateJob {
 
   public static final String JOB_NAME = org.lambdaref.model.BatchWatermarkRule.AGGREGATE_JOB;
+  /** The hourly part of the job, for sources whose periods are hours. */
+  public static final String HOURLY_JOB_NAME = "aggregate_place_action_1h";
   public static final int RANGE_DAYS = 30;
 
   private final Lake lake;
@@ -33,9 +40,45 @@ public final class AggregateJob {
     this.lake = lake;
   }
 
+  /** A day's whole t3, the hourly table included (a source cut into days). */
   public Ledger.Entry run(LocalDate day) {
     String period = Partitions.day(day);
-    return new Ledger(lake).record(JOB_NAME, "place_event", period, () -> aggregate(day, period));
+    return new Ledger(lake).record(JOB_NAME, "place_event", period, () -> aggregate(day, period, true));
+  }
+
+  /** One hour's rows of the hourly table. */
+  public Ledger.Entry runHour(Period hour) {
+    if (!hour.isHour()) {
+      throw new IllegalArgumentException("runHour takes an hour period, not the day " + hour);
+    }
+    return new Ledger(lake).record(HOURLY_JOB_NAME, "place_event", hour.id(), () -> {
+      long rows = lake.replacePeriod(actionsPerHour(lake.period(PlatformTables.PLACE_EVENT_ENRICHED, hour)),
+          PlatformTables.PLACE_ACTION_1H, hour);
+      return Ledger.Entry.rows(rows, Map.of());
+    });
+  }
+
+  /**
+   * The daily tables of a day whose hours are loaded hour by hour. Refused, with the hours missing,
+   * until the ledger shows all 24 hours enriched: a day built from some of its hours would pass
+   * the batch watermark with counts too low.
+   */
+  public Ledger.Entry runDay(LocalDate day) {
+    String period = Partitions.day(day);
+    return new Ledger(lake).record(JOB_NAME, "place_event", period, () -> {
+      List<String> hours = Period.ofDay(day).split(org.lambdaref.model.PeriodUnit.HOUR).stream().map(Period::id).toList();
+      java.util.Set<String> done = new Ledger(lake).succeeded(EnrichJob.JOB_NAME, hours);
+      List<String> missing = hours.stream().filter(h -> !done.contains(h)).toList();
+      if (!missing.isEmpty()) {
+        throw new org.lambdaref.model.PlatformException(
+            "The daily t3 tables of " + period + " cannot be built yet: " + missing.size() + " of its 24 hours are not in t2 "
+                + missing.stream().map(h -> h.substring(8)).toList(),
+            "the day's tables (1d, 30d, seller) read all of the day's enriched hours, and the batch watermark passes the day once they exist",
+            "run the missing hours: bin/lambda batch --start-date " + day + "T" + missing.get(0).substring(8)
+                + " --iteration-count <n>; the day's tables follow with its hour 23");
+      }
+      return aggregate(day, period, false);
+    });
   }
 
   public static Dataset<Row> actionsPerHour(Dataset<Row> enriched) {
@@ -51,7 +94,7 @@ public final class AggregateJob {
     return sum(when(col("action").equalTo("click"), 1L).otherwise(0L)).as("clicks");
   }
 
-  private Ledger.Entry aggregate(LocalDate day, String period) {
+  private Ledger.Entry aggregate(LocalDate day, String period, boolean withHourly) {
     Dataset<Row> today = lake.day(PlatformTables.PLACE_EVENT_ENRICHED, period).cache();
     try {
       Dataset<Row> hourly = actionsPerHour(today);
@@ -67,7 +110,9 @@ public final class AggregateJob {
               countDistinct(col("user_id")).as("unique_users"))
           .withColumn(Partitions.DAY_COLUMN, lit(period));
 
-      lake.replaceDay(hourly, PlatformTables.PLACE_ACTION_1H, period);
+      if (withHourly) {
+        lake.replaceDay(hourly, PlatformTables.PLACE_ACTION_1H, period);
+      }
       long places = lake.replaceDay(daily, PlatformTables.PLACE_IMPRESSION_1D, period);
       lake.replaceDay(thirtyDays, PlatformTables.PLACE_IMPRESSION_30D, period);
       lake.replaceDay(sellers, PlatformTables.SELLER_PLACE_1D, period);

@@ -12,6 +12,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
 import org.lambdaref.config.RunOptions;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.model.Period;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,9 +25,10 @@ import picocli.CommandLine.Option;
     name = "batch",
     mixinStandardHelpOptions = true,
     description = {
-      "Rebuild t1 -> t2 -> t3 for consecutive days in ONE Spark application (a replay of a date range):",
+      "Rebuild t1 -> t2 -> t3 for consecutive periods in ONE Spark application (a replay of a date range):",
       "collect (raw -> t1), snapshot (place master -> t1_db), enrich (t2), aggregate (t3), export (JDBC).",
-      "Days that have not closed yet (end + allowed lateness) are skipped. Exit code 1 if any period failed."
+      "Periods are days, or hours for a source with period = hour (--start-date 2019-06-08T15 counts hours).",
+      "Periods that have not closed yet (end + allowed lateness) are skipped. Exit code 1 if any period failed."
     })
 public final class BatchMain implements Callable<Integer> {
 
@@ -58,10 +60,11 @@ public final class BatchMain implements Callable<Integer> {
     PlatformConfig config = configOptions.load();
     RunArguments args = runOptions.toRunArguments(configOptions.env());
     Set<BatchPipeline.Job> jobs = BatchPipeline.Job.parse(job);
+    List<Period> periods = args.periods(config.source(source).period());
     if (dryRun) {
       Console console = Console.stdout();
       console.line("%s: jobs %s", args.applicationName(APP_NAME), jobs);
-      BatchPipeline.plan(config, source, args.days(), jobs, args.parallelism())
+      BatchPipeline.plan(config, source, periods, jobs, args.parallelism())
           .forEach(l -> console.line("  %s", l));
       return 0;
     }
@@ -69,25 +72,19 @@ public final class BatchMain implements Callable<Integer> {
   }
 
   public int run(PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
+    List<Period> periods = args.periods(config.source(source).period());
     SparkSession spark = SparkSessions.getOrCreate(config, args.applicationName(APP_NAME));
     BatchPipeline pipeline = new BatchPipeline(new Lake(spark, config), source);
     console.line("%s: %d period(s) from %s, jobs %s, %d at once", args.applicationName(APP_NAME),
-        args.iterationCount(), args.startDate(), jobs, args.parallelism());
+        periods.size(), periods.get(0), jobs, args.parallelism());
     long started = System.nanoTime();
     AtomicInteger done = new AtomicInteger();
-    boolean twoWaves = jobs.stream().anyMatch(j -> j.ordinal() <= BatchPipeline.Job.ENRICH.ordinal())
-        && jobs.stream().anyMatch(j -> j.ordinal() > BatchPipeline.Job.ENRICH.ordinal());
-    int steps = args.iterationCount() * (twoWaves ? 2 : 1);
-    java.util.Set<java.time.LocalDate> reported = new java.util.HashSet<>();
-    List<BatchPipeline.PeriodResult> results = pipeline.run(args.days(), jobs, args.parallelism(), resume, r -> {
+    int steps = BatchPipeline.stepCount(config, source, periods, jobs);
+    List<BatchPipeline.PeriodResult> results = pipeline.runPeriods(periods, jobs, args.parallelism(), resume, r -> {
       synchronized (console) {
-        boolean firstReport = reported.add(r.day());
-        String stage = !twoWaves ? "" : firstReport ? " (t1, t2)" : " (t3, export)";
-        console.line("    %s%s %s%s", r.day(), stage, r.status(), r.error() == null ? "" : ": " + r.error());
-        var entries = twoWaves ? r.entriesOf(firstReport) : r.entries();
-        entries.forEach((j, e) -> console.line("        %-9s %s", j.name().toLowerCase(Locale.ROOT), describe(j, e)));
-        int n = r.status().equals("succeeded") ? done.incrementAndGet() : done.addAndGet(firstReport && twoWaves ? 2 : 1);
-        console.progress("steps", n, steps, started);
+        console.line("    %s (%s) %s%s", r.period(), r.stage(), r.status(), r.error() == null ? "" : ": " + r.error());
+        r.entries().forEach((j, e) -> console.line("        %-9s %s", j.name().toLowerCase(Locale.ROOT), describe(j, e)));
+        console.progress("steps", done.incrementAndGet(), steps, started);
       }
     });
     long failed = results.stream().filter(BatchPipeline.PeriodResult::failed).count();

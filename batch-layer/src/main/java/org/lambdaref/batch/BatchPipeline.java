@@ -13,16 +13,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.model.Errors;
+import org.lambdaref.model.Period;
+import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.Partitions;
 
 /**
- * Replays a date range inside one Spark application: for every period, t1 (collect, snapshot) and
- * t2 (enrich) first, then t3 (aggregate) and the JDBC export, so that the 30-day table of a period
- * finds the t2 days before it. {@code parallelism} periods run at once in each wave; the result is
- * the same as running them one by one. A failed period is reported with its cause; the others go
- * on.
+ * Replays a range of periods inside one Spark application, stage by stage, so that every job finds
+ * its inputs: for a source cut into days, t1 (collect, snapshot) and t2 (enrich) of every day, then
+ * t3 (aggregate) and the JDBC export, so that the 30-day table of a period finds the t2 days before
+ * it. For a source cut into hours: each day's snapshot, then t1 and t2 of every hour, the hourly t3
+ * of every hour, and last the daily t3 and the export of each day whose hour 23 is in the range.
+ * {@code parallelism} steps of a stage run at once; the result is the same as running them one by
+ * one. A failed period is reported with its cause; the others go on.
  */
 public final class BatchPipeline {
 
@@ -52,17 +56,14 @@ public final class BatchPipeline {
     }
   }
 
-  /** What happened to one period. */
-  public record PeriodResult(LocalDate day, String status, Map<Job, Ledger.Entry> entries, String error) {
-    /** The entries of the jobs of one wave (t1+t2, or t3+export). */
-    public Map<Job, Ledger.Entry> entriesOf(boolean firstWave) {
-      Map<Job, Ledger.Entry> out = new LinkedHashMap<>();
-      entries.forEach((job, entry) -> {
-        if (job.firstWave() == firstWave) {
-          out.put(job, entry);
-        }
-      });
-      return out;
+  /** One stage's jobs for one period, in dependency order. */
+  public record Step(Period period, String stage, List<Job> jobs) {}
+
+  /** What happened to one period (or, in a progress report, to one of its steps). */
+  public record PeriodResult(Period period, String stage, String status, Map<Job, Ledger.Entry> entries, String error) {
+
+    public LocalDate day() {
+      return period.day();
     }
 
     public boolean failed() {
@@ -78,13 +79,23 @@ public final class BatchPipeline {
     this.source = source;
   }
 
-  /** Whether the period can run now: its day has closed (end + allowed lateness). */
+  /** Whether the day can run now: it has closed (end + allowed lateness). */
   public boolean isClosed(LocalDate day, Instant now) {
-    return isClosed(lake.config(), source, day, now);
+    return isClosed(lake.config(), source, Period.ofDay(day), now);
   }
 
-  private static boolean isClosed(org.lambdaref.config.PlatformConfig config, String source, LocalDate day, Instant now) {
-    return IngestWindow.of(day, config.timezone(), config.source(source)).isClosedAt(now);
+  private static boolean isClosed(PlatformConfig config, String source, Period period, Instant now) {
+    return IngestWindow.of(period, config.timezone(), config.source(source)).isClosedAt(now);
+  }
+
+  private static Instant closeOf(PlatformConfig config, String source, Period period) {
+    return IngestWindow.of(period, config.timezone(), config.source(source)).close();
+  }
+
+  /** The source's periods that make up {@code days}: the days, or their hours. */
+  public static List<Period> periodsOf(PlatformConfig config, String source, List<LocalDate> days) {
+    PeriodUnit unit = config.source(source).period();
+    return days.stream().flatMap(d -> Period.ofDay(d).split(unit).stream()).toList();
   }
 
   public List<PeriodResult> run(List<LocalDate> days, Set<Job> jobs, int parallelism, Consumer<PeriodResult> progress) {
@@ -94,30 +105,141 @@ public final class BatchPipeline {
   /** As above; with {@code resume}, periods the ledger shows done with the same inputs are skipped. */
   public List<PeriodResult> run(List<LocalDate> days, Set<Job> jobs, int parallelism, boolean resume,
       Consumer<PeriodResult> progress) {
-    Map<LocalDate, PeriodResult> results = new LinkedHashMap<>();
-    List<LocalDate> runnable = new ArrayList<>();
+    return runPeriods(periodsOf(lake.config(), source, days), jobs, parallelism, resume, progress);
+  }
+
+  /**
+   * Runs the stages of {@code periods} (days, or hours for a source cut into hours). Returns one
+   * result per period, the days of an hourly source's daily tables included; {@code progress}
+   * hears of every step once.
+   */
+  public List<PeriodResult> runPeriods(List<Period> periods, Set<Job> jobs, int parallelism, boolean resume,
+      Consumer<PeriodResult> progress) {
+    PeriodUnit unit = lake.config().source(source).period();
+    Map<Period, PeriodResult> results = new java.util.TreeMap<>();
+    Set<Period> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
     Instant now = Instant.now();
-    for (LocalDate day : days) {
-      if (resume && alreadyDone(day, jobs)) {
-        PeriodResult done = new PeriodResult(day, "skipped", Map.of(), "done already with the same inputs (--resume)");
-        results.put(day, done);
-        progress.accept(done);
-      } else if (isClosed(day, now)) {
-        runnable.add(day);
-        results.put(day, new PeriodResult(day, "succeeded", new LinkedHashMap<>(), null));
-      } else {
-        PeriodResult open = new PeriodResult(day, "skipped", Map.of(),
-            "still open until " + IngestWindow.of(day, lake.config().timezone(), lake.config().source(source)).close());
-        results.put(day, open);
-        progress.accept(open);
+    for (List<Step> stage : stages(unit, periods, jobs)) {
+      ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (Step step : stage) {
+          futures.add(pool.submit(() -> {
+            PeriodResult report = runStep(unit, step, resume, now, results, ran);
+            synchronized (results) {
+              PeriodResult so = results.get(step.period());
+              if (so == null || !so.failed()) {
+                Map<Job, Ledger.Entry> entries = new LinkedHashMap<>(so == null ? Map.of() : so.entries());
+                entries.putAll(report.entries());
+                boolean keepSkip = so != null && so.status().equals("succeeded") && report.status().equals("skipped");
+                results.put(step.period(), keepSkip ? new PeriodResult(step.period(), null, so.status(), entries, null)
+                    : new PeriodResult(step.period(), null, report.status(), entries, report.error()));
+              }
+            }
+            progress.accept(report);
+          }));
+        }
+        for (Future<?> f : futures) {
+          f.get();
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("batch stage interrupted", e);
+      } finally {
+        pool.shutdown();
       }
     }
-    wave(runnable, jobs, true, parallelism, results, progress);
-    wave(runnable, jobs, false, parallelism, results, progress);
-    if (jobs.contains(Job.AGGREGATE) && runnable.stream().anyMatch(d -> !results.get(d).failed())) {
+    if (jobs.contains(Job.AGGREGATE) && !ran.isEmpty()) {
       handOverHotDays();
     }
     return new ArrayList<>(results.values());
+  }
+
+  /** The stages of a run, in order; each a list of steps that may run at once. */
+  public static List<List<Step>> stages(PeriodUnit unit, List<Period> periods, Set<Job> jobs) {
+    List<List<Step>> stages = new ArrayList<>();
+    if (unit == PeriodUnit.DAY) {
+      stages.add(steps(periods, "t1, t2", jobs, Job.COLLECT, Job.SNAPSHOT, Job.ENRICH));
+      stages.add(steps(periods, "t3, export", jobs, Job.AGGREGATE, Job.EXPORT));
+    } else {
+      List<Period> days = periods.stream().map(Period::dayPeriod).distinct().toList();
+      List<Period> endedDays = periods.stream().filter(Period::endsDay).map(Period::dayPeriod).distinct().toList();
+      stages.add(steps(days, "t1_db", jobs, Job.SNAPSHOT));
+      stages.add(steps(periods, "t1, t2", jobs, Job.COLLECT, Job.ENRICH));
+      stages.add(steps(periods, "t3 hourly", jobs, Job.AGGREGATE));
+      stages.add(steps(endedDays, "t3 daily, export", jobs, Job.AGGREGATE, Job.EXPORT));
+    }
+    stages.removeIf(List::isEmpty);
+    return stages;
+  }
+
+  private static List<Step> steps(List<Period> periods, String stage, Set<Job> requested, Job... stageJobs) {
+    List<Job> jobs = java.util.Arrays.stream(stageJobs).filter(requested::contains).toList();
+    return jobs.isEmpty() ? List.of() : periods.stream().map(p -> new Step(p, stage, jobs)).toList();
+  }
+
+  /**
+   * The periods whose work in this run a step builds on: its own earlier stage, the day's snapshot
+   * for an hour, the day's hours for a day's daily tables.
+   */
+  private static List<Period> inputsOf(PeriodUnit unit, Step step) {
+    Period p = step.period();
+    if (unit == PeriodUnit.DAY) {
+      return List.of(p);
+    }
+    if (p.isHour()) {
+      return List.of(p, p.dayPeriod());
+    }
+    return step.stage().equals("t1_db") ? List.of() : concat(List.of(p), p.split(PeriodUnit.HOUR));
+  }
+
+  private static List<Period> concat(List<Period> a, List<Period> b) {
+    List<Period> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private PeriodResult runStep(PeriodUnit unit, Step step, boolean resume, Instant now, Map<Period, PeriodResult> results,
+      Set<Period> ran) {
+    Period period = step.period();
+    List<Period> inputs = inputsOf(unit, step);
+    synchronized (results) {
+      for (Period input : inputs) {
+        PeriodResult r = results.get(input);
+        if (r != null && r.failed()) {
+          return skipped(step, input.equals(period)
+              ? "not run: an earlier stage of " + period + " failed"
+              : "not run: " + input + " failed in this run");
+        }
+      }
+    }
+    boolean open = step.stage().equals("t1_db")
+        // a day's snapshot serves its hours: it runs once the first of them has closed
+        ? !isClosed(lake.config(), source, period.split(PeriodUnit.HOUR).get(0), now)
+        : !isClosed(lake.config(), source, period, now);
+    if (open) {
+      return skipped(step, "still open until " + closeOf(lake.config(), source, period));
+    }
+    if (resume && inputs.stream().noneMatch(ran::contains) && alreadyDone(period, step.jobs())) {
+      return skipped(step, "done already with the same inputs (--resume)");
+    }
+    ran.add(period);
+    Map<Job, Ledger.Entry> entries = new LinkedHashMap<>();
+    for (Job job : step.jobs()) {
+      try {
+        entries.put(job, runJob(unit, job, period));
+      } catch (Exception e) { // includes Spark's AnalysisException, checked in Java's eyes
+        String name = job.name().toLowerCase(Locale.ROOT);
+        String error = Lake.isStorageFailure(e)
+            ? Errors.storageUnreachable(name, period.id(), lake.config().storage().datastaging() + " / " + lake.config().storage().datastore(), e).getMessage()
+            : name + ": " + e.getMessage();
+        return new PeriodResult(period, step.stage(), "failed", entries, error);
+      }
+    }
+    return new PeriodResult(period, step.stage(), "succeeded", entries, null);
+  }
+
+  private static PeriodResult skipped(Step step, String why) {
+    return new PeriodResult(step.period(), step.stage(), "skipped", Map.of(), why);
   }
 
   /**
@@ -136,70 +258,19 @@ public final class BatchPipeline {
     }
   }
 
-  private void wave(List<LocalDate> days, Set<Job> jobs, boolean first, int parallelism,
-      Map<LocalDate, PeriodResult> results, Consumer<PeriodResult> progress) {
-    ExecutorService pool = Executors.newFixedThreadPool(parallelism);
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (LocalDate day : days) {
-        futures.add(pool.submit(() -> {
-          if (jobs.stream().noneMatch(j -> j.firstWave() == first)) {
-            return;
-          }
-          PeriodResult current;
-          synchronized (results) {
-            current = results.get(day);
-          }
-          if (current.failed()) {
-            return; // reported when it failed
-          }
-          current = runJobs(day, jobs, first, current);
-          synchronized (results) {
-            results.put(day, current);
-          }
-          progress.accept(current);
-        }));
-      }
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("batch wave interrupted", e);
-    } finally {
-      pool.shutdown();
-    }
-  }
-
-  private PeriodResult runJobs(LocalDate day, Set<Job> jobs, boolean first, PeriodResult so) {
-    Map<Job, Ledger.Entry> entries = new LinkedHashMap<>(so.entries());
-    for (Job job : jobs) {
-      if (job.firstWave() != first) {
-        continue;
-      }
-      try {
-        entries.put(job, runJob(job, day));
-      } catch (Exception e) { // includes Spark's AnalysisException, checked in Java's eyes
-        String name = job.name().toLowerCase(Locale.ROOT);
-        String error = Lake.isStorageFailure(e)
-            ? Errors.storageUnreachable(name, Partitions.day(day), lake.config().storage().datastaging() + " / " + lake.config().storage().datastore(), e).getMessage()
-            : name + ": " + e.getMessage();
-        return new PeriodResult(day, "failed", entries, error);
-      }
-    }
-    return new PeriodResult(day, "succeeded", entries, null);
-  }
-
-  private Ledger.Entry runJob(Job job, LocalDate day) {
+  private Ledger.Entry runJob(PeriodUnit unit, Job job, Period period) {
+    boolean hourly = unit == PeriodUnit.HOUR;
     return switch (job) {
       case COLLECT -> {
-        CollectJob.Counts c = new CollectJob(lake.spark(), lake.config(), source).run(day);
+        CollectJob.Counts c = new CollectJob(lake.spark(), lake.config(), source).run(period);
         yield new Ledger.Entry(c.linesRead(), c.owned(), c.accepted(), c.duplicates(), c.late(), c.rejected(),
             c.accepted(), Map.of());
       }
-      case SNAPSHOT -> new SnapshotJob(lake).run(day);
-      case ENRICH -> new EnrichJob(lake).run(day);
-      case AGGREGATE -> new AggregateJob(lake).run(day);
-      case EXPORT -> new ExportJob(lake).run(day);
+      case SNAPSHOT -> new SnapshotJob(lake).run(period.day());
+      case ENRICH -> new EnrichJob(lake).run(period);
+      case AGGREGATE -> !hourly ? new AggregateJob(lake).run(period.day())
+          : period.isHour() ? new AggregateJob(lake).runHour(period) : new AggregateJob(lake).runDay(period.day());
+      case EXPORT -> new ExportJob(lake).run(period.day());
     };
   }
 
@@ -208,23 +279,26 @@ public final class BatchPipeline {
    * succeeded, and the raw files are still those the collect run read.
    */
   public boolean alreadyDone(LocalDate day, Set<Job> jobs) {
-    if (!lake.exists(org.lambdaref.model.PlatformTables.BATCH_LEDGER)) {
+    return alreadyDone(Period.ofDay(day), List.copyOf(jobs));
+  }
+
+  boolean alreadyDone(Period period, List<Job> jobs) {
+    if (!lake.exists(PlatformTables.BATCH_LEDGER)) {
       return false;
     }
-    String period = Partitions.day(day);
-    List<org.apache.spark.sql.Row> rows = lake.read(org.lambdaref.model.PlatformTables.BATCH_LEDGER)
-        .filter(org.apache.spark.sql.functions.col("period").equalTo(period))
+    List<org.apache.spark.sql.Row> rows = lake.read(PlatformTables.BATCH_LEDGER)
+        .filter(org.apache.spark.sql.functions.col("period").equalTo(period.id()))
         .orderBy(org.apache.spark.sql.functions.col("ended_at").desc())
         .collectAsList();
     for (Job job : jobs) {
-      String name = jobName(job);
+      String name = jobName(job, period);
       java.util.Optional<org.apache.spark.sql.Row> latest =
           rows.stream().filter(r -> name.equals(r.getAs("job"))).findFirst();
       if (latest.isEmpty() || !"succeeded".equals(latest.get().getAs("status"))) {
         return false;
       }
       if (job == Job.COLLECT) {
-        String inputs = new CollectJob(lake.spark(), lake.config(), source).inputFingerprint(day);
+        String inputs = new CollectJob(lake.spark(), lake.config(), source).inputFingerprint(period);
         String details = latest.get().getAs("details");
         if (details == null || !details.contains("inputs=" + inputs)) {
           return false;
@@ -234,31 +308,39 @@ public final class BatchPipeline {
     return true;
   }
 
-  static String jobName(Job job) {
+  /** The ledger's name of a job; the aggregate job of an hour is its hourly part. */
+  static String jobName(Job job, Period period) {
     return switch (job) {
       case COLLECT -> CollectJob.JOB_NAME;
       case SNAPSHOT -> SnapshotJob.JOB_NAME;
       case ENRICH -> EnrichJob.JOB_NAME;
-      case AGGREGATE -> AggregateJob.JOB_NAME;
+      case AGGREGATE -> period.isHour() ? AggregateJob.HOURLY_JOB_NAME : AggregateJob.JOB_NAME;
       case EXPORT -> ExportJob.JOB_NAME;
     };
   }
 
-  /** The plan, for --dry-run: which job runs for which period, in which wave. Needs no Spark. */
-  public static List<String> plan(org.lambdaref.config.PlatformConfig config, String source, List<LocalDate> days,
-      Set<Job> jobs, int parallelism) {
+  /** The plan, for --dry-run: which jobs run for which period, stage by stage. Needs no Spark. */
+  public static List<String> plan(PlatformConfig config, String source, List<Period> periods, Set<Job> jobs,
+      int parallelism) {
     List<String> lines = new ArrayList<>();
     Instant now = Instant.now();
-    for (boolean first : new boolean[] {true, false}) {
-      List<String> names = jobs.stream().filter(j -> j.firstWave() == first).map(j -> j.name().toLowerCase(Locale.ROOT)).toList();
-      if (names.isEmpty()) {
-        continue;
-      }
-      lines.add((first ? "wave 1 (t1, t2)" : "wave 2 (t3, export)") + ": " + names + ", " + parallelism + " period(s) at once");
-      for (LocalDate day : days) {
-        lines.add("  " + Partitions.day(day) + (isClosed(config, source, day, now) ? "" : "  (skipped: still open)"));
+    int n = 0;
+    for (List<Step> stage : stages(config.source(source).period(), periods, jobs)) {
+      Step first = stage.get(0);
+      lines.add("stage " + (++n) + " (" + first.stage() + "): "
+          + first.jobs().stream().map(j -> j.name().toLowerCase(Locale.ROOT)).toList() + ", " + parallelism + " at once");
+      for (Step step : stage) {
+        boolean open = step.stage().equals("t1_db")
+            ? !isClosed(config, source, step.period().split(PeriodUnit.HOUR).get(0), now)
+            : !isClosed(config, source, step.period(), now);
+        lines.add("  " + step.period().id() + (open ? "  (skipped: still open)" : ""));
       }
     }
     return lines;
+  }
+
+  /** How many steps {@link #runPeriods} reports for {@code periods}: one per period and stage. */
+  public static int stepCount(PlatformConfig config, String source, List<Period> periods, Set<Job> jobs) {
+    return stages(config.source(source).period(), periods, jobs).stream().mapToInt(List::size).sum();
   }
 }

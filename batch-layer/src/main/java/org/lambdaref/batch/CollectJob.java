@@ -26,21 +26,28 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.Period;
+import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.PlatformTables;
 
 /**
- * The t1 collect job for one source and one day: reads the day's raw arrival window, validates and
- * classifies every line it owns, and replaces the day's partitions of the t1 event, quarantine and
- * late tables; then appends the run's accounting to {@code ops.batch_ledger}.
+ * The t1 collect job for one source and one period (a day, or an hour for a source whose {@code
+ * period} is {@code hour}): reads the period's raw arrival window, validates and classifies every
+ * line it owns, and replaces the period's rows of the t1 event, quarantine and late tables; then
+ * appends the run's accounting to {@code ops.batch_ledger}.
  *
  * <p>Classification order: rejected, then late, then duplicate, then accepted. Duplicates are
- * copies of an event id within the day; the copy with the earliest processing time is kept.
+ * copies of an event id within the period; the copy with the earliest processing time is kept.
+ * The quarantine and late tables are daily: an hourly run replaces only its own rows of the day
+ * (those whose {@code owner_period} is the hour).
  */
 public final class CollectJob {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CollectJob.class);
 
   public static final String JOB_NAME = "collect_place_event";
+  /** The run that owns a quarantine or late row: {@code yyyyMMdd}, or {@code yyyyMMddHH} for hourly runs. */
+  public static final String OWNER_PERIOD_COLUMN = "owner_period";
 
   /** The run's accounting; {@code owned = accepted + duplicates + late + rejected}. */
   public record Counts(long owned, long accepted, long duplicates, long late, long rejected, long linesRead) {}
@@ -58,22 +65,38 @@ public final class CollectJob {
   }
 
   public Counts run(LocalDate day) {
+    return run(Period.ofDay(day));
+  }
+
+  public Counts run(Period period) {
+    checkUnit(period);
     Counts[] counts = new Counts[1];
-    new Ledger(lake).record(JOB_NAME, source.name(), Partitions.day(day), () -> {
-      Counts c = collect(day);
+    new Ledger(lake).record(JOB_NAME, source.name(), period.id(), () -> {
+      Counts c = collect(period);
       counts[0] = c;
       return new Ledger.Entry(c.linesRead(), c.owned(), c.accepted(), c.duplicates(), c.late(), c.rejected(),
-          c.accepted() + c.late() + c.rejected(), java.util.Map.of("inputs", inputFingerprint(day)));
+          c.accepted() + c.late() + c.rejected(), java.util.Map.of("inputs", inputFingerprint(period)));
     });
     return counts[0];
   }
 
-  private Counts collect(LocalDate day) {
-    String period = Partitions.day(day);
-    Dataset<Row> classified = classifiedWindow(day).cache();
+  private void checkUnit(Period period) {
+    if (period.unit() != source.period()) {
+      throw new org.lambdaref.model.PlatformException(
+          "Cannot collect " + source.name() + " for the " + period.unit().name().toLowerCase(java.util.Locale.ROOT)
+              + " period " + period,
+          "the source's runs are cut by " + source.period().name().toLowerCase(java.util.Locale.ROOT)
+              + " (platform.sources." + source.name() + ".period), and a line belongs to exactly one run of that unit",
+          "give the start as " + (source.period() == PeriodUnit.HOUR ? "an hour (2019-06-08T15)" : "a day (2019-06-08)")
+              + ", or change platform.sources." + source.name() + ".period");
+    }
+  }
+
+  private Counts collect(Period period) {
+    Dataset<Row> classified = classifiedWindow(period).cache();
     try {
       // one pass over the lines (it also fills the cache); accepted is counted while writing
-      Column owner = col("owner_day").equalTo(period);
+      Column owner = col("owner_period").equalTo(period.id());
       Row c = classified.agg(
               count(lit(1)),
               count(when(owner.and(col("status").equalTo("ON_TIME")), 1)),
@@ -96,16 +119,22 @@ public final class CollectJob {
           .select(eventColumns(col("event_day").as(Partitions.DAY_COLUMN), col("event_hour").as(Partitions.HOUR_COLUMN)));
       Dataset<Row> quarantine = owned.filter(col("status").equalTo("REJECTED"))
           .select(col("raw_line"), col("reason"), col("detail"), col("source_file"), col("arrival_hour"),
-              lit(period).as(Partitions.DAY_COLUMN));
+              lit(period.id()).as(OWNER_PERIOD_COLUMN), lit(period.ymd()).as(Partitions.DAY_COLUMN));
       Dataset<Row> late = owned.filter(col("status").equalTo("LATE"))
-          .select(eventColumns(col("event_day"), lit(period).as(Partitions.DAY_COLUMN)));
+          .select(eventColumns(col("event_day"), lit(period.id()).as(OWNER_PERIOD_COLUMN),
+              lit(period.ymd()).as(Partitions.DAY_COLUMN)));
 
-      long accepted = lake.replaceDay(events, PlatformTables.PLACE_EVENT, period);
-      long quarantined = lake.replaceDay(quarantine, PlatformTables.PLACE_EVENT_QUARANTINE, period);
-      long lateWritten = lake.replaceDay(late, PlatformTables.PLACE_EVENT_LATE, period);
+      long accepted = lake.replacePeriod(events, PlatformTables.PLACE_EVENT, period);
+      // the daily tables: a day run replaces the day; an hourly run only its own rows of the day.
+      // mergeSchema: tables written before owner_period existed gain the column
+      String ownRows = period.isHour()
+          ? period.dayPeriod().partitionPredicate() + " AND " + OWNER_PERIOD_COLUMN + " = '" + period.id() + "'"
+          : period.partitionPredicate();
+      long quarantined = lake.replaceWhere(quarantine, PlatformTables.PLACE_EVENT_QUARANTINE, ownRows, true);
+      long lateWritten = lake.replaceWhere(late, PlatformTables.PLACE_EVENT_LATE, ownRows, true);
       if (quarantined != rejected || lateWritten != lateCount) {
         // the accounting is the job's promise: a mismatch is a bug, never a number to record
-        throw new IllegalStateException("collect " + period + ": counted " + rejected + " rejected and " + lateCount
+        throw new IllegalStateException("collect " + period.id() + ": counted " + rejected + " rejected and " + lateCount
             + " late lines but wrote " + quarantined + " and " + lateWritten);
       }
       return new Counts(onTimeCount + lateCount + rejected, accepted, onTimeCount - accepted, lateCount, rejected, linesRead);
@@ -125,9 +154,13 @@ public final class CollectJob {
     return columns.toArray(Column[]::new);
   }
 
-  /** Every line of the day's arrival window, classified; lines owned by other runs included. */
+  /** Every line of the period's arrival window, classified; lines owned by other runs included. */
   Dataset<Row> classifiedWindow(LocalDate day) {
-    IngestWindow window = IngestWindow.of(day, config.timezone(), source);
+    return classifiedWindow(Period.ofDay(day));
+  }
+
+  Dataset<Row> classifiedWindow(Period period) {
+    IngestWindow window = IngestWindow.of(period, config.timezone(), source);
     String root = config.storage().rawSourceLocation(source.name());
     List<String> paths = existing(root, window.arrivalHours().stream().map(h -> root + "/" + h.path()).toList());
     StructType lineSchema = new StructType().add("value", DataTypes.StringType).add("source_file", DataTypes.StringType)
@@ -153,11 +186,15 @@ public final class CollectJob {
   }
 
   /**
-   * A digest of the raw files the day's run reads (path, size, modification time): {@code --resume}
-   * reruns a period whose inputs changed even if the ledger says it succeeded.
+   * A digest of the raw files the period's run reads (path, size, modification time): {@code
+   * --resume} reruns a period whose inputs changed even if the ledger says it succeeded.
    */
   public String inputFingerprint(LocalDate day) {
-    IngestWindow window = IngestWindow.of(day, config.timezone(), source);
+    return inputFingerprint(Period.ofDay(day));
+  }
+
+  public String inputFingerprint(Period period) {
+    IngestWindow window = IngestWindow.of(period, config.timezone(), source);
     String root = config.storage().rawSourceLocation(source.name());
     try {
       FileSystem fs = FileSystem.get(URI.create(root), spark.sparkContext().hadoopConfiguration());

@@ -6,12 +6,12 @@ import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.lambdaref.model.Partitions;
+import org.lambdaref.model.Period;
 import org.lambdaref.model.PlatformTables;
 
 /**
- * {@code t2.place_event_enriched_timeseries_hourly}: the day's accepted events joined with the same
- * day's place snapshot. Events of places missing from the snapshot are kept with empty place
+ * {@code t2.place_event_enriched_timeseries_hourly}: a period's accepted events (a day's, or an
+ * hour's) joined with the same day's place snapshot. Events of places missing from the snapshot are kept with empty place
  * columns and counted ({@code unmatched_events} in the ledger): dropping them would change counts.
  */
 public final class EnrichJob {
@@ -25,8 +25,12 @@ public final class EnrichJob {
   }
 
   public Ledger.Entry run(LocalDate day) {
-    String period = Partitions.day(day);
-    return new Ledger(lake).record(JOB_NAME, "place_event", period, () -> enrich(period));
+    return run(Period.ofDay(day));
+  }
+
+  /** A day's or an hour's events, joined with their day's snapshot. */
+  public Ledger.Entry run(Period period) {
+    return new Ledger(lake).record(JOB_NAME, "place_event", period.id(), () -> enrich(period));
   }
 
   /** The pure part: events left-joined with places. */
@@ -49,14 +53,15 @@ public final class EnrichJob {
         : org.apache.spark.sql.functions.lit(null).cast("string");
   }
 
-  private Ledger.Entry enrich(String period) {
-    Dataset<Row> events = lake.day(PlatformTables.PLACE_EVENT, period).drop("source_file");
+  private Ledger.Entry enrich(Period period) {
+    Dataset<Row> events = lake.period(PlatformTables.PLACE_EVENT, period).drop("source_file");
     Dataset<Row> places = lake.exists(PlatformTables.PLACE_SNAPSHOT)
-        ? lake.day(PlatformTables.PLACE_SNAPSHOT, period)
+        ? lake.day(PlatformTables.PLACE_SNAPSHOT, period.ymd())
         : null;
     if (places == null || places.isEmpty()) {
       throw new org.lambdaref.model.PlatformException(
-          "No place snapshot for " + period,
+          "No place snapshot for " + period.ymd()
+              + (period.isHour() ? " (needed by the hour " + period + ")" : ""),
           "t2 joins each day's events with the same day's t1_db.place_snapshot_daily",
           "run the snapshot job first: bin/lambda batch --job snapshot --start-date <day>");
     }
@@ -64,7 +69,7 @@ public final class EnrichJob {
     org.apache.spark.sql.Observation unmatched = new org.apache.spark.sql.Observation();
     Dataset<Row> enriched = enrich(events, places).observe(unmatched,
         org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("seller_id").isNull(), 1)).as("unmatched"));
-    long rows = lake.replaceDay(enriched, PlatformTables.PLACE_EVENT_ENRICHED, period);
+    long rows = lake.replacePeriod(enriched, PlatformTables.PLACE_EVENT_ENRICHED, period);
     long unmatchedEvents = Lake.observed(unmatched, "unmatched");
     return Ledger.Entry.rows(rows, Map.of("unmatched_events", Long.toString(unmatchedEvents)));
   }

@@ -9,41 +9,51 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.Period;
 
 /**
- * The raw arrival hours a day's run reads, and when that day closes.
+ * The raw arrival hours a period's run reads, and when that period closes.
  *
- * <p>Day D (in the platform zone) closes at D's end plus the allowed lateness; an event of D that
- * arrives at or after the close is late. The run of D reads every UTC arrival hour that overlaps
- * [D start - max clock skew, D close): an event just after midnight may arrive, by the collector's
- * clock, up to the skew before it happened (see {@code clock_skew}).
+ * <p>Period P (a day or an hour of the platform zone) closes at P's end plus the allowed lateness;
+ * an event of P that arrives at or after the close is late. The run of P reads every UTC arrival
+ * hour that overlaps [P start - max clock skew, P close): an event just after the period starts may
+ * arrive, by the collector's clock, up to the skew before it happened (see {@code clock_skew}).
  */
-public record IngestWindow(LocalDate day, ZoneId zone, Duration allowedLateness, Duration maxClockSkew) {
+public record IngestWindow(Period period, ZoneId zone, Duration allowedLateness, Duration maxClockSkew) {
 
+  public static IngestWindow of(Period period, ZoneId zone, SourceConfig source) {
+    return new IngestWindow(period, zone, source.allowedLateness(), source.maxClockSkew());
+  }
+
+  /** The window of a day period. */
   public static IngestWindow of(LocalDate day, ZoneId zone, SourceConfig source) {
-    return new IngestWindow(day, zone, source.allowedLateness(), source.maxClockSkew());
+    return of(Period.ofDay(day), zone, source);
   }
 
-  public Instant dayStart() {
-    return day.atStartOfDay(zone).toInstant();
+  public LocalDate day() {
+    return period.day();
   }
 
-  public Instant dayEnd() {
-    return day.plusDays(1).atStartOfDay(zone).toInstant();
+  public Instant start() {
+    return period.start(zone);
   }
 
-  /** The instant the day closes; arrivals at or after it are late. */
+  public Instant end() {
+    return period.end(zone);
+  }
+
+  /** The instant the period closes; arrivals at or after it are late. */
   public Instant close() {
-    return dayEnd().plus(allowedLateness);
+    return end().plus(allowedLateness);
   }
 
-  /** Whether every line the day's run owns has arrived by {@code now}. */
+  /** Whether every line the period's run owns has arrived by {@code now}. */
   public boolean isClosedAt(Instant now) {
     return !now.isBefore(close());
   }
 
   public Instant readFrom() {
-    return dayStart().minus(maxClockSkew);
+    return start().minus(maxClockSkew);
   }
 
   /** Whether the arrival hour starting at {@code hourStart} (UTC) overlaps the read window. */

@@ -7,6 +7,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.Period;
 import org.lambdaref.model.PlatformTables.TableSpec;
 
 /** Reads and writes of the lake's Delta tables, the one place that knows how a period is replaced. */
@@ -57,6 +58,11 @@ public final class Lake {
     return read(table).filter(org.apache.spark.sql.functions.col(Partitions.DAY_COLUMN).equalTo(ymd));
   }
 
+  /** The rows of one period's partitions: the day's, or the day and hour's. */
+  public Dataset<Row> period(TableSpec table, Period period) {
+    return read(table).where(period.partitionPredicate());
+  }
+
   /**
    * Replaces exactly one day's partitions in one Delta commit: a rerun leaves the table as the first
    * run did, and a failed write leaves the previous version visible to readers. Returns the rows
@@ -68,6 +74,20 @@ public final class Lake {
 
   /** As {@link #replaceDay(Dataset, TableSpec, String)}; {@code mergeSchema} admits new columns. */
   public long replaceDay(Dataset<Row> rows, TableSpec table, String ymd, boolean mergeSchema) {
+    return replaceWhere(rows, table, Partitions.DAY_COLUMN + " = '" + ymd + "'", mergeSchema);
+  }
+
+  /** Replaces exactly one period's partitions (a day's, or an hour's), as {@link #replaceDay}. */
+  public long replacePeriod(Dataset<Row> rows, TableSpec table, Period period) {
+    return replaceWhere(rows, table, period.partitionPredicate(), false);
+  }
+
+  /**
+   * Replaces the rows that match {@code predicate} with {@code rows} in one Delta commit (every row
+   * written must match it: Delta checks). The predicate may name data columns as well as
+   * partitions, so that an hourly run replaces its own rows of a daily partition.
+   */
+  public long replaceWhere(Dataset<Row> rows, TableSpec table, String predicate, boolean mergeSchema) {
     List<String> partitions = table.partitionColumns();
     long[] written = new long[1];
     retryOnConflict(() -> {
@@ -77,7 +97,7 @@ public final class Lake {
           .write()
           .format("delta")
           .mode(SaveMode.Overwrite)
-          .option("replaceWhere", Partitions.DAY_COLUMN + " = '" + ymd + "'")
+          .option("replaceWhere", predicate)
           .option("mergeSchema", Boolean.toString(mergeSchema))
           .partitionBy(partitions.toArray(String[]::new))
           .save(location(table));

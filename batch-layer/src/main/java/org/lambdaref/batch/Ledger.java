@@ -83,6 +83,22 @@ public final class Ledger {
     }
   }
 
+  /** Of {@code periods}, those whose latest row for {@code job} says succeeded. */
+  public java.util.Set<String> succeeded(String job, java.util.Collection<String> periods) {
+    if (!lake.exists(PlatformTables.BATCH_LEDGER) || periods.isEmpty()) {
+      return java.util.Set.of();
+    }
+    var latest = org.apache.spark.sql.functions.max_by(org.apache.spark.sql.functions.col("status"),
+        org.apache.spark.sql.functions.col("ended_at"));
+    return lake.read(PlatformTables.BATCH_LEDGER)
+        .filter(org.apache.spark.sql.functions.col("job").equalTo(job)
+            .and(org.apache.spark.sql.functions.col("period").isin(periods.toArray())))
+        .groupBy("period").agg(latest.as("status"))
+        .filter(org.apache.spark.sql.functions.col("status").equalTo(org.lambdaref.model.BatchWatermarkRule.SUCCEEDED))
+        .select("period").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
+        .stream().collect(java.util.stream.Collectors.toSet());
+  }
+
   private void write(String job, String source, String period, String runId, String status, Entry e,
       Instant started, String error) {
     var row = RowFactory.create(job, source, period, runId, status, e.linesRead(), e.owned(), e.accepted(),

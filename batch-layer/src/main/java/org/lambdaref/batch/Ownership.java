@@ -4,23 +4,25 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import org.lambdaref.config.SourceConfig;
+import org.lambdaref.model.Period;
 import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.Rejection;
 import org.lambdaref.model.TimeBasis;
 import org.lambdaref.model.ValidationResult;
 
 /**
- * Which run owns a raw line, and as what. Every line is owned by exactly one daily run, one that
- * reads the line's arrival hour, so that over any date range the runs' owned counts add up to the
- * raw lines in it:
+ * Which run owns a raw line, and as what. Every line is owned by exactly one run (of the source's
+ * period unit: a day or an hour), one that reads the line's arrival hour, so that over any range
+ * the runs' owned counts add up to the raw lines in it:
  *
  * <ul>
- *   <li>a rejected line: the run of its arrival day (the day of its arrival hour);
- *   <li>a valid line that arrived before its day closed: the run of its day (event day for {@code
- *       event} sources, arrival day for {@code processing} sources, which are never late);
- *   <li>a valid line that arrived at or after its day's close: late, the run of its arrival day;
+ *   <li>a rejected line: the run of its arrival period (the period its arrival hour starts in);
+ *   <li>a valid line that arrived before its period closed: the run of its period (by event time
+ *       for {@code event} sources, by arrival for {@code processing} sources, which are never late);
+ *   <li>a valid line that arrived at or after its period's close: late, the run of its arrival
+ *       period;
  *   <li>a valid line whose processing time lies outside its own arrival hour's reach (its owner
- *       would never read it): rejected as {@code arrival_mismatch} by its arrival day's run.
+ *       would never read it): rejected as {@code arrival_mismatch} by its arrival period's run.
  * </ul>
  */
 public final class Ownership {
@@ -33,7 +35,11 @@ public final class Ownership {
   }
 
   /** The decision for one line. */
-  public record Decision(LocalDate ownerDay, Status status, Rejection rejection) {}
+  public record Decision(Period owner, Status status, Rejection rejection) {
+    public LocalDate ownerDay() {
+      return owner.day();
+    }
+  }
 
   private final ZoneId zone;
   private final SourceConfig source;
@@ -44,20 +50,20 @@ public final class Ownership {
   }
 
   public Decision decide(ValidationResult result, Instant arrivalHourStart) {
-    LocalDate arrivalHourDay = day(arrivalHourStart);
+    Period arrivalHourPeriod = period(arrivalHourStart);
     if (result instanceof ValidationResult.Rejected rejected) {
-      return new Decision(arrivalHourDay, Status.REJECTED, rejected.rejection());
+      return new Decision(arrivalHourPeriod, Status.REJECTED, rejected.rejection());
     }
     PlaceEvent event = ((ValidationResult.Valid) result).event();
     Instant arrival = event.processingTime();
-    LocalDate eventDay = eventDay(event);
+    Period eventPeriod = eventPeriod(event);
     boolean late =
         source.timeBasis() == TimeBasis.EVENT
-            && !arrival.isBefore(IngestWindow.of(eventDay, zone, source).close());
-    LocalDate owner = late ? day(arrival) : eventDay;
+            && !arrival.isBefore(IngestWindow.of(eventPeriod, zone, source).close());
+    Period owner = late ? period(arrival) : eventPeriod;
     if (!IngestWindow.of(owner, zone, source).readsHour(arrivalHourStart)) {
       return new Decision(
-          arrivalHourDay,
+          arrivalHourPeriod,
           Status.REJECTED,
           new Rejection(
               Rejection.ARRIVAL_MISMATCH,
@@ -69,11 +75,16 @@ public final class Ownership {
 
   /** The day an accepted event belongs to: by event time, or by arrival for processing sources. */
   public LocalDate eventDay(PlaceEvent event) {
-    Instant basis = source.timeBasis() == TimeBasis.EVENT ? event.eventTime() : event.processingTime();
-    return day(basis);
+    return eventPeriod(event).day();
   }
 
-  private LocalDate day(Instant instant) {
-    return instant.atZone(zone).toLocalDate();
+  /** The period an accepted event belongs to, in the source's period unit. */
+  public Period eventPeriod(PlaceEvent event) {
+    Instant basis = source.timeBasis() == TimeBasis.EVENT ? event.eventTime() : event.processingTime();
+    return period(basis);
+  }
+
+  private Period period(Instant instant) {
+    return Period.containing(instant, zone, source.period());
   }
 }

@@ -38,7 +38,7 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
           .add("raw_line", DataTypes.StringType)
           .add("source_file", DataTypes.StringType)
           .add("arrival_hour", DataTypes.TimestampType)
-          .add("owner_day", DataTypes.StringType)
+          .add("owner_period", DataTypes.StringType)
           .add("status", DataTypes.StringType)
           .add("reason", DataTypes.StringType)
           .add("detail", DataTypes.StringType)
@@ -94,7 +94,7 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
         ? new ValidationResult.Rejected(org.lambdaref.model.Rejection.unreadableFile(fileError))
         : validator.validate(line);
     Ownership.Decision decision = ownership.decide(result, hour);
-    String owner = Partitions.day(decision.ownerDay());
+    String owner = decision.owner().id();
     if (decision.status() == Ownership.Status.REJECTED) {
       return RowFactory.create(line, file, Timestamp.from(hour), owner, decision.status().name(),
           decision.rejection().reason(), decision.rejection().detail(),

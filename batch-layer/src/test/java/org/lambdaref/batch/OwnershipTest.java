@@ -102,4 +102,59 @@ class OwnershipTest {
     IngestWindow seoul = IngestWindow.of(LocalDate.of(2019, 6, 9), SEOUL, source(TimeBasis.EVENT, SEOUL));
     assertThat(seoul.arrivalHours().get(0).path()).as("Seoul midnight is 15:00 UTC").isEqualTo("p_ymd=20190608/p_hh=14");
   }
+
+  private static Ownership hourly(TimeBasis basis, ZoneId zone, Duration lateness) {
+    return new Ownership(zone, new SourceConfig("place_event", basis, zone, lateness, Duration.ofMinutes(10), 1 << 20,
+        org.lambdaref.model.PeriodUnit.HOUR));
+  }
+
+  @Test
+  void anHourlySourceClosesEachHourAtItsEndPlusTheLatenessExactlyAtTheCutoff() {
+    Ownership ownership = hourly(TimeBasis.EVENT, SEOUL, Duration.ofHours(1));
+    // 15:59 in Seoul is 06:59 UTC; the hour closes at 16:00 + 1 h = 08:00 UTC
+    ValidationResult justInTime = event("2019-06-08T06:59:00Z", "2019-06-08T07:59:59.999Z");
+    ValidationResult atCutoff = event("2019-06-08T06:59:00Z", "2019-06-08T08:00:00Z");
+
+    Ownership.Decision inTime = ownership.decide(justInTime, hourOf("2019-06-08T07:59:59.999Z"));
+    Ownership.Decision late = ownership.decide(atCutoff, hourOf("2019-06-08T08:00:00Z"));
+
+    assertThat(inTime.status()).isEqualTo(Ownership.Status.ON_TIME);
+    assertThat(inTime.owner().id()).as("owned by its event hour").isEqualTo("2019060815");
+    assertThat(late.status()).isEqualTo(Ownership.Status.LATE);
+    assertThat(late.owner().id()).as("a late line belongs to its arrival hour's run").isEqualTo("2019060817");
+  }
+
+  @Test
+  void anHourlyRunOwnsTheRejectedLinesOfTheLocalHourTheirArrivalHourStartsIn() {
+    ValidationResult broken = new ValidationResult.Rejected(Rejection.malformedJson("x"));
+    Ownership seoul = hourly(TimeBasis.EVENT, SEOUL, Duration.ofHours(6));
+    // India is 5:30 ahead: the UTC arrival hour 10:00 starts at 15:30 local, in the local hour 15
+    Ownership india = hourly(TimeBasis.EVENT, ZoneId.of("Asia/Kolkata"), Duration.ofHours(6));
+
+    assertThat(seoul.decide(broken, Instant.parse("2019-06-08T15:00:00Z")).owner().id()).isEqualTo("2019060900");
+    assertThat(india.decide(broken, Instant.parse("2019-06-08T10:00:00Z")).owner().id()).isEqualTo("2019060815");
+  }
+
+  @Test
+  void anHourlyProcessingTimeSourceTakesTheArrivalHour() {
+    Ownership ownership = hourly(TimeBasis.PROCESSING, UTC, Duration.ofHours(1));
+    ValidationResult deviceWithOldClock = event("2019-06-01T10:00:00Z", "2019-06-09T08:30:00Z");
+
+    Ownership.Decision decision = ownership.decide(deviceWithOldClock, hourOf("2019-06-09T08:30:00Z"));
+
+    assertThat(decision.status()).isEqualTo(Ownership.Status.ON_TIME);
+    assertThat(decision.owner().id()).isEqualTo("2019060908");
+  }
+
+  @Test
+  void anHourlyWindowReadsTheArrivalHoursFromTheSkewBeforeItToItsClose() {
+    IngestWindow window = IngestWindow.of(org.lambdaref.model.Period.ofHour(LocalDate.of(2019, 6, 8), 15), SEOUL,
+        new SourceConfig("place_event", TimeBasis.EVENT, SEOUL, Duration.ofHours(2), Duration.ofMinutes(10), 1 << 20,
+            org.lambdaref.model.PeriodUnit.HOUR));
+
+    // 15:00-16:00 Seoul is 06:00-07:00 UTC; from 05:50 (skew) to the close at 09:00 UTC
+    assertThat(window.arrivalHours()).extracting(org.lambdaref.model.Partitions.DayHour::path).containsExactly(
+        "p_ymd=20190608/p_hh=05", "p_ymd=20190608/p_hh=06", "p_ymd=20190608/p_hh=07", "p_ymd=20190608/p_hh=08");
+    assertThat(window.close()).isEqualTo(Instant.parse("2019-06-08T09:00:00Z"));
+  }
 }

@@ -127,7 +127,7 @@ public final class DuckDbBatchRun {
   }
 
   private static void collect(Statement sql, Args args, Map<String, Long> counts) throws SQLException, IOException {
-    IngestWindow window = new IngestWindow(args.day(), args.zone(), args.lateness(), args.maxClockSkew());
+    IngestWindow window = new IngestWindow(org.lambdaref.model.Period.ofDay(args.day()), args.zone(), args.lateness(), args.maxClockSkew());
     List<String> files = new ArrayList<>();
     for (Partitions.DayHour hour : window.arrivalHours()) {
       Path dir = args.rawSource().resolve(hour.path());

@@ -1,19 +1,21 @@
 package org.lambdaref.config;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import org.lambdaref.model.Errors;
+import org.lambdaref.model.Period;
+import org.lambdaref.model.PeriodUnit;
 
 /**
- * The arguments every batch job takes: a start date and an iteration count, so that one {@code
- * spark-submit} replays a whole date range (notes 004, section 15), plus how many periods run at
- * once and which environment overlay to load.
+ * The arguments every batch job takes: a start and an iteration count, so that one {@code
+ * spark-submit} replays a whole range (notes 004, section 15), plus how many periods run at once
+ * and which environment overlay to load. The start is a day ({@code 2019-06-08}: the count counts
+ * days) or, for sources cut into hours, an hour ({@code 2019-06-08T15}: the count counts hours).
  */
-public record RunArguments(LocalDate startDate, int iterationCount, int parallelism, String env) {
+public record RunArguments(Period start, int iterationCount, int parallelism, String env) {
 
   public static final int ITERATION_COUNT_DEFAULT = 1;
   public static final int PARALLELISM_DEFAULT = 1;
@@ -21,8 +23,13 @@ public record RunArguments(LocalDate startDate, int iterationCount, int parallel
   public static final int MAX_ITERATIONS = 3660;
   public static final int MAX_PARALLELISM = 64;
 
+  /** A range of days. */
+  public RunArguments(LocalDate startDate, int iterationCount, int parallelism, String env) {
+    this(startDate == null ? null : Period.ofDay(startDate), iterationCount, parallelism, env);
+  }
+
   public RunArguments {
-    if (startDate == null) {
+    if (start == null) {
       throw Errors.badArgument("--start-date", null, "a date YYYY-MM-DD (or START_DATE)");
     }
     if (iterationCount < 1 || iterationCount > MAX_ITERATIONS) {
@@ -45,13 +52,33 @@ public record RunArguments(LocalDate startDate, int iterationCount, int parallel
         env);
   }
 
-  /** The consecutive days this run covers, oldest first. */
+  public LocalDate startDate() {
+    return start.day();
+  }
+
+  /** The consecutive days this run covers, oldest first; for commands that work on days. */
   public List<LocalDate> days() {
-    return IntStream.range(0, iterationCount).mapToObj(startDate::plusDays).toList();
+    if (start.isHour()) {
+      throw Errors.badArgument("--start-date", start, "a day YYYY-MM-DD: this command works on whole days");
+    }
+    return IntStream.range(0, iterationCount).mapToObj(start.day()::plusDays).toList();
   }
 
   public LocalDate endDateInclusive() {
-    return startDate.plusDays(iterationCount - 1L);
+    return days().get(iterationCount - 1);
+  }
+
+  /**
+   * The periods of a source cut by {@code unit}, oldest first: the days; the hours from an hour
+   * start; or, from a day start, every hour of the days counted.
+   */
+  public List<Period> periods(PeriodUnit unit) {
+    if (start.isHour() && unit == PeriodUnit.DAY) {
+      throw Errors.badArgument("--start-date", start,
+          "a day YYYY-MM-DD: this source's runs are days (set platform.sources.<source>.period = hour for hourly runs)");
+    }
+    return IntStream.range(0, iterationCount).mapToObj(start::plus)
+        .flatMap(p -> p.split(unit).stream()).toList();
   }
 
   /**
@@ -63,19 +90,30 @@ public record RunArguments(LocalDate startDate, int iterationCount, int parallel
         + "_"
         + iterationCount
         + "Range_"
-        + DateTimeFormatter.BASIC_ISO_DATE.format(startDate)
+        + start.id()
         + "_"
         + env.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
-  private static LocalDate date(String text) {
+  private static Period date(String text) {
     if (text == null || text.isBlank()) {
       throw Errors.badArgument("--start-date", text, "a date YYYY-MM-DD; set --start-date or START_DATE");
     }
+    String t = text.trim();
     try {
-      return LocalDate.parse(text.trim());
-    } catch (DateTimeParseException e) {
-      throw Errors.badArgument("--start-date", text, "a date YYYY-MM-DD such as 2019-05-08");
+      if (t.contains("T")) {
+        // an hour: 2019-06-08T15 or 2019-06-08T15:00; minutes other than :00 name no period
+        String[] parts = t.split("T", 2);
+        String hour = parts[1];
+        if (!hour.matches("\\d{2}(:00)?")) {
+          throw new DateTimeParseException("not an hour", t, 0);
+        }
+        return Period.ofHour(LocalDate.parse(parts[0]), Integer.parseInt(hour.substring(0, 2)));
+      }
+      return Period.ofDay(LocalDate.parse(t));
+    } catch (DateTimeParseException | IllegalArgumentException e) {
+      throw Errors.badArgument("--start-date", text,
+          "a date YYYY-MM-DD such as 2019-05-08, or for hourly sources an hour YYYY-MM-DDTHH such as 2019-05-08T15");
     }
   }
 

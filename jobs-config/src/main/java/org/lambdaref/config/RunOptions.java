@@ -10,9 +10,9 @@ public final class RunOptions {
 
   @Option(
       names = "--start-date",
-      paramLabel = "YYYY-MM-DD",
+      paramLabel = "YYYY-MM-DD[THH]",
       defaultValue = "${env:START_DATE}",
-      description = "First period to process (env START_DATE).")
+      description = "First period to process: a day, or an hour (2019-06-08T15) for sources cut into hours (env START_DATE).")
   String startDate;
 
   @Option(

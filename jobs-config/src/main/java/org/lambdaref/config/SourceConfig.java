@@ -2,6 +2,7 @@ package org.lambdaref.config;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.TimeBasis;
 import org.lambdaref.model.ValidationRules;
 
@@ -14,6 +15,7 @@ import org.lambdaref.model.ValidationRules;
  * @param allowedLateness a day closes at its end plus this
  * @param maxClockSkew how far event time may run ahead of processing time
  * @param maxLineBytes longer records are rejected unparsed
+ * @param period how its batch runs are cut: a run per day, or per hour
  */
 public record SourceConfig(
     String name,
@@ -21,7 +23,21 @@ public record SourceConfig(
     ZoneId timestampZone,
     Duration allowedLateness,
     Duration maxClockSkew,
-    int maxLineBytes) implements java.io.Serializable {
+    int maxLineBytes,
+    PeriodUnit period) implements java.io.Serializable {
+
+  public static final PeriodUnit PERIOD_DEFAULT = PeriodUnit.DAY;
+
+  /** A source cut into days, the default. */
+  public SourceConfig(String name, TimeBasis timeBasis, ZoneId timestampZone, Duration allowedLateness,
+      Duration maxClockSkew, int maxLineBytes) {
+    this(name, timeBasis, timestampZone, allowedLateness, maxClockSkew, maxLineBytes, PERIOD_DEFAULT);
+  }
+
+  /** The same source with its batch runs cut by {@code unit}. */
+  public SourceConfig withPeriod(PeriodUnit unit) {
+    return new SourceConfig(name, timeBasis, timestampZone, allowedLateness, maxClockSkew, maxLineBytes, unit);
+  }
 
   public ValidationRules validationRules() {
     return new ValidationRules(timestampZone, maxClockSkew, maxLineBytes);
@@ -34,6 +50,7 @@ public record SourceConfig(
         s.zone("timestamp-zone"),
         s.duration("allowed-lateness"),
         s.duration("max-clock-skew"),
-        s.intIn("max-line-bytes", 256, 64 << 20));
+        s.intIn("max-line-bytes", 256, 64 << 20),
+        s.enumValue("period", PeriodUnit.class));
   }
 }

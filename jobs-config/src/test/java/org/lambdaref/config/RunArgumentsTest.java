@@ -68,4 +68,27 @@ class RunArgumentsTest {
     assertThat(args.parallelism()).isEqualTo(1);
     assertThat(job.config.overrides()).containsEntry("platform.timezone", "Asia/Seoul");
   }
+
+  @Test
+  void anHourStartCountsHoursAndADayStartOfAnHourlySourceCountsWholeDays() {
+    RunArguments hours = RunArguments.parse("2019-06-08T22", "3", null, "prod");
+    assertThat(hours.periods(org.lambdaref.model.PeriodUnit.HOUR)).extracting(org.lambdaref.model.Period::id)
+        .containsExactly("2019060822", "2019060823", "2019060900");
+    assertThat(hours.applicationName("PlaceImpression")).isEqualTo("PlaceImpression_3Range_2019060822_PROD");
+    assertThat(RunArguments.parse("2019-06-08T22:00", "1", null, "prod").start()).isEqualTo(hours.start());
+
+    RunArguments days = RunArguments.parse("2019-06-08", "2", null, "prod");
+    assertThat(days.periods(org.lambdaref.model.PeriodUnit.HOUR)).hasSize(48);
+    assertThat(days.periods(org.lambdaref.model.PeriodUnit.DAY)).hasSize(2);
+  }
+
+  @Test
+  void anHourStartIsRefusedWhereThePeriodsAreDaysAndMinutesAreRefused() {
+    RunArguments hours = RunArguments.parse("2019-06-08T22", "3", null, "prod");
+    assertThatThrownBy(() -> hours.periods(org.lambdaref.model.PeriodUnit.DAY))
+        .hasMessageContaining("--start-date").hasMessageContaining("period = hour");
+    assertThatThrownBy(hours::days).hasMessageContaining("whole days");
+    assertThatThrownBy(() -> RunArguments.parse("2019-06-08T22:30", "1", null, "prod"))
+        .hasMessageContaining("2019-06-08T22:30").hasMessageContaining("YYYY-MM-DDTHH");
+  }
 }
