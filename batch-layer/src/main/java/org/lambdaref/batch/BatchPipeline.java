@@ -148,7 +148,11 @@ public final class BatchPipeline {
         pool.shutdown();
       }
     }
-    if (jobs.contains(Job.AGGREGATE) && !ran.isEmpty()) {
+    boolean anySucceeded;
+    synchronized (results) {
+      anySucceeded = ran.stream().anyMatch(p -> results.get(p) != null && results.get(p).status().equals("succeeded"));
+    }
+    if (jobs.contains(Job.AGGREGATE) && anySucceeded) {
       handOverHotDays();
     }
     return new ArrayList<>(results.values());
@@ -248,10 +252,10 @@ public final class BatchPipeline {
    * {@code lambda hot-retention} retries it.
    */
   private void handOverHotDays() {
-    if (!lake.exists(PlatformTables.HOT_PLACE_EVENT) && !lake.exists(PlatformTables.HOT_PLACE_EVENT_QUARANTINE)) {
-      return;
-    }
     try {
+      if (!lake.exists(PlatformTables.HOT_PLACE_EVENT) && !lake.exists(PlatformTables.HOT_PLACE_EVENT_QUARANTINE)) {
+        return;
+      }
       new HotRetention(lake).run(lake.config().speed().hotRetentionKeepDays());
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(BatchPipeline.class).warn("hot retention after the batch failed: {}", e.toString());

@@ -51,6 +51,15 @@ public final class ReplayBenchCommand implements Callable<Integer> {
       description = "The jobs of each period (default ${DEFAULT-VALUE}; the JDBC export needs a database).")
   String jobs;
 
+  @Option(names = "--hourly-days", defaultValue = "2",
+      description = "Days of the fixed-cost data also run as hourly periods (period = hour), side by side with the same"
+          + " days as daily periods; 0 skips it (default ${DEFAULT-VALUE}).")
+  int hourlyDays;
+
+  @Option(names = "--hourly-only", negatable = false,
+      description = "Only the daily-against-hourly comparison (write it to another --result).")
+  boolean hourlyOnly;
+
   @Option(names = "--no-launches", negatable = false, description = "Skip the separate launches (the longest part).")
   boolean noLaunches;
 
@@ -73,11 +82,40 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     List<Map<String, Object>> variants = new ArrayList<>();
     out.put("variants", variants);
 
-    Path data = BenchData.prepare(dir.resolve("data-" + days + "x" + eventsPerDay), start, days, eventsPerDay, places, users,
-        "UTC", console);
     Path tiny = BenchData.prepare(dir.resolve("data-" + days + "x" + fixedCostEvents), start, days, fixedCostEvents, places,
         users, "UTC", console);
+    if (!hourlyOnly) {
+      fullReplay(out, variants, tiny, console);
+    }
+    if (hourlyDays > 0) {
+      // the same nearly empty days, one after the other in one session each: a day's cost as one
+      // period against the same day as 24 hourly periods and its daily stage
+      Map<String, Object> daily = replay(tiny, start, hourlyDays, dir.resolve("runs/daily"), "day");
+      Map<String, Object> hourly = replay(tiny, start, hourlyDays, dir.resolve("runs/hourly"), "hour");
+      double dayMs = ((Number) daily.get("replay_ms")).doubleValue() / hourlyDays;
+      double hourlyDayMs = ((Number) hourly.get("replay_ms")).doubleValue() / hourlyDays;
+      variants.add(variant(hourlyDays + " days as daily periods, " + fixedCostEvents + " events/day", hourlyDays,
+          ((Number) daily.get("wall_ms")).doubleValue(), dayMs, "mean", daily));
+      variants.add(variant("the same days as hourly periods (24 a day + the daily stage)", hourlyDays * 24,
+          ((Number) hourly.get("wall_ms")).doubleValue(), hourlyDayMs / 24, "mean", hourly));
+      out.put("hourly_fixed_cost_ms_per_hour", hourlyDayMs / 24);
+      out.put("hourly_over_daily_per_day", Stats.ratio(hourlyDayMs, dayMs));
+      console.line("a day: %.0f ms as one period, %.0f ms as 24 hourly periods (%.0f ms an hour)", dayMs, hourlyDayMs,
+          hourlyDayMs / 24);
+      write(out);
+    }
 
+    out.put("load_average_at_end", Machine.loadAverage());
+    write(out);
+    console.line("result: %s", result);
+    return 0;
+  }
+
+  /** The 30-day replay in one application, its fixed cost, and (unless --no-launches) the separate launches. */
+  private void fullReplay(Map<String, Object> out, List<Map<String, Object>> variants, Path tiny, Console console)
+      throws Exception {
+    Path data = BenchData.prepare(dir.resolve("data-" + days + "x" + eventsPerDay), start, days, eventsPerDay, places, users,
+        "UTC", console);
     Map<String, Object> oneApp = replay(data, start, days, dir.resolve("runs/one-app"));
     variants.add(variant("one application", days, ((Number) oneApp.get("wall_ms")).doubleValue(),
         ((Number) oneApp.get("replay_ms")).doubleValue() / days, "mean", oneApp));
@@ -107,20 +145,24 @@ public final class ReplayBenchCommand implements Callable<Integer> {
       console.line("%d launches: %,.0f ms; one application is %.2fx faster", days, total,
           out.get("speedup_one_app_over_launches"));
     }
-    out.put("load_average_at_end", Machine.loadAverage());
-    write(out);
-    console.line("result: %s", result);
-    return 0;
   }
 
   private Map<String, Object> replay(Path data, LocalDate from, int count, Path work) throws Exception {
+    return replay(data, from, count, work, "day");
+  }
+
+  private Map<String, Object> replay(Path data, LocalDate from, int count, Path work, String period) throws Exception {
     BenchData.delete(work);
-    return ChildJvm.run(ReplayRun.class, ChildJvm.sparkJvmArgs("4g"), args(data, from, count, work));
+    return ChildJvm.run(ReplayRun.class, ChildJvm.sparkJvmArgs("4g"), args(data, from, count, work, period));
   }
 
   private List<String> args(Path data, LocalDate from, int count, Path work) {
+    return args(data, from, count, work, "day");
+  }
+
+  private List<String> args(Path data, LocalDate from, int count, Path work, String period) {
     return List.of("--datasource", data.toString(), "--work-dir", work.toString(), "--zone", "UTC",
-        "--start", from.toString(), "--days", Integer.toString(count), "--jobs", jobs);
+        "--start", from.toString(), "--days", Integer.toString(count), "--jobs", jobs, "--period", period);
   }
 
   private static Map<String, Object> variant(String name, int periods, double totalMs, double perPeriodMs, String kind,

@@ -30,7 +30,8 @@ public final class ReplayRun {
         "platform.storage.datasource", a.get("datasource"),
         "platform.timezone", a.get("zone"),
         "platform.source-db.mode", "dump",
-        "platform.source-db.dump-format", "parquet"), Map.of(), Path.of("").toAbsolutePath());
+        "platform.source-db.dump-format", "parquet",
+        "platform.sources.place_event.period", a.getOrDefault("period", "day")), Map.of(), Path.of("").toAbsolutePath());
     SparkSession spark = SparkSessions.getOrCreate(config, BatchMain.APP_NAME + "ReplayBench");
     long ready = System.nanoTime();
     LocalDate start = LocalDate.parse(a.get("start"));
@@ -46,7 +47,8 @@ public final class ReplayRun {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("start_ms", (ready - started) / 1_000_000);
     result.put("replay_ms", (done - ready) / 1_000_000);
-    result.put("periods", count);
+    result.put("periods", results.size());
+    result.put("days", count);
     result.put("not_succeeded", failed);
     result.put("peak_rss_mb", Machine.peakRssMb());
     System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));

@@ -140,6 +140,11 @@ public final class ReportCommand implements Callable<Integer> {
       md.append(String.format(Locale.ROOT, "One application is **%.1f×** faster than separate launches.%n",
           result.get("speedup_one_app_over_launches").asDouble()));
     }
+    if (result.has("hourly_fixed_cost_ms_per_hour")) {
+      md.append(String.format(Locale.ROOT, "A source cut into hours (`period = hour`) pays **%.2f s** an hour; a day costs"
+              + " **%.1f×** what it costs as one daily period.%n",
+          result.get("hourly_fixed_cost_ms_per_hour").asDouble() / 1000, result.get("hourly_over_daily_per_day").asDouble()));
+    }
     return md.toString();
   }
 

@@ -84,6 +84,24 @@ class BenchReportingTest {
   }
 
   @Test
+  void theReplayBlockShowsTheHourlyCostBesideTheDailyOne() {
+    Map<String, Object> result = Map.of(
+        "started_at", "2026-12-01T09:00:00Z",
+        "machine", Map.of("cores", 2, "memory_mb", 24000, "jvm", "OpenJDK 17", "versions", Map.of("spark", "3.5.7"),
+            "load_average_at_start", List.of(0.5)),
+        "variants", List.of(
+            Map.of("name", "2 days as daily periods, 100 events/day", "periods", 2, "total_ms", 30000.0,
+                "per_period_ms", 10000.0, "per_period_kind", "mean"),
+            Map.of("name", "the same days as hourly periods (24 a day + the daily stage)", "periods", 48,
+                "total_ms", 250000.0, "per_period_ms", 5000.0, "per_period_kind", "mean")),
+        "hourly_fixed_cost_ms_per_hour", 5000.0,
+        "hourly_over_daily_per_day", 12.0);
+    String block = ReportCommand.replayBlock(new ObjectMapper().valueToTree(result));
+    assertThat(block).contains("| the same days as hourly periods (24 a day + the daily stage) | 48 | 250.0 s | 5.00 s (mean) |")
+        .contains("pays **5.00 s** an hour; a day costs **12.0×**");
+  }
+
+  @Test
   void theCountersBlockShowsEachWayAgainstPlainAndWhatAReplayedBatchDid() {
     Map<String, Object> result = Map.of(
         "started_at", "2026-12-01T09:00:00Z",

@@ -54,9 +54,9 @@ public final class EmrSteps {
     List<RunArguments> out = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < steps; i++) {
-      // the first (N mod K) chunks get one day more: sizes differ by at most one
+      // the first (N mod K) chunks get one period more: sizes differ by at most one
       int size = args.iterationCount() / steps + (i < args.iterationCount() % steps ? 1 : 0);
-      out.add(new RunArguments(args.startDate().plusDays(start), size, 1, args.env()));
+      out.add(new RunArguments(args.start().plus(start), size, 1, args.env()));
       start += size;
     }
     return out;
@@ -67,7 +67,7 @@ public final class EmrSteps {
     List<StepConfig> steps = new ArrayList<>();
     for (RunArguments range : ranges(args, mode, emr.parallelSteps())) {
       List<String> submit = sparkSubmit(emr, BATCH_MAIN, range.applicationName(BATCH_APP), BATCH_JAR);
-      submit.addAll(List.of("--env", range.env(), "--start-date", range.startDate().toString(),
+      submit.addAll(List.of("--env", range.env(), "--start-date", range.start().toString(),
           "--iteration-count", Integer.toString(range.iterationCount())));
       steps.add(StepConfig.builder()
           .name(range.applicationName(BATCH_APP))

@@ -73,6 +73,16 @@ class EmrStepsTest {
   }
 
   @Test
+  void anHourlyRangeIsSplitIntoHoursAndEachStepStartsAtItsHour() {
+    RunArguments hours = RunArguments.parse("2026-10-01T22", "6", null, "emr");
+    List<StepConfig> steps = EmrSteps.batch(CONFIG.emr(), hours, Mode.PARALLEL);
+
+    assertThat(steps).extracting(s -> parsedBack(s).start().id())
+        .containsExactly("2026100122", "2026100200", "2026100202", "2026100203");
+    assertThat(steps).extracting(s -> parsedBack(s).iterationCount()).containsExactly(2, 2, 1, 1);
+  }
+
+  @Test
   void fewerDaysThanParallelStepsGiveOneStepPerDay() {
     RunArguments two = new RunArguments(LocalDate.of(2026, 10, 1), 2, 1, "emr");
     assertThat(EmrSteps.ranges(two, Mode.PARALLEL, 4)).extracting(RunArguments::iterationCount).containsExactly(1, 1);

@@ -71,7 +71,8 @@ final class EmrCommand implements Runnable {
       for (int i = 0; i < steps.size(); i++) {
         StepConfig s = steps.get(i);
         String days = i < ranges.size()
-            ? ranges.get(i).startDate() + " .. " + ranges.get(i).endDateInclusive() + " (" + ranges.get(i).iterationCount() + " days)"
+            ? ranges.get(i).start() + " .. " + ranges.get(i).start().plus(ranges.get(i).iterationCount() - 1L) + " ("
+                + ranges.get(i).iterationCount() + (ranges.get(i).start().isHour() ? " hours)" : " days)")
             : "until stopped";
         console.line("step %d: %s  [%s, on failure %s]", i + 1, s.name(), days, s.actionOnFailureAsString());
         console.line("  %s", String.join(" ", s.hadoopJarStep().args()));
