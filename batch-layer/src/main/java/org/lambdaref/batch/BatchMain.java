@@ -80,9 +80,12 @@ public final class BatchMain implements Callable<Integer> {
     long started = System.nanoTime();
     AtomicInteger done = new AtomicInteger();
     int steps = BatchPipeline.stepCount(config, source, periods, jobs);
+    // the stage is named only when a period has more than one
+    boolean stages = BatchPipeline.stages(config.source(source).period(), periods, jobs).size() > 1;
     List<BatchPipeline.PeriodResult> results = pipeline.runPeriods(periods, jobs, args.parallelism(), resume, r -> {
       synchronized (console) {
-        console.line("    %s (%s) %s%s", r.period(), r.stage(), r.status(), r.error() == null ? "" : ": " + r.error());
+        console.line("    %s%s %s%s", r.period(), stages ? " (" + r.stage() + ")" : "", r.status(),
+            r.error() == null ? "" : ": " + r.error());
         r.entries().forEach((j, e) -> console.line("        %-9s %s", j.name().toLowerCase(Locale.ROOT), describe(j, e)));
         console.progress("steps", done.incrementAndGet(), steps, started);
       }
