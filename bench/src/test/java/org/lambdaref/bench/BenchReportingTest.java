@@ -71,8 +71,7 @@ class BenchReportingTest {
             "total_ms", 14500, "wall_ms", 15000, "peak_rss_mb", 900));
     Map<String, Object> result = Map.of(
         "started_at", "2026-11-23T19:31:00Z",
-        "machine", Map.of("cores", 2, "memory_mb", 24000, "jvm", "OpenJDK 17", "versions", Map.of("spark", "3.5.7"),
-            "load_average_at_start", List.of(0.5)),
+        "machine", machine(),
         "settings", Map.of("runs", 3),
         "sizes", List.of(Map.of("events_per_day", 1000000, "raw_lines_read", 1014698, "median", median,
             "ratio_spark_over_duckdb", Map.of("total_ms", 3.79), "raw_lines_per_second", Map.of("spark", 18449, "duckdb", 69979),
@@ -83,12 +82,17 @@ class BenchReportingTest {
     assertThat(Files.exists(dir.resolve("batch-steps.svg"))).isTrue();
   }
 
+  /** The machine block every result file carries. */
+  private static Map<String, Object> machine() {
+    return Map.of("cores", 2, "memory_mb", 24000, "jvm", "OpenJDK 17", "versions", Map.of("spark", "3.5.7"),
+        "load_average_at_start", List.of(0.5));
+  }
+
   @Test
   void theReplayBlockShowsTheHourlyCostBesideTheDailyOne() {
     Map<String, Object> result = Map.of(
         "started_at", "2026-12-01T09:00:00Z",
-        "machine", Map.of("cores", 2, "memory_mb", 24000, "jvm", "OpenJDK 17", "versions", Map.of("spark", "3.5.7"),
-            "load_average_at_start", List.of(0.5)),
+        "machine", machine(),
         "variants", List.of(
             Map.of("name", "2 days as daily periods, 100 events/day", "periods", 2, "total_ms", 30000.0,
                 "per_period_ms", 10000.0, "per_period_kind", "mean"),
@@ -105,8 +109,7 @@ class BenchReportingTest {
   void theCountersBlockShowsEachWayAgainstPlainAndWhatAReplayedBatchDid() {
     Map<String, Object> result = Map.of(
         "started_at", "2026-12-01T09:00:00Z",
-        "machine", Map.of("cores", 2, "memory_mb", 24000, "jvm", "OpenJDK 17", "versions", Map.of("spark", "3.5.7"),
-            "load_average_at_start", List.of(0.5)),
+        "machine", machine(),
         "settings", Map.of("keys_per_batch", 3000, "writers", 8, "batches", 5, "runs", 3),
         "ways", List.of(
             Map.of("way", "exactly-once, TransactWriteItems of 100", "ms_per_batch_median", 812.0, "keys_per_second", 3695,
