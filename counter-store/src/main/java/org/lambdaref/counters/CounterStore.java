@@ -30,6 +30,12 @@ public interface CounterStore extends AutoCloseable {
   /** Counters of one place and action for hours in {@code [fromHour, toHour)}, ordered by hour. */
   List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour);
 
+  /**
+   * Makes the first request a process would make (connection, credentials) within {@code
+   * within}, so that a request path's tighter bound never judges it; fails as a read would.
+   */
+  default void warmUp(java.time.Duration within) {}
+
   /** Deletes every counter of an hour at or after {@code fromHour}; returns how many. */
   long deleteFrom(Instant fromHour);
 

@@ -68,6 +68,8 @@ public final class DynamoDbCounterStore implements CounterStore {
   static final String COUNT = "cnt";
   static final String LAST_BATCH = "last_batch_id";
   static final String QUERY = "query_id";
+  /** A partition key no place has (ids are printable without spaces): the warm-up read finds nothing. */
+  static final String WARM_UP_KEY = "warm up";
 
   // kept short: the key already says place, action and hour, and every extra attribute costs
   // request size and (on DynamoDB Local) parse time
@@ -105,32 +107,39 @@ public final class DynamoDbCounterStore implements CounterStore {
 
   /**
    * A store for a request path (the serving layer): every read, retries included, ends within
-   * {@code readTimeout}, so that an outage costs a request that long and no more.
+   * {@code readTimeout}, so that an outage costs a request that long and no more. The connection
+   * itself may take up to {@code warmUpTimeout}: {@link #warmUp} opens it once at start (DNS, TLS,
+   * credentials), and a later read that has to open a new one is still cut at {@code readTimeout}
+   * by the SDK's own call timeouts.
    */
-  public static DynamoDbCounterStore forReads(DynamoDbSettings settings, Duration readTimeout) {
+  public static DynamoDbCounterStore forReads(DynamoDbSettings settings, Duration readTimeout, Duration warmUpTimeout) {
     Duration backoff = readTimeout.dividedBy(5);
     DynamoDbSettings bounded = new DynamoDbSettings(settings.endpoint(), settings.region(), settings.countersTable(),
         settings.accessKey(), settings.secretKey(), backoff, backoff, readTimeout, settings.counterBatchSize());
-    return new DynamoDbCounterStore(bounded, client(bounded, readTimeout.dividedBy(3)), 1, BatchFault.NONE);
+    // two attempts fit in one read: a single reset connection is retried, not reported
+    return new DynamoDbCounterStore(bounded,
+        client(bounded, warmUpTimeout, readTimeout.dividedBy(2), readTimeout), 1, BatchFault.NONE);
   }
 
   static DynamoDbClient client(DynamoDbSettings settings) {
-    return client(settings, Duration.ofSeconds(10));
+    Duration attempt = Duration.ofSeconds(10);
+    return client(settings, Duration.ofSeconds(2), attempt, attempt.multipliedBy(3));
   }
 
-  private static DynamoDbClient client(DynamoDbSettings settings, Duration attemptTimeout) {
+  private static DynamoDbClient client(DynamoDbSettings settings, Duration connectionTimeout, Duration attemptTimeout,
+      Duration callTimeout) {
     DynamoDbClientBuilder builder =
         DynamoDbClient.builder()
             .region(Region.of(settings.region()))
-            // fail an attempt fast so that our own backoff loop decides how long to wait
+            // the connection's own bounds; the call timeouts below cut a request sooner
             .httpClient(UrlConnectionHttpClient.builder()
-                .connectionTimeout(attemptTimeout.compareTo(Duration.ofSeconds(2)) < 0 ? attemptTimeout : Duration.ofSeconds(2))
-                .socketTimeout(attemptTimeout)
+                .connectionTimeout(connectionTimeout)
+                .socketTimeout(connectionTimeout.compareTo(attemptTimeout) > 0 ? connectionTimeout : attemptTimeout)
                 .build())
             // the SDK's own retries stay within the same bound: a request path waits no longer
             .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD)
                 .apiCallAttemptTimeout(attemptTimeout)
-                .apiCallTimeout(attemptTimeout.multipliedBy(3)));
+                .apiCallTimeout(callTimeout));
     if (!settings.endpoint().isBlank()) {
       builder.endpointOverride(URI.create(settings.endpoint()));
     }
@@ -139,6 +148,21 @@ public final class DynamoDbCounterStore implements CounterStore {
             ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
             : DefaultCredentialsProvider.builder().build());
     return builder.build();
+  }
+
+  /**
+   * One read of the counters table within {@code within} instead of the per-read bound: the first
+   * request of a process pays for the connection, DNS, TLS and (on AWS) fetching credentials.
+   */
+  @Override
+  public void warmUp(Duration within) {
+    client.query(QueryRequest.builder()
+        .tableName(settings.countersTable())
+        .keyConditionExpression(PK + " = :p")
+        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(WARM_UP_KEY)))
+        .limit(1)
+        .overrideConfiguration(o -> o.apiCallTimeout(within).apiCallAttemptTimeout(within))
+        .build());
   }
 
   /** Creates the counters table (on-demand capacity) unless it exists. */

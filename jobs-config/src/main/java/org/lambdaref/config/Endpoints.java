@@ -235,6 +235,10 @@ public final class Endpoints {
       java.time.Duration speedReadTimeout,
       java.time.Duration speedCacheTtl,
       int staleCacheMaxPlaces,
+      long staleCacheMaxBytes,
+      java.time.Duration speedWarmUpTimeout,
+      int speedOutageAfterFailures,
+      java.time.Duration speedOutageProbeInterval,
       String authToken) {
 
     static ServingSettings read(Settings s) {
@@ -247,6 +251,10 @@ public final class Endpoints {
           s.positiveDuration("speed-read-timeout"),
           s.duration("speed-cache-ttl"),
           s.intIn("stale-cache-max-places", 1, 100_000_000),
+          s.bytesAtLeast("stale-cache-max-bytes", 1 << 20),
+          s.positiveDuration("speed-warm-up-timeout"),
+          s.intIn("speed-outage-after-failures", 1, 1000),
+          s.positiveDuration("speed-outage-probe-interval"),
           s.string("auth-token"));
     }
 
@@ -257,13 +265,15 @@ public final class Endpoints {
     /** The same service on another address or port (0: any free port). */
     public ServingSettings withListen(String address, int listenPort) {
       return new ServingSettings(address, listenPort, threads, maxRange, refreshInterval, speedReadTimeout,
-          speedCacheTtl, staleCacheMaxPlaces, authToken);
+          speedCacheTtl, staleCacheMaxPlaces, staleCacheMaxBytes, speedWarmUpTimeout, speedOutageAfterFailures,
+          speedOutageProbeInterval, authToken);
     }
 
     /** The same service requiring {@code token} (empty: open). */
     public ServingSettings withAuthToken(String token) {
       return new ServingSettings(bindAddress, port, threads, maxRange, refreshInterval, speedReadTimeout,
-          speedCacheTtl, staleCacheMaxPlaces, token);
+          speedCacheTtl, staleCacheMaxPlaces, staleCacheMaxBytes, speedWarmUpTimeout, speedOutageAfterFailures,
+          speedOutageProbeInterval, token);
     }
 
     @Override
@@ -271,6 +281,9 @@ public final class Endpoints {
       return "ServingSettings[bindAddress=" + bindAddress + ", port=" + port + ", threads=" + threads
           + ", maxRange=" + maxRange + ", refreshInterval=" + refreshInterval + ", speedReadTimeout=" + speedReadTimeout
           + ", speedCacheTtl=" + speedCacheTtl + ", staleCacheMaxPlaces=" + staleCacheMaxPlaces
+          + ", staleCacheMaxBytes=" + staleCacheMaxBytes + ", speedWarmUpTimeout=" + speedWarmUpTimeout
+          + ", speedOutageAfterFailures=" + speedOutageAfterFailures
+          + ", speedOutageProbeInterval=" + speedOutageProbeInterval
           + ", authToken=" + (authToken.isEmpty() ? "" : "****") + "]";
     }
   }

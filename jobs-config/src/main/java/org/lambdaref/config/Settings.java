@@ -81,6 +81,15 @@ final class Settings {
     return value;
   }
 
+  /** A size in bytes, written as HOCON sizes (64m, 1g, 65536); at least {@code min}. */
+  long bytesAtLeast(String path, long min) {
+    long value = read(path, "a size such as 64m, 1g or 65536 (bytes)", config::getBytes);
+    if (value < min) {
+      throw Errors.badConfigValue(key(path), value, "a size of at least " + min + " bytes", null);
+    }
+    return value;
+  }
+
   ZoneId zone(String path) {
     String value = string(path);
     try {

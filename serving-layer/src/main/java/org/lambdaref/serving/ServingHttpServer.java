@@ -112,8 +112,32 @@ public final class ServingHttpServer implements AutoCloseable {
         .callback(cb -> cb.call(speed.reads())).register(registry);
     CounterWithCallback.builder().name("lambda_serving_speed_cache_hits").help("real-time reads answered from the cache")
         .callback(cb -> cb.call(speed.cacheHits())).register(registry);
-    CounterWithCallback.builder().name("lambda_serving_speed_read_failures").help("DynamoDB reads that failed or timed out")
+    CounterWithCallback.builder().name("lambda_serving_speed_read_failures")
+        .help("DynamoDB reads that failed or timed out after their retries within platform.serving.speed-read-timeout")
         .callback(cb -> cb.call(speed.failures())).register(registry);
+    CounterWithCallback.builder().name("lambda_serving_speed_slow_reads")
+        .help("DynamoDB reads that succeeded but took over half of platform.serving.speed-read-timeout")
+        .callback(cb -> cb.call(speed.slowReads())).register(registry);
+    CounterWithCallback.builder().name("lambda_serving_speed_outages")
+        .help("runs of failed DynamoDB reads: declared = reached platform.serving.speed-outage-after-failures (a real"
+            + " outage), transient = ended by a successful read before that (not an outage)")
+        .labelNames("kind").callback(cb -> {
+          cb.call(speed.outagesDeclared(), "declared");
+          cb.call(speed.transientFailureRuns(), "transient");
+        }).register(registry);
+    CounterWithCallback.builder().name("lambda_serving_speed_memory_answers")
+        .help("real-time parts of answers served from memory because DynamoDB did not answer")
+        .callback(cb -> cb.call(speed.memoryAnswers())).register(registry);
+    GaugeWithCallback.builder().name("lambda_serving_speed_state")
+        .help("1 for the state the real-time view is in: starting, healthy, failing (reads fail, not yet an outage), outage")
+        .labelNames("state").callback(cb -> {
+          for (SpeedView.State st : SpeedView.State.values()) {
+            cb.call(speed.state() == st ? 1 : 0, st.wireName());
+          }
+        }).register(registry);
+    GaugeWithCallback.builder().name("lambda_serving_speed_memory_bytes")
+        .help("estimated heap of the remembered real-time hours (platform.serving.stale-cache-max-bytes bounds it)")
+        .callback(cb -> cb.call(speed.cachedBytes())).register(registry);
     try {
       this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 1024);
     } catch (IOException e) {
@@ -207,7 +231,8 @@ public final class ServingHttpServer implements AutoCloseable {
 
   private Response answer(String route, List<String> segments, Map<String, String> query) {
     return switch (route) {
-      case "/health" -> Response.json(200, health());
+      // 503 while starting: a load balancer sends no request before the real-time view is warm
+      case "/health" -> Response.json(speed.state() == SpeedView.State.STARTING ? 503 : 200, health());
       case "/metrics" -> metrics();
       case "/openapi.json" -> new Response(200, "application/json", openApi);
       case "/v1/places/{placeId}/actions/{action}" -> {
@@ -236,16 +261,23 @@ public final class ServingHttpServer implements AutoCloseable {
     body.put("granularity", s.granularity().wireName());
     body.put("timezone", view.zone().getId());
     body.put("batch_watermark", s.batchWatermark().map(LocalDate::toString).orElse(null));
+    Instant now = clock.instant();
     List<Map<String, Object>> buckets = new ArrayList<>(s.buckets().size());
     for (Bucket b : s.buckets()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("start", b.start().toOffsetDateTime().toString());
-      m.put("count", b.count());
+      m.put("count", b.unknown() ? null : b.count());
       m.put("source", b.source().wireName());
+      if (b.source() == ServingQueries.Source.SPEED) {
+        m.put("unknown_hours", b.unknownHours());
+        m.put("read_at", b.readAt().map(Instant::toString).orElse(null));
+        m.put("age_seconds", b.readAt().map(r -> Math.max(0, Duration.between(r, now).toSeconds())).orElse(null));
+      }
       buckets.add(m);
     }
     body.put("buckets", buckets);
     body.put("total", s.total());
+    body.put("unknown_hours", s.unknownHours());
     body.put("stale", s.stale());
     return body;
   }
@@ -278,7 +310,8 @@ public final class ServingHttpServer implements AutoCloseable {
   private Map<String, Object> health() {
     BatchView view = batch.current();
     Instant now = clock.instant();
-    boolean speedFailing = speed.lastFailure().map(f -> speed.lastSuccess().map(f::isAfter).orElse(true)).orElse(false);
+    SpeedView.State speedState = speed.state();
+    boolean speedFailing = speedState == SpeedView.State.FAILING || speedState == SpeedView.State.OUTAGE;
     Map<String, Object> b = new LinkedHashMap<>();
     b.put("loaded_at", view.loadedAt().equals(Instant.EPOCH) ? null : view.loadedAt().toString());
     b.put("age_seconds", Duration.between(view.loadedAt(), now).toSeconds());
@@ -288,11 +321,16 @@ public final class ServingHttpServer implements AutoCloseable {
     b.put("hourly_rows", view.hourlyRows());
     b.put("last_refresh_error", batch.lastError().orElse(null));
     Map<String, Object> s = new LinkedHashMap<>();
+    s.put("state", speedState.wireName());
+    s.put("failures_in_a_row", speed.failuresInARow());
+    s.put("warm_up_ms", speed.warmUpTook().map(Duration::toMillis).orElse(null));
+    s.put("remembered_keys", speed.cachedKeys());
     s.put("last_success", speed.lastSuccess().map(Instant::toString).orElse(null));
     s.put("last_failure", speed.lastFailure().map(Instant::toString).orElse(null));
     s.put("last_error", speedFailing ? speed.lastError().orElse(null) : null);
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", batch.lastError().isPresent() || speedFailing ? "degraded" : "ok");
+    body.put("status", speedState == SpeedView.State.STARTING ? "starting"
+        : batch.lastError().isPresent() || speedFailing ? "degraded" : "ok");
     body.put("batch_view", b);
     body.put("speed_view", s);
     return body;
@@ -332,10 +370,15 @@ public final class ServingHttpServer implements AutoCloseable {
     List<String> out = new ArrayList<>();
     for (String s : rawPath.split("/")) {
       if (!s.isEmpty()) {
-        out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+        out.add(URLDecoder.decode(plusKept(s), StandardCharsets.UTF_8));
       }
     }
     return out;
+  }
+
+  /** {@code raw} with '+' escaped, so that decoding keeps it a '+' (RFC 3986: only forms use '+' for space). */
+  static String plusKept(String raw) {
+    return raw.replace("+", "%2B");
   }
 
   private static String route(List<String> s) {
@@ -364,8 +407,10 @@ public final class ServingHttpServer implements AutoCloseable {
     }
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      // '+' stays '+': no parameter of this API holds a space, and a '+' is an offset (+09:00)
+      // the user wrote unescaped, not a form-encoded space
+      String key = URLDecoder.decode(plusKept(eq < 0 ? pair : pair.substring(0, eq)), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(plusKept(pair.substring(eq + 1)), StandardCharsets.UTF_8);
       out.putIfAbsent(key, value);
     }
     return out;

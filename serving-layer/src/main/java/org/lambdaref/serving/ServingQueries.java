@@ -40,8 +40,26 @@ public final class ServingQueries {
     }
   }
 
-  /** One bucket: its start in the platform zone, its count and which view it came from. */
-  public record Bucket(ZonedDateTime start, long count, Source source) {}
+  /**
+   * One bucket: its start in the platform zone, the count of its known hours and which view it
+   * came from. A real-time bucket also says how many of its hours are unknown (never read by the
+   * service: DynamoDB did not answer and nothing was remembered) and when its oldest hour was read.
+   */
+  public record Bucket(ZonedDateTime start, long count, Source source, int hours, int unknownHours,
+      Optional<Instant> readAt) {
+
+    /** True when no hour of the bucket is known: its count is absent, not 0. */
+    public boolean unknown() {
+      return unknownHours == hours;
+    }
+
+    Bucket plus(Bucket hour) {
+      Optional<Instant> oldest = readAt.isEmpty() ? hour.readAt()
+          : hour.readAt().map(r -> r.isBefore(readAt.get()) ? r : readAt.get()).or(() -> readAt);
+      return new Bucket(start, count + hour.count(), source, hours + hour.hours(), unknownHours + hour.unknownHours(),
+          oldest);
+    }
+  }
 
   /** The answer to an action query. */
   public record ActionSeries(
@@ -53,6 +71,7 @@ public final class ServingQueries {
       Optional<LocalDate> batchWatermark,
       List<Bucket> buckets,
       long total,
+      int unknownHours,
       boolean stale) {}
 
   private ServingQueries() {}
@@ -72,20 +91,24 @@ public final class ServingQueries {
     ZoneId zone = view.zone();
     Optional<LocalDate> watermark = view.watermark();
     List<Bucket> hours = new ArrayList<>();
-    Map<Instant, Long> speedCounts = speed.counts();
     for (Instant h = from; h.isBefore(to); h = h.plus(1, ChronoUnit.HOURS)) {
       ZonedDateTime local = h.atZone(zone);
       boolean batch = watermark.isPresent() && !local.toLocalDate().isAfter(watermark.get());
-      long count = batch
-          ? view.count(placeId, action, local.toLocalDate(), local.getHour())
-          : speedCounts.getOrDefault(h, 0L);
-      hours.add(new Bucket(local, count, batch ? Source.BATCH : Source.SPEED));
+      if (batch) {
+        hours.add(new Bucket(local, view.count(placeId, action, local.toLocalDate(), local.getHour()), Source.BATCH,
+            1, 0, Optional.empty()));
+      } else {
+        Optional<SpeedView.HourValue> v = speed.at(h);
+        hours.add(new Bucket(local, v.map(SpeedView.HourValue::count).orElse(0L), Source.SPEED, 1, v.isPresent() ? 0 : 1,
+            v.map(SpeedView.HourValue::readAt)));
+      }
     }
     List<Bucket> buckets = granularity == Granularity.HOUR ? hours : byDay(hours);
     long total = buckets.stream().mapToLong(Bucket::count).sum();
+    int unknown = buckets.stream().mapToInt(Bucket::unknownHours).sum();
     boolean stale = speed.stale() && buckets.stream().anyMatch(b -> b.source() == Source.SPEED);
     return new ActionSeries(placeId, action, from.atZone(zone), to.atZone(zone), granularity, watermark,
-        List.copyOf(buckets), total, stale);
+        List.copyOf(buckets), total, unknown, stale);
   }
 
   private static List<Bucket> byDay(List<Bucket> hours) {
@@ -95,9 +118,9 @@ public final class ServingQueries {
       Bucket last = days.isEmpty() ? null : days.get(days.size() - 1);
       if (last != null && last.start().equals(dayStart)) {
         // a day is never split: the watermark is a whole day, so all its hours share a source
-        days.set(days.size() - 1, new Bucket(dayStart, last.count() + h.count(), last.source()));
+        days.set(days.size() - 1, last.plus(h));
       } else {
-        days.add(new Bucket(dayStart, h.count(), h.source()));
+        days.add(new Bucket(dayStart, h.count(), h.source(), h.hours(), h.unknownHours(), h.readAt()));
       }
     }
     return days;

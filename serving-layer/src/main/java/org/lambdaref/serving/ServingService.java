@@ -34,11 +34,23 @@ public final class ServingService implements AutoCloseable {
     BatchViewRefresher batch = new BatchViewRefresher(loader, BatchView.empty(config.timezone()), clock);
     batch.refreshNow();
     batch.start(settings.refreshInterval());
-    CounterStore store = DynamoDbCounterStore.forReads(config.dynamodb(), settings.speedReadTimeout());
-    SpeedView speed = new SpeedView(store, settings.speedCacheTtl(), settings.staleCacheMaxPlaces(), clock);
+    CounterStore store =
+        DynamoDbCounterStore.forReads(config.dynamodb(), settings.speedReadTimeout(), settings.speedWarmUpTimeout());
+    SpeedView speed = new SpeedView(store, limits(settings), clock);
     ServingHttpServer http = new ServingHttpServer(settings, batch, speed, clock);
     http.start();
+    // after the port opens: /health says "starting" (503) until DynamoDB answered once
+    speed.start();
     return new ServingService(store, batch, speed, http);
+  }
+
+  /** The real-time view's bounds from the settings; a key keeps at most a query's range and two days. */
+  static SpeedView.Limits limits(ServingSettings s) {
+    int maxHoursPerKey = (int) Math.min(Integer.MAX_VALUE, s.maxRange().toHours() + 48);
+    return new SpeedView.Limits(s.speedCacheTtl(), s.speedReadTimeout(), s.speedWarmUpTimeout(),
+        s.speedOutageAfterFailures(), s.speedOutageProbeInterval(),
+        (int) Math.min(Integer.MAX_VALUE, (long) s.staleCacheMaxPlaces() * org.lambdaref.model.Action.values().length),
+        s.staleCacheMaxBytes(), maxHoursPerKey);
   }
 
   public int port() {
@@ -56,6 +68,7 @@ public final class ServingService implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    speed.close();
     batch.close();
     store.close();
   }

@@ -50,7 +50,8 @@ class ServingQueriesTest {
         h = h.plusSeconds(3600)) {
       counts.put(h, 7L);
     }
-    return new SpeedView.Reading(counts, stale);
+    return SpeedView.Reading.complete(D1.atStartOfDay(SEOUL).toInstant(), D3.plusDays(1).atStartOfDay(SEOUL).toInstant(),
+        Instant.EPOCH, counts, stale);
   }
 
   private static Instant at(LocalDate d, int hour) {
