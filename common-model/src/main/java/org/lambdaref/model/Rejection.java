@@ -51,7 +51,7 @@ public record Rejection(String reason, String detail) {
   public static Rejection badId(String field, String value) {
     return new Rejection(
         BAD_ID + ":" + field,
-        field + " '" + abbreviate(value) + "' is not 1-128 printable characters without spaces");
+        field + " '" + abbreviate(escapeInvisible(value)) + "' is not " + EventValidator.ID_RULE);
   }
 
   public static Rejection unknownAction(String value) {
@@ -86,6 +86,42 @@ public record Rejection(String reason, String detail) {
     if (value == null) {
       return "null";
     }
-    return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+    if (value.length() <= 80) {
+      return value;
+    }
+    // never cut a surrogate pair in two
+    int end = Character.isHighSurrogate(value.charAt(76)) ? 76 : 77;
+    return value.substring(0, end) + "...";
+  }
+
+  /**
+   * An id as the person reading the quarantine should see it: every character an id may not have
+   * (but the plain space) as a {@code \\uXXXX} escape, so that a bidi override cannot reorder the
+   * row, a zero-width space becomes visible and an unpaired surrogate survives the UTF-8 encoding.
+   */
+  static String escapeInvisible(String value) {
+    if (value == null) {
+      return null;
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      int units = Character.charCount(cp);
+      boolean visible = cp == ' ' || (cp < 0x80 ? cp > 0x20 && cp != 0x7F : EventValidator.isIdCodePoint(cp));
+      if (!visible && out == null) {
+        out = new StringBuilder(value.length() + 16).append(value, 0, i);
+      }
+      if (out != null) {
+        if (visible) {
+          out.appendCodePoint(cp);
+        } else {
+          for (int u = i; u < i + units; u++) {
+            out.append(String.format("\\u%04X", (int) value.charAt(u)));
+          }
+        }
+      }
+      i += units;
+    }
+    return out == null ? value : out.toString();
   }
 }
