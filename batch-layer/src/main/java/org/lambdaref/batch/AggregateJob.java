@@ -29,9 +29,9 @@ import org.lambdaref.model.PlatformTables;
  */
 public final class AggregateJob {
 
-  public static final String JOB_NAME = org.lambdaref.model.BatchWatermarkRule.AGGREGATE_JOB;
+  public static final String JOB_NAME = org.lambdaref.model.BatchCoverage.AGGREGATE_JOB;
   /** The hourly part of the job, for sources whose periods are hours. */
-  public static final String HOURLY_JOB_NAME = "aggregate_place_action_1h";
+  public static final String HOURLY_JOB_NAME = org.lambdaref.model.BatchCoverage.HOURLY_AGGREGATE_JOB;
   public static final int RANGE_DAYS = 30;
 
   private final Lake lake;
@@ -66,14 +66,17 @@ public final class AggregateJob {
   public Ledger.Entry runDay(LocalDate day) {
     String period = Partitions.day(day);
     return new Ledger(lake).record(JOB_NAME, "place_event", period, () -> {
-      List<String> hours = Period.ofDay(day).split(org.lambdaref.model.PeriodUnit.HOUR).stream().map(Period::id).toList();
-      java.util.Set<String> done = new Ledger(lake).succeeded(EnrichJob.JOB_NAME, hours);
-      List<String> missing = hours.stream().filter(h -> !done.contains(h)).toList();
+      List<String> hours = org.lambdaref.model.BatchCoverage.hourIds(day);
+      Ledger ledger = new Ledger(lake);
+      java.util.Set<String> enriched = ledger.succeeded(EnrichJob.JOB_NAME, hours);
+      java.util.Set<String> aggregated = ledger.succeeded(HOURLY_JOB_NAME, hours);
+      List<String> missing = hours.stream().filter(h -> !enriched.contains(h) || !aggregated.contains(h)).toList();
       if (!missing.isEmpty()) {
         throw new org.lambdaref.model.PlatformException(
-            "The daily t3 tables of " + period + " cannot be built yet: " + missing.size() + " of its 24 hours are not in t2 "
-                + missing.stream().map(h -> h.substring(8)).toList(),
-            "the day's tables (1d, 30d, seller) read all of the day's enriched hours, and the batch watermark passes the day once they exist",
+            "The daily t3 tables of " + period + " cannot be built yet: " + missing.size()
+                + " of its 24 hours are not in t2 or not in the hourly t3 " + missing.stream().map(h -> h.substring(8)).toList(),
+            "the day's tables (1d, 30d, seller) read all of the day's enriched hours, and the batch covers the day"
+                + " only once every hour's hourly aggregate succeeded too",
             "run the missing hours: bin/lambda batch --start-date " + day + "T" + missing.get(0).substring(8)
                 + " --iteration-count <n>; the day's tables follow with its hour 23");
       }
@@ -127,13 +130,7 @@ public final class AggregateJob {
 
   /** The t2 days the range holds, from the Delta file list alone (no data is read). */
   static long daysIn(Dataset<Row> range) {
-    java.util.regex.Pattern day = java.util.regex.Pattern.compile(Partitions.DAY_COLUMN + "=(\\d{8})");
-    return java.util.Arrays.stream(range.inputFiles())
-        .map(day::matcher)
-        .filter(java.util.regex.Matcher::find)
-        .map(m -> m.group(1))
-        .distinct()
-        .count();
+    return Lake.daysHeld(range).size();
   }
 
   private static Dataset<Row> perPlace(Dataset<Row> events, String period) {

@@ -117,6 +117,13 @@ public final class Lake {
     }
   }
 
+  /** The {@code p_ymd} values of the files a (filtered) table read holds, from its file list alone. */
+  public static java.util.Set<String> daysHeld(Dataset<Row> table) {
+    java.util.regex.Pattern day = java.util.regex.Pattern.compile(org.lambdaref.model.Partitions.DAY_COLUMN + "=(\\d{8})");
+    return java.util.Arrays.stream(table.inputFiles()).map(day::matcher).filter(java.util.regex.Matcher::find)
+        .map(m -> m.group(1)).collect(java.util.stream.Collectors.toSet());
+  }
+
   public void append(Dataset<Row> rows, TableSpec table) {
     retryOnConflict(() ->
         rows.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(location(table)));

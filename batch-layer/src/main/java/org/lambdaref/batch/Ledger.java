@@ -64,7 +64,7 @@ public final class Ledger {
     String runId = UUID.randomUUID().toString();
     try {
       Entry entry = work.get();
-      write(job, source, period, runId, org.lambdaref.model.BatchWatermarkRule.SUCCEEDED, entry, started, null);
+      write(job, source, period, runId, org.lambdaref.model.BatchCoverage.SUCCEEDED, entry, started, null);
       return entry;
     } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes, yet thrown here
       LOG.error("{} for {} failed: {}", job, period, e.getMessage());
@@ -94,7 +94,7 @@ public final class Ledger {
         .filter(org.apache.spark.sql.functions.col("job").equalTo(job)
             .and(org.apache.spark.sql.functions.col("period").isin(periods.toArray())))
         .groupBy("period").agg(latest.as("status"))
-        .filter(org.apache.spark.sql.functions.col("status").equalTo(org.lambdaref.model.BatchWatermarkRule.SUCCEEDED))
+        .filter(org.apache.spark.sql.functions.col("status").equalTo(org.lambdaref.model.BatchCoverage.SUCCEEDED))
         .select("period").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
         .stream().collect(java.util.stream.Collectors.toSet());
   }

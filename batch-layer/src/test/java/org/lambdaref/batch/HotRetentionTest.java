@@ -18,22 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
-import org.lambdaref.model.BatchWatermarkRule;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
 
 class HotRetentionTest {
 
   @TempDir Path root;
-
-  @Test
-  void theWatermarkIsTheEndOfTheUnbrokenRunOfAggregatedDays() {
-    LocalDate d = LocalDate.of(2026, 11, 1);
-    assertThat(BatchWatermarkRule.contiguousEnd(List.of())).isEmpty();
-    assertThat(BatchWatermarkRule.contiguousEnd(List.of(d, d.plusDays(1), d.plusDays(2)))).contains(d.plusDays(2));
-    assertThat(BatchWatermarkRule.contiguousEnd(List.of(d, d.plusDays(1), d.plusDays(3))))
-        .as("a missing day stops the watermark before the gap").contains(d.plusDays(1));
-  }
 
   @Test
   void removesHotDaysTheBatchClosedKeepingTheMargin() {
@@ -52,21 +42,29 @@ class HotRetentionTest {
     spark.createDataFrame(rows, schema).write().format("delta").partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN)
         .save(lake.location(PlatformTables.HOT_PLACE_EVENT));
     Ledger ledger = new Ledger(lake);
-    // days 1-3 aggregated; day 5 too, after a gap at day 4 that the watermark must not jump
+    // days 1-3 aggregated; day 5 too, after a gap at day 4 that must keep its hot partitions
     for (int day : new int[] {0, 1, 2, 4}) {
       ledger.record(AggregateJob.JOB_NAME, "place_event", Partitions.day(first.plusDays(day)), () -> Ledger.Entry.rows(0, Map.of()));
     }
 
     HotRetention.Result result = new HotRetention(lake).run(1);
 
-    assertThat(result.watermark()).contains(first.plusDays(2));
-    assertThat(result.removedThrough()).as("one closed day kept as margin").contains(first.plusDays(1));
+    assertThat(result.newestCovered()).contains(first.plusDays(4));
+    assertThat(result.removedDays()).as("the newest covered day kept as margin; the uncovered day 4 kept")
+        .containsExactly(first, first.plusDays(1), first.plusDays(2));
     assertThat(lake.read(PlatformTables.HOT_PLACE_EVENT).select(Partitions.DAY_COLUMN).distinct()
         .as(Encoders.STRING()).collectAsList())
-        .containsExactlyInAnyOrder(Partitions.day(first.plusDays(2)), Partitions.day(first.plusDays(3)),
-            Partitions.day(first.plusDays(4)));
-    assertThat(result.rowsRemoved()).containsEntry(PlatformTables.HOT_PLACE_EVENT.name().qualified(), 6L);
+        .containsExactlyInAnyOrder(Partitions.day(first.plusDays(3)), Partitions.day(first.plusDays(4)));
+    assertThat(result.rowsRemoved()).containsEntry(PlatformTables.HOT_PLACE_EVENT.name().qualified(), 9L);
+
     assertThat(lake.read(PlatformTables.BATCH_LEDGER).filter("job = 'hot_retention' and status = 'succeeded'").count())
         .as("recorded in the ledger").isEqualTo(1);
+
+    // a backfill of an old day (no hot data) moves nothing back: the next run removes nothing new
+    ledger.record(AggregateJob.JOB_NAME, "place_event", Partitions.day(first.minusDays(400)), () -> Ledger.Entry.rows(0, Map.of()));
+    HotRetention.Result again = new HotRetention(lake).run(1);
+    assertThat(again.newestCovered()).contains(first.plusDays(4));
+    assertThat(again.removedDays()).isEmpty();
+    assertThat(lake.read(PlatformTables.HOT_PLACE_EVENT).count()).as("days 4 and 5 untouched").isEqualTo(6);
   }
 }

@@ -207,7 +207,8 @@ class HourlyPeriodTest {
     Row daily = lake.day(PlatformTables.PLACE_IMPRESSION_1D, Partitions.day(DAY)).agg(org.apache.spark.sql.functions.sum("impressions")).first();
     assertThat(daily.getLong(0)).as("the daily t3, built after hour 23 from all 24 hours").isEqualTo(impressions);
     assertThat(latestLedgerRow(AggregateJob.JOB_NAME, Partitions.day(DAY)).<String>getAs("status")).isEqualTo("succeeded");
-    assertThat(BatchWatermark.of(lake)).as("the serving watermark still reads days").contains(DAY);
+    assertThat(LedgerCoverage.of(lake, "place_event").days()).as("the batch covers the day once all its hours are in")
+        .containsExactly(DAY);
   }
 
   @Test
@@ -236,7 +237,8 @@ class HourlyPeriodTest {
     BatchPipeline.PeriodResult day = results.stream().filter(r -> !r.period().isHour()).findFirst().orElseThrow();
     assertThat(day.status()).as("the day %s with 22 hours never loaded", next).isEqualTo("failed");
     assertThat(day.error()).contains("22 of its 24 hours are not in t2").contains("--start-date " + next + "T00");
-    assertThat(BatchWatermark.of(lake)).as("the watermark does not pass a day built from part of it").contains(DAY);
+    assertThat(LedgerCoverage.of(lake, "place_event").days()).as("a day built from part of its hours is not covered")
+        .containsExactly(DAY);
   }
 
   @Test

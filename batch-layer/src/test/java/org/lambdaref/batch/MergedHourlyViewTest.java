@@ -65,7 +65,7 @@ class MergedHourlyViewTest {
 
   @Test
   void beforeAnyClosedDayEverythingComesFromTheHotTable() {
-    assertThat(MergedHourlyView.definition(java.util.Optional.empty(), true, true))
-        .contains("WHERE false").doesNotContain("p_ymd >");
+    assertThat(MergedHourlyView.definition(org.lambdaref.model.BatchCoverage.none(), true, true))
+        .contains("WHERE false").doesNotContain("NOT IN");
   }
 }

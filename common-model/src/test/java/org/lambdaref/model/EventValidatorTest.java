@@ -143,6 +143,118 @@ class EventValidatorTest {
         .isEqualTo("bad_id:records.user_id");
   }
 
+  /** Issue 16: characters that looked "printable" to the old regex; each inside an otherwise good id. */
+  @ParameterizedTest(name = "U+{0} ({1}) is refused")
+  @CsvSource({
+    // whitespace, C0 controls and DEL
+    "0020, space", "0009, tab", "000A, line feed", "000D, carriage return", "0000, NUL", "001F, unit separator",
+    "007F, DEL",
+    // C1 controls
+    "0080, C1 PAD", "0085, next line", "009F, C1 APC",
+    // Unicode spaces (Zs) and the line and paragraph separators
+    "00A0, no-break space", "1680, ogham space", "2000, en quad", "200A, hair space", "202F, narrow no-break space",
+    "205F, medium math space", "3000, ideographic space", "2028, line separator", "2029, paragraph separator",
+    // bidi controls
+    "200E, LRM", "200F, RLM", "061C, ALM", "202A, LRE", "202B, RLE", "202C, PDF", "202D, LRO", "202E, RLO",
+    "2066, LRI", "2067, RLI", "2068, FSI", "2069, PDI",
+    // zero-width and other format characters (Cf)
+    "200B, zero-width space", "200C, ZWNJ", "200D, ZWJ", "2060, word joiner", "FEFF, BOM", "00AD, soft hyphen",
+    "180E, mongolian vowel separator", "E0001, language tag",
+    // unpaired surrogates
+    "D800, lone high surrogate", "DBFF, lone high surrogate", "DC00, lone low surrogate", "DFFF, lone low surrogate",
+    // private use, noncharacters and the replacement character
+    "E000, private use", "F8FF, private use", "F0000, plane 15 private use", "10FFFD, plane 16 private use",
+    "FDD0, noncharacter", "FDEF, noncharacter", "FFFE, noncharacter", "FFFF, noncharacter", "1FFFF, noncharacter",
+    "10FFFF, noncharacter", "FFFD, replacement character",
+  })
+  void refusesIdsWithInvisibleOrUnpairedCharacters(String hex, String name) {
+    // Character.toString of a surrogate code point is that lone surrogate
+    String bad = Character.toString(Integer.parseInt(hex, 16));
+    String id = "p-" + bad + "-1";
+
+    assertThat(EventValidator.isValidId(id)).as("isValidId with U+%s %s", hex, name).isFalse();
+    assertThat(EventValidator.isValidId(bad)).as("U+%s %s alone", hex, name).isFalse();
+    // in a line as a JSON escape: the raw line stays ASCII, the parsed id has the character
+    assertThat(reasonOf(VALID.replace("\"p-1\"", "\"" + jsonEscaped(id) + "\"")))
+        .isEqualTo("bad_id:records.place_id");
+    assertThat(reasonOf(VALID.replace("\"u-9\"", "\"" + jsonEscaped(id) + "\"")))
+        .isEqualTo("bad_id:records.user_id");
+    assertThat(reasonOf(VALID.replace("\"e-1\"", "\"" + jsonEscaped(id) + "\"")))
+        .isEqualTo("bad_id:event_id");
+  }
+
+  @Test
+  void refusesUnpairedSurrogatesWhereverTheyAre() {
+    assertThat(EventValidator.isValidId("p-\uD83D")).as("high surrogate at the end").isFalse();
+    assertThat(EventValidator.isValidId("\uDE00p-1")).as("low surrogate at the start").isFalse();
+    assertThat(EventValidator.isValidId("p-\uDE00\uD83D")).as("a pair in the wrong order").isFalse();
+    assertThat(EventValidator.isValidId("p-\uD83D\uD83D\uDE00")).as("two highs, one low").isFalse();
+    assertThat(EventValidator.isValidId(null)).isFalse();
+    assertThat(EventValidator.isValidId("")).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0} is accepted")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "p-1",
+        "12345",
+        "abc_DEF.123-x~+:@/=",
+        "\uD55C\uAE00", // 한글
+        "\uC7A5\uC18C-42",
+        "caf\u00E9", // café, precomposed
+        "cafe\u0301", // café, e + combining acute
+        "\u00DCn\u00EFc\u00F8d\u00E9",
+        "\u6771\u4EAC_\u30BF\u30EF\u30FC", // 東京_タワー
+        "\u0645\u0631\u062D\u0628\u0627", // Arabic letters, no bidi controls
+        "\uD83D\uDE00", // 😀, one supplementary character as a surrogate pair
+        "p-\uD83D\uDE00-1",
+        "\u2764\uFE0F", // ❤️ with a variation selector
+        "1\uFE0F\u20E3", // keycap 1️⃣
+        "\uD835\uDC00", // 𝐀 mathematical bold A
+        "em\u2014dash\u2013and\u2011hyphens",
+      })
+  void acceptsVisibleIdsInAnyScript(String id) {
+    assertThat(EventValidator.isValidId(id)).as("isValidId(%s)", id).isTrue();
+    ValidationResult result = validator.validate(VALID.replace("\"p-1\"", "\"" + id + "\""));
+    assertThat(result.isValid()).as("%s: %s", id, result).isTrue();
+    assertThat(((ValidationResult.Valid) result).event().placeId()).isEqualTo(id);
+  }
+
+  @Test
+  void lengthIsOneTo128CodePointsAndAnEmojiCountsOnce() {
+    assertThat(EventValidator.isValidId("a")).isTrue();
+    assertThat(EventValidator.isValidId("a".repeat(128))).isTrue();
+    assertThat(EventValidator.isValidId("a".repeat(129))).isFalse();
+    assertThat(EventValidator.isValidId("\uD55C".repeat(128))).as("128 Hangul syllables").isTrue();
+    assertThat(EventValidator.isValidId("\uD83D\uDE00".repeat(128))).as("128 emoji, 256 UTF-16 units").isTrue();
+    assertThat(EventValidator.isValidId("\uD83D\uDE00".repeat(129))).isFalse();
+    assertThat(EventValidator.isValidId("a".repeat(127) + "\uD83D\uDE00")).isTrue();
+    assertThat(EventValidator.isValidId("a".repeat(128) + "\uD83D\uDE00")).isFalse();
+    assertThat(EventValidator.isValidId("\uD83D\uDE00".repeat(128) + "a")).as("257 units").isFalse();
+    assertThat(validator.validate(VALID.replace("\"u-9\"", "\"" + "u".repeat(128) + "\"")).isValid()).isTrue();
+  }
+
+  @Test
+  void theRejectionShowsInvisibleCharactersEscaped() {
+    Rejection rejection = ((ValidationResult.Rejected) validator.validate(
+        VALID.replace("\"p-1\"", "\"p\\u202e1\\u200b\\ud800\""))).rejection();
+
+    assertThat(rejection.reason()).isEqualTo("bad_id:records.place_id");
+    assertThat(rejection.detail())
+        .startsWith("records.place_id 'p\\u202E1\\u200B\\uD800' is not 1 to 128 printable characters")
+        .doesNotContain("\u202E", "\u200B", "\uD800");
+  }
+
+  /** Every UTF-16 unit as a JSON {@code \\u} escape. */
+  private static String jsonEscaped(String value) {
+    StringBuilder out = new StringBuilder();
+    for (char c : value.toCharArray()) {
+      out.append(String.format("\\u%04x", (int) c));
+    }
+    return out.toString();
+  }
+
   @ParameterizedTest(name = "event_time {0}")
   @CsvSource(
       delimiter = '|',

@@ -107,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
           "speed layer: streaming query on live events (" + liveEvents + " events at " + liveRate + "/s)",
           () -> SpeedDemo.run(config, liveEvents, liveRate));
       SpeedDemo.print(speed, config, console);
-      ServingDemo.Result serving = console.step("serving layer: HTTP API merging both views at the batch watermark",
+      ServingDemo.Result serving = console.step("serving layer: HTTP API merging both views at the days the batch covers",
           () -> ServingDemo.run(config, generate.startDate));
       ServingDemo.print(serving, console);
 
@@ -120,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
       console.line("  batch:      t1, t2, t3 and the JDBC export written%s", batchExit == 0 ? "" : " (some periods FAILED: see the ledger)");
       console.line("  speed:      %d events counted exactly once in DynamoDB, hot table hot.place_event_timeseries_hourly",
           speed.counted());
-      console.line("  serving:    merged query answered, batch watermark %s (bin/lambda serve keeps the API up)",
+      console.line("  serving:    merged query answered, newest day covered by the batch %s (bin/lambda serve keeps the API up)",
           serving.answer().get("batch_watermark").asText());
       console.line("  next:       bin/lambda serve; bin/lambda tables;"
           + " bin/lambda sql \"select * from serving.place_action_merged_hourly limit 10\"");

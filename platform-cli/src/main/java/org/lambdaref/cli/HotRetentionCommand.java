@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
     name = "hot-retention",
     mixinStandardHelpOptions = true,
     description = {
-      "Delete the hot partitions of days the batch layer has closed (its watermark), keeping the",
-      "newest --keep-days closed days. The batch runs this itself after it closes a day."
+      "Delete the hot partitions of the days the batch layer covers (the serving cut), keeping",
+      "those of the newest --keep-days covered days. The batch runs this itself after a period."
     })
 final class HotRetentionCommand implements Callable<Integer> {
 
@@ -31,12 +31,13 @@ final class HotRetentionCommand implements Callable<Integer> {
     int keep = keepDays == null ? config.speed().hotRetentionKeepDays() : keepDays;
     HotRetention.Result result = new HotRetention(new Lake(SparkSessions.getOrCreate(config, "HotRetention"), config)).run(keep);
     Console console = Console.stdout();
-    if (result.watermark().isEmpty()) {
-      console.line("no day closed by the batch layer yet (no succeeded aggregate_place in ops.batch_ledger): nothing removed");
+    if (result.newestCovered().isEmpty()) {
+      console.line("no day covered by the batch layer yet (no succeeded aggregate_place in ops.batch_ledger): nothing removed");
       return 0;
     }
-    console.line("batch watermark %s; removed hot partitions through %s (keeping %d closed day(s)): %s",
-        result.watermark().get(), result.removedThrough().get(), keep, result.rowsRemoved());
+    console.line("newest day covered by the batch %s; removed the hot partitions of %s (keeping the newest %d covered"
+        + " day(s)): %s", result.newestCovered().get(), result.removedDays().isEmpty() ? "no day" : result.removedDays(),
+        keep, result.rowsRemoved());
     return 0;
   }
 }

@@ -33,7 +33,7 @@ final class LakeTables {
       registered.add(spec.name().qualified());
     }
     org.lambdaref.batch.MergedHourlyView.register(new org.lambdaref.batch.Lake(spark, config))
-        .ifPresent(w -> registered.add(org.lambdaref.batch.MergedHourlyView.NAME + " (batch watermark " + w + ")"));
+        .ifPresent(w -> registered.add(org.lambdaref.batch.MergedHourlyView.NAME + " (newest day covered by the batch: " + w + ")"));
     return registered;
   }
 

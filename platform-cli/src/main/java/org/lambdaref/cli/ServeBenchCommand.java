@@ -42,7 +42,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
-import org.lambdaref.model.BatchWatermarkRule;
+import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
 import picocli.CommandLine.Command;
@@ -201,7 +201,7 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
         .save(lake.location(PlatformTables.PLACE_IMPRESSION_1D));
     Ledger ledger = new Ledger(lake);
     for (int d = 0; d < days; d++) {
-      ledger.record(BatchWatermarkRule.AGGREGATE_JOB, "place_event", Partitions.day(first.plusDays(d)),
+      ledger.record(BatchCoverage.AGGREGATE_JOB, "place_event", Partitions.day(first.plusDays(d)),
           () -> Ledger.Entry.rows(perDay, Map.of()));
     }
     return perDay * days;

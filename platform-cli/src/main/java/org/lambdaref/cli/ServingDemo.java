@@ -17,7 +17,7 @@ import org.lambdaref.serving.ServingService;
 
 /**
  * The demo's last step: the serving layer answers a merged query over HTTP, with the batch days
- * before the watermark and today's live events after it, one bucket per day.
+ * for the days the batch covers and today's live events, one bucket per day.
  */
 final class ServingDemo {
 
@@ -64,8 +64,8 @@ final class ServingDemo {
     JsonNode a = r.answer();
     console.line("");
     console.line("Serving layer: GET %s", r.url());
-    console.line("  batch watermark %s: days up to it from the batch view (t3), later days from the DynamoDB counters",
-        a.get("batch_watermark").isNull() ? "none" : a.get("batch_watermark").asText());
+    console.line("  batch covers %s: those days from the batch view (t3), the others from the DynamoDB counters",
+        a.get("batch_covered_days").isEmpty() ? "no day of the range" : a.get("batch_covered_days").toString());
     List<List<Object>> rows = new ArrayList<>();
     a.get("buckets").forEach(b -> rows.add(List.of(b.get("start").asText().substring(0, 10), b.get("count").asLong(),
         b.get("source").asText())));

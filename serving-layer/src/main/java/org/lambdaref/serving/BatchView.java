@@ -10,10 +10,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.lambdaref.model.Action;
+import org.lambdaref.model.BatchCoverage;
 
 /**
  * An immutable in-memory copy of the batch view ({@code t3.place_action_aggr_1h_hourly} and {@code
- * t3.place_impression_aggr_1d_daily}) with the batch watermark it was loaded under. Requests read
+ * t3.place_impression_aggr_1d_daily}) with the batch coverage it was loaded under. Requests read
  * one instance from start to end, so an answer never mixes two versions; a refresh builds a new
  * instance and swaps it in.
  *
@@ -45,34 +46,44 @@ public final class BatchView {
   }
 
   private final ZoneId zone;
-  private final Optional<LocalDate> watermark;
+  private final BatchCoverage coverage;
   private final Versions versions;
   private final Instant loadedAt;
   private final NavigableMap<LocalDate, HourlyDay> hourly;
   private final NavigableMap<LocalDate, DailyDay> daily;
 
-  BatchView(ZoneId zone, Optional<LocalDate> watermark, Versions versions, Instant loadedAt,
+  BatchView(ZoneId zone, BatchCoverage coverage, Versions versions, Instant loadedAt,
       NavigableMap<LocalDate, HourlyDay> hourly, NavigableMap<LocalDate, DailyDay> daily) {
     this.zone = zone;
-    this.watermark = watermark;
+    this.coverage = coverage;
     this.versions = versions;
     this.loadedAt = loadedAt;
     this.hourly = Collections.unmodifiableNavigableMap(hourly);
     this.daily = Collections.unmodifiableNavigableMap(daily);
   }
 
-  /** The view before anything is loaded: no watermark, so every bucket is real-time. */
+  /** The view before anything is loaded: nothing covered, so every bucket is real-time. */
   public static BatchView empty(ZoneId zone) {
-    return new BatchView(zone, Optional.empty(), Versions.NONE, Instant.EPOCH, new TreeMap<>(), new TreeMap<>());
+    return new BatchView(zone, BatchCoverage.none(), Versions.NONE, Instant.EPOCH, new TreeMap<>(), new TreeMap<>());
+  }
+
+  /** False until a load succeeded: the service then cannot tell which days the batch covers. */
+  public boolean loaded() {
+    return !loadedAt.equals(Instant.EPOCH);
   }
 
   public ZoneId zone() {
     return zone;
   }
 
-  /** The last day the batch layer closed; buckets of days after it come from the real-time view. */
+  /** The days whose buckets come from this view; every other day's from the real-time view. */
+  public BatchCoverage coverage() {
+    return coverage;
+  }
+
+  /** The newest covered day, shown as {@code batch_watermark}; days before it may be uncovered. */
   public Optional<LocalDate> watermark() {
-    return watermark;
+    return coverage.newest();
   }
 
   public Versions versions() {

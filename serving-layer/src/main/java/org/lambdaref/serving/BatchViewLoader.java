@@ -14,7 +14,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.lambdaref.model.Action;
-import org.lambdaref.model.BatchWatermarkRule;
+import org.lambdaref.model.BatchCoverage;
+import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.StorageLayout;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * read again, so a refresh after one new day reads one day.
  *
  * <p>The ledger is read first, then the tables: the aggregate job records success only after its
- * table commits, so every day at or before the watermark read here is in the table versions read
- * after it. The other order could see a watermark that covers a day the loaded table lacks.
+ * table commits, so every day covered by the ledger read here is in the table versions read after
+ * it. The other order could see coverage of a day the loaded table lacks.
  */
 public final class BatchViewLoader {
 
@@ -48,10 +49,13 @@ public final class BatchViewLoader {
   private final String hourlyLocation;
   private final String dailyLocation;
   private final ZoneId zone;
+  /** How the served source is loaded: coverage of an hourly source needs every hour's aggregate. */
+  private final PeriodUnit unit;
   private final Clock clock;
 
-  public BatchViewLoader(DeltaTableReader reader, StorageLayout storage, ZoneId zone, Clock clock) {
+  public BatchViewLoader(DeltaTableReader reader, StorageLayout storage, ZoneId zone, PeriodUnit unit, Clock clock) {
     this.reader = reader;
+    this.unit = unit;
     this.ledgerLocation = storage.tableLocation(PlatformTables.BATCH_LEDGER.name());
     this.hourlyLocation = storage.tableLocation(PlatformTables.PLACE_ACTION_1H.name());
     this.dailyLocation = storage.tableLocation(PlatformTables.PLACE_IMPRESSION_1D.name());
@@ -71,7 +75,7 @@ public final class BatchViewLoader {
   public BatchView load(BatchView previous) {
     long started = System.nanoTime();
     Optional<TableFiles> ledger = reader.files(ledgerLocation, LEDGER_COLUMNS);
-    Optional<LocalDate> watermark = ledger.map(this::watermark).orElse(Optional.empty());
+    BatchCoverage coverage = ledger.map(this::coverage).orElse(BatchCoverage.none());
     Optional<TableFiles> hourlyFiles = reader.files(hourlyLocation, HOURLY_COLUMNS);
     Optional<TableFiles> dailyFiles = reader.files(dailyLocation, DAILY_COLUMNS);
 
@@ -85,9 +89,10 @@ public final class BatchViewLoader {
         ledger.map(TableFiles::version).orElse(-1L),
         hourlyFiles.map(TableFiles::version).orElse(-1L),
         dailyFiles.map(TableFiles::version).orElse(-1L));
-    BatchView view = new BatchView(zone, watermark, versions, clock.instant(), hourly, daily);
-    LOG.info("batch view loaded in {} ms: watermark {}, versions {}, {} hourly days ({} read), {} daily days ({} read)",
-        (System.nanoTime() - started) / 1_000_000, watermark.map(LocalDate::toString).orElse("none"), versions,
+    BatchView view = new BatchView(zone, coverage, versions, clock.instant(), hourly, daily);
+    LOG.info("batch view loaded in {} ms: {} covered day(s), newest {}, versions {}, {} hourly days ({} read), {} daily days ({} read)",
+        (System.nanoTime() - started) / 1_000_000, coverage.days().size(),
+        coverage.newest().map(LocalDate::toString).orElse("none"), versions,
         hourly.size(), read[0], daily.size(), read[1]);
     return view;
   }
@@ -109,17 +114,17 @@ public final class BatchViewLoader {
     return out;
   }
 
-  private Optional<LocalDate> watermark(TableFiles ledger) {
-    List<LocalDate> succeeded = new ArrayList<>();
+  private BatchCoverage coverage(TableFiles ledger) {
+    List<BatchCoverage.LedgerRun> runs = new ArrayList<>();
     for (DataFile file : ledger.files()) {
       reader.read(ledger, file, (c, r) -> {
-        if (BatchWatermarkRule.AGGREGATE_JOB.equals(c[0].getString(r))
-            && BatchWatermarkRule.SUCCEEDED.equals(c[2].getString(r))) {
-          succeeded.add(LocalDate.parse(c[1].getString(r), Partitions.DAY_FORMAT));
+        String job = c[0].getString(r);
+        if (BatchCoverage.AGGREGATE_JOB.equals(job) || BatchCoverage.HOURLY_AGGREGATE_JOB.equals(job)) {
+          runs.add(new BatchCoverage.LedgerRun(job, c[1].getString(r), c[2].getString(r)));
         }
       });
     }
-    return BatchWatermarkRule.contiguousEnd(succeeded);
+    return BatchCoverage.of(runs, unit);
   }
 
   private static Map<LocalDate, List<DataFile>> byDay(TableFiles table) {

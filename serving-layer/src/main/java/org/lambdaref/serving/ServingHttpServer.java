@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.lambdaref.config.Endpoints.ServingSettings;
-import org.lambdaref.model.BatchWatermarkRule;
 import org.lambdaref.serving.ServingQueries.ActionSeries;
 import org.lambdaref.serving.ServingQueries.Bucket;
 import org.lambdaref.serving.ServingQueries.DailyBucket;
@@ -93,10 +92,13 @@ public final class ServingHttpServer implements AutoCloseable {
         .callback(cb -> cb.call(Duration.between(batch.current().loadedAt(), clock.instant()).toMillis() / 1000.0))
         .register(registry);
     GaugeWithCallback.builder().name("lambda_serving_batch_watermark_end_seconds")
-        .help("end of the batch watermark day (unix seconds): buckets from here on are real-time; absent before the first batch day")
+        .help("end of the newest day the batch covers (unix seconds); absent before the first covered day")
         .callback(cb -> batch.current().watermark().ifPresent(w ->
-            cb.call(BatchWatermarkRule.speedFrom(batch.current().watermark(), batch.current().zone()).getEpochSecond())))
+            cb.call(w.plusDays(1).atStartOfDay(batch.current().zone()).toEpochSecond())))
         .register(registry);
+    GaugeWithCallback.builder().name("lambda_serving_batch_covered_days")
+        .help("days the batch view covers (answered from the batch); days outside it come from the real-time view")
+        .callback(cb -> cb.call(batch.current().coverage().days().size())).register(registry);
     GaugeWithCallback.builder().name("lambda_serving_batch_view_version").help("Delta version of each table in the view")
         .labelNames("table").callback(cb -> {
           BatchView.Versions v = batch.current().versions();
@@ -240,15 +242,15 @@ public final class ServingHttpServer implements AutoCloseable {
             query.get("granularity"));
         yield Response.json(200, actionBody(q));
       }
-      case "/v1/places/{placeId}/daily" -> Response.json(200, dailyBody(requests.dailyQuery(segments.get(2),
-          query.get("from"), query.get("to"))));
+      case "/v1/places/{placeId}/daily" -> daily(requests.dailyQuery(segments.get(2), query.get("from"), query.get("to")));
       default -> throw new IllegalStateException("route without handler: " + route);
     };
   }
 
   private Map<String, Object> actionBody(ActionQuery q) {
     BatchView view = batch.current(); // one view for the whole answer
-    SpeedView.Reading reading = speed.read(q.placeId(), q.action(), ServingQueries.speedFrom(view, q.from()), q.to());
+    SpeedView.Reading reading = speed.read(q.placeId(), q.action(), ServingQueries.speedFrom(view, q.from(), q.to()),
+        q.to());
     ActionSeries s = ServingQueries.actionSeries(view, reading, q.placeId(), q.action(), q.from(), q.to(), q.granularity());
     if (s.stale()) {
       staleAnswers.inc();
@@ -261,6 +263,7 @@ public final class ServingHttpServer implements AutoCloseable {
     body.put("granularity", s.granularity().wireName());
     body.put("timezone", view.zone().getId());
     body.put("batch_watermark", s.batchWatermark().map(LocalDate::toString).orElse(null));
+    body.put("batch_covered_days", s.coveredDays().stream().map(LocalDate::toString).toList());
     Instant now = clock.instant();
     List<Map<String, Object>> buckets = new ArrayList<>(s.buckets().size());
     for (Bucket b : s.buckets()) {
@@ -279,11 +282,22 @@ public final class ServingHttpServer implements AutoCloseable {
     body.put("total", s.total());
     body.put("unknown_hours", s.unknownHours());
     body.put("stale", s.stale());
+    body.put("stale_reason", s.staleReason().orElse(null));
     return body;
   }
 
-  private Map<String, Object> dailyBody(DailyQuery q) {
+  private Response daily(DailyQuery q) {
     BatchView view = batch.current();
+    if (!view.loaded()) {
+      return error(503, "batch_view_unavailable", "the batch view has not been loaded: "
+          + batch.lastError().orElse("the first load has not finished"),
+          "the daily view comes from the batch tables only; bring the lake storage back (see /health), the service"
+              + " loads the view at its next refresh");
+    }
+    return Response.json(200, dailyBody(view, q));
+  }
+
+  private Map<String, Object> dailyBody(BatchView view, DailyQuery q) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("place_id", q.placeId());
     body.put("from", q.from().toString());
@@ -292,12 +306,13 @@ public final class ServingHttpServer implements AutoCloseable {
     body.put("source", "batch");
     body.put("batch_watermark", view.watermark().map(LocalDate::toString).orElse(null));
     body.put("note", "batch view only: unique users are exact distinct counts the batch layer computes once a day closes;"
-        + " days after batch_watermark have no values yet (null)");
+        + " days the batch does not cover (covered = false) have no values yet (null)");
     List<Map<String, Object>> days = new ArrayList<>();
     for (DailyBucket d : ServingQueries.daily(view, q.placeId(), q.from(), q.to())) {
-      boolean closed = view.watermark().map(w -> !d.day().isAfter(w)).orElse(false);
+      boolean closed = d.covered();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("day", d.day().toString());
+      m.put("covered", closed);
       m.put("impressions", closed ? d.impressions() : null);
       m.put("clicks", closed ? d.clicks() : null);
       m.put("unique_users", closed ? d.uniqueUsers() : null);
@@ -313,7 +328,9 @@ public final class ServingHttpServer implements AutoCloseable {
     SpeedView.State speedState = speed.state();
     boolean speedFailing = speedState == SpeedView.State.FAILING || speedState == SpeedView.State.OUTAGE;
     Map<String, Object> b = new LinkedHashMap<>();
-    b.put("loaded_at", view.loadedAt().equals(Instant.EPOCH) ? null : view.loadedAt().toString());
+    b.put("loaded", view.loaded());
+    b.put("loaded_at", view.loaded() ? view.loadedAt().toString() : null);
+    b.put("covered_days", view.coverage().days().size());
     b.put("age_seconds", Duration.between(view.loadedAt(), now).toSeconds());
     b.put("batch_watermark", view.watermark().map(LocalDate::toString).orElse(null));
     b.put("versions", Map.of("ledger", view.versions().ledger(), "hourly", view.versions().hourly(),
@@ -330,7 +347,7 @@ public final class ServingHttpServer implements AutoCloseable {
     s.put("last_error", speedFailing ? speed.lastError().orElse(null) : null);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", speedState == SpeedView.State.STARTING ? "starting"
-        : batch.lastError().isPresent() || speedFailing ? "degraded" : "ok");
+        : batch.lastError().isPresent() || !view.loaded() || speedFailing ? "degraded" : "ok");
     body.put("batch_view", b);
     body.put("speed_view", s);
     return body;

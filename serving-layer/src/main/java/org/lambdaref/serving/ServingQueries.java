@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.lambdaref.model.Action;
-import org.lambdaref.model.BatchWatermarkRule;
+import org.lambdaref.model.BatchCoverage;
 
 /**
  * The merge of the two views, as pure functions of a {@link BatchView} and a {@link
- * SpeedView.Reading}: a bucket comes from the batch view when its day is at or before the batch
- * watermark, from the real-time view after it; never both, never neither (the Summingbird client
- * store's rule, with the watermark as the batch id).
+ * SpeedView.Reading}: a bucket comes from the batch view when the batch covers its day ({@link
+ * BatchCoverage}), from the real-time view otherwise; never both, never neither (the Summingbird
+ * client store's rule, with the covered days as the batch ids).
  */
 public final class ServingQueries {
 
@@ -69,17 +69,21 @@ public final class ServingQueries {
       ZonedDateTime to,
       Granularity granularity,
       Optional<LocalDate> batchWatermark,
+      List<LocalDate> coveredDays,
       List<Bucket> buckets,
       long total,
       int unknownHours,
-      boolean stale) {}
+      boolean stale,
+      Optional<String> staleReason) {}
 
   private ServingQueries() {}
 
-  /** The part of {@code [from, to)} the real-time view must answer (possibly empty). */
-  public static Instant speedFrom(BatchView view, Instant from) {
-    Instant cut = BatchWatermarkRule.speedFrom(view.watermark(), view.zone());
-    return cut.isAfter(from) ? cut : from;
+  /**
+   * Where the real-time read of {@code [from, to)} starts: its first hour whose day the batch does
+   * not cover ({@code to}, an empty read, when it covers them all).
+   */
+  public static Instant speedFrom(BatchView view, Instant from, Instant to) {
+    return view.coverage().firstUncovered(from, to, view.zone());
   }
 
   /**
@@ -89,11 +93,11 @@ public final class ServingQueries {
   public static ActionSeries actionSeries(BatchView view, SpeedView.Reading speed, String placeId, Action action,
       Instant from, Instant to, Granularity granularity) {
     ZoneId zone = view.zone();
-    Optional<LocalDate> watermark = view.watermark();
+    BatchCoverage coverage = view.coverage();
     List<Bucket> hours = new ArrayList<>();
     for (Instant h = from; h.isBefore(to); h = h.plus(1, ChronoUnit.HOURS)) {
       ZonedDateTime local = h.atZone(zone);
-      boolean batch = watermark.isPresent() && !local.toLocalDate().isAfter(watermark.get());
+      boolean batch = coverage.covers(local.toLocalDate());
       if (batch) {
         hours.add(new Bucket(local, view.count(placeId, action, local.toLocalDate(), local.getHour()), Source.BATCH,
             1, 0, Optional.empty()));
@@ -106,9 +110,17 @@ public final class ServingQueries {
     List<Bucket> buckets = granularity == Granularity.HOUR ? hours : byDay(hours);
     long total = buckets.stream().mapToLong(Bucket::count).sum();
     int unknown = buckets.stream().mapToInt(Bucket::unknownHours).sum();
-    boolean stale = speed.stale() && buckets.stream().anyMatch(b -> b.source() == Source.SPEED);
-    return new ActionSeries(placeId, action, from.atZone(zone), to.atZone(zone), granularity, watermark,
-        List.copyOf(buckets), total, unknown, stale);
+    boolean speedStale = speed.stale() && buckets.stream().anyMatch(b -> b.source() == Source.SPEED);
+    // never loaded: the service cannot tell closed days from open ones, so it must not pretend
+    Optional<String> reason = !view.loaded()
+        ? Optional.of("the batch view could not be loaded yet, so days the batch may have closed are answered from the"
+            + " real-time view; see /health for the storage error")
+        : speedStale ? Optional.of("DynamoDB did not answer: real-time buckets carry the values last read (read_at,"
+            + " age_seconds); hours never read are unknown") : Optional.empty();
+    List<LocalDate> covered = List.copyOf(coverage.between(from.atZone(zone).toLocalDate(),
+        to.minusNanos(1).atZone(zone).toLocalDate().plusDays(1)));
+    return new ActionSeries(placeId, action, from.atZone(zone), to.atZone(zone), granularity, view.watermark(), covered,
+        List.copyOf(buckets), total, unknown, reason.isPresent(), reason);
   }
 
   private static List<Bucket> byDay(List<Bucket> hours) {
@@ -117,7 +129,7 @@ public final class ServingQueries {
       ZonedDateTime dayStart = h.start().toLocalDate().atStartOfDay(h.start().getZone());
       Bucket last = days.isEmpty() ? null : days.get(days.size() - 1);
       if (last != null && last.start().equals(dayStart)) {
-        // a day is never split: the watermark is a whole day, so all its hours share a source
+        // a day is never split: coverage is by whole days, so all its hours share a source
         days.set(days.size() - 1, last.plus(h));
       } else {
         days.add(new Bucket(dayStart, h.count(), h.source(), h.hours(), h.unknownHours(), h.readAt()));
@@ -127,16 +139,18 @@ public final class ServingQueries {
   }
 
   /** One day of the daily view; empty values when the batch layer has no row for the place. */
-  public record DailyBucket(LocalDate day, long impressions, long clicks, long uniqueUsers, boolean present) {}
+  public record DailyBucket(LocalDate day, long impressions, long clicks, long uniqueUsers, boolean present,
+      boolean covered) {}
 
-  /** The daily rows of {@code [from, to)} (days), from the batch view only. */
+  /** The daily rows of {@code [from, to)} (days), from the batch view only; uncovered days are absent. */
   public static List<DailyBucket> daily(BatchView view, String placeId, LocalDate from, LocalDate to) {
     List<DailyBucket> out = new ArrayList<>();
     for (LocalDate d = from; d.isBefore(to); d = d.plusDays(1)) {
       LocalDate day = d;
-      out.add(view.daily(placeId, day)
-          .map(r -> new DailyBucket(day, r.impressions(), r.clicks(), r.uniqueUsers(), true))
-          .orElse(new DailyBucket(day, 0, 0, 0, false)));
+      boolean covered = view.coverage().covers(day);
+      out.add(view.daily(placeId, day).filter(r -> covered)
+          .map(r -> new DailyBucket(day, r.impressions(), r.clicks(), r.uniqueUsers(), true, true))
+          .orElse(new DailyBucket(day, 0, 0, 0, false, covered)));
     }
     return out;
   }

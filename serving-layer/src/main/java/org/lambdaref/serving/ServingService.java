@@ -14,6 +14,9 @@ import org.lambdaref.counters.DynamoDbCounterStore;
  */
 public final class ServingService implements AutoCloseable {
 
+  /** The source whose views the API serves. */
+  static final String SERVED_SOURCE = "place_event";
+
   private final CounterStore store;
   private final BatchViewRefresher batch;
   private final SpeedView speed;
@@ -30,7 +33,8 @@ public final class ServingService implements AutoCloseable {
   public static ServingService start(PlatformConfig config, ServingSettings settings) {
     Clock clock = Clock.systemUTC();
     BatchViewLoader loader = new BatchViewLoader(
-        new DeltaTableReader(HadoopSettings.of(config)), config.storage(), config.timezone(), clock);
+        new DeltaTableReader(HadoopSettings.of(config)), config.storage(), config.timezone(),
+        config.source(SERVED_SOURCE).period(), clock);
     BatchViewRefresher batch = new BatchViewRefresher(loader, BatchView.empty(config.timezone()), clock);
     batch.refreshNow();
     batch.start(settings.refreshInterval());

@@ -12,7 +12,7 @@ import org.lambdaref.batch.Lake;
 import org.lambdaref.batch.Ledger;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
-import org.lambdaref.model.BatchWatermarkRule;
+import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
 
@@ -65,14 +65,14 @@ final class BatchTables {
 
   /** Records the aggregate job of {@code day} as succeeded: the day is closed. */
   void close(LocalDate day) {
-    ledger.record(BatchWatermarkRule.AGGREGATE_JOB, "place_event", Partitions.day(day),
+    ledger.record(BatchCoverage.AGGREGATE_JOB, "place_event", Partitions.day(day),
         () -> Ledger.Entry.rows(0, Map.of()));
   }
 
   /** Records the aggregate job of {@code day} as failed. */
   void fail(LocalDate day) {
     try {
-      ledger.record(BatchWatermarkRule.AGGREGATE_JOB, "place_event", Partitions.day(day), () -> {
+      ledger.record(BatchCoverage.AGGREGATE_JOB, "place_event", Partitions.day(day), () -> {
         throw new IllegalStateException("simulated failure of " + day);
       });
     } catch (IllegalStateException expected) {

@@ -34,7 +34,7 @@ class BatchViewLoaderTest {
         "platform.work-dir", root.resolve("work").toString(), "platform.timezone", "Asia/Seoul"), Map.of(), root);
     tables = new BatchTables(config);
     loader = new BatchViewLoader(new DeltaTableReader(HadoopSettings.of(config)), config.storage(),
-        ZoneId.of("Asia/Seoul"), Clock.systemUTC());
+        ZoneId.of("Asia/Seoul"), org.lambdaref.model.PeriodUnit.DAY, Clock.systemUTC());
   }
 
   @Test
@@ -53,7 +53,8 @@ class BatchViewLoaderTest {
     tables.fail(D3);
     BatchView first = loader.load(empty);
 
-    assertThat(first.watermark()).as("D3 failed: the run of closed days ends at D2").contains(D2);
+    assertThat(first.watermark()).as("D3 failed: the newest covered day is D2").contains(D2);
+    assertThat(first.coverage().days()).containsExactly(D1, D2);
     assertThat(first.count("p-1", Action.IMPRESSION, D1, 10)).isEqualTo(5);
     assertThat(first.count("p-1", Action.CLICK, D1, 10)).isEqualTo(2);
     assertThat(first.count("p-2", Action.IMPRESSION, D1, 23)).isEqualTo(1);
@@ -72,6 +73,6 @@ class BatchViewLoaderTest {
 
     tables.close(D3);
     BatchView third = loader.load(second);
-    assertThat(third.watermark()).as("a later success of D3 extends the run").contains(D3);
+    assertThat(third.watermark()).as("a later success of D3 covers it").contains(D3);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.lambdaref.model.Action;
+import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.serving.BatchView.HourlyDay;
 import org.lambdaref.serving.ServingQueries.ActionSeries;
 import org.lambdaref.serving.ServingQueries.Bucket;
@@ -40,7 +41,11 @@ class ServingQueriesTest {
       places.put("p-1", counts);
       hourly.put(d, new HourlyDay(Set.of(), places, 48));
     }
-    return new BatchView(SEOUL, watermark, BatchView.Versions.NONE, Instant.now(), hourly, new TreeMap<>());
+    // the test's own reading of "closed up to": every loaded day at or before it is covered
+    List<LocalDate> covered = watermark.map(w -> List.of(D1, D2).stream().filter(d -> !d.isAfter(w)).toList())
+        .orElse(List.of());
+    return new BatchView(SEOUL, BatchCoverage.ofDays(covered), BatchView.Versions.NONE, Instant.now(), hourly,
+        new TreeMap<>());
   }
 
   /** Speed has 7 impressions in every hour of D1..D3 (it overlaps the batch on purpose). */
@@ -94,7 +99,7 @@ class ServingQueriesTest {
         at(D1, 0), at(D1, 3), Granularity.HOUR);
     assertThat(s.buckets()).extracting(Bucket::source).containsOnly(Source.SPEED);
     assertThat(s.total()).isEqualTo(21);
-    assertThat(ServingQueries.speedFrom(batch(Optional.empty()), at(D1, 0))).isEqualTo(at(D1, 0));
+    assertThat(ServingQueries.speedFrom(batch(Optional.empty()), at(D1, 0), at(D1, 3))).isEqualTo(at(D1, 0));
   }
 
   @Test

@@ -60,6 +60,15 @@ public final class BadInputCorpus {
         "wrong_type:records"));
     out.add(rejected("bad_place_id", event("bad_place_id", et, pt, "\"p 1\"", "u-1", "\"click\"", ""),
         "bad_id:records.place_id"));
+    // ids with characters that are not visible (issue 16): raw in the line, or as a JSON escape
+    out.add(rejected("place_id_line_separator", event("place_id_line_separator", et, pt, "\"p\u20281\"", "u-1",
+        "\"click\"", ""), "bad_id:records.place_id"));
+    out.add(rejected("place_id_bidi_override", event("place_id_bidi_override", et, pt, "\"p-\u202E1\"", "u-1",
+        "\"click\"", ""), "bad_id:records.place_id"));
+    out.add(rejected("place_id_lone_surrogate", event("place_id_lone_surrogate", et, pt, "\"p-\\ud800\"", "u-1",
+        "\"click\"", ""), "bad_id:records.place_id"));
+    out.add(rejected("user_id_zero_width_space", event("user_id_zero_width_space", et, pt, "p-1", "u-\u200B1",
+        "\"click\"", ""), "bad_id:records.user_id"));
     out.add(rejected("unknown_action", event("unknown_action", et, pt, "p-1", "u-1", "\"view\"", ""), "unknown_action"));
     // timestamps
     out.add(rejected("bad_time_format", eventRawTimes("bad_time_format", "\"20/11/2026 10:00\"", "\"" + pt + "\""),
