@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.Endpoints.SourceDbSettings;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,21 @@ public final class SnapshotJob {
   }
 
   private Ledger.Entry snapshot(String period) {
-    Dataset<Row> source = source(lake.config().sourceDb(), period);
+    SourceDbSettings db = lake.config().sourceDb();
+    try {
+      return snapshot(db, period);
+    } catch (RuntimeException e) {
+      PlatformException timeout = db.mode().equals("jdbc") && !(e instanceof PlatformException)
+          ? ExportJob.timeoutError(e, db.connection(), "platform.source-db", "Snapshot of " + db.placeTable() + " for "
+              + period, db.placeTable(), "bin/lambda batch --job snapshot --start-date "
+              + java.time.LocalDate.parse(period, Partitions.DAY_FORMAT) + " --iteration-count 1")
+          : null;
+      throw timeout != null ? timeout : e;
+    }
+  }
+
+  private Ledger.Entry snapshot(SourceDbSettings db, String period) {
+    Dataset<Row> source = source(db, period);
     List<SchemaChange> changes = List.of();
     Dataset<Row> rows = source;
     if (lake.exists(PlatformTables.PLACE_SNAPSHOT)) {
@@ -79,11 +94,10 @@ public final class SnapshotJob {
   /** The place master as of {@code period}: the table over JDBC, or that day's dump files. */
   private Dataset<Row> source(SourceDbSettings db, String period) {
     if (db.mode().equals("jdbc")) {
+      // bounded waits: connect, socket, statement (queryTimeout) and, for PostgreSQL, lock timeouts
       return lake.spark().read().format("jdbc")
-          .option("url", db.connection().url())
+          .options(ExportJob.sparkOptions(db.connection()))
           .option("dbtable", db.placeTable())
-          .option("user", db.connection().user())
-          .option("password", db.connection().password())
           .load();
     }
     String dir = lake.config().storage().rawSourceLocation(db.dumpSource()) + "/" + Partitions.DAY_COLUMN + "=" + period;
@@ -91,7 +105,7 @@ public final class SnapshotJob {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
       org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
       if (!fs.exists(path) || fs.listStatus(path, p -> !p.getName().startsWith("_") && !p.getName().startsWith(".")).length == 0) {
-        throw new org.lambdaref.model.PlatformException(
+        throw new PlatformException(
             "No dump of the place master for " + period + " at " + dir,
             "platform.source-db.mode = dump reads the day's dump files from the raw area",
             "write that day's dump (" + db.dumpFormat() + " files) there, or set platform.source-db.mode = jdbc");

@@ -193,4 +193,50 @@ class ConfigLoaderTest {
     assertThat(config.toString()).doesNotContain("pw-4471-secret", "s3-8812-secret", "dyn-9921-secret", "tok-3310-secret")
         .contains("****");
   }
+
+  @Test
+  void jdbcTimeoutsHaveDefaultsTheSourceDbInheritsAndCanBeSetPerDatabase() {
+    PlatformConfig defaults = load(Map.of());
+    assertThat(defaults.jdbc().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.jdbc().socketTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(defaults.jdbc().statementTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(defaults.jdbc().lockTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(defaults.jdbc().connectionProperties())
+        .containsEntry("connectTimeout", "10").containsEntry("socketTimeout", "300")
+        .containsEntry("options", "-c lock_timeout=30000ms -c statement_timeout=120000ms");
+
+    PlatformConfig set = load(Map.of("platform.jdbc.lock-timeout", "2s", "platform.jdbc.statement-timeout", "500ms",
+        "platform.jdbc.connect-timeout", "3s", "platform.jdbc.socket-timeout", "1m",
+        "platform.source-db.lock-timeout", "7s"));
+    assertThat(set.jdbc().lockTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(set.jdbc().statementTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(set.jdbc().connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(set.jdbc().socketTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(set.sourceDb().connection().statementTimeout()).as("inherited").isEqualTo(Duration.ofMillis(500));
+    assertThat(set.sourceDb().connection().lockTimeout()).as("own value").isEqualTo(Duration.ofSeconds(7));
+    assertThat(Endpoints.JdbcSettings.seconds(Duration.ofMillis(500))).as("rounded up, never 0").isEqualTo(1);
+
+    PlatformConfig other = load(Map.of("platform.jdbc.url", "jdbc:h2:mem:x"));
+    assertThat(other.jdbc().connectionProperties()).containsOnlyKeys("user", "password");
+  }
+
+  @Test
+  void aBadJdbcTimeoutIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> load(Map.of("platform.jdbc.lock-timeout", "-1s")))
+        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.jdbc.lock-timeout");
+    assertThatThrownBy(() -> load(Map.of("platform.jdbc.statement-timeout", "abc")))
+        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.jdbc.statement-timeout")
+        .hasMessageContaining("abc");
+    assertThatThrownBy(() -> load(Map.of("platform.jdbc.connect-timeout", "0s")))
+        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.jdbc.connect-timeout");
+    assertThatThrownBy(() -> load(Map.of("platform.source-db.socket-timeout", "30d")))
+        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.source-db.socket-timeout")
+        .hasMessageContaining("24h");
+  }
+
+  @Test
+  void theJdbcSettingsStringShowsTheTimeoutsButNotThePassword() {
+    PlatformConfig config = load(Map.of("platform.jdbc.password", "pw-5521-secret"));
+    assertThat(config.jdbc().toString()).doesNotContain("pw-5521-secret").contains("****").contains("lockTimeout=PT30S");
+  }
 }
