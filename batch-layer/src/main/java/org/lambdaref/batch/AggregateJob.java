@@ -52,8 +52,8 @@ public final class AggregateJob {
       throw new IllegalArgumentException("runHour takes an hour period, not the day " + hour);
     }
     return new Ledger(lake).record(HOURLY_JOB_NAME, "place_event", hour.id(), () -> {
-      long rows = lake.replacePeriod(actionsPerHour(lake.period(PlatformTables.PLACE_EVENT_ENRICHED, hour)),
-          PlatformTables.PLACE_ACTION_1H, hour);
+      long rows = lake.replacePeriod(actionsPerHour(lake.period(PlatformTables.PLACE_EVENT_ENRICHED, hour), hourStart()),
+          PlatformTables.PLACE_ACTION_1H, hour, true);
       return Ledger.Entry.rows(rows, Map.of());
     });
   }
@@ -84,9 +84,20 @@ public final class AggregateJob {
     });
   }
 
-  public static Dataset<Row> actionsPerHour(Dataset<Row> enriched) {
-    return enriched.groupBy(col("place_id"), col("action"), col(Partitions.DAY_COLUMN), col(Partitions.HOUR_COLUMN))
+  /**
+   * Events per place, action and hour. The hour is its start instant ({@link HourStart}) besides
+   * the {@code p_hh} partition: on a fall-back night both local 02:00 hours are {@code p_hh=02}, and
+   * their rows stay apart by {@code hour_start}.
+   */
+  public static Dataset<Row> actionsPerHour(Dataset<Row> enriched, Column hourStart) {
+    return enriched.withColumn(Partitions.HOUR_START_COLUMN, hourStart)
+        .groupBy(col("place_id"), col("action"), col(Partitions.DAY_COLUMN), col(Partitions.HOUR_COLUMN),
+            col(Partitions.HOUR_START_COLUMN))
         .agg(count(lit(1)).as("events"));
+  }
+
+  private Column hourStart() {
+    return HourStart.ofRecord(lake.config().source("place_event"), lake.config().timezone());
   }
 
   private static Column impressionCount() {
@@ -100,7 +111,7 @@ public final class AggregateJob {
   private Ledger.Entry aggregate(LocalDate day, String period, boolean withHourly) {
     Dataset<Row> today = lake.day(PlatformTables.PLACE_EVENT_ENRICHED, period).cache();
     try {
-      Dataset<Row> hourly = actionsPerHour(today);
+      Dataset<Row> hourly = actionsPerHour(today, hourStart());
       Dataset<Row> daily = perPlace(today, period);
       String from = Partitions.day(day.minusDays(RANGE_DAYS - 1L));
       Dataset<Row> range = lake.read(PlatformTables.PLACE_EVENT_ENRICHED)
@@ -114,7 +125,8 @@ public final class AggregateJob {
           .withColumn(Partitions.DAY_COLUMN, lit(period));
 
       if (withHourly) {
-        lake.replaceDay(hourly, PlatformTables.PLACE_ACTION_1H, period);
+        // mergeSchema: a table written before hour_start existed gains the column
+        lake.replaceDay(hourly, PlatformTables.PLACE_ACTION_1H, period, true);
       }
       long places = lake.replaceDay(daily, PlatformTables.PLACE_IMPRESSION_1D, period);
       lake.replaceDay(thirtyDays, PlatformTables.PLACE_IMPRESSION_30D, period);

@@ -79,7 +79,12 @@ public final class Lake {
 
   /** Replaces exactly one period's partitions (a day's, or an hour's), as {@link #replaceDay}. */
   public long replacePeriod(Dataset<Row> rows, TableSpec table, Period period) {
-    return replaceWhere(rows, table, period.partitionPredicate(), false);
+    return replacePeriod(rows, table, period, false);
+  }
+
+  /** As {@link #replacePeriod(Dataset, TableSpec, Period)}; {@code mergeSchema} admits new columns. */
+  public long replacePeriod(Dataset<Row> rows, TableSpec table, Period period, boolean mergeSchema) {
+    return replaceWhere(rows, table, period.partitionPredicate(), mergeSchema);
   }
 
   /**

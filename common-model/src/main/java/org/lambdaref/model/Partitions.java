@@ -38,6 +38,24 @@ public final class Partitions {
     return new DayHour(DAY_FORMAT.format(local), HOUR_FORMAT.format(local));
   }
 
+  /**
+   * The start of the platform-zone hour holding {@code instant}, as an instant: the key of an hour
+   * in every hourly count. Unlike the {@code p_hh} partition it keeps the two hours of a fall-back
+   * night apart (both are 02 locally), and it follows half-hour offsets.
+   */
+  public static Instant hourStart(Instant instant, ZoneId zone) {
+    return instant.atZone(zone).truncatedTo(java.time.temporal.ChronoUnit.HOURS).toInstant();
+  }
+
+  /** The index of the hour starting at {@code hourStart} within its local day: 0..22 on a spring-forward day, 0..24 on a fall-back day. */
+  public static int hourOfDay(Instant hourStart, ZoneId zone) {
+    Instant dayStart = hourStart.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
+    return (int) Math.floorDiv(hourStart.getEpochSecond() - dayStart.getEpochSecond(), 3600);
+  }
+
+  /** The name of the hourly counts' column holding {@link #hourStart} (t3 hourly, the speed bucket). */
+  public static final String HOUR_START_COLUMN = "hour_start";
+
   public static DayHour rawArrivalPartition(Instant arrival) {
     return tierPartition(arrival, ZoneOffset.UTC);
   }

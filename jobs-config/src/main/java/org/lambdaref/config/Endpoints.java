@@ -239,9 +239,34 @@ public final class Endpoints {
       java.time.Duration speedWarmUpTimeout,
       int speedOutageAfterFailures,
       java.time.Duration speedOutageProbeInterval,
-      String authToken) {
+      String authToken,
+      int readerThreads,
+      java.time.Duration maxRequestReadTime,
+      int maxQueuedRequests,
+      boolean allowOpenNonLoopback) {
+
+    /** The longest {@code max-request-read-time}: longer is no bound against slow clients at all. */
+    public static final java.time.Duration MAX_REQUEST_READ_TIME = java.time.Duration.ofMinutes(10);
+
+    public ServingSettings {
+      java.util.Objects.requireNonNull(bindAddress, "bindAddress");
+      java.util.Objects.requireNonNull(authToken, "authToken");
+      if (threads < 1 || readerThreads < 1 || maxQueuedRequests < 0) {
+        throw new IllegalArgumentException("threads and reader-threads must be at least 1 and max-queued-requests at"
+            + " least 0, got " + threads + ", " + readerThreads + ", " + maxQueuedRequests);
+      }
+      if (maxRequestReadTime.compareTo(java.time.Duration.ofSeconds(1)) < 0
+          || maxRequestReadTime.compareTo(MAX_REQUEST_READ_TIME) > 0) {
+        throw new IllegalArgumentException("max-request-read-time must be 1s..10m, got " + maxRequestReadTime);
+      }
+    }
 
     static ServingSettings read(Settings s) {
+      java.time.Duration readTime = s.positiveDuration("max-request-read-time");
+      if (readTime.compareTo(java.time.Duration.ofSeconds(1)) < 0 || readTime.compareTo(MAX_REQUEST_READ_TIME) > 0) {
+        throw org.lambdaref.model.Errors.badConfigValue(s.key("max-request-read-time"), readTime,
+            "a duration of 1s to 10m (whole seconds; the JDK HTTP server counts in seconds)", null);
+      }
       return new ServingSettings(
           s.nonEmpty("bind-address"),
           s.intIn("port", 0, 65535),
@@ -255,7 +280,11 @@ public final class Endpoints {
           s.positiveDuration("speed-warm-up-timeout"),
           s.intIn("speed-outage-after-failures", 1, 1000),
           s.positiveDuration("speed-outage-probe-interval"),
-          s.string("auth-token"));
+          s.string("auth-token"),
+          s.intIn("reader-threads", 1, 4096),
+          readTime,
+          s.intIn("max-queued-requests", 0, 100_000),
+          s.bool("allow-open-non-loopback"));
     }
 
     public boolean authRequired() {
@@ -266,14 +295,16 @@ public final class Endpoints {
     public ServingSettings withListen(String address, int listenPort) {
       return new ServingSettings(address, listenPort, threads, maxRange, refreshInterval, speedReadTimeout,
           speedCacheTtl, staleCacheMaxPlaces, staleCacheMaxBytes, speedWarmUpTimeout, speedOutageAfterFailures,
-          speedOutageProbeInterval, authToken);
+          speedOutageProbeInterval, authToken, readerThreads, maxRequestReadTime, maxQueuedRequests,
+          allowOpenNonLoopback);
     }
 
     /** The same service requiring {@code token} (empty: open). */
     public ServingSettings withAuthToken(String token) {
       return new ServingSettings(bindAddress, port, threads, maxRange, refreshInterval, speedReadTimeout,
           speedCacheTtl, staleCacheMaxPlaces, staleCacheMaxBytes, speedWarmUpTimeout, speedOutageAfterFailures,
-          speedOutageProbeInterval, token);
+          speedOutageProbeInterval, token, readerThreads, maxRequestReadTime, maxQueuedRequests,
+          allowOpenNonLoopback);
     }
 
     @Override
@@ -284,7 +315,9 @@ public final class Endpoints {
           + ", staleCacheMaxBytes=" + staleCacheMaxBytes + ", speedWarmUpTimeout=" + speedWarmUpTimeout
           + ", speedOutageAfterFailures=" + speedOutageAfterFailures
           + ", speedOutageProbeInterval=" + speedOutageProbeInterval
-          + ", authToken=" + (authToken.isEmpty() ? "" : "****") + "]";
+          + ", authToken=" + (authToken.isEmpty() ? "" : "****") + ", readerThreads=" + readerThreads
+          + ", maxRequestReadTime=" + maxRequestReadTime + ", maxQueuedRequests=" + maxQueuedRequests
+          + ", allowOpenNonLoopback=" + allowOpenNonLoopback + "]";
     }
   }
 

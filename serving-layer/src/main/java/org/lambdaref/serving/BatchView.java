@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.lambdaref.model.Action;
 import org.lambdaref.model.BatchCoverage;
+import org.lambdaref.model.Partitions;
 
 /**
  * An immutable in-memory copy of the batch view ({@code t3.place_action_aggr_1h_hourly} and {@code
@@ -18,15 +19,18 @@ import org.lambdaref.model.BatchCoverage;
  * one instance from start to end, so an answer never mixes two versions; a refresh builds a new
  * instance and swaps it in.
  *
- * <p>Hourly counts are kept per day and place as one {@code long[actions × 24]}: a 7-day query is 7
- * map lookups, and a place-day costs one small array however many rows the table has for it.
+ * <p>Hourly counts are kept per day and place as one {@code long[actions × 25]}, indexed by the hour's
+ * place in its local day ({@link Partitions#hourOfDay}: 25 hours on a fall-back day, 23 on a
+ * spring-forward day): a 7-day query is 7 map lookups, and a place-day costs one small array
+ * however many rows the table has for it.
  */
 public final class BatchView {
 
   /** One row of the daily view. */
   public record DailyRow(long impressions, long clicks, long uniqueUsers) {}
 
-  static final int HOURS = 24;
+  /** Hours a local day can have (a fall-back day has 25). */
+  static final int HOURS = 25;
   static final int SLOTS = Action.values().length * HOURS;
 
   /** One day of a table as loaded, with the files it was read from: the same files, the same day. */
@@ -40,9 +44,15 @@ public final class BatchView {
   /** One day of the daily table. */
   record DailyDay(Set<String> files, Map<String, DailyRow> places) implements DayBlock {}
 
+  /**
+   * The late events one arrival day's run set aside ({@code t1_log.place_event_late}): distinct
+   * event ids per event day, place and action (an array indexed by action).
+   */
+  record LateDay(Set<String> files, Map<LocalDate, Map<String, long[]>> byEventDay) implements DayBlock {}
+
   /** The table versions a view was read at; -1 when the table does not exist yet. */
-  public record Versions(long ledger, long hourly, long daily) {
-    static final Versions NONE = new Versions(-1, -1, -1);
+  public record Versions(long ledger, long hourly, long daily, long late) {
+    static final Versions NONE = new Versions(-1, -1, -1, -1);
   }
 
   private final ZoneId zone;
@@ -51,15 +61,36 @@ public final class BatchView {
   private final Instant loadedAt;
   private final NavigableMap<LocalDate, HourlyDay> hourly;
   private final NavigableMap<LocalDate, DailyDay> daily;
+  private final NavigableMap<LocalDate, LateDay> late;
+  /** {@link #late} summed by event day, for answers: event day -> place -> count per action. */
+  private final Map<LocalDate, Map<String, long[]>> lateByEventDay;
 
   BatchView(ZoneId zone, BatchCoverage coverage, Versions versions, Instant loadedAt,
       NavigableMap<LocalDate, HourlyDay> hourly, NavigableMap<LocalDate, DailyDay> daily) {
+    this(zone, coverage, versions, loadedAt, hourly, daily, new TreeMap<>());
+  }
+
+  BatchView(ZoneId zone, BatchCoverage coverage, Versions versions, Instant loadedAt,
+      NavigableMap<LocalDate, HourlyDay> hourly, NavigableMap<LocalDate, DailyDay> daily,
+      NavigableMap<LocalDate, LateDay> late) {
     this.zone = zone;
     this.coverage = coverage;
     this.versions = versions;
     this.loadedAt = loadedAt;
     this.hourly = Collections.unmodifiableNavigableMap(hourly);
     this.daily = Collections.unmodifiableNavigableMap(daily);
+    this.late = Collections.unmodifiableNavigableMap(late);
+    Map<LocalDate, Map<String, long[]>> sum = new java.util.HashMap<>();
+    for (LateDay arrival : late.values()) {
+      arrival.byEventDay().forEach((day, places) -> places.forEach((place, counts) -> {
+        long[] total = sum.computeIfAbsent(day, d -> new java.util.HashMap<>())
+            .computeIfAbsent(place, p -> new long[Action.values().length]);
+        for (int i = 0; i < counts.length; i++) {
+          total[i] += counts[i];
+        }
+      }));
+    }
+    this.lateByEventDay = sum;
   }
 
   /** The view before anything is loaded: nothing covered, so every bucket is real-time. */
@@ -94,11 +125,34 @@ public final class BatchView {
     return loadedAt;
   }
 
-  /** Events of one place, action and local hour of {@code day}; 0 when the table has no row. */
-  public long count(String placeId, Action action, LocalDate day, int hour) {
+  /**
+   * Events of one place and action in the {@code hourOfDay}-th hour of {@code day} (0 at local
+   * midnight; the local hour itself except on the days the clocks change); 0 when the table has
+   * no row.
+   */
+  public long count(String placeId, Action action, LocalDate day, int hourOfDay) {
     HourlyDay d = hourly.get(day);
     long[] counts = d == null ? null : d.places().get(placeId);
-    return counts == null ? 0 : counts[slot(action, hour)];
+    return counts == null || hourOfDay < 0 || hourOfDay >= HOURS ? 0 : counts[slot(action, hourOfDay)];
+  }
+
+  /** Events of one place and action in the hour starting at {@code hourStart}. */
+  public long count(String placeId, Action action, java.time.Instant hourStart) {
+    return count(placeId, action, hourStart.atZone(zone).toLocalDate(), Partitions.hourOfDay(hourStart, zone));
+  }
+
+  /**
+   * Late events of one place and action whose event day is {@code day}, set aside by the batch
+   * (they arrived after the day closed, so the day's batch counts exclude them).
+   */
+  public long late(String placeId, Action action, LocalDate day) {
+    Map<String, long[]> places = lateByEventDay.get(day);
+    long[] counts = places == null ? null : places.get(placeId);
+    return counts == null ? 0 : counts[action.ordinal()];
+  }
+
+  NavigableMap<LocalDate, LateDay> lateDaysMap() {
+    return late;
   }
 
   public Optional<DailyRow> daily(String placeId, LocalDate day) {

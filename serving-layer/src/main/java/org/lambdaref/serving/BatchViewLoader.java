@@ -42,12 +42,16 @@ public final class BatchViewLoader {
 
   private static final List<String> LEDGER_COLUMNS = List.of("job", "period", "status");
   private static final List<String> HOURLY_COLUMNS = List.of("place_id", "action", "events", Partitions.HOUR_COLUMN);
+  /** Read when the table has it (tables written before it was added hold p_hh only). */
+  private static final List<String> HOURLY_OPTIONAL = List.of(Partitions.HOUR_START_COLUMN);
   private static final List<String> DAILY_COLUMNS = List.of("place_id", "impressions", "clicks", "unique_users");
+  private static final List<String> LATE_COLUMNS = List.of("event_id", "place_id", "action", "event_day");
 
   private final DeltaTableReader reader;
   private final String ledgerLocation;
   private final String hourlyLocation;
   private final String dailyLocation;
+  private final String lateLocation;
   private final ZoneId zone;
   /** How the served source is loaded: coverage of an hourly source needs every hour's aggregate. */
   private final PeriodUnit unit;
@@ -59,6 +63,7 @@ public final class BatchViewLoader {
     this.ledgerLocation = storage.tableLocation(PlatformTables.BATCH_LEDGER.name());
     this.hourlyLocation = storage.tableLocation(PlatformTables.PLACE_ACTION_1H.name());
     this.dailyLocation = storage.tableLocation(PlatformTables.PLACE_IMPRESSION_1D.name());
+    this.lateLocation = storage.tableLocation(PlatformTables.PLACE_EVENT_LATE.name());
     this.zone = zone;
     this.clock = clock;
   }
@@ -68,7 +73,8 @@ public final class BatchViewLoader {
     return new BatchView.Versions(
         reader.latestVersion(ledgerLocation).orElse(-1L),
         reader.latestVersion(hourlyLocation).orElse(-1L),
-        reader.latestVersion(dailyLocation).orElse(-1L));
+        reader.latestVersion(dailyLocation).orElse(-1L),
+        reader.latestVersion(lateLocation).orElse(-1L));
   }
 
   /** A new view of the latest versions, reusing what {@code previous} has of unchanged days. */
@@ -76,8 +82,9 @@ public final class BatchViewLoader {
     long started = System.nanoTime();
     Optional<TableFiles> ledger = reader.files(ledgerLocation, LEDGER_COLUMNS);
     BatchCoverage coverage = ledger.map(this::coverage).orElse(BatchCoverage.none());
-    Optional<TableFiles> hourlyFiles = reader.files(hourlyLocation, HOURLY_COLUMNS);
+    Optional<TableFiles> hourlyFiles = reader.files(hourlyLocation, HOURLY_COLUMNS, HOURLY_OPTIONAL);
     Optional<TableFiles> dailyFiles = reader.files(dailyLocation, DAILY_COLUMNS);
+    Optional<TableFiles> lateFiles = reader.files(lateLocation, LATE_COLUMNS);
 
     Map<String, String> placeIds = new HashMap<>(); // one String per place id across all days
     int[] read = new int[2];
@@ -85,11 +92,14 @@ public final class BatchViewLoader {
         (t, files) -> readHourlyDay(t, files, placeIds), read, 0);
     TreeMap<LocalDate, DailyDay> daily = days(dailyFiles, previous.dailyDaysMap(),
         (t, files) -> readDailyDay(t, files, placeIds), read, 1);
+    TreeMap<LocalDate, BatchView.LateDay> late = days(lateFiles, previous.lateDaysMap(),
+        (t, files) -> readLateDay(t, files, placeIds), new int[2], 0);
     BatchView.Versions versions = new BatchView.Versions(
         ledger.map(TableFiles::version).orElse(-1L),
         hourlyFiles.map(TableFiles::version).orElse(-1L),
-        dailyFiles.map(TableFiles::version).orElse(-1L));
-    BatchView view = new BatchView(zone, coverage, versions, clock.instant(), hourly, daily);
+        dailyFiles.map(TableFiles::version).orElse(-1L),
+        lateFiles.map(TableFiles::version).orElse(-1L));
+    BatchView view = new BatchView(zone, coverage, versions, clock.instant(), hourly, daily, late);
     LOG.info("batch view loaded in {} ms: {} covered day(s), newest {}, versions {}, {} hourly days ({} read), {} daily days ({} read)",
         (System.nanoTime() - started) / 1_000_000, coverage.days().size(),
         coverage.newest().map(LocalDate::toString).orElse("none"), versions,
@@ -139,14 +149,22 @@ public final class BatchViewLoader {
   private HourlyDay readHourlyDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
     Map<String, long[]> places = new HashMap<>();
     long[] rows = new long[1];
+    boolean withStart = table.has(Partitions.HOUR_START_COLUMN);
     for (DataFile file : files) {
+      LocalDate day = LocalDate.parse(file.partitionValues().get(Partitions.DAY_COLUMN), Partitions.DAY_FORMAT);
       reader.read(table, file, (c, r) -> {
         Optional<Action> action = Action.fromWire(c[1].getString(r));
         if (action.isEmpty()) {
           return; // an action this version does not serve; the API refuses to ask for it
         }
         String place = placeIds.computeIfAbsent(c[0].getString(r), p -> p);
-        int hour = Integer.parseInt(hourValue(c[3], r));
+        int hour = withStart && !c[4].isNullAt(r)
+            ? Partitions.hourOfDay(micros(c[4].getLong(r)), zone)
+            // a row written before hour_start: its local hour's first instant (no fold-back night apart)
+            : Partitions.hourOfDay(day.atTime(Integer.parseInt(hourValue(c[3], r)), 0).atZone(zone).toInstant(), zone);
+        if (hour < 0 || hour >= BatchView.HOURS) {
+          return; // not an hour of this day: the batch layer never writes one
+        }
         places.computeIfAbsent(place, p -> new long[BatchView.SLOTS])[BatchView.slot(action.get(), hour)] += c[2].getLong(r);
         rows[0]++;
       });
@@ -154,9 +172,36 @@ public final class BatchViewLoader {
     return new HourlyDay(new HashSet<>(paths(files)), places, rows[0]);
   }
 
+  private static java.time.Instant micros(long micros) {
+    return java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+  }
+
   private static String hourValue(ColumnVector v, int r) {
     // p_hh is a string partition ("07"); tolerate an integer partition column as well
     return v.getDataType() instanceof io.delta.kernel.types.StringType ? v.getString(r) : Integer.toString(v.getInt(r));
+  }
+
+  /** One arrival day's late rows: distinct event ids per event day, place and action. */
+  private BatchView.LateDay readLateDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
+    Map<LocalDate, Map<String, Map<Action, Set<String>>>> ids = new HashMap<>();
+    for (DataFile file : files) {
+      reader.read(table, file, (c, r) -> {
+        Optional<Action> action = Action.fromWire(c[2].getString(r));
+        if (action.isEmpty() || c[3].isNullAt(r)) {
+          return;
+        }
+        LocalDate eventDay = LocalDate.parse(c[3].getString(r), Partitions.DAY_FORMAT);
+        ids.computeIfAbsent(eventDay, d -> new HashMap<>())
+            .computeIfAbsent(placeIds.computeIfAbsent(c[1].getString(r), p -> p), p -> new java.util.EnumMap<>(Action.class))
+            .computeIfAbsent(action.get(), a -> new HashSet<>()).add(c[0].getString(r));
+      });
+    }
+    Map<LocalDate, Map<String, long[]>> counts = new HashMap<>();
+    ids.forEach((day, places) -> places.forEach((place, byAction) -> {
+      long[] c = counts.computeIfAbsent(day, d -> new HashMap<>()).computeIfAbsent(place, p -> new long[Action.values().length]);
+      byAction.forEach((a, set) -> c[a.ordinal()] = set.size());
+    }));
+    return new BatchView.LateDay(new HashSet<>(paths(files)), counts);
   }
 
   private DailyDay readDailyDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {

@@ -37,7 +37,13 @@ public final class DeltaTableReader {
   public record DataFile(String path, Map<String, String> partitionValues, Row scanFileRow) {}
 
   /** A snapshot's version and live files, scanned for some columns. */
-  public record TableFiles(String location, long version, List<DataFile> files, Row scanState) {}
+  public record TableFiles(String location, long version, List<DataFile> files, Row scanState, List<String> columns) {
+
+    /** Whether {@code column} is read (an optional column a table written by an older version lacks is not). */
+    public boolean has(String column) {
+      return columns.contains(column);
+    }
+  }
 
   /** Called once per live row; {@code columns} are in the order asked for. */
   @FunctionalInterface
@@ -67,6 +73,14 @@ public final class DeltaTableReader {
    * table is there yet (before the first batch run).
    */
   public Optional<TableFiles> files(String location, List<String> columns) {
+    return files(location, columns, List.of());
+  }
+
+  /**
+   * As {@link #files(String, List)}, also reading those of {@code optional} the table has (read
+   * after {@code columns}, in order; {@link TableFiles#columns} lists what is read).
+   */
+  public Optional<TableFiles> files(String location, List<String> columns, List<String> optional) {
     Snapshot snapshot;
     try {
       snapshot = Table.forPath(engine, location).getLatestSnapshot(engine);
@@ -82,6 +96,14 @@ public final class DeltaTableReader {
               "the serving layer reads " + columns + "; the table has " + schema.fieldNames(),
               "rebuild the table with the batch layer of this version (bin/lambda batch), or check platform.storage.*"));
       readSchema = readSchema.add(field);
+    }
+    List<String> read = new ArrayList<>(columns);
+    for (String column : optional) {
+      Optional<StructField> field = schema.fields().stream().filter(f -> f.getName().equals(column)).findFirst();
+      if (field.isPresent()) {
+        readSchema = readSchema.add(field.get());
+        read.add(column);
+      }
     }
     Scan scan = snapshot.getScanBuilder(engine).withReadSchema(engine, readSchema).build();
     Row scanState = scan.getScanState(engine);
@@ -99,7 +121,7 @@ public final class DeltaTableReader {
     } catch (IOException e) {
       throw new UncheckedIOException("listing the files of " + location, e);
     }
-    return Optional.of(new TableFiles(location, snapshot.getVersion(engine), files, scanState));
+    return Optional.of(new TableFiles(location, snapshot.getVersion(engine), files, scanState, List.copyOf(read)));
   }
 
   /** Visits every live row of one file (deletion vectors applied). */

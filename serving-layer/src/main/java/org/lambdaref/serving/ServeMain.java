@@ -24,7 +24,8 @@ public final class ServeMain implements Callable<Integer> {
   @Option(names = "--port", description = "Port to listen on (default platform.serving.port; 0 = any free port).")
   Integer port;
 
-  @Option(names = "--bind", description = "Address to listen on (default platform.serving.bind-address).")
+  @Option(names = "--bind", description = {"Address to listen on (default platform.serving.bind-address). Other than",
+      "loopback it needs platform.serving.auth-token, or allow-open-non-loopback = true."})
   String bind;
 
   @Override
@@ -32,6 +33,8 @@ public final class ServeMain implements Callable<Integer> {
     PlatformConfig config = configOptions.load();
     ServingSettings s = config.serving();
     ServingSettings settings = s.withListen(bind == null ? s.bindAddress() : bind, port == null ? s.port() : port);
+    // before the batch view loads: an open address without a token is refused at once
+    ServingHttpServer.checkExposure(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     ServingService service = ServingService.start(config, settings);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,9 +30,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.lambdaref.model.PlatformException;
 import org.lambdaref.config.Endpoints.ServingSettings;
 import org.lambdaref.serving.ServingQueries.ActionSeries;
 import org.lambdaref.serving.ServingQueries.Bucket;
@@ -49,6 +59,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/places/{placeId}/daily?from&to}: the daily batch view
  *   <li>{@code GET /health}, {@code GET /metrics} (Prometheus text), {@code GET /openapi.json}
  * </ul>
+ *
+ * <p>Slow and hostile clients. The JDK server reads a request (line and headers, blocking) on a
+ * thread of its executor, once the connection's first byte arrives. That executor here is the
+ * reader pool ({@code platform.serving.reader-threads}, no queue: with every reader busy a new
+ * request's connection is closed), and {@code sun.net.httpserver.maxReqTime} closes a connection
+ * that has not sent its whole request within {@code max-request-read-time}. Readers answer
+ * {@code /health}, {@code /metrics}, {@code /openapi.json} and every error themselves and hand
+ * queries to the query pool ({@code threads}, at most {@code max-queued-requests} waiting; beyond
+ * that 503 with {@code Retry-After}), so a probe never waits behind queries or slow clients.
  */
 public final class ServingHttpServer implements AutoCloseable {
 
@@ -65,7 +84,11 @@ public final class ServingHttpServer implements AutoCloseable {
   private final ServingRequests requests;
   private final Clock clock;
   private final HttpServer server;
-  private final ExecutorService executor;
+  /** Reads requests, answers the cheap routes and every error, hands queries to {@link #workers}. */
+  private final ThreadPoolExecutor readers;
+  /** Answers queries: {@code threads} threads, a queue of {@code max-queued-requests}. */
+  private final ThreadPoolExecutor workers;
+  private final Counter rejectedConnections;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter requestsTotal;
   private final Histogram latency;
@@ -85,6 +108,9 @@ public final class ServingHttpServer implements AutoCloseable {
         .help("time from request to response, by route").labelNames("route")
         .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
         .classicOnly().register(registry);
+    this.rejectedConnections = Counter.builder().name("lambda_serving_rejected_connections")
+        .help("connections closed unread because all platform.serving.reader-threads were reading or answering")
+        .register(registry);
     this.staleAnswers = Counter.builder().name("lambda_serving_stale_answers")
         .help("answers whose real-time buckets came from the cache because DynamoDB did not answer").register(registry);
     GaugeWithCallback.builder().name("lambda_serving_batch_view_age_seconds")
@@ -105,6 +131,7 @@ public final class ServingHttpServer implements AutoCloseable {
           cb.call(v.ledger(), "ops.batch_ledger");
           cb.call(v.hourly(), "t3.place_action_aggr_1h_hourly");
           cb.call(v.daily(), "t3.place_impression_aggr_1d_daily");
+          cb.call(v.late(), "t1_log.place_event_late_timeseries_daily");
         }).register(registry);
     GaugeWithCallback.builder().name("lambda_serving_batch_view_hourly_rows").help("hourly rows held in memory")
         .callback(cb -> cb.call(batch.current().hourlyRows())).register(registry);
@@ -140,21 +167,96 @@ public final class ServingHttpServer implements AutoCloseable {
     GaugeWithCallback.builder().name("lambda_serving_speed_memory_bytes")
         .help("estimated heap of the remembered real-time hours (platform.serving.stale-cache-max-bytes bounds it)")
         .callback(cb -> cb.call(speed.cachedBytes())).register(registry);
+    checkExposure(settings);
+    applyJdkServerLimits(settings);
+    BlockingQueue<Runnable> queue = settings.maxQueuedRequests() > 0
+        ? new ArrayBlockingQueue<>(settings.maxQueuedRequests()) : new SynchronousQueue<>();
+    this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS, queue,
+        daemons("serving-http-"), new ThreadPoolExecutor.AbortPolicy());
+    // no queue: a request waiting for a reader would wait behind slow clients; the JDK server
+    // closes the connection when this rejects it
+    this.readers = new ThreadPoolExecutor(0, settings.readerThreads(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        daemons("serving-read-"), (r, pool) -> {
+          rejectedConnections.inc();
+          throw new RejectedExecutionException("all " + settings.readerThreads() + " reader threads are busy");
+        });
+    GaugeWithCallback.builder().name("lambda_serving_queued_requests")
+        .help("queries waiting for one of platform.serving.threads (at most platform.serving.max-queued-requests)")
+        .callback(cb -> cb.call(workers.getQueue().size())).register(registry);
     try {
       this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 1024);
     } catch (IOException e) {
-      throw new org.lambdaref.model.PlatformException(
+      workers.shutdownNow();
+      readers.shutdownNow();
+      throw new PlatformException(
           "Cannot listen on " + settings.bindAddress() + ":" + settings.port(), String.valueOf(e.getMessage()),
           "pick a free port with --port or platform.serving.port", e);
     }
+    server.setExecutor(readers);
+    server.createContext("/", this::handle);
+  }
+
+  private static ThreadFactory daemons(String prefix) {
     AtomicInteger n = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(settings.threads(), r -> {
-      Thread t = new Thread(r, "serving-http-" + n.incrementAndGet());
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);
       return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    };
+  }
+
+  /** The JDK server's own request-read bound; JVM-wide, read once when its first server is created. */
+  static final String MAX_REQ_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+  private static String appliedMaxReqTime;
+
+  /**
+   * Sets {@code sun.net.httpserver.maxReqTime} (whole seconds) from {@code max-request-read-time}
+   * unless the JVM was started with it. The JDK server reads it once, when its first server is
+   * created in the JVM: a later service with another value gets the first one (logged).
+   */
+  static synchronized void applyJdkServerLimits(ServingSettings settings) {
+    long seconds = Math.max(1, (settings.maxRequestReadTime().toMillis() + 999) / 1000);
+    String wanted = Long.toString(seconds);
+    String current = System.getProperty(MAX_REQ_TIME_PROPERTY);
+    if (current == null) {
+      System.setProperty(MAX_REQ_TIME_PROPERTY, wanted);
+      appliedMaxReqTime = wanted;
+    } else if (!current.equals(wanted)) {
+      LOG.warn("platform.serving.max-request-read-time = {}s is not applied: {} = {} {}", wanted, MAX_REQ_TIME_PROPERTY,
+          current, current.equals(appliedMaxReqTime)
+              ? "was set by an earlier service in this JVM (the JDK HTTP server reads it once)"
+              : "was set on the JVM's command line, which wins");
+    }
+  }
+
+  /**
+   * Refuses an address other hosts reach (anything but 127.0.0.0/8, ::1, localhost) when no
+   * token protects the API, unless {@code allow-open-non-loopback} says it is meant.
+   */
+  static void checkExposure(ServingSettings settings) {
+    if (settings.authRequired() || settings.allowOpenNonLoopback() || isLoopback(settings.bindAddress())) {
+      return;
+    }
+    throw new PlatformException(
+        "Refusing to serve on " + settings.bindAddress() + " without an auth token",
+        "that address is reachable from other hosts and platform.serving.auth-token is empty, so anyone who reaches"
+            + " the port could read every place's counts",
+        "set platform.serving.auth-token (from the environment: LAMBDA_SERVING_TOKEN), or listen on 127.0.0.1 behind"
+            + " a proxy, or set platform.serving.allow-open-non-loopback = true to open it deliberately");
+  }
+
+  /** True when every address {@code address} names is a loopback one; unresolvable: left to the bind to report. */
+  static boolean isLoopback(String address) {
+    try {
+      for (InetAddress a : InetAddress.getAllByName(address)) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return true; // nothing is exposed: the bind fails and says why
+    }
   }
 
   public void start() {
@@ -178,6 +280,7 @@ public final class ServingHttpServer implements AutoCloseable {
     }
   }
 
+  /** On a reader thread: the cheap routes and errors are answered here, queries go to the query pool. */
   private void handle(HttpExchange exchange) {
     long started = System.nanoTime();
     String route = "unknown";
@@ -201,9 +304,37 @@ public final class ServingHttpServer implements AutoCloseable {
         exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
         response = error(401, "unauthorized", "a bearer token is required",
             "send the header 'Authorization: Bearer <token>' with the token of platform.serving.auth-token");
+      } else if (route.startsWith("/v1/")) {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String queryRoute = route;
+        try {
+          workers.execute(() -> respond(exchange, queryRoute, started,
+              guarded(exchange, () -> answer(queryRoute, segments, query, true))));
+          return; // the query thread answers
+        } catch (RejectedExecutionException e) {
+          exchange.getResponseHeaders().set("Retry-After", "1");
+          response = error(503, "overloaded", "all " + settings.threads() + " query threads are busy and "
+              + settings.maxQueuedRequests() + " queries are waiting",
+              "retry after a second; if this lasts, add instances or raise platform.serving.threads");
+        }
       } else {
-        response = answer(route, segments, query(exchange.getRequestURI().getRawQuery()));
+        boolean details = authorized(exchange);
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String cheapRoute = route;
+        response = guarded(exchange, () -> answer(cheapRoute, segments, query, details));
       }
+    } catch (RuntimeException e) {
+      response = guarded(exchange, () -> {
+        throw e;
+      });
+    }
+    respond(exchange, route, started, response);
+  }
+
+  /** {@code work}'s response; a bad request is a 400, anything else a 500 that tells no internals. */
+  private Response guarded(HttpExchange exchange, Supplier<Response> work) {
+    try {
+      return work.get();
     } catch (BadRequest e) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("error", "bad_request");
@@ -211,11 +342,26 @@ public final class ServingHttpServer implements AutoCloseable {
       body.put("value", e.value());
       body.put("allowed", e.allowed());
       body.put("message", e.getMessage());
-      response = Response.json(400, body);
+      return Response.json(400, body);
     } catch (RuntimeException e) {
-      LOG.error("request {} failed", exchange.getRequestURI(), e);
-      response = error(500, "internal", String.valueOf(e.getMessage()), "see the service log");
+      String id = UUID.randomUUID().toString();
+      LOG.error("request {} ({}) failed", exchange.getRequestURI(), id, e);
+      exchange.getResponseHeaders().set("X-Request-Id", id);
+      return Response.json(500, internalErrorBody(id));
     }
+  }
+
+  /** The body of a 500: a generic text and the id the service logged the failure under, never the exception. */
+  static Map<String, Object> internalErrorBody(String requestId) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", "internal");
+    body.put("message", "the service failed to answer this request (request id " + requestId + ")");
+    body.put("fix", "retry; if it fails again, look for request id " + requestId + " in the service log");
+    body.put("request_id", requestId);
+    return body;
+  }
+
+  private void respond(HttpExchange exchange, String route, long started, Response response) {
     try {
       exchange.getResponseHeaders().set("Content-Type", response.contentType());
       exchange.sendResponseHeaders(response.status(), response.body().length);
@@ -231,10 +377,11 @@ public final class ServingHttpServer implements AutoCloseable {
     }
   }
 
-  private Response answer(String route, List<String> segments, Map<String, String> query) {
+  /** {@code details}: the caller may see error texts (it sent the token, or none is configured). */
+  private Response answer(String route, List<String> segments, Map<String, String> query, boolean details) {
     return switch (route) {
       // 503 while starting: a load balancer sends no request before the real-time view is warm
-      case "/health" -> Response.json(speed.state() == SpeedView.State.STARTING ? 503 : 200, health());
+      case "/health" -> Response.json(speed.state() == SpeedView.State.STARTING ? 503 : 200, health(details));
       case "/metrics" -> metrics();
       case "/openapi.json" -> new Response(200, "application/json", openApi);
       case "/v1/places/{placeId}/actions/{action}" -> {
@@ -283,6 +430,11 @@ public final class ServingHttpServer implements AutoCloseable {
     body.put("unknown_hours", s.unknownHours());
     body.put("stale", s.stale());
     body.put("stale_reason", s.staleReason().orElse(null));
+    List<Map<String, Object>> late = new ArrayList<>();
+    for (ServingQueries.LateSetAside l : s.lateSetAside()) {
+      late.add(Map.of("day", l.day().toString(), "events", l.events()));
+    }
+    body.put("late_set_aside", late);
     return body;
   }
 
@@ -290,7 +442,8 @@ public final class ServingHttpServer implements AutoCloseable {
     BatchView view = batch.current();
     if (!view.loaded()) {
       return error(503, "batch_view_unavailable", "the batch view has not been loaded: "
-          + batch.lastError().orElse("the first load has not finished"),
+          + (batch.lastError().isPresent() ? "its last load failed (the error is in /health and the service log)"
+              : "the first load has not finished"),
           "the daily view comes from the batch tables only; bring the lake storage back (see /health), the service"
               + " loads the view at its next refresh");
     }
@@ -316,13 +469,18 @@ public final class ServingHttpServer implements AutoCloseable {
       m.put("impressions", closed ? d.impressions() : null);
       m.put("clicks", closed ? d.clicks() : null);
       m.put("unique_users", closed ? d.uniqueUsers() : null);
+      m.put("late_impressions", closed ? d.lateImpressions() : null);
+      m.put("late_clicks", closed ? d.lateClicks() : null);
       days.add(m);
     }
     body.put("days", days);
     return body;
   }
 
-  private Map<String, Object> health() {
+  /** What /health shows in place of an error text to a caller without the token. */
+  static final String HIDDEN_ERROR = "hidden: send 'Authorization: Bearer <platform.serving.auth-token>' to see it";
+
+  private Map<String, Object> health(boolean details) {
     BatchView view = batch.current();
     Instant now = clock.instant();
     SpeedView.State speedState = speed.state();
@@ -334,9 +492,9 @@ public final class ServingHttpServer implements AutoCloseable {
     b.put("age_seconds", Duration.between(view.loadedAt(), now).toSeconds());
     b.put("batch_watermark", view.watermark().map(LocalDate::toString).orElse(null));
     b.put("versions", Map.of("ledger", view.versions().ledger(), "hourly", view.versions().hourly(),
-        "daily", view.versions().daily()));
+        "daily", view.versions().daily(), "late", view.versions().late()));
     b.put("hourly_rows", view.hourlyRows());
-    b.put("last_refresh_error", batch.lastError().orElse(null));
+    b.put("last_refresh_error", batch.lastError().map(e -> details ? e : HIDDEN_ERROR).orElse(null));
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("state", speedState.wireName());
     s.put("failures_in_a_row", speed.failuresInARow());
@@ -344,7 +502,7 @@ public final class ServingHttpServer implements AutoCloseable {
     s.put("remembered_keys", speed.cachedKeys());
     s.put("last_success", speed.lastSuccess().map(Instant::toString).orElse(null));
     s.put("last_failure", speed.lastFailure().map(Instant::toString).orElse(null));
-    s.put("last_error", speedFailing ? speed.lastError().orElse(null) : null);
+    s.put("last_error", speedFailing ? speed.lastError().map(e -> details ? e : HIDDEN_ERROR).orElse(null) : null);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", speedState == SpeedView.State.STARTING ? "starting"
         : batch.lastError().isPresent() || !view.loaded() || speedFailing ? "degraded" : "ok");
@@ -447,6 +605,7 @@ public final class ServingHttpServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    executor.shutdownNow();
+    readers.shutdownNow();
+    workers.shutdownNow();
   }
 }

@@ -74,7 +74,15 @@ public final class ServingQueries {
       long total,
       int unknownHours,
       boolean stale,
-      Optional<String> staleReason) {}
+      Optional<String> staleReason,
+      List<LateSetAside> lateSetAside) {}
+
+  /**
+   * Late events of a covered day: they arrived after the day closed, so its batch counts exclude
+   * them (the source notes' policy) while the real-time view had counted them; this explains why
+   * the day's number drops when it switches to the batch.
+   */
+  public record LateSetAside(LocalDate day, long events) {}
 
   private ServingQueries() {}
 
@@ -99,7 +107,7 @@ public final class ServingQueries {
       ZonedDateTime local = h.atZone(zone);
       boolean batch = coverage.covers(local.toLocalDate());
       if (batch) {
-        hours.add(new Bucket(local, view.count(placeId, action, local.toLocalDate(), local.getHour()), Source.BATCH,
+        hours.add(new Bucket(local, view.count(placeId, action, h), Source.BATCH,
             1, 0, Optional.empty()));
       } else {
         Optional<SpeedView.HourValue> v = speed.at(h);
@@ -119,8 +127,10 @@ public final class ServingQueries {
             + " age_seconds); hours never read are unknown") : Optional.empty();
     List<LocalDate> covered = List.copyOf(coverage.between(from.atZone(zone).toLocalDate(),
         to.minusNanos(1).atZone(zone).toLocalDate().plusDays(1)));
+    List<LateSetAside> late = covered.stream().map(d -> new LateSetAside(d, view.late(placeId, action, d)))
+        .filter(l -> l.events() > 0).toList();
     return new ActionSeries(placeId, action, from.atZone(zone), to.atZone(zone), granularity, view.watermark(), covered,
-        List.copyOf(buckets), total, unknown, reason.isPresent(), reason);
+        List.copyOf(buckets), total, unknown, reason.isPresent(), reason, late);
   }
 
   private static List<Bucket> byDay(List<Bucket> hours) {
@@ -140,7 +150,7 @@ public final class ServingQueries {
 
   /** One day of the daily view; empty values when the batch layer has no row for the place. */
   public record DailyBucket(LocalDate day, long impressions, long clicks, long uniqueUsers, boolean present,
-      boolean covered) {}
+      boolean covered, long lateImpressions, long lateClicks) {}
 
   /** The daily rows of {@code [from, to)} (days), from the batch view only; uncovered days are absent. */
   public static List<DailyBucket> daily(BatchView view, String placeId, LocalDate from, LocalDate to) {
@@ -148,9 +158,11 @@ public final class ServingQueries {
     for (LocalDate d = from; d.isBefore(to); d = d.plusDays(1)) {
       LocalDate day = d;
       boolean covered = view.coverage().covers(day);
+      long lateImpressions = covered ? view.late(placeId, Action.IMPRESSION, day) : 0;
+      long lateClicks = covered ? view.late(placeId, Action.CLICK, day) : 0;
       out.add(view.daily(placeId, day).filter(r -> covered)
-          .map(r -> new DailyBucket(day, r.impressions(), r.clicks(), r.uniqueUsers(), true, true))
-          .orElse(new DailyBucket(day, 0, 0, 0, false, covered)));
+          .map(r -> new DailyBucket(day, r.impressions(), r.clicks(), r.uniqueUsers(), true, true, lateImpressions, lateClicks))
+          .orElse(new DailyBucket(day, 0, 0, 0, false, covered, lateImpressions, lateClicks)));
     }
     return out;
   }

@@ -31,21 +31,35 @@ public final class ServingService implements AutoCloseable {
 
   /** Starts the service; {@code settings} may differ from the configuration's (a --port option). */
   public static ServingService start(PlatformConfig config, ServingSettings settings) {
+    ServingHttpServer.checkExposure(settings); // before anything is started that would need closing
     Clock clock = Clock.systemUTC();
     BatchViewLoader loader = new BatchViewLoader(
         new DeltaTableReader(HadoopSettings.of(config)), config.storage(), config.timezone(),
         config.source(SERVED_SOURCE).period(), clock);
     BatchViewRefresher batch = new BatchViewRefresher(loader, BatchView.empty(config.timezone()), clock);
-    batch.refreshNow();
-    batch.start(settings.refreshInterval());
-    CounterStore store =
-        DynamoDbCounterStore.forReads(config.dynamodb(), settings.speedReadTimeout(), settings.speedWarmUpTimeout());
-    SpeedView speed = new SpeedView(store, limits(settings), clock);
-    ServingHttpServer http = new ServingHttpServer(settings, batch, speed, clock);
-    http.start();
-    // after the port opens: /health says "starting" (503) until DynamoDB answered once
-    speed.start();
-    return new ServingService(store, batch, speed, http);
+    CounterStore store = null;
+    SpeedView speed = null;
+    try {
+      batch.refreshNow();
+      batch.start(settings.refreshInterval());
+      store = DynamoDbCounterStore.forReads(config.dynamodb(), settings.speedReadTimeout(), settings.speedWarmUpTimeout());
+      speed = new SpeedView(store, limits(settings), clock);
+      ServingHttpServer http = new ServingHttpServer(settings, batch, speed, clock);
+      http.start();
+      // after the port opens: /health says "starting" (503) until DynamoDB answered once
+      speed.start();
+      return new ServingService(store, batch, speed, http);
+    } catch (RuntimeException e) {
+      // a refused start (port taken, bad address) leaves no thread or client behind
+      if (speed != null) {
+        speed.close();
+      }
+      if (store != null) {
+        store.close();
+      }
+      batch.close();
+      throw e;
+    }
   }
 
   /** The real-time view's bounds from the settings; a key keeps at most a query's range and two days. */

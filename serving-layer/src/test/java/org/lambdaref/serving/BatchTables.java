@@ -35,6 +35,17 @@ final class BatchTables {
       .add("unique_users", DataTypes.LongType)
       .add(Partitions.DAY_COLUMN, DataTypes.StringType);
 
+  private static final StructType LATE = new StructType()
+      .add("event_id", DataTypes.StringType)
+      .add("place_id", DataTypes.StringType)
+      .add("action", DataTypes.StringType)
+      .add("event_day", DataTypes.StringType)
+      .add("owner_period", DataTypes.StringType)
+      .add(Partitions.DAY_COLUMN, DataTypes.StringType);
+
+  /** One late line: an event of {@code eventDay} that arrived after the day closed. */
+  record Late(String eventId, String placeId, String action, LocalDate eventDay) {}
+
   /** One row of the hourly table. */
   record Hour(String placeId, String action, int hour, long events) {}
 
@@ -61,6 +72,16 @@ final class BatchTables {
     lake.replaceDay(lake.spark().createDataFrame(
         List.of(RowFactory.create(placeId, impressions, clicks, uniqueUsers, ymd)), DAILY),
         PlatformTables.PLACE_IMPRESSION_1D, ymd);
+  }
+
+  /** The late lines the run of arrival day {@code ownerDay} set aside (replacing that day's). */
+  void writeLate(LocalDate ownerDay, Late... lines) {
+    String ymd = Partitions.day(ownerDay);
+    List<Row> rows = new ArrayList<>();
+    for (Late l : lines) {
+      rows.add(RowFactory.create(l.eventId(), l.placeId(), l.action(), Partitions.day(l.eventDay()), ymd, ymd));
+    }
+    lake.replaceDay(lake.spark().createDataFrame(rows, LATE), PlatformTables.PLACE_EVENT_LATE, ymd);
   }
 
   /** Records the aggregate job of {@code day} as succeeded: the day is closed. */

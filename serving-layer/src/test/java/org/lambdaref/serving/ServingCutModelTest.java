@@ -107,7 +107,7 @@ class ServingCutModelTest {
         Bucket b = answer.buckets().get(i);
         assertThat(b.start().toInstant()).isEqualTo(h);
         assertThat(b.source()).as("step %d, %s (%s)", step, local, zone).isEqualTo(batch ? Source.BATCH : Source.SPEED);
-        assertThat(b.count()).as("step %d, %s", step, local).isEqualTo(batch ? batchCount(local) : 7L);
+        assertThat(b.count()).as("step %d, %s", step, local).isEqualTo(batch ? batchCount(local.toLocalDate(), h, zone) : 7L);
         sources.put(local.toLocalDate(), b.source());
       }
       assertThat(i).as("hours in the range, clock changes included").isEqualTo((int) ((to.getEpochSecond() - from.getEpochSecond()) / 3600));
@@ -128,9 +128,13 @@ class ServingCutModelTest {
     }
   }
 
-  /** The batch view's count of an hour: distinct per local day and hour, so a wrong source shows. */
-  private static long batchCount(ZonedDateTime local) {
-    return 1000L + local.getDayOfMonth() * 24L + local.getHour();
+  /**
+   * The batch view's count of a real hour: distinct for every hour of every day (the two hours of
+   * a fall-back night included), so a wrong source or a hour read twice shows.
+   */
+  private static long batchCount(LocalDate day, Instant hour, ZoneId zone) {
+    long index = (hour.getEpochSecond() - day.atStartOfDay(zone).toInstant().getEpochSecond()) / 3600;
+    return 1000L + day.getDayOfMonth() * 25L + index;
   }
 
   private static Map<Instant, Long> speedCounts(Instant from, Instant to) {
@@ -147,8 +151,10 @@ class ServingCutModelTest {
     for (int d = 0; d < DAYS; d++) {
       LocalDate day = first.plusDays(d);
       long[] counts = new long[BatchView.SLOTS];
-      for (int h = 0; h < 24; h++) {
-        counts[BatchView.slot(Action.IMPRESSION, h)] = batchCount(day.atTime(h, 0).atZone(zone));
+      Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
+      int index = 0;
+      for (Instant h = day.atStartOfDay(zone).toInstant(); h.isBefore(end); h = h.plusSeconds(3600), index++) {
+        counts[BatchView.slot(Action.IMPRESSION, index)] = batchCount(day, h, zone);
       }
       hourly.put(day, new HourlyDay(Set.of(), Map.of(PLACE, counts), 24));
     }

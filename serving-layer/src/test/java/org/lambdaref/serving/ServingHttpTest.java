@@ -73,6 +73,10 @@ class ServingHttpTest {
     tables.writeHourly(D1, new Hour("p-1", "impression", 10, 5), new Hour("p-1", "impression", 23, 3));
     tables.writeHourly(D2, new Hour("p-1", "impression", 1, 4));
     tables.writeDaily(D1, "p-1", 8, 0, 6);
+    // D2's run set aside late events of D1: two distinct impressions (one arrived twice) and a click
+    tables.writeLate(D2, new BatchTables.Late("late-1", "p-1", "impression", D1),
+        new BatchTables.Late("late-1", "p-1", "impression", D1), new BatchTables.Late("late-2", "p-1", "impression", D1),
+        new BatchTables.Late("late-3", "p-1", "click", D1));
     tables.close(D1);
 
     // speed: counts for D1 (which the batch owns: never shown), D2 (6: the batch later corrects
@@ -141,6 +145,10 @@ class ServingHttpTest {
     assertThat(hourly.get("buckets").get(25).get("count").asLong()).as("D2 01:00 from the speed layer").isEqualTo(6);
     assertThat(hourly.get("total").asLong()).as("5 + 3 (batch) + 6 + 2 (speed)").isEqualTo(16);
     assertThat(hourly.get("stale").asBoolean()).isFalse();
+    assertThat(hourly.get("batch_covered_days")).extracting(JsonNode::asText).containsExactly(D1.toString());
+    assertThat(hourly.get("late_set_aside")).as("D1's late impressions, set aside by the batch").hasSize(1);
+    assertThat(hourly.get("late_set_aside").get(0).get("day").asText()).isEqualTo(D1.toString());
+    assertThat(hourly.get("late_set_aside").get(0).get("events").asLong()).isEqualTo(2);
 
     JsonNode daily = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21&granularity=day", 200);
     assertThat(daily.get("buckets")).hasSize(3);
@@ -158,6 +166,10 @@ class ServingHttpTest {
     assertThat(daily.get("source").asText()).isEqualTo("batch");
     assertThat(daily.get("days").get(0).get("impressions").asLong()).isEqualTo(8);
     assertThat(daily.get("days").get(0).get("unique_users").asLong()).isEqualTo(6);
+    assertThat(daily.get("days").get(0).get("covered").asBoolean()).isTrue();
+    assertThat(daily.get("days").get(0).get("late_impressions").asLong()).isEqualTo(2);
+    assertThat(daily.get("days").get(0).get("late_clicks").asLong()).isEqualTo(1);
+    assertThat(daily.get("days").get(1).get("late_impressions").isNull()).as("D2 is not covered").isTrue();
     assertThat(daily.get("days").get(1).get("unique_users").isNull()).as("D2 is after the watermark").isTrue();
   }
 
