@@ -56,8 +56,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * micro-batch therefore changes only the keys its first attempt did not reach. A new query (a
  * replay from a fresh checkpoint) starts its batch ids at 0 again; the query id tells them apart.
  *
- * <p>Writes retry with exponential backoff while DynamoDB is unreachable or throttling, up to the
- * configured deadline; then the micro-batch fails and the query restarts from its checkpoint.
+ * <p>Writes retry with backoff while DynamoDB is unreachable or throttling, or cancels a
+ * transaction for throttling or a conflict, up to {@code platform.dynamodb.retry-deadline} per
+ * write; then the micro-batch fails with a {@link PlatformException} and the query restarts from
+ * its checkpoint.
  */
 public final class DynamoDbCounterStore implements CounterStore {
 
@@ -203,7 +205,7 @@ public final class DynamoDbCounterStore implements CounterStore {
       List<Delta> chunk = deltas.subList(start, Math.min(deltas.size(), start + chunkSize));
       pending.add(writers.submit(() -> {
         int done = chunk.size() == 1
-            ? (withRetry("add to counter " + describe(chunk.get(0)), () -> addOne(chunk.get(0), queryId, batchId)) ? 1 : 0)
+            ? (withRetry("add to counter " + describe(chunk.get(0)) + " of batch " + batchId, () -> addOne(chunk.get(0), queryId, batchId)) ? 1 : 0)
             : addChunk(chunk, queryId, batchId);
         applied.addAndGet(done);
         skipped.addAndGet(chunk.size() - done);
@@ -255,17 +257,24 @@ public final class DynamoDbCounterStore implements CounterStore {
 
   /**
    * Up to 100 updates in one {@code TransactWriteItems}: all or none. A transaction cancelled
-   * because some keys already carry this batch (a retried micro-batch) is sent again without
-   * them; a conflict with another transaction is simply sent again.
+   * because some keys already carry this batch (per-item reason {@code ConditionalCheckFailed}: a
+   * retried micro-batch) is sent again without them; one cancelled by a conflict with another
+   * transaction or by throttling is sent again after a backoff. All of it, the SDK-level retries of
+   * {@link #withRetry} included, within one {@code platform.dynamodb.retry-deadline} from the first
+   * attempt: after that the batch fails (and the query restarts from its checkpoint) instead of
+   * hanging on a table that stays throttled.
    *
    * @return how many deltas this call applied
    */
   private int addChunk(List<Delta> chunk, String queryId, long batchId) {
+    long deadline = System.nanoTime() + settings.retryDeadline().toNanos();
+    String what = "add to " + chunk.size() + " counters of batch " + batchId;
     List<Delta> remaining = new ArrayList<>(chunk);
+    Map<String, Integer> cancelledFor = new java.util.TreeMap<>();
     for (int attempt = 1; ; attempt++) {
       List<Delta> sending = remaining;
       try {
-        withRetry("add to " + sending.size() + " counters", () -> client.transactWriteItems(b -> b.transactItems(
+        withRetry(what, deadline, () -> client.transactWriteItems(b -> b.transactItems(
             sending.stream().map(d -> {
               UpdateItemRequest u = update(d, queryId, batchId);
               return TransactWriteItem.builder().update(Update.builder().tableName(u.tableName()).key(u.key())
@@ -274,17 +283,23 @@ public final class DynamoDbCounterStore implements CounterStore {
             }).toList())));
         return sending.size(); // the keys dropped on the way had this batch already
       } catch (TransactionCanceledException e) {
-        List<CancellationReason> reasons = e.cancellationReasons();
+        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
         List<Delta> next = new ArrayList<>();
+        String lastReason = null;
         for (int i = 0; i < sending.size(); i++) {
-          String code = i < reasons.size() ? reasons.get(i).code() : "None";
+          CancellationReason reason = i < reasons.size() ? reasons.get(i) : null;
+          String code = reason == null || reason.code() == null ? "None" : reason.code();
           if ("ConditionalCheckFailed".equals(code)) {
             continue; // this batch already reached the key
           }
           if (!"None".equals(code) && !"TransactionConflict".equals(code) && !code.contains("Throttl")
               && !"ProvisionedThroughputExceeded".equals(code)) {
             throw new PlatformException("DynamoDB refused to add to counter " + describe(sending.get(i)),
-                code + ": " + reasons.get(i).message(), "check platform.dynamodb.* and the table's key schema (pk S, sk S)", e);
+                code + ": " + reason.message(), "check platform.dynamodb.* and the table's key schema (pk S, sk S)", e);
+          }
+          if (!"None".equals(code)) {
+            cancelledFor.merge(code, 1, Integer::sum);
+            lastReason = code + ": " + reason.message();
           }
           next.add(sending.get(i));
         }
@@ -292,10 +307,24 @@ public final class DynamoDbCounterStore implements CounterStore {
           return 0;
         }
         remaining = next;
-        if (attempt % 10 == 0) {
-          LOG.warn("counter transaction of batch {} cancelled {} times in a row; retrying", batchId, attempt);
+        long backoffMs = Math.min(settings.retryMaxBackoff().toMillis(), settings.retryInitialBackoff().toMillis() * attempt);
+        if (System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+          throw new PlatformException(
+              "Could not " + what + " (query " + queryId + "): DynamoDB cancelled the transaction " + attempt
+                  + " times in a row within platform.dynamodb.retry-deadline = " + settings.retryDeadline(),
+              "cancellation reasons per item over all attempts " + (cancelledFor.isEmpty() ? "{none given}" : cancelledFor)
+                  + (lastReason == null ? "" : ", last: " + lastReason) + "; " + next.size()
+                  + " of the counters were still not written. The table at " + endpointName()
+                  + " is throttling these writes or other writers keep conflicting on the same keys",
+              "the micro-batch fails and the query restarts from its checkpoint; counts stay exact."
+                  + " Check the table's capacity and throttling (on-demand/provisioned limits, ThrottledRequests,"
+                  + " hot keys), or raise platform.dynamodb.retry-deadline to wait longer", e);
         }
-        sleep(Math.min(settings.retryMaxBackoff().toMillis(), settings.retryInitialBackoff().toMillis() * attempt));
+        if (attempt == 1 || attempt % 10 == 0) {
+          LOG.warn("counter transaction of batch {} cancelled {} times in a row ({}); retrying in {} ms until the"
+              + " retry deadline of {}", batchId, attempt, cancelledFor, backoffMs, settings.retryDeadline());
+        }
+        sleep(backoffMs);
       }
     }
   }
@@ -305,7 +334,11 @@ public final class DynamoDbCounterStore implements CounterStore {
    * backoff until the deadline; anything else (a missing table, a bad request) fails at once.
    */
   <T> T withRetry(String what, Supplier<T> call) {
-    long deadline = System.nanoTime() + settings.retryDeadline().toNanos();
+    return withRetry(what, System.nanoTime() + settings.retryDeadline().toNanos(), call);
+  }
+
+  /** {@link #withRetry(String, Supplier)} until a deadline of {@link System#nanoTime()} shared with the caller. */
+  private <T> T withRetry(String what, long deadline, Supplier<T> call) {
     long backoffMs = settings.retryInitialBackoff().toMillis();
     int attempt = 0;
     while (true) {
@@ -329,10 +362,12 @@ public final class DynamoDbCounterStore implements CounterStore {
         }
         if (System.nanoTime() + backoffMs * 1_000_000 > deadline) {
           throw new PlatformException(
-              "Could not " + what + " after " + attempt + " attempts within " + settings.retryDeadline(),
+              "Could not " + what + " after " + attempt + " attempts within platform.dynamodb.retry-deadline = "
+                  + settings.retryDeadline(),
               "DynamoDB at " + endpointName() + " stayed unreachable or throttled: " + e.getMessage(),
               "the micro-batch fails and the query restarts from its checkpoint; counts stay exact."
-                  + " Raise platform.dynamodb.retry-deadline to wait longer", e);
+                  + " Check the table's capacity and throttling, or raise platform.dynamodb.retry-deadline to wait longer",
+              e);
         }
         if (attempt == 1 || attempt % 10 == 0) {
           LOG.warn("DynamoDB unavailable ({}), retrying in {} ms: {}", what, backoffMs, e.getMessage());

@@ -127,7 +127,8 @@ public final class Endpoints {
       int restartAttempts,
       java.time.Duration restartBackoff,
       java.nio.file.Path metricsFile,
-      int hotRetentionKeepDays) {
+      int hotRetentionKeepDays,
+      java.time.Duration writerLeaseTtl) {
 
     static SpeedSettings read(Settings s, String checkpointDir, java.nio.file.Path base) {
       String starting = s.nonEmpty("starting-offsets");
@@ -155,7 +156,8 @@ public final class Endpoints {
           s.intIn("restart-attempts", 0, 1000),
           s.positiveDuration("restart-backoff"),
           base.resolve(s.nonEmpty("metrics-file")).toAbsolutePath().normalize(),
-          s.intIn("hot-retention-keep-days", 0, 3650));
+          s.intIn("hot-retention-keep-days", 0, 3650),
+          s.positiveDuration("writer-lease-ttl"));
     }
   }
 

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -122,8 +121,8 @@ public final class HotRecordClassifier implements MapPartitionsFunction<Row, Row
         e.action().wireName(), Timestamp.from(hourBucket(basis, zone)), tier.ymd(), tier.hh());
   }
 
-  /** The start of the platform-zone hour holding an instant (zones with half-hour offsets too). */
+  /** The start of the platform-zone hour holding an instant ({@link Partitions#hourStart}). */
   public static Instant hourBucket(Instant instant, ZoneId zone) {
-    return instant.atZone(zone).truncatedTo(ChronoUnit.HOURS).toInstant();
+    return Partitions.hourStart(instant, zone);
   }
 }

@@ -28,7 +28,12 @@ import org.slf4j.LoggerFactory;
  *       a conditional {@code UpdateItem} (see {@link DynamoDbCounterStore}).
  * </ol>
  *
- * The batch is cached once: the stateful deduplication before it must not run twice per batch.
+ * Both sinks are written from the same rows, and a retry of the batch gets the same rows: {@link
+ * FirstCopyDedup} keeps the same copy of a duplicated event on every attempt. Without that, a
+ * retry that reaches only the counter keys its first attempt did not could count another copy than
+ * the hot row the first attempt wrote.
+ *
+ * <p>The batch is cached once: the stateful deduplication before it must not run twice per batch.
  * Runs on the driver; the counter deltas are one row per key touched in the batch, small enough to
  * write from the driver's thread pool, while the Delta appends run. Spark commits the batch only
  * when both sinks have finished.

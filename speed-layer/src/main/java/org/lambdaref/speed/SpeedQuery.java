@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
+import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.lambdaref.config.PlatformConfig;
@@ -17,8 +20,9 @@ import org.lambdaref.model.PlatformTables;
 
 /**
  * The speed layer's topology, as static methods that the command and the tests share: Kafka →
- * validate → drop duplicates within the horizon → {@link MicroBatchWriter} (hot Delta tables and
- * DynamoDB counters).
+ * validate → drop duplicates within the horizon ({@link FirstCopyDedup}: which copy is kept is fixed
+ * by the data, so a retried micro-batch writes what its first attempt wrote) → {@link
+ * MicroBatchWriter} (hot Delta tables and DynamoDB counters).
  */
 public final class SpeedQuery {
 
@@ -65,18 +69,20 @@ public final class SpeedQuery {
   }
 
   /**
-   * Drops a second copy of an event id seen within the horizon. The watermark is on the micro-batch
-   * time, not on event or Kafka time: no record is ever behind it, so the operator never drops a
-   * late event as "too late" (late events must still count in their own hour), while state for an
-   * id is kept for at least the horizon of processing time. The batch time is in the offset log,
-   * so a retried batch deduplicates exactly as its first attempt.
+   * Drops every copy of an event id but one within the horizon, with {@link FirstCopyDedup}: the
+   * copy kept is the first micro-batch's, and within that batch the one with the smallest {@code
+   * (kafka_timestamp, kafka_topic, kafka_partition, kafka_offset)}, so that a retried batch keeps
+   * the same copy as its first attempt and its hot rows and counter deltas are the same. Nothing is
+   * ever dropped as "too late" (late events must still count in their own hour); the horizon is
+   * measured in micro-batch time, which is in the offset log, so a retry expires state exactly as
+   * its first attempt did.
    */
   public static Dataset<Row> dropDuplicates(Dataset<Row> classified, Duration horizon) {
+    int key = FirstCopyDedup.DEDUP_KEY;
     return classified
-        .withColumn("seen_at", functions.current_timestamp())
-        .withWatermark("seen_at", horizon.toMillis() + " milliseconds")
-        .dropDuplicatesWithinWatermark("dedup_key")
-        .drop("seen_at");
+        .groupByKey((MapFunction<Row, String>) r -> r.getString(key), Encoders.STRING())
+        .flatMapGroupsWithState(new FirstCopyDedup(horizon.toMillis()), OutputMode.Append(), Encoders.LONG(),
+            Encoders.row(HotRecordClassifier.SCHEMA), GroupStateTimeout.ProcessingTimeTimeout());
   }
 
   /** Validation and deduplication: Kafka rows to the rows {@link MicroBatchWriter} writes. */
