@@ -36,6 +36,12 @@ public interface CounterStore extends AutoCloseable {
    */
   default void warmUp(java.time.Duration within) {}
 
+  /**
+   * Fails when this store's writer may no longer write (it lost its writer lease); a caller
+   * checks it before writes the store does not make itself (the hot table's Delta appends).
+   */
+  default void checkWriter() {}
+
   /** Deletes every counter of an hour at or after {@code fromHour}; returns how many. */
   long deleteFrom(Instant fromHour);
 

@@ -83,6 +83,7 @@ public final class DynamoDbCounterStore implements CounterStore {
   private final DynamoDbSettings settings;
   private final ExecutorService writers;
   private final BatchFault fault;
+  private volatile WriterLease lease;
 
   /** Called after each counter write; the crash tests use it to stop between two writes. */
   @FunctionalInterface
@@ -200,11 +201,14 @@ public final class DynamoDbCounterStore implements CounterStore {
     AtomicInteger skipped = new AtomicInteger();
     AtomicInteger writes = new AtomicInteger();
     List<Future<?>> pending = new ArrayList<>();
-    int chunkSize = settings.counterBatchSize();
+    WriterLease lease = this.lease;
+    checkWriter();
+    // fenced: every write is a transaction that also checks the lease item (100 items at most)
+    int chunkSize = lease == null ? settings.counterBatchSize() : Math.min(settings.counterBatchSize(), 99);
     for (int start = 0; start < deltas.size(); start += chunkSize) {
       List<Delta> chunk = deltas.subList(start, Math.min(deltas.size(), start + chunkSize));
       pending.add(writers.submit(() -> {
-        int done = chunk.size() == 1
+        int done = chunk.size() == 1 && lease == null
             ? (withRetry("add to counter " + describe(chunk.get(0)) + " of batch " + batchId, () -> addOne(chunk.get(0), queryId, batchId)) ? 1 : 0)
             : addChunk(chunk, queryId, batchId);
         applied.addAndGet(done);
@@ -226,6 +230,33 @@ public final class DynamoDbCounterStore implements CounterStore {
       }
     }
     return new AddResult(applied.get(), skipped.get());
+  }
+
+  /**
+   * Ties every later {@link #add} to {@code lease}: each counter transaction also checks that this
+   * writer still holds it, so a writer that lost it (paused past its expiry, taken over) cannot add
+   * to counters another writer now owns. Null removes the fence.
+   */
+  public void fenceWith(WriterLease lease) {
+    this.lease = lease;
+  }
+
+  @Override
+  public void checkWriter() {
+    WriterLease l = lease;
+    if (l != null && !l.held()) {
+      throw lostLease(l, -1, null);
+    }
+  }
+
+  private static PlatformException lostLease(WriterLease lease, long batchId, Exception cause) {
+    return new PlatformException(
+        "This speed writer no longer holds the writer lease of " + lease.resource()
+            + (batchId < 0 ? "" : "; the counter writes of batch " + batchId + " were refused"),
+        "another writer took it over, or it could not be renewed in time (a long pause, DynamoDB unreachable):"
+            + " writing now could count what the new holder counts",
+        "nothing to do for the counts, they stay exact; find out why this writer lost it (its log, GC pauses) and"
+            + " make sure only one speed query runs on the counters table", cause);
   }
 
   private static String describe(Delta d) {
@@ -274,16 +305,27 @@ public final class DynamoDbCounterStore implements CounterStore {
     for (int attempt = 1; ; attempt++) {
       List<Delta> sending = remaining;
       try {
-        withRetry(what, deadline, () -> client.transactWriteItems(b -> b.transactItems(
-            sending.stream().map(d -> {
-              UpdateItemRequest u = update(d, queryId, batchId);
-              return TransactWriteItem.builder().update(Update.builder().tableName(u.tableName()).key(u.key())
-                  .updateExpression(u.updateExpression()).conditionExpression(u.conditionExpression())
-                  .expressionAttributeValues(u.expressionAttributeValues()).build()).build();
-            }).toList())));
+        WriterLease fence = lease;
+        withRetry(what, deadline, () -> client.transactWriteItems(b -> {
+          List<TransactWriteItem> items = new ArrayList<>(sending.size() + 1);
+          for (Delta d : sending) {
+            UpdateItemRequest u = update(d, queryId, batchId);
+            items.add(TransactWriteItem.builder().update(Update.builder().tableName(u.tableName()).key(u.key())
+                .updateExpression(u.updateExpression()).conditionExpression(u.conditionExpression())
+                .expressionAttributeValues(u.expressionAttributeValues()).build()).build());
+          }
+          if (fence != null) {
+            items.add(TransactWriteItem.builder().conditionCheck(fence.fence()).build());
+          }
+          b.transactItems(items);
+        }));
         return sending.size(); // the keys dropped on the way had this batch already
       } catch (TransactionCanceledException e) {
         List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+        if (lease != null && reasons.size() > sending.size()
+            && "ConditionalCheckFailed".equals(reasons.get(sending.size()).code())) {
+          throw lostLease(lease, batchId, e);
+        }
         List<Delta> next = new ArrayList<>();
         String lastReason = null;
         for (int i = 0; i < sending.size(); i++) {
@@ -428,7 +470,11 @@ public final class DynamoDbCounterStore implements CounterStore {
     List<Counter> out = new ArrayList<>();
     withRetry("scan counters", () -> {
       client.scanPaginator(ScanRequest.builder().tableName(settings.countersTable()).consistentRead(true).build())
-          .items().forEach(item -> out.add(counter(item)));
+          .items().forEach(item -> {
+            if (!WriterLease.LEASE_PK.equals(item.get(PK).s())) { // lease items live beside the counters
+              out.add(counter(item));
+            }
+          });
       return null;
     });
     return out;

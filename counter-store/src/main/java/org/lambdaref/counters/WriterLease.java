@@ -45,7 +45,7 @@ public final class WriterLease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriterLease.class);
   /** The partition key of every lease item: not a valid place id (ids have no spaces). */
   static final String LEASE_PK = "writer lease";
-  static final String TOKEN = "token";
+  static final String TOKEN = "lease_token";
   static final String HOLDER = "holder";
   static final String EXPIRES = "expires_at";
   static final String RENEWED = "renewed_at";
@@ -204,12 +204,11 @@ public final class WriterLease implements AutoCloseable {
     } catch (ConditionalCheckFailedException e) {
       markLost("another writer took it over");
     } catch (RuntimeException e) {
-      // DynamoDB unreachable: keep trying while the lease is still ours by our own clock
-      if (System.currentTimeMillis() >= validUntilMillis.get()) {
-        markLost("it could not be renewed before it expired: " + e.getMessage());
-      } else {
-        LOG.warn("could not renew the writer lease of {} ({}); retrying", resource, e.getMessage());
-      }
+      // DynamoDB unreachable: not lost, only unconfirmed. Past its expiry by our clock, held() is
+      // false and this writer's own writes wait (the counter writes fail anyway); once DynamoDB
+      // answers again, the next renewal tells whether another writer took it over meanwhile
+      LOG.warn("could not renew the writer lease of {} ({}); {}", resource, e.getMessage(),
+          held() ? "retrying" : "it has expired by this clock: writes wait until a renewal confirms it");
     }
   }
 
@@ -223,6 +222,11 @@ public final class WriterLease implements AutoCloseable {
   /** Called once, on the renewer thread, if the lease is lost (taken over, or not renewed in time). */
   public void onLost(Runnable action) {
     this.onLost = action;
+  }
+
+  /** True once another writer took the lease over: this writer must stop for good. */
+  public boolean lost() {
+    return lost.get();
   }
 
   /** True while the lease is ours and not expired by this JVM's clock. */

@@ -124,6 +124,9 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       long tHot;
       long tQuarantine;
       try {
+        // a writer that lost its lease (paused past it, taken over) must not append rows the new
+        // holder writes too; the counter transactions check the lease item themselves
+        counters.get().checkWriter();
         if (validCount > 0) {
           appendOnce(valid.select(HOT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
               hotLocation, queryId, batchId);

@@ -18,6 +18,8 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.counters.CounterStore;
+import org.lambdaref.counters.DynamoDbCounterStore;
+import org.lambdaref.counters.WriterLease;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
@@ -45,6 +47,29 @@ public final class SpeedRunner {
    */
   public static Summary run(SparkSession spark, PlatformConfig config, CounterStore counters, Duration runFor,
       Trigger trigger) {
+    // one speed writer per counters table: taken before anything is deleted or counted
+    WriterLease lease = WriterLease.acquire(config.dynamodb(), "speed", config.dynamodb().countersTable(),
+        config.speed().writerLeaseTtl());
+    if (counters instanceof DynamoDbCounterStore fenced) {
+      fenced.fenceWith(lease);
+    }
+    lease.onLost(() -> {
+      for (StreamingQuery q : spark.streams().active()) {
+        stopQuietly(q);
+      }
+    });
+    try {
+      return runHolding(spark, config, counters, runFor, trigger, lease);
+    } finally {
+      if (counters instanceof DynamoDbCounterStore fenced) {
+        fenced.fenceWith(null);
+      }
+      lease.close();
+    }
+  }
+
+  private static Summary runHolding(SparkSession spark, PlatformConfig config, CounterStore counters, Duration runFor,
+      Trigger trigger, WriterLease lease) {
     SpeedQuery.sessionSettings().forEach(spark.conf()::set);
     ReplayWindow replay = prepareCheckpoint(spark, config, counters, Instant.now());
     SpeedProgress progress = new SpeedProgress(config.speed().metricsFile());
@@ -65,10 +90,20 @@ public final class SpeedRunner {
             stopQuietly(query);
             return new Summary(restarts, batches + batchesOf(query), replay);
           }
-          // ended by itself without an exception: stopped from outside
+          // ended by itself without an exception: stopped from outside, or by the loss of the lease
+          if (lease.lost()) {
+            throw new PlatformException("The speed query stopped: it lost the writer lease of " + lease.resource(),
+                "another speed writer took the counters table over",
+                "make sure one speed query runs per counters table; a restart waits for the lease and resumes exactly");
+          }
           return new Summary(restarts, batches + batchesOf(query), replay);
         } catch (StreamingQueryException e) {
           batches += batchesOf(query);
+          if (lease.lost()) {
+            throw new PlatformException("The speed query stopped: it lost the writer lease of " + lease.resource(),
+                String.valueOf(rootMessage(e)),
+                "make sure one speed query runs per counters table; a restart waits for the lease and resumes exactly", e);
+          }
           if (spark.sparkContext().isStopped()) {
             // SIGTERM or a stop of the application: its shutdown hooks stopped Spark under the
             // query. A restart could only fail again and hold the JVM in its shutdown; the

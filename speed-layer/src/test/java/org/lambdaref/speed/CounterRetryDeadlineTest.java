@@ -46,12 +46,14 @@ class CounterRetryDeadlineTest {
   private static FaultProxy proxy;
   private static DynamoDbCounterStore direct;
   private static DynamoDbCounterStore proxied;
+  private static DynamoDbSettings settings;
 
   @BeforeAll
   static void setUp() {
     stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
     PlatformConfig config = SpeedFixture.config(SpeedFixture.overrides(stack, root, "retry_deadline_test"), root);
     DynamoDbSettings s = config.dynamodb();
+    settings = s;
     direct = new DynamoDbCounterStore(s, 1);
     direct.createTableIfMissing();
     URI upstream = URI.create(stack.dynamoDbEndpoint());
@@ -76,6 +78,32 @@ class CounterRetryDeadlineTest {
   @AfterEach
   void disarm() {
     proxy.respondNextRequests(0, "");
+    proxy.dropNextResponses(0);
+  }
+
+  @Test
+  void answersLostAfterDynamoDbAppliedTheWritesAreRetriedWithoutCountingTwice() throws Exception {
+    for (int batchSize : new int[] {10, 1}) { // transactions, then single conditional updates
+      DynamoDbSettings s = settings;
+      try (DynamoDbCounterStore store = new DynamoDbCounterStore(new DynamoDbSettings(proxy.httpEndpoint(), s.region(),
+          s.countersTable(), s.accessKey(), s.secretKey(), Duration.ofMillis(100), Duration.ofMillis(500), DEADLINE,
+          batchSize), 1)) {
+        String prefix = "dropped" + batchSize;
+        List<CounterStore.Delta> deltas = deltas(prefix, 25);
+        long droppedBefore = proxy.droppedResponses();
+        proxy.dropNextResponses(3);
+        CounterStore.AddResult result = store.add(deltas, "q-drop-" + batchSize, 4);
+        assertThat(proxy.droppedResponses() - droppedBefore).as("three answers lost after the write was applied")
+            .isEqualTo(3);
+        assertThat(result.applied() + result.alreadyApplied()).isEqualTo(25);
+        Map<String, Long> expected = new TreeMap<>();
+        deltas.forEach(d -> expected.put(SpeedFixture.key(d.placeId(), d.action(), d.hour()), d.count()));
+        Map<String, Long> actual = new TreeMap<>(SpeedFixture.asMap(direct.scanAll()));
+        actual.keySet().removeIf(k -> !k.startsWith(prefix + "-"));
+        assertThat(actual).as("batch size %d: each delta once, read straight from DynamoDB Local", batchSize)
+            .isEqualTo(expected);
+      }
+    }
   }
 
   @Test

@@ -42,6 +42,8 @@ final class SpeedFixture {
     o.put("platform.speed.starting-offsets", "earliest");
     o.put("platform.speed.trigger-interval", "1s");
     o.put("platform.speed.restart-backoff", "1s");
+    // a killed speed JVM's lease expires quickly, so that the next start of a test does not wait long
+    o.put("platform.speed.writer-lease-ttl", "3s");
     return o;
   }
 

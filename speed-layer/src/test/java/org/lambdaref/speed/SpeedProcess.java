@@ -13,10 +13,14 @@ final class SpeedProcess {
   private SpeedProcess() {}
 
   static Process start(Map<String, String> overrides, Path log, String haltAt, String... args) throws Exception {
+    return startWithFaults(overrides, log, haltAt == null ? Map.of() : Map.of(FaultInjection.PROPERTY, haltAt), args);
+  }
+
+  /** A speed JVM with the fault-injection system properties {@code faults}. */
+  static Process startWithFaults(Map<String, String> overrides, Path log, Map<String, String> faults, String... args)
+      throws Exception {
     List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1500m"));
-    if (haltAt != null) {
-      jvmArgs.add("-D" + FaultInjection.PROPERTY + "=" + haltAt);
-    }
+    faults.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
     List<String> command = new ArrayList<>(org.lambdaref.localstack.SparkJvm.command(
         org.lambdaref.localstack.SparkJvm.testClasspath(), SpeedMain.class.getName(), jvmArgs.toArray(String[]::new)));
     command.add("--env");

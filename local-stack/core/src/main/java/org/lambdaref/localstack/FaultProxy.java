@@ -44,6 +44,8 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicInteger delaysArmed = new AtomicInteger();
   private final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
   private final AtomicInteger resetsArmed = new AtomicInteger();
+  private final AtomicInteger dropsArmed = new AtomicInteger();
+  private final AtomicLong dropped = new AtomicLong();
   private final AtomicInteger responsesArmed = new AtomicInteger();
   private final AtomicReference<byte[]> response = new AtomicReference<>(new byte[0]);
   private final AtomicLong responded = new AtomicLong();
@@ -83,6 +85,19 @@ public final class FaultProxy implements AutoCloseable {
   public void delayNextRequests(int n, Duration d) {
     delay.set(d);
     delaysArmed.set(n);
+  }
+
+  /**
+   * The next {@code n} requests reach the server, but its answer does not reach the client: the
+   * connection is reset when the answer starts, as a network that fails after the server acted.
+   */
+  public void dropNextResponses(int n) {
+    dropsArmed.set(n);
+  }
+
+  /** Answers dropped by {@link #dropNextResponses} so far. */
+  public long droppedResponses() {
+    return dropped.get();
   }
 
   /** The next {@code n} requests are not forwarded: their connection is reset (TCP RST) instead. */
@@ -157,12 +172,14 @@ public final class FaultProxy implements AutoCloseable {
       open.add(server);
       // the client's side decides what a request is: after an answer, its next chunk starts one
       AtomicReference<Boolean> answered = new AtomicReference<>(true);
-      threads.execute(() -> pump(client, server, true, answered));
-      threads.execute(() -> pump(server, client, false, answered));
+      java.util.concurrent.atomic.AtomicBoolean dropAnswer = new java.util.concurrent.atomic.AtomicBoolean();
+      threads.execute(() -> pump(client, server, true, answered, dropAnswer));
+      threads.execute(() -> pump(server, client, false, answered, dropAnswer));
     }
   }
 
-  private void pump(Socket from, Socket to, boolean fromClient, AtomicReference<Boolean> answered) {
+  private void pump(Socket from, Socket to, boolean fromClient, AtomicReference<Boolean> answered,
+      java.util.concurrent.atomic.AtomicBoolean dropAnswer) {
     byte[] buffer = new byte[64 * 1024];
     try {
       // not try-with-resources: closing a socket's stream closes the socket, and the other
@@ -192,7 +209,16 @@ public final class FaultProxy implements AutoCloseable {
             delayed.incrementAndGet();
             Thread.sleep(delay.get().toMillis());
           }
+          if (take(dropsArmed)) {
+            dropAnswer.set(true); // forwarded: the server does the work, the client never hears
+          }
         } else if (!fromClient) {
+          if (dropAnswer.getAndSet(false)) {
+            dropped.incrementAndGet();
+            reset(to);
+            reset(from);
+            return;
+          }
           answered.set(true);
         }
         out.write(buffer, 0, n);
