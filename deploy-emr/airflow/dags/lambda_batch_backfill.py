@@ -3,7 +3,7 @@ the rerun is not urgent. Trigger it with the parameters, e.g.
 
     airflow dags trigger lambda_batch_backfill --conf '{"start_date": "2026-10-01", "iteration_count": 30}'
 
-For an urgent recovery, `bin/lambda emr submit --mode parallel` splits the range over several steps.
+For an urgent recovery, `bin/lambda emr submit --mode parallel` runs several periods at a time inside one application.
 """
 import pendulum
 from airflow import DAG

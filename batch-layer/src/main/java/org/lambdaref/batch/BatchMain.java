@@ -72,6 +72,23 @@ public final class BatchMain implements Callable<Integer> {
   }
 
   public int run(PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
+    // one batch application per lake: Delta's default S3 log store is safe for one driver only
+    try (org.lambdaref.counters.WriterLease lease = org.lambdaref.counters.WriterLease.acquire(config.dynamodb(), "batch",
+        config.storage().tableLocation(org.lambdaref.model.PlatformTables.BATCH_LEDGER.name()),
+        config.batch().writerLeaseTtl())) {
+      console.line("holding the writer lease of the lake (%s): no other batch application writes it meanwhile",
+          lease.resource());
+      int status = runHolding(config, args, jobs, console);
+      if (lease.lost()) {
+        console.line("this application lost the writer lease of the lake while it ran (another took it over after it"
+            + " stopped renewing): check the ledger and rerun the periods with --resume once only one runs");
+        return 1;
+      }
+      return status;
+    }
+  }
+
+  private int runHolding(PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
     List<Period> periods = args.periods(config.source(source).period());
     SparkSession spark = SparkSessions.getOrCreate(config, args.applicationName(APP_NAME));
     BatchPipeline pipeline = new BatchPipeline(new Lake(spark, config), source);

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LocalStackOptions;
+import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.localstack.SparkJvm;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
@@ -36,7 +39,24 @@ class BatchCrashTest {
 
   @Test
   void aRunKilledDuringItsDeltaWriteLeavesThePreviousDayWholeAndTheRerunEqualsACleanRun() throws Exception {
-    PlatformConfig config = ConfigLoader.load("local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
+    // the batch application takes its writer lease in the counters table: DynamoDB Local holds it
+    LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
+    try {
+      run(stack);
+    } finally {
+      stack.close();
+    }
+  }
+
+  private void run(LocalStack stack) throws Exception {
+    Map<String, String> overrides = new java.util.LinkedHashMap<>(stack.configOverrides());
+    overrides.put("platform.storage.root", root.toString());
+    overrides.put("platform.dynamodb.counters-table", "batch_crash_test");
+    overrides.put("platform.batch.writer-lease-ttl", "3s");
+    PlatformConfig config = ConfigLoader.load("local", overrides, Map.of(), root);
+    try (org.lambdaref.counters.DynamoDbCounterStore store = new org.lambdaref.counters.DynamoDbCounterStore(config.dynamodb(), 1)) {
+      store.createTableIfMissing();
+    }
     SparkSession spark = SparkSessions.getOrCreate(config, "BatchCrashTest");
     RawFixtures.writeRaw(root, EventGenerator.generate(new GeneratorSpec(DAY, 1, 3000, 30, 200, 0.05, 0.02, 0.02, ZoneOffset.UTC,
             Duration.ofHours(6), 21)));
@@ -50,7 +70,8 @@ class BatchCrashTest {
     long since = System.currentTimeMillis();
     List<String> command = new ArrayList<>(SparkJvm.command(SparkJvm.testClasspath(), BatchMain.class.getName(),
         "-D" + HaltDuringDeltaWrite.TABLE_DIR + "=" + eventsDir, "-D" + HaltDuringDeltaWrite.SINCE + "=" + since));
-    command.addAll(List.of("--conf", "platform.storage.root=" + root, "--conf",
+    overrides.forEach((k, v) -> command.addAll(List.of("--conf", k + "=" + v)));
+    command.addAll(List.of("--conf",
         "platform.spark.conf.\"spark.plugins\"=" + HaltDuringDeltaWrite.class.getName(),
         "--job", "collect", "--start-date", DAY.toString(), "--iteration-count", "1"));
     File log = root.resolve("killed-run.log").toFile();

@@ -90,11 +90,29 @@ public final class WriterLease implements AutoCloseable {
         role + "#" + resource, role + " writer " + whoAmI(), ttl, Clock.systemUTC());
     try {
       lease.take();
+    } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+      lease.closeClient();
+      throw new PlatformException(
+          "The writer lease of " + role + " on " + resource + " cannot be taken: DynamoDB table '"
+              + settings.countersTable() + "' does not exist" + at(settings),
+          "the lease that keeps one " + role + " writer at a time lives in the counters table",
+          "create it: 'bin/lambda local up' does locally, deploy-emr on AWS (key pk S + sk S)", e);
+    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+      lease.closeClient();
+      throw new PlatformException(
+          "The writer lease of " + role + " on " + resource + " cannot be taken: DynamoDB is not reachable"
+              + at(settings),
+          String.valueOf(e.getMessage()) + "; the lease that keeps one " + role + " writer at a time lives there",
+          "start it ('bin/lambda local up' locally) or check platform.dynamodb.endpoint / region and credentials", e);
     } catch (RuntimeException e) {
       lease.closeClient();
       throw e;
     }
     return lease;
+  }
+
+  private static String at(DynamoDbSettings settings) {
+    return settings.endpoint().isBlank() ? " (AWS, " + settings.region() + ")" : " at " + settings.endpoint();
   }
 
   /** "host pid N, started at ..." of this JVM, for the message a refused writer reads. */

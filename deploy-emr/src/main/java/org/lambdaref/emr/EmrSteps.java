@@ -16,8 +16,11 @@ import software.amazon.awssdk.services.emr.model.StepConfig;
  *
  * <p>{@link Mode#SINGLE} runs the whole range in one application: one long step that pays Spark's
  * start-up and the cold Delta reads once, as the notes advise when the rerun is not urgent.
- * {@link Mode#PARALLEL} splits the range into contiguous chunks, one step each, run side by side
- * (the cluster's step concurrency): a faster recovery for more cluster time.
+ * {@link Mode#PARALLEL} is the same single application with {@code --parallelism
+ * platform.emr.parallel-steps}: its periods run side by side inside it, a faster recovery for
+ * more executors. It is not several applications: those would commit to the same Delta tables
+ * from several drivers, which Delta's default S3 log store does not make safe, and the batch's
+ * writer lease refuses a second application on a lake.
  */
 public final class EmrSteps {
 
@@ -38,28 +41,22 @@ public final class EmrSteps {
         return valueOf(value.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new PlatformException("Unknown --mode '" + value + "'", "the modes are single and parallel",
-            "use --mode single (one long application) or --mode parallel (K steps side by side)");
+            "use --mode single (one application, one period at a time) or --mode parallel (one application,"
+                + " platform.emr.parallel-steps periods at a time)");
       }
     }
   }
 
   private EmrSteps() {}
 
-  /** The ranges each step of {@code mode} replays, in order, covering {@code args} exactly once. */
+  /**
+   * The ranges each step of {@code mode} replays, in order, covering {@code args} exactly once: one
+   * range in either mode; {@link Mode#PARALLEL} runs up to {@code parallelSteps} of its periods at
+   * once inside the application.
+   */
   public static List<RunArguments> ranges(RunArguments args, Mode mode, int parallelSteps) {
-    if (mode == Mode.SINGLE) {
-      return List.of(args);
-    }
-    int steps = Math.min(parallelSteps, args.iterationCount());
-    List<RunArguments> out = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < steps; i++) {
-      // the first (N mod K) chunks get one period more: sizes differ by at most one
-      int size = args.iterationCount() / steps + (i < args.iterationCount() % steps ? 1 : 0);
-      out.add(new RunArguments(args.start().plus(start), size, 1, args.env()));
-      start += size;
-    }
-    return out;
+    int parallelism = mode == Mode.PARALLEL ? Math.max(1, Math.min(parallelSteps, args.iterationCount())) : 1;
+    return List.of(new RunArguments(args.start(), args.iterationCount(), parallelism, args.env()));
   }
 
   /** The batch steps of a replay. */
@@ -69,10 +66,12 @@ public final class EmrSteps {
       List<String> submit = sparkSubmit(emr, BATCH_MAIN, range.applicationName(BATCH_APP), BATCH_JAR);
       submit.addAll(List.of("--env", range.env(), "--start-date", range.start().toString(),
           "--iteration-count", Integer.toString(range.iterationCount())));
+      if (range.parallelism() > 1) {
+        submit.addAll(List.of("--parallelism", Integer.toString(range.parallelism())));
+      }
       steps.add(StepConfig.builder()
           .name(range.applicationName(BATCH_APP))
-          // a failed period is in the ledger and --resume reruns it; the other steps go on
-          .actionOnFailure(mode == Mode.PARALLEL ? ActionOnFailure.CONTINUE : ActionOnFailure.CANCEL_AND_WAIT)
+          .actionOnFailure(ActionOnFailure.CANCEL_AND_WAIT)
           .hadoopJarStep(HadoopJarStepConfig.builder().jar("command-runner.jar").args(submit).build())
           .build());
     }

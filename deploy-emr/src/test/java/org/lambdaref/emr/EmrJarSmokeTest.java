@@ -104,17 +104,25 @@ class EmrJarSmokeTest {
       Files.createDirectories(file.getParent());
       Files.writeString(file, line.line() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
-    Map<String, String> overrides = new LinkedHashMap<>();
-    overrides.put("platform.storage.root", root.resolve("lake").toString());
-    overrides.put("platform.work-dir", root.resolve("work").toString());
-    List<String> args = new ArrayList<>(List.of("--start-date", day.toString(), "--iteration-count", "1", "--job", "collect"));
-    args.addAll(conf(overrides));
+    // the batch takes its writer lease in the counters table, through the jar's relocated SDK
+    try (LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("batch-stack"), ServerKind.DYNAMODB))) {
+      Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
+      overrides.put("platform.storage.root", root.resolve("lake").toString());
+      overrides.put("platform.work-dir", root.resolve("work").toString());
+      overrides.put("platform.dynamodb.counters-table", "smoke_batch");
+      try (DynamoDbCounterStore store =
+          new DynamoDbCounterStore(ConfigLoader.load("local", overrides, Map.of(), root).dynamodb(), 1)) {
+        store.createTableIfMissing();
+      }
+      List<String> args = new ArrayList<>(List.of("--start-date", day.toString(), "--iteration-count", "1", "--job", "collect"));
+      args.addAll(conf(overrides));
 
-    ProcessResult r = runJar(emrJar("batch-layer"), EmrSteps.BATCH_MAIN, args);
+      ProcessResult r = runJar(emrJar("batch-layer"), EmrSteps.BATCH_MAIN, args);
 
-    assertThat(r.exit()).as(r.output()).isZero();
-    assertThat(r.output()).contains(day + " succeeded").contains("accepted 300");
-    assertThat(root.resolve("lake/datastaging/t1_log/place_event_timeseries_hourly/_delta_log")).isDirectory();
+      assertThat(r.exit()).as(r.output()).isZero();
+      assertThat(r.output()).contains(day + " succeeded").contains("accepted 300");
+      assertThat(root.resolve("lake/datastaging/t1_log/place_event_timeseries_hourly/_delta_log")).isDirectory();
+    }
   }
 
   @Test

@@ -62,30 +62,33 @@ class EmrStepsTest {
   }
 
   @Test
-  void parallelModeSplitsTheRangeIntoContiguousStepsCoveringEachDayOnce() {
+  void parallelModeIsOneApplicationRunningItsPeriodsSideBySide() {
     List<StepConfig> steps = EmrSteps.batch(CONFIG.emr(), THIRTY_DAYS, Mode.PARALLEL);
 
-    assertThat(steps).as("platform.emr.parallel-steps").hasSize(4);
-    assertThat(steps).extracting(s -> parsedBack(s).iterationCount()).containsExactly(8, 8, 7, 7);
+    assertThat(steps).as("one application: a second would be refused by the lake's writer lease").hasSize(1);
+    RunArguments back = parsedBack(steps.get(0));
+    assertThat(back.parallelism()).as("platform.emr.parallel-steps").isEqualTo(4);
     assertThat(days(steps)).as("in order, no day twice, none missing").isEqualTo(THIRTY_DAYS.days());
-    assertThat(steps).extracting(StepConfig::actionOnFailure).containsOnly(ActionOnFailure.CONTINUE);
-    assertThat(steps).extracting(s -> parsedBack(s).env()).containsOnly("emr");
+    assertThat(back.env()).isEqualTo("emr");
   }
 
   @Test
-  void anHourlyRangeIsSplitIntoHoursAndEachStepStartsAtItsHour() {
+  void anHourlyRangeInParallelModeStartsAtItsHour() {
     RunArguments hours = RunArguments.parse("2026-10-01T22", "6", null, "emr");
     List<StepConfig> steps = EmrSteps.batch(CONFIG.emr(), hours, Mode.PARALLEL);
 
-    assertThat(steps).extracting(s -> parsedBack(s).start().id())
-        .containsExactly("2026100122", "2026100200", "2026100202", "2026100203");
-    assertThat(steps).extracting(s -> parsedBack(s).iterationCount()).containsExactly(2, 2, 1, 1);
+    assertThat(steps).hasSize(1);
+    assertThat(parsedBack(steps.get(0)).start().id()).isEqualTo("2026100122");
+    assertThat(parsedBack(steps.get(0)).iterationCount()).isEqualTo(6);
+    assertThat(parsedBack(steps.get(0)).parallelism()).isEqualTo(4);
   }
 
   @Test
-  void fewerDaysThanParallelStepsGiveOneStepPerDay() {
+  void fewerDaysThanParallelStepsRunThemAllAtOnce() {
     RunArguments two = new RunArguments(LocalDate.of(2026, 10, 1), 2, 1, "emr");
-    assertThat(EmrSteps.ranges(two, Mode.PARALLEL, 4)).extracting(RunArguments::iterationCount).containsExactly(1, 1);
+    assertThat(EmrSteps.ranges(two, Mode.PARALLEL, 4)).singleElement()
+        .satisfies(r -> assertThat(r.parallelism()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.iterationCount()).isEqualTo(2));
   }
 
   @Test

@@ -177,6 +177,7 @@ public final class ConfigLoader {
             platform.child("speed"), location(platform.child("speed"), "checkpoint-dir", baseDir), baseDir),
         Endpoints.ServingSettings.read(platform.child("serving")),
         Endpoints.EmrSettings.read(platform.child("emr")),
+        Endpoints.BatchSettings.read(platform.child("batch")),
         config);
   }
 

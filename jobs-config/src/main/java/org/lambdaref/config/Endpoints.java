@@ -116,6 +116,16 @@ public final class Endpoints {
    * The speed layer's query. {@code startingOffsets} is {@code earliest}, {@code latest} or an
    * ISO-8601 instant; {@code checkpointDir} is a URI like the storage areas.
    */
+  /**
+   * Batch applications ({@code platform.batch.*}): one application writes a lake at a time, held by
+   * a lease in the counters table that lasts {@code writerLeaseTtl} without renewal.
+   */
+  public record BatchSettings(java.time.Duration writerLeaseTtl) {
+    static BatchSettings read(Settings s) {
+      return new BatchSettings(s.positiveDuration("writer-lease-ttl"));
+    }
+  }
+
   public record SpeedSettings(
       java.time.Duration triggerInterval,
       String checkpointDir,

@@ -35,6 +35,7 @@ public record PlatformConfig(
     Endpoints.SpeedSettings speed,
     Endpoints.ServingSettings serving,
     Endpoints.EmrSettings emr,
+    Endpoints.BatchSettings batch,
     Config raw) {
 
   public PlatformConfig {

@@ -38,7 +38,7 @@ final class EmrCommand implements Runnable {
     @Mixin RunOptions runOptions;
 
     @Option(names = "--mode", defaultValue = "single",
-        description = "single: one application over the range; parallel: platform.emr.parallel-steps steps side by side"
+        description = "single: one application over the range, a period at a time; parallel: the same application with platform.emr.parallel-steps periods at a time"
             + " (default ${DEFAULT-VALUE}).")
     String mode;
 
