@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TimeBasis;
 
 /**
  * The SQL face of the serving layer's merge: {@code serving.place_action_merged_hourly} has the
@@ -14,6 +16,9 @@ import org.lambdaref.model.PlatformTables;
  * action and hour, for every other day ({@link BatchCoverage}). An analyst in {@code
  * bin/lambda sql} sees the numbers the HTTP API answers (the hot table and the DynamoDB counters
  * are written from the same deduplicated rows of each micro-batch).
+ *
+ * <p>Rows are hours keyed by {@code hour_start} ({@link HourStart}), so the two local 02:00 hours of
+ * a fall-back night are two rows, as in the HTTP API; {@code p_hh} is kept for filtering.
  *
  * <p>The coverage is read when the view is registered (each {@code bin/lambda sql} run) and
  * written into the view as a list of days: the rule lives in Java once, not again in SQL.
@@ -39,23 +44,36 @@ public final class MergedHourlyView {
     }
     BatchCoverage coverage = LedgerCoverage.of(lake, SOURCE);
     lake.spark().sql("CREATE DATABASE IF NOT EXISTS serving");
-    lake.spark().sql("CREATE OR REPLACE VIEW " + NAME + " AS " + definition(coverage, batch, hot));
+    boolean batchHasStart = batch && java.util.Arrays.asList(lake.spark().table(PlatformTables.PLACE_ACTION_1H.name().qualified())
+        .columns()).contains(Partitions.HOUR_START_COLUMN);
+    lake.spark().sql("CREATE OR REPLACE VIEW " + NAME + " AS "
+        + definition(coverage, batch ? (batchHasStart ? BatchHours.WITH_START : BatchHours.PARTITION_ONLY) : BatchHours.NONE,
+            hot, lake.config().timezone(), lake.config().source(SOURCE)));
     return Optional.of(coverage.newest().map(Object::toString).orElse("none"));
   }
 
-  static String definition(BatchCoverage coverage, boolean batch, boolean hot) {
+  /** What the batch hourly table offers: nothing, its partition values only (written before hour_start), or hour_start. */
+  enum BatchHours { NONE, PARTITION_ONLY, WITH_START }
+
+  static String definition(BatchCoverage coverage, BatchHours batch, boolean hot, java.time.ZoneId zone, SourceConfig source) {
     String day = Partitions.DAY_COLUMN;
     String hour = Partitions.HOUR_COLUMN;
     String covered = coverage.days().stream().map(d -> "'" + Partitions.day(d) + "'").collect(Collectors.joining(", "));
     List<String> parts = new ArrayList<>();
-    if (batch) {
-      parts.add("SELECT place_id, action, " + day + ", " + hour + ", events, 'batch' AS source FROM "
+    if (batch != BatchHours.NONE) {
+      String start = batch == BatchHours.WITH_START
+          ? "coalesce(" + Partitions.HOUR_START_COLUMN + ", " + HourStart.sqlOfPartition(day, hour, zone) + ")"
+          : HourStart.sqlOfPartition(day, hour, zone);
+      parts.add("SELECT place_id, action, " + day + ", " + hour + ", " + start + " AS " + Partitions.HOUR_START_COLUMN
+          + ", events, 'batch' AS source FROM "
           + PlatformTables.PLACE_ACTION_1H.name().qualified() + " WHERE " + (covered.isEmpty() ? "false" : day + " IN (" + covered + ")"));
     }
     if (hot) {
-      parts.add("SELECT place_id, action, " + day + ", " + hour + ", COUNT(*) AS events, 'speed' AS source FROM "
+      String start = HourStart.sql(source.timeBasis() == TimeBasis.EVENT ? "event_time" : "processing_time", zone);
+      parts.add("SELECT place_id, action, " + day + ", " + hour + ", " + start + " AS " + Partitions.HOUR_START_COLUMN
+          + ", COUNT(*) AS events, 'speed' AS source FROM "
           + PlatformTables.HOT_PLACE_EVENT.name().qualified() + (covered.isEmpty() ? "" : " WHERE " + day + " NOT IN (" + covered + ")")
-          + " GROUP BY place_id, action, " + day + ", " + hour);
+          + " GROUP BY place_id, action, " + day + ", " + hour + ", " + start);
     }
     return String.join(" UNION ALL ", parts);
   }
