@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import java.util.List;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.Restatement;
 import org.lambdaref.model.Period;
 import org.lambdaref.model.PlatformTables;
 
@@ -35,15 +36,42 @@ public final class AggregateJob {
   public static final int RANGE_DAYS = 30;
 
   private final Lake lake;
+  /** The enrich runs' details of the t2 periods read, when the caller knows them; else read from the ledger. */
+  private final Map<String, String> enriched;
 
   public AggregateJob(Lake lake) {
+    this(lake, null);
+  }
+
+  /** As {@link #AggregateJob(Lake)}, with the details of the enrich runs that wrote the t2 read (or null). */
+  AggregateJob(Lake lake, Map<String, String> enriched) {
     this.lake = lake;
+    this.enriched = enriched;
   }
 
   /** A day's whole t3, the hourly table included (a source cut into days). */
   public Ledger.Entry run(LocalDate day) {
     String period = Partitions.day(day);
-    return new Ledger(lake).record(JOB_NAME, "place_event", period, () -> aggregate(day, period, true));
+    return new Ledger(lake).record(JOB_NAME, "place_event", period,
+        () -> withProvenance(aggregate(day, period, true), List.of(period)));
+  }
+
+  /**
+   * The entry with the {@link Restatement} of the t2 it was built from (the latest good enrich runs
+   * of {@code t2Periods}), so the ledger row of a t3 says which late events its numbers include.
+   */
+  private Ledger.Entry withProvenance(Ledger.Entry entry, List<String> t2Periods) {
+    Map<String, String> enriched = this.enriched != null && this.enriched.keySet().containsAll(t2Periods)
+        ? this.enriched : new Ledger(lake).latestSucceededDetails(EnrichJob.JOB_NAME, t2Periods);
+    java.util.Optional<Restatement> restated = Restatement.ofAll(t2Periods.stream()
+        .map(p -> enriched.containsKey(p) ? Restatement.fromDetails(enriched.get(p)) : java.util.Optional.<Restatement>empty())
+        .toList());
+    if (restated.isEmpty()) {
+      return entry;
+    }
+    Map<String, String> details = new LinkedHashMap<>(entry.details());
+    details.putAll(restated.get().toDetails());
+    return Ledger.Entry.rows(entry.rowsWritten(), details);
   }
 
   /** One hour's rows of the hourly table. */
@@ -54,7 +82,7 @@ public final class AggregateJob {
     return new Ledger(lake).record(HOURLY_JOB_NAME, "place_event", hour.id(), () -> {
       long rows = lake.replacePeriod(actionsPerHour(lake.period(PlatformTables.PLACE_EVENT_ENRICHED, hour), hourStart()),
           PlatformTables.PLACE_ACTION_1H, hour, true);
-      return Ledger.Entry.rows(rows, Map.of());
+      return withProvenance(Ledger.Entry.rows(rows, Map.of()), List.of(hour.id()));
     });
   }
 
@@ -80,7 +108,7 @@ public final class AggregateJob {
             "run the missing hours: bin/lambda batch --start-date " + day + "T" + missing.get(0).substring(8)
                 + " --iteration-count <n>; the day's tables follow with its hour 23");
       }
-      return aggregate(day, period, false);
+      return withProvenance(aggregate(day, period, false), hours);
     });
   }
 

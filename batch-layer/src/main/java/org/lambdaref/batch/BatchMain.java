@@ -47,6 +47,12 @@ public final class BatchMain implements Callable<Integer> {
   @Option(names = "--resume", description = "Skip periods the ledger records as succeeded with the same raw inputs.")
   boolean resume;
 
+  @Option(names = "--restate",
+      description = "Re-aggregate closed periods with their late events (t1_log.place_event_late) taken in: t2 and t3 then"
+          + " count them, the ledger records the restatement, and the serving view answers the restated numbers."
+          + " Needs the enrich and aggregate jobs.")
+  boolean restate;
+
   @Option(names = "--dry-run", description = "Print the plan and stop.")
   boolean dryRun;
 
@@ -60,6 +66,11 @@ public final class BatchMain implements Callable<Integer> {
     PlatformConfig config = configOptions.load();
     RunArguments args = runOptions.toRunArguments(configOptions.env());
     Set<BatchPipeline.Job> jobs = BatchPipeline.Job.parse(job);
+    if (restate && !jobs.containsAll(Set.of(BatchPipeline.Job.ENRICH, BatchPipeline.Job.AGGREGATE))) {
+      throw org.lambdaref.model.Errors.badArgument("--job", job,
+          "a job list with enrich and aggregate when --restate is given (the late events enter t2, and t3 is rebuilt"
+              + " from it), such as all or enrich,aggregate");
+    }
     List<Period> periods = args.periods(config.source(source).period());
     if (dryRun) {
       Console console = Console.stdout();
@@ -91,7 +102,7 @@ public final class BatchMain implements Callable<Integer> {
   private int runHolding(PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
     List<Period> periods = args.periods(config.source(source).period());
     SparkSession spark = SparkSessions.getOrCreate(config, args.applicationName(APP_NAME));
-    BatchPipeline pipeline = new BatchPipeline(new Lake(spark, config), source);
+    BatchPipeline pipeline = new BatchPipeline(new Lake(spark, config), source, restate);
     console.line("%s: %d period(s) from %s, jobs %s, %d at once", args.applicationName(APP_NAME),
         periods.size(), periods.get(0), jobs, args.parallelism());
     long started = System.nanoTime();

@@ -73,10 +73,20 @@ public final class BatchPipeline {
 
   private final Lake lake;
   private final String source;
+  private final boolean restate;
 
   public BatchPipeline(Lake lake, String source) {
+    this(lake, source, false);
+  }
+
+  /**
+   * With {@code restate}, each period's t2 takes in its late events ({@link EnrichJob#run(Period,
+   * boolean)}) and the t3 built on it records that it did ({@code batch --restate}).
+   */
+  public BatchPipeline(Lake lake, String source, boolean restate) {
     this.lake = lake;
     this.source = source;
+    this.restate = restate;
   }
 
   /** Whether the day can run now: it has closed (end + allowed lateness). */
@@ -223,14 +233,15 @@ public final class BatchPipeline {
     if (open) {
       return skipped(step, "still open until " + closeOf(lake.config(), source, period));
     }
-    if (resume && inputs.stream().noneMatch(ran::contains) && alreadyDone(period, step.jobs())) {
+    // a restatement changes t2 even where the ledger shows the same inputs done: never skipped
+    if (resume && !restate && inputs.stream().noneMatch(ran::contains) && alreadyDone(period, step.jobs())) {
       return skipped(step, "done already with the same inputs (--resume)");
     }
     ran.add(period);
     Map<Job, Ledger.Entry> entries = new LinkedHashMap<>();
     for (Job job : step.jobs()) {
       try {
-        entries.put(job, runJob(unit, job, period));
+        entries.put(job, runJob(unit, job, period, enrichedInThisRun(unit, period, results)));
       } catch (Exception e) { // includes Spark's AnalysisException, checked in Java's eyes
         String name = job.name().toLowerCase(Locale.ROOT);
         String error = Lake.isStorageFailure(e)
@@ -262,7 +273,27 @@ public final class BatchPipeline {
     }
   }
 
-  private Ledger.Entry runJob(PeriodUnit unit, Job job, Period period) {
+  /**
+   * The enrich details of the t2 periods a period's aggregate reads, when this run enriched them
+   * all: the aggregate then need not look them up in the ledger (one query per hour saved).
+   */
+  private static Map<String, String> enrichedInThisRun(PeriodUnit unit, Period period, Map<Period, PeriodResult> results) {
+    List<Period> t2 = unit == PeriodUnit.HOUR && !period.isHour() ? period.split(PeriodUnit.HOUR) : List.of(period);
+    Map<String, String> details = new java.util.HashMap<>();
+    synchronized (results) {
+      for (Period p : t2) {
+        PeriodResult r = results.get(p);
+        Ledger.Entry e = r == null ? null : r.entries().get(Job.ENRICH);
+        if (e == null) {
+          return null;
+        }
+        details.put(p.id(), new java.util.TreeMap<>(e.details()).toString());
+      }
+    }
+    return details;
+  }
+
+  private Ledger.Entry runJob(PeriodUnit unit, Job job, Period period, Map<String, String> enriched) {
     boolean hourly = unit == PeriodUnit.HOUR;
     return switch (job) {
       case COLLECT -> {
@@ -271,9 +302,9 @@ public final class BatchPipeline {
             c.accepted(), Map.of());
       }
       case SNAPSHOT -> new SnapshotJob(lake).run(period.day());
-      case ENRICH -> new EnrichJob(lake).run(period);
-      case AGGREGATE -> !hourly ? new AggregateJob(lake).run(period.day())
-          : period.isHour() ? new AggregateJob(lake).runHour(period) : new AggregateJob(lake).runDay(period.day());
+      case ENRICH -> new EnrichJob(lake).run(period, restate);
+      case AGGREGATE -> !hourly ? new AggregateJob(lake, enriched).run(period.day())
+          : period.isHour() ? new AggregateJob(lake, enriched).runHour(period) : new AggregateJob(lake, enriched).runDay(period.day());
       case EXPORT -> new ExportJob(lake).run(period.day());
     };
   }

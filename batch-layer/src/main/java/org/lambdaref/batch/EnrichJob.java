@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.lambdaref.model.Period;
+import org.lambdaref.model.Restatement;
 import org.lambdaref.model.PlatformTables;
 
 /**
@@ -30,7 +31,16 @@ public final class EnrichJob {
 
   /** A day's or an hour's events, joined with their day's snapshot. */
   public Ledger.Entry run(Period period) {
-    return new Ledger(lake).record(JOB_NAME, "place_event", period.id(), () -> enrich(period));
+    return run(period, false);
+  }
+
+  /**
+   * As {@link #run(Period)}; with {@code restate}, the period's late events ({@code
+   * t1_log.place_event_late} rows whose event falls in it) are taken in too, deduplicated against
+   * the on-time events and each other, and the ledger row records the {@link Restatement}.
+   */
+  public Ledger.Entry run(Period period, boolean restate) {
+    return new Ledger(lake).record(JOB_NAME, "place_event", period.id(), () -> enrich(period, restate));
   }
 
   /** The pure part: events left-joined with places. */
@@ -53,8 +63,22 @@ public final class EnrichJob {
         : org.apache.spark.sql.functions.lit(null).cast("string");
   }
 
-  private Ledger.Entry enrich(Period period) {
-    Dataset<Row> events = lake.period(PlatformTables.PLACE_EVENT, period).drop("source_file");
+  private Ledger.Entry enrich(Period period, boolean restate) {
+    Dataset<Row> events = lake.period(PlatformTables.PLACE_EVENT, period);
+    Restatement restatement = null;
+    if (restate) {
+      Dataset<Row> late = lateEventsOf(period).cache();
+      try {
+        java.util.Set<String> owners = new java.util.TreeSet<>(late.select(CollectJob.OWNER_PERIOD_COLUMN).distinct()
+            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        long onTime = events.count();
+        events = withLate(events, late.drop(CollectJob.OWNER_PERIOD_COLUMN)).localCheckpoint();
+        restatement = new Restatement(owners, events.count() - onTime);
+      } finally {
+        late.unpersist();
+      }
+    }
+    events = events.drop("source_file");
     Dataset<Row> places = lake.exists(PlatformTables.PLACE_SNAPSHOT)
         ? lake.day(PlatformTables.PLACE_SNAPSHOT, period.ymd())
         : null;
@@ -71,7 +95,57 @@ public final class EnrichJob {
         org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("seller_id").isNull(), 1)).as("unmatched"));
     long rows = lake.replacePeriod(enriched, PlatformTables.PLACE_EVENT_ENRICHED, period);
     long unmatchedEvents = Lake.observed(unmatched, "unmatched");
-    return Ledger.Entry.rows(rows, Map.of("unmatched_events", Long.toString(unmatchedEvents)));
+    Map<String, String> details = new java.util.HashMap<>(Map.of("unmatched_events", Long.toString(unmatchedEvents)));
+    if (restatement != null) {
+      details.putAll(restatement.toDetails());
+    }
+    return Ledger.Entry.rows(rows, details);
+  }
+
+  /**
+   * The late rows whose event falls in {@code period}, shaped as t1 event rows (event day and hour
+   * as the partition columns), with their {@code owner_period}. Late rows of a day are written by
+   * the runs of later arrival days, so only partitions from the period's day on are read.
+   */
+  private Dataset<Row> lateEventsOf(Period period) {
+    Dataset<Row> t1 = lake.period(PlatformTables.PLACE_EVENT, period);
+    if (!lake.exists(PlatformTables.PLACE_EVENT_LATE)) {
+      return t1.limit(0).withColumn(CollectJob.OWNER_PERIOD_COLUMN, org.apache.spark.sql.functions.lit(null).cast("string"));
+    }
+    java.time.ZoneId zone = lake.config().timezone();
+    org.lambdaref.config.SourceConfig source = lake.config().source("place_event");
+    Dataset<Row> late = lake.read(PlatformTables.PLACE_EVENT_LATE)
+        .filter(col(org.lambdaref.model.Partitions.DAY_COLUMN).geq(period.ymd()).and(col("event_day").equalTo(period.ymd())));
+    if (period.isHour()) {
+      late = late.filter(HourStart.ofRecord(source, zone).equalTo(org.apache.spark.sql.functions.lit(
+          java.sql.Timestamp.from(period.start(zone)))));
+    }
+    late = late.withColumn("late_hour", org.apache.spark.sql.functions.date_format(
+        org.apache.spark.sql.functions.from_utc_timestamp(col(source.timeBasis() == org.lambdaref.model.TimeBasis.EVENT
+            ? "event_time" : "processing_time"), zone.getId()), "HH"));
+    java.util.List<org.apache.spark.sql.Column> columns = new java.util.ArrayList<>();
+    for (String name : t1.columns()) {
+      columns.add(name.equals(org.lambdaref.model.Partitions.DAY_COLUMN) ? col("event_day").as(name)
+          : name.equals(org.lambdaref.model.Partitions.HOUR_COLUMN) ? col("late_hour").as(name) : col(name));
+    }
+    columns.add(col(CollectJob.OWNER_PERIOD_COLUMN));
+    return late.select(columns.toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /**
+   * The on-time events with the late ones added: one row per event id, an on-time copy before any
+   * late one, then the earliest processing time (the collect job's rule), then the remaining columns
+   * so the choice is fixed by the data.
+   */
+  static Dataset<Row> withLate(Dataset<Row> onTime, Dataset<Row> late) {
+    org.apache.spark.sql.Column[] order = {col("late_copy"), col("processing_time"), col("source_file"), col("event_time"),
+        col("place_id"), col("user_id"), col("action"), col("country"), col("category"), col("sub_category"), col("table_name")};
+    return onTime.withColumn("late_copy", org.apache.spark.sql.functions.lit(0))
+        .unionByName(late.withColumn("late_copy", org.apache.spark.sql.functions.lit(1)))
+        .withColumn("copy", org.apache.spark.sql.functions.row_number().over(
+            org.apache.spark.sql.expressions.Window.partitionBy("event_id").orderBy(order)))
+        .filter(col("copy").equalTo(1))
+        .drop("copy", "late_copy");
   }
 
 }

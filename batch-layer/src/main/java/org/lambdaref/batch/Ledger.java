@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -97,6 +98,28 @@ public final class Ledger {
         .filter(org.apache.spark.sql.functions.col("status").equalTo(org.lambdaref.model.BatchCoverage.SUCCEEDED))
         .select("period").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
         .stream().collect(java.util.stream.Collectors.toSet());
+  }
+
+  /**
+   * Of {@code periods}, the details of the latest row for {@code job} where that row says
+   * succeeded (a period whose latest row failed, or that has none, is absent).
+   */
+  public java.util.Map<String, String> latestSucceededDetails(String job, java.util.Collection<String> periods) {
+    if (!lake.exists(PlatformTables.BATCH_LEDGER) || periods.isEmpty()) {
+      return java.util.Map.of();
+    }
+    var col = (java.util.function.Function<String, org.apache.spark.sql.Column>) org.apache.spark.sql.functions::col;
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    for (Row r : lake.read(PlatformTables.BATCH_LEDGER)
+        .filter(col.apply("job").equalTo(job).and(col.apply("period").isin(periods.toArray())))
+        .groupBy("period")
+        .agg(org.apache.spark.sql.functions.max_by(col.apply("status"), col.apply("ended_at")).as("status"),
+            org.apache.spark.sql.functions.max_by(col.apply("details"), col.apply("ended_at")).as("details"))
+        .filter(col.apply("status").equalTo(org.lambdaref.model.BatchCoverage.SUCCEEDED))
+        .collectAsList()) {
+      out.put(r.getString(0), r.isNullAt(2) ? "" : r.getString(2));
+    }
+    return out;
   }
 
   private void write(String job, String source, String period, String runId, String status, Entry e,

@@ -22,8 +22,9 @@ public final class LedgerCoverage {
         .filter(col("source").equalTo(source)
             .and(col("job").isin(BatchCoverage.AGGREGATE_JOB, BatchCoverage.HOURLY_AGGREGATE_JOB))
             .and(col("status").equalTo(BatchCoverage.SUCCEEDED)))
-        .select("job", "period", "status").distinct().collectAsList();
-    return BatchCoverage.of(rows.stream().map(r -> new LedgerRun(r.getString(0), r.getString(1), r.getString(2))).toList(),
+        .select("job", "period", "status", "details", "ended_at").collectAsList();
+    return BatchCoverage.of(rows.stream().map(r -> new LedgerRun(r.getString(0), r.getString(1), r.getString(2),
+            r.getString(3), r.isNullAt(4) ? java.time.Instant.EPOCH : r.getTimestamp(4).toInstant())).toList(),
         lake.config().source(source).period());
   }
 }

@@ -36,6 +36,31 @@ final class RawFixtures {
     }
   }
 
+  /** The lines in the collector layout under the source's raw location of {@code config}, on any Hadoop file system (s3a:// too). */
+  static void writeRaw(org.lambdaref.config.PlatformConfig config, List<GeneratedLine> lines) {
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    org.lambdaref.config.SparkSessions.settings(config).forEach((k, v) -> {
+      if (k.startsWith("spark.hadoop.")) {
+        hadoop.set(k.substring("spark.hadoop.".length()), v);
+      }
+    });
+    java.util.Map<String, StringBuilder> files = new java.util.TreeMap<>();
+    for (GeneratedLine line : lines) {
+      files.computeIfAbsent(Partitions.rawArrivalPartition(line.arrival()).path(), k -> new StringBuilder())
+          .append(line.line()).append('\n');
+    }
+    String root = config.storage().rawSourceLocation("place_event");
+    try (org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(java.net.URI.create(root), hadoop)) {
+      for (java.util.Map.Entry<String, StringBuilder> f : files.entrySet()) {
+        try (java.io.OutputStream out = fs.create(new org.apache.hadoop.fs.Path(root + "/" + f.getKey() + "/part-0.json"))) {
+          out.write(f.getValue().toString().getBytes(StandardCharsets.UTF_8));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static void writePlaces(String url, String user, String password, List<PlaceMaster.Place> places) throws SQLException {
     try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS public.place");

@@ -62,25 +62,7 @@ class S3BatchPeriodTest {
     spark = SparkSessions.getOrCreate(config, "S3BatchPeriodTest");
     List<GeneratedLine> lines = EventGenerator.generate(new GeneratorSpec(
         DAY, 1, 300, 20, 40, 0.05, 0.0, 0.02, ZoneId.of("UTC"), Duration.ofHours(6), 4));
-    Configuration hadoop = new Configuration();
-    SparkSessions.settings(config).forEach((k, v) -> {
-      if (k.startsWith("spark.hadoop.")) {
-        hadoop.set(k.substring("spark.hadoop.".length()), v);
-      }
-    });
-    FileSystem fs = FileSystem.newInstance(URI.create("s3a://lake/"), hadoop);
-    Map<String, StringBuilder> files = new TreeMap<>();
-    for (GeneratedLine line : lines) {
-      files.computeIfAbsent(Partitions.rawArrivalPartition(line.arrival()).path(), k -> new StringBuilder())
-          .append(line.line()).append('\n');
-    }
-    for (Map.Entry<String, StringBuilder> f : files.entrySet()) {
-      try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(
-          config.storage().rawSourceLocation("place_event") + "/" + f.getKey() + "/part-0.json"))) {
-        out.write(f.getValue().toString().getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    fs.close();
+    RawFixtures.writeRaw(config, lines);
     RawFixtures.writePlaces(stack.jdbcUrl(), stack.jdbcUser(), "", PlaceMaster.places(20, 4, 1));
   }
 

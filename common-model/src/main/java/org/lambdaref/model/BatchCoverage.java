@@ -5,7 +5,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +29,10 @@ import java.util.TreeSet;
  * the same rows, so the previous good result is what readers see. (The four t3 tables of a day are
  * each atomic, not atomic together: a rerun with new inputs that fails between two of them leaves
  * the earlier tables at the new result; the ledger's failure row says so and a rerun completes it.)
+ *
+ * <p>A covered day's latest good aggregate run also says whether its numbers include late events
+ * ({@link Restatement}): those of the runs it names are counted, every other late event of the
+ * day is set aside.
  */
 public final class BatchCoverage {
 
@@ -37,19 +43,28 @@ public final class BatchCoverage {
   /** The ledger status of a run whose writes are all committed. */
   public static final String SUCCEEDED = "succeeded";
 
-  /** One row of {@code ops.batch_ledger}, as far as coverage cares. */
-  public record LedgerRun(String job, String period, String status) {
+  /**
+   * One row of {@code ops.batch_ledger}, as far as coverage cares: {@code details} and {@code
+   * endedAt} tell which late events the latest good run of a day included ({@link Restatement}).
+   */
+  public record LedgerRun(String job, String period, String status, String details, Instant endedAt) {
+    public LedgerRun(String job, String period, String status) {
+      this(job, period, status, null, Instant.EPOCH);
+    }
+
     boolean succeeded() {
       return SUCCEEDED.equals(status);
     }
   }
 
-  private static final BatchCoverage NONE = new BatchCoverage(new TreeSet<>());
+  private static final BatchCoverage NONE = new BatchCoverage(new TreeSet<>(), Map.of());
 
   private final NavigableSet<LocalDate> days;
+  private final Map<LocalDate, Restatement> restated;
 
-  private BatchCoverage(NavigableSet<LocalDate> days) {
+  private BatchCoverage(NavigableSet<LocalDate> days, Map<LocalDate, Restatement> restated) {
     this.days = Collections.unmodifiableNavigableSet(days);
+    this.restated = Map.copyOf(restated);
   }
 
   /** Nothing covered: every bucket is real-time. */
@@ -59,7 +74,7 @@ public final class BatchCoverage {
 
   /** Exactly {@code days} covered (tests and tools that know them). */
   public static BatchCoverage ofDays(java.util.Collection<LocalDate> days) {
-    return new BatchCoverage(new TreeSet<>(days));
+    return new BatchCoverage(new TreeSet<>(days), Map.of());
   }
 
   /**
@@ -69,17 +84,20 @@ public final class BatchCoverage {
   public static BatchCoverage of(Iterable<LedgerRun> runs, PeriodUnit unit) {
     Set<String> aggregated = new HashSet<>();
     Set<String> hoursAggregated = new HashSet<>();
+    Map<String, LedgerRun> latestAggregate = new HashMap<>();
     for (LedgerRun r : runs) {
       if (!r.succeeded()) {
         continue;
       }
       if (AGGREGATE_JOB.equals(r.job())) {
         aggregated.add(r.period());
+        latestAggregate.merge(r.period(), r, (a, b) -> b.endedAt().isAfter(a.endedAt()) ? b : a);
       } else if (HOURLY_AGGREGATE_JOB.equals(r.job())) {
         hoursAggregated.add(r.period());
       }
     }
     TreeSet<LocalDate> covered = new TreeSet<>();
+    Map<LocalDate, Restatement> restated = new HashMap<>();
     for (String period : aggregated) {
       Optional<LocalDate> day = dayOf(period);
       if (day.isEmpty()) {
@@ -89,8 +107,27 @@ public final class BatchCoverage {
         continue; // a day with a hole: its hourly buckets would read 0 from the batch
       }
       covered.add(day.get());
+      Restatement.fromDetails(latestAggregate.get(period).details()).ifPresent(r -> restated.put(day.get(), r));
     }
-    return new BatchCoverage(covered);
+    return new BatchCoverage(covered, restated);
+  }
+
+  /**
+   * The restatement the covered {@code day}'s batch numbers are, if its latest good aggregate run
+   * was built on t2 that took in late events ({@code batch --restate}); empty otherwise (the
+   * day's late events are set aside).
+   */
+  public Optional<Restatement> restatement(LocalDate day) {
+    return Optional.ofNullable(restated.get(day));
+  }
+
+  /**
+   * Whether a late row owned by the run {@code ownerPeriod} (its {@code owner_period}) is counted in
+   * {@code day}'s batch numbers: only when a restatement of the day took that run's late rows in.
+   */
+  public boolean includesLate(LocalDate day, String ownerPeriod) {
+    Restatement r = restated.get(day);
+    return r != null && r.lateOwners().contains(ownerPeriod);
   }
 
   /** The period ids of a day's 24 local hours, as the hourly jobs record them. */
@@ -149,12 +186,12 @@ public final class BatchCoverage {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof BatchCoverage c && c.days.equals(days);
+    return o instanceof BatchCoverage c && c.days.equals(days) && c.restated.equals(restated);
   }
 
   @Override
   public int hashCode() {
-    return days.hashCode();
+    return days.hashCode() * 31 + restated.hashCode();
   }
 
   @Override

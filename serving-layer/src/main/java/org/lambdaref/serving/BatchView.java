@@ -45,10 +45,11 @@ public final class BatchView {
   record DailyDay(Set<String> files, Map<String, DailyRow> places) implements DayBlock {}
 
   /**
-   * The late events one arrival day's run set aside ({@code t1_log.place_event_late}): distinct
-   * event ids per event day, place and action (an array indexed by action).
+   * The late events one arrival day's runs set aside ({@code t1_log.place_event_late}): distinct
+   * event ids per event day, owning run ({@code owner_period}), place and action (an array indexed
+   * by action).
    */
-  record LateDay(Set<String> files, Map<LocalDate, Map<String, long[]>> byEventDay) implements DayBlock {}
+  record LateDay(Set<String> files, Map<LocalDate, Map<String, Map<String, long[]>>> byEventDay) implements DayBlock {}
 
   /** The table versions a view was read at; -1 when the table does not exist yet. */
   public record Versions(long ledger, long hourly, long daily, long late) {
@@ -62,8 +63,10 @@ public final class BatchView {
   private final NavigableMap<LocalDate, HourlyDay> hourly;
   private final NavigableMap<LocalDate, DailyDay> daily;
   private final NavigableMap<LocalDate, LateDay> late;
-  /** {@link #late} summed by event day, for answers: event day -> place -> count per action. */
+  /** {@link #late} summed by event day, for answers: event day -> place -> count per action; still set aside. */
   private final Map<LocalDate, Map<String, long[]>> lateByEventDay;
+  /** The same for late events a restatement of their day took in (counted in the batch numbers). */
+  private final Map<LocalDate, Map<String, long[]>> restatedByEventDay;
 
   BatchView(ZoneId zone, BatchCoverage coverage, Versions versions, Instant loadedAt,
       NavigableMap<LocalDate, HourlyDay> hourly, NavigableMap<LocalDate, DailyDay> daily) {
@@ -80,17 +83,20 @@ public final class BatchView {
     this.hourly = Collections.unmodifiableNavigableMap(hourly);
     this.daily = Collections.unmodifiableNavigableMap(daily);
     this.late = Collections.unmodifiableNavigableMap(late);
-    Map<LocalDate, Map<String, long[]>> sum = new java.util.HashMap<>();
+    Map<LocalDate, Map<String, long[]>> setAside = new java.util.HashMap<>();
+    Map<LocalDate, Map<String, long[]>> restated = new java.util.HashMap<>();
     for (LateDay arrival : late.values()) {
-      arrival.byEventDay().forEach((day, places) -> places.forEach((place, counts) -> {
-        long[] total = sum.computeIfAbsent(day, d -> new java.util.HashMap<>())
+      arrival.byEventDay().forEach((day, owners) -> owners.forEach((owner, places) -> places.forEach((place, counts) -> {
+        long[] total = (coverage.includesLate(day, owner) ? restated : setAside)
+            .computeIfAbsent(day, d -> new java.util.HashMap<>())
             .computeIfAbsent(place, p -> new long[Action.values().length]);
         for (int i = 0; i < counts.length; i++) {
           total[i] += counts[i];
         }
-      }));
+      })));
     }
-    this.lateByEventDay = sum;
+    this.lateByEventDay = setAside;
+    this.restatedByEventDay = restated;
   }
 
   /** The view before anything is loaded: nothing covered, so every bucket is real-time. */
@@ -146,7 +152,19 @@ public final class BatchView {
    * (they arrived after the day closed, so the day's batch counts exclude them).
    */
   public long late(String placeId, Action action, LocalDate day) {
-    Map<String, long[]> places = lateByEventDay.get(day);
+    return lateOf(lateByEventDay, placeId, action, day);
+  }
+
+  /**
+   * Late events of one place and action whose event day is {@code day} that a restatement of the
+   * day took in ({@code batch --restate}): they are counted in the day's batch numbers.
+   */
+  public long lateRestated(String placeId, Action action, LocalDate day) {
+    return lateOf(restatedByEventDay, placeId, action, day);
+  }
+
+  private static long lateOf(Map<LocalDate, Map<String, long[]>> byDay, String placeId, Action action, LocalDate day) {
+    Map<String, long[]> places = byDay.get(day);
     long[] counts = places == null ? null : places.get(placeId);
     return counts == null ? 0 : counts[action.ordinal()];
   }

@@ -40,12 +40,14 @@ public final class BatchViewLoader {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchViewLoader.class);
 
-  private static final List<String> LEDGER_COLUMNS = List.of("job", "period", "status");
+  private static final List<String> LEDGER_COLUMNS = List.of("job", "period", "status", "details", "ended_at");
   private static final List<String> HOURLY_COLUMNS = List.of("place_id", "action", "events", Partitions.HOUR_COLUMN);
   /** Read when the table has it (tables written before it was added hold p_hh only). */
   private static final List<String> HOURLY_OPTIONAL = List.of(Partitions.HOUR_START_COLUMN);
   private static final List<String> DAILY_COLUMNS = List.of("place_id", "impressions", "clicks", "unique_users");
   private static final List<String> LATE_COLUMNS = List.of("event_id", "place_id", "action", "event_day");
+  /** The run that set a late row aside; tables written before it existed: the arrival day (p_ymd) stands in. */
+  private static final List<String> LATE_OPTIONAL = List.of("owner_period");
 
   private final DeltaTableReader reader;
   private final String ledgerLocation;
@@ -84,7 +86,7 @@ public final class BatchViewLoader {
     BatchCoverage coverage = ledger.map(this::coverage).orElse(BatchCoverage.none());
     Optional<TableFiles> hourlyFiles = reader.files(hourlyLocation, HOURLY_COLUMNS, HOURLY_OPTIONAL);
     Optional<TableFiles> dailyFiles = reader.files(dailyLocation, DAILY_COLUMNS);
-    Optional<TableFiles> lateFiles = reader.files(lateLocation, LATE_COLUMNS);
+    Optional<TableFiles> lateFiles = reader.files(lateLocation, LATE_COLUMNS, LATE_OPTIONAL);
 
     Map<String, String> placeIds = new HashMap<>(); // one String per place id across all days
     int[] read = new int[2];
@@ -130,7 +132,8 @@ public final class BatchViewLoader {
       reader.read(ledger, file, (c, r) -> {
         String job = c[0].getString(r);
         if (BatchCoverage.AGGREGATE_JOB.equals(job) || BatchCoverage.HOURLY_AGGREGATE_JOB.equals(job)) {
-          runs.add(new BatchCoverage.LedgerRun(job, c[1].getString(r), c[2].getString(r)));
+          runs.add(new BatchCoverage.LedgerRun(job, c[1].getString(r), c[2].getString(r),
+              c[3].isNullAt(r) ? null : c[3].getString(r), c[4].isNullAt(r) ? java.time.Instant.EPOCH : micros(c[4].getLong(r))));
         }
       });
     }
@@ -181,26 +184,33 @@ public final class BatchViewLoader {
     return v.getDataType() instanceof io.delta.kernel.types.StringType ? v.getString(r) : Integer.toString(v.getInt(r));
   }
 
-  /** One arrival day's late rows: distinct event ids per event day, place and action. */
+  /**
+   * One arrival day's late rows: distinct event ids per event day, owning run, place and action
+   * (the owning run tells whether a restatement of the event day took the row in).
+   */
   private BatchView.LateDay readLateDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
-    Map<LocalDate, Map<String, Map<Action, Set<String>>>> ids = new HashMap<>();
+    Map<LocalDate, Map<String, Map<String, Map<Action, Set<String>>>>> ids = new HashMap<>();
+    boolean withOwner = table.has("owner_period");
     for (DataFile file : files) {
+      String arrivalDay = file.partitionValues().get(Partitions.DAY_COLUMN);
       reader.read(table, file, (c, r) -> {
         Optional<Action> action = Action.fromWire(c[2].getString(r));
         if (action.isEmpty() || c[3].isNullAt(r)) {
           return;
         }
         LocalDate eventDay = LocalDate.parse(c[3].getString(r), Partitions.DAY_FORMAT);
-        ids.computeIfAbsent(eventDay, d -> new HashMap<>())
+        String owner = withOwner && !c[4].isNullAt(r) ? c[4].getString(r) : arrivalDay;
+        ids.computeIfAbsent(eventDay, d -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
             .computeIfAbsent(placeIds.computeIfAbsent(c[1].getString(r), p -> p), p -> new java.util.EnumMap<>(Action.class))
             .computeIfAbsent(action.get(), a -> new HashSet<>()).add(c[0].getString(r));
       });
     }
-    Map<LocalDate, Map<String, long[]>> counts = new HashMap<>();
-    ids.forEach((day, places) -> places.forEach((place, byAction) -> {
-      long[] c = counts.computeIfAbsent(day, d -> new HashMap<>()).computeIfAbsent(place, p -> new long[Action.values().length]);
+    Map<LocalDate, Map<String, Map<String, long[]>>> counts = new HashMap<>();
+    ids.forEach((day, owners) -> owners.forEach((owner, places) -> places.forEach((place, byAction) -> {
+      long[] c = counts.computeIfAbsent(day, d -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
+          .computeIfAbsent(place, p -> new long[Action.values().length]);
       byAction.forEach((a, set) -> c[a.ordinal()] = set.size());
-    }));
+    })));
     return new BatchView.LateDay(new HashSet<>(paths(files)), counts);
   }
 

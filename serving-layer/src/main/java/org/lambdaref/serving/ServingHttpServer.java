@@ -432,7 +432,7 @@ public final class ServingHttpServer implements AutoCloseable {
     body.put("stale_reason", s.staleReason().orElse(null));
     List<Map<String, Object>> late = new ArrayList<>();
     for (ServingQueries.LateSetAside l : s.lateSetAside()) {
-      late.add(Map.of("day", l.day().toString(), "events", l.events()));
+      late.add(Map.of("day", l.day().toString(), "events", l.events(), "restated", l.restated()));
     }
     body.put("late_set_aside", late);
     return body;
@@ -471,6 +471,7 @@ public final class ServingHttpServer implements AutoCloseable {
       m.put("unique_users", closed ? d.uniqueUsers() : null);
       m.put("late_impressions", closed ? d.lateImpressions() : null);
       m.put("late_clicks", closed ? d.lateClicks() : null);
+      m.put("restated", closed ? d.restated() : null);
       days.add(m);
     }
     body.put("days", days);

@@ -78,11 +78,13 @@ public final class ServingQueries {
       List<LateSetAside> lateSetAside) {}
 
   /**
-   * Late events of a covered day: they arrived after the day closed, so its batch counts exclude
-   * them (the source notes' policy) while the real-time view had counted them; this explains why
-   * the day's number drops when it switches to the batch.
+   * Late events of a covered day: {@code events} arrived after the day closed and are set aside,
+   * so its batch counts exclude them (the source notes' policy) while the real-time view had
+   * counted them; this explains why the day's number drops when it switches to the batch. {@code
+   * restated} arrived late too but a restatement of the day ({@code batch --restate}) took them in:
+   * the batch counts include them.
    */
-  public record LateSetAside(LocalDate day, long events) {}
+  public record LateSetAside(LocalDate day, long events, long restated) {}
 
   private ServingQueries() {}
 
@@ -127,8 +129,9 @@ public final class ServingQueries {
             + " age_seconds); hours never read are unknown") : Optional.empty();
     List<LocalDate> covered = List.copyOf(coverage.between(from.atZone(zone).toLocalDate(),
         to.minusNanos(1).atZone(zone).toLocalDate().plusDays(1)));
-    List<LateSetAside> late = covered.stream().map(d -> new LateSetAside(d, view.late(placeId, action, d)))
-        .filter(l -> l.events() > 0).toList();
+    List<LateSetAside> late = covered.stream()
+        .map(d -> new LateSetAside(d, view.late(placeId, action, d), view.lateRestated(placeId, action, d)))
+        .filter(l -> l.events() > 0 || l.restated() > 0).toList();
     return new ActionSeries(placeId, action, from.atZone(zone), to.atZone(zone), granularity, view.watermark(), covered,
         List.copyOf(buckets), total, unknown, reason.isPresent(), reason, late);
   }
@@ -150,7 +153,7 @@ public final class ServingQueries {
 
   /** One day of the daily view; empty values when the batch layer has no row for the place. */
   public record DailyBucket(LocalDate day, long impressions, long clicks, long uniqueUsers, boolean present,
-      boolean covered, long lateImpressions, long lateClicks) {}
+      boolean covered, long lateImpressions, long lateClicks, boolean restated) {}
 
   /** The daily rows of {@code [from, to)} (days), from the batch view only; uncovered days are absent. */
   public static List<DailyBucket> daily(BatchView view, String placeId, LocalDate from, LocalDate to) {
@@ -160,9 +163,11 @@ public final class ServingQueries {
       boolean covered = view.coverage().covers(day);
       long lateImpressions = covered ? view.late(placeId, Action.IMPRESSION, day) : 0;
       long lateClicks = covered ? view.late(placeId, Action.CLICK, day) : 0;
+      boolean restated = covered && view.coverage().restatement(day).isPresent();
       out.add(view.daily(placeId, day).filter(r -> covered)
-          .map(r -> new DailyBucket(day, r.impressions(), r.clicks(), r.uniqueUsers(), true, true, lateImpressions, lateClicks))
-          .orElse(new DailyBucket(day, 0, 0, 0, false, covered, lateImpressions, lateClicks)));
+          .map(r -> new DailyBucket(day, r.impressions(), r.clicks(), r.uniqueUsers(), true, true, lateImpressions, lateClicks,
+              restated))
+          .orElse(new DailyBucket(day, 0, 0, 0, false, covered, lateImpressions, lateClicks, restated)));
     }
     return out;
   }
