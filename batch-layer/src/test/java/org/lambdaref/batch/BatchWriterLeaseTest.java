@@ -27,30 +27,34 @@ import org.lambdaref.model.generator.EventGenerator;
 import org.lambdaref.model.generator.GeneratorSpec;
 
 /**
- * Two batch applications on one lake, each in a JVM of its own, as an overlapping backfill or a
- * recovery started beside a running one would be: the second is refused at start, naming the
- * first, and commits nothing; once the first has ended the same command runs.
+ * Two batch applications on one lake at {@code s3a://} on the local S3 server, each in a JVM of
+ * its own, as an overlapping backfill or a recovery started beside a running one would be: the
+ * second is refused at start, naming the first, and commits nothing; once the first has ended the
+ * same command runs.
  */
 class BatchWriterLeaseTest {
 
   private static final LocalDate DAY = LocalDate.of(2019, 6, 8);
+  private static final String ENV = "local-s3";
 
   @TempDir Path root;
 
   @Test
   void aSecondBatchApplicationOnTheSameLakeIsRefusedNamingTheFirst() throws Exception {
-    try (LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB))) {
+    try (LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB,
+        ServerKind.S3))) {
+      Files.createDirectories(stack.s3DataDir().resolve("lease-lake")); // the filesystem backend: a folder is a bucket; its own name,
+      // since Hadoop caches a file system per bucket in this JVM (another test class may have used "lake")
       Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
-      overrides.put("platform.storage.root", root.resolve("lake").toString());
+      overrides.put("platform.storage.root", "s3a://lease-lake/lease");
       overrides.put("platform.work-dir", root.resolve("work").toString());
       overrides.put("platform.dynamodb.counters-table", "batch_lease_test");
       overrides.put("platform.batch.writer-lease-ttl", "4s");
-      PlatformConfig config = ConfigLoader.load("local", overrides, Map.of(), root);
+      PlatformConfig config = ConfigLoader.load(ENV, overrides, Map.of(), root);
       try (DynamoDbCounterStore store = new DynamoDbCounterStore(config.dynamodb(), 1)) {
         store.createTableIfMissing();
       }
-      Path lake = root.resolve("lake");
-      RawFixtures.writeRaw(lake, EventGenerator.generate(new GeneratorSpec(DAY, 4, 2000, 30, 200, 0.05, 0.02, 0.02,
+      RawFixtures.writeRaw(config, EventGenerator.generate(new GeneratorSpec(DAY, 4, 2000, 30, 200, 0.05, 0.02, 0.02,
           ZoneOffset.UTC, Duration.ofHours(6), 5)));
 
       Path firstLog = root.resolve("first.log");
@@ -70,6 +74,7 @@ class BatchWriterLeaseTest {
         first.destroyForcibly();
       }
       Lake lakeTables = new Lake(org.lambdaref.config.SparkSessions.getOrCreate(config, "BatchWriterLeaseTest"), config);
+      assertThat(lakeTables.location(PlatformTables.BATCH_LEDGER)).startsWith("s3a://lease-lake/lease/");
       assertThat(lakeTables.read(PlatformTables.BATCH_LEDGER).filter("job = 'collect_place_event'")
           .count()).as("one collect per day, all from the first application").isEqualTo(4);
 
@@ -82,6 +87,7 @@ class BatchWriterLeaseTest {
 
   private Process start(Map<String, String> overrides, Path log, String days) throws Exception {
     List<String> command = new ArrayList<>(SparkJvm.command(SparkJvm.testClasspath(), BatchMain.class.getName()));
+    command.addAll(List.of("--env", ENV));
     overrides.forEach((k, v) -> command.addAll(List.of("--conf", k + "=" + v)));
     command.addAll(List.of("--job", "collect", "--start-date", DAY.toString(), "--iteration-count", days));
     File out = log.toFile();
