@@ -1,6 +1,5 @@
 package org.lambdaref.batch;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Timestamp;
@@ -145,12 +144,20 @@ public final class SnapshotJob {
     return types;
   }
 
-  private static Dataset<Row> castRetypedColumns(Dataset<Row> rows, StructType previous, List<SchemaChange> changes) {
+  /**
+   * Casts the columns whose source type changed back to the table's type. A value that does not
+   * convert becomes null: {@code try_cast}, not {@code cast}, since Spark 4 turns ANSI mode on and a
+   * plain cast would then fail the whole snapshot (CAST_INVALID_INPUT) where Spark 3.5 gave null.
+   * The SQL form, because {@code Column.try_cast} exists only from Spark 4.0.
+   */
+  static Dataset<Row> castRetypedColumns(Dataset<Row> rows, StructType previous, List<SchemaChange> changes) {
     Dataset<Row> out = rows;
     Map<String, DataType> before = types(previous);
     for (SchemaChange change : changes) {
       if (change.change().equals("type_changed")) {
-        out = out.withColumn(change.column(), col(change.column()).cast(before.get(change.column())));
+        String quoted = "`" + change.column().replace("`", "``") + "`";
+        out = out.withColumn(change.column(),
+            org.apache.spark.sql.functions.expr("try_cast(" + quoted + " AS " + before.get(change.column()).sql() + ")"));
       }
     }
     return out;

@@ -20,6 +20,7 @@ public final class SparkJvm {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("--add-opens") || arg.startsWith("-Dspark.") || arg.startsWith("-Djdk.reflect")
+          || arg.startsWith("-Dio.netty.tryReflectionSetAccessible")
           || arg.startsWith("-XX:TieredStopAtLevel")) {
         command.add(arg);
       }
