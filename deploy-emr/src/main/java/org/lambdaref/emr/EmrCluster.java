@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lambdaref.config.BuildLine;
 import org.lambdaref.config.Endpoints.EmrSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
@@ -49,7 +50,8 @@ public final class EmrCluster {
     RunJobFlowRequest.Builder request = RunJobFlowRequest.builder()
         .name(emr.clusterName())
         .releaseLabel(emr.releaseLabel())
-        .applications(Application.builder().name("Spark").build(), Application.builder().name("Hadoop").build())
+        .applications(BuildLine.current().emrApplications().stream()
+            .map(name -> Application.builder().name(name).build()).toList())
         .configurations(configurations(config))
         .instances(instances.build())
         .serviceRole(emr.serviceRole())
@@ -107,7 +109,7 @@ public final class EmrCluster {
       }
     });
     out.add(configuration("spark-defaults", sparkDefaults));
-    // EMR 7 ships Delta; this puts its jars on Spark's classpath
+    // EMR ships Delta (7.x and emr-spark-8.x alike); this puts its jars on Spark's classpath
     out.add(configuration("delta-defaults", Map.of("delta.enabled", "true")));
     if (emr.glueCatalog()) {
       out.add(configuration("spark-hive-site", Map.of("hive.metastore.client.factory.class",

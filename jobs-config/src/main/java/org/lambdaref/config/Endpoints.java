@@ -199,10 +199,12 @@ public final class Endpoints {
       int parallelSteps) {
 
     static EmrSettings read(Settings s) {
-      String release = s.nonEmpty("release-label");
-      if (!release.matches("emr-7\\.\\d+\\.\\d+")) {
-        throw org.lambdaref.model.Errors.badConfigValue(s.key("release-label"), release,
-            "an EMR 7.x release label such as emr-7.12.0 (Spark 3.5 and Java 17, as this build targets)", null);
+      BuildLine line = BuildLine.current();
+      String release = s.string("release-label");
+      if (release.isEmpty()) {
+        release = line.defaultReleaseLabel();
+      } else if (!line.acceptsReleaseLabel(release)) {
+        throw org.lambdaref.model.Errors.badConfigValue(s.key("release-label"), release, line.releaseLabelRule(), null);
       }
       for (String key : new String[] {"log-uri", "artifacts-uri"}) {
         String v = s.string(key);
