@@ -33,10 +33,10 @@ class EmrClusterTest {
     RunJobFlowRequest r = EmrCluster.request(config, List.of());
 
     assertThat(r.releaseLabel()).as("the release of the Spark on the classpath, %s", org.apache.spark.package$.MODULE$.SPARK_VERSION())
-        .isEqualTo(onSpark4() ? "emr-spark-8.0.0" : "emr-7.12.0");
+        .isEqualTo("emr-spark-8.0.0");
     assertThat(r.applications()).extracting(a -> a.name())
         .as("emr-spark-8.x offers no Hadoop application; Delta is one of its applications")
-        .containsExactlyElementsOf(onSpark4() ? List.of("Spark", "Delta") : List.of("Spark", "Hadoop"));
+        .containsExactly("Spark", "Delta");
     Map<InstanceRoleType, InstanceGroupConfig> groups = r.instances().instanceGroups().stream()
         .collect(Collectors.toMap(InstanceGroupConfig::instanceRole, g -> g));
     assertThat(groups.get(InstanceRoleType.MASTER).market()).isEqualTo(MarketType.ON_DEMAND);
@@ -90,7 +90,7 @@ class EmrClusterTest {
     assertThat(cli.get(cli.indexOf("--release-label") + 1)).isEqualTo(r.releaseLabel());
     assertThat(cli.subList(cli.indexOf("--applications") + 1, cli.indexOf("--applications") + 3))
         .as("one CLI argument per application")
-        .containsExactly("Name=Spark", onSpark4() ? "Name=Delta" : "Name=Hadoop");
+        .containsExactly("Name=Spark", "Name=Delta");
     JsonNode groups = JSON.readTree(cli.get(cli.indexOf("--instance-groups") + 1));
     assertThat(groups).hasSize(r.instances().instanceGroups().size());
     for (int i = 0; i < groups.size(); i++) {
@@ -110,17 +110,13 @@ class EmrClusterTest {
     assertThatThrownBy(() -> EmrFixture.config(Map.of("platform.emr.release-label", "emr-6.15.0")))
         .isInstanceOf(PlatformException.class).hasMessageContaining("platform.emr.release-label")
         .hasMessageContaining("emr-6.15.0");
-    String otherLine = onSpark4() ? "emr-7.12.0" : "emr-spark-8.0.0";
-    assertThatThrownBy(() -> EmrFixture.config(Map.of("platform.emr.release-label", otherLine)))
-        .isInstanceOf(PlatformException.class).hasMessageContaining(otherLine)
-        .hasMessageContaining("built for Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION());
-    String sameLine = onSpark4() ? "emr-spark-8.1.0" : "emr-7.13.0";
+    assertThatThrownBy(() -> EmrFixture.config(Map.of("platform.emr.release-label", "emr-7.12.0")))
+        .as("an EMR 7.x (Spark 3.5) label: the message says where the jars of that line are")
+        .isInstanceOf(PlatformException.class).hasMessageContaining("emr-7.12.0")
+        .hasMessageContaining("built for Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION())
+        .hasMessageContaining("spark-3.5-last");
+    String sameLine = "emr-spark-8.1.0";
     assertThat(EmrCluster.request(EmrFixture.config(Map.of("platform.emr.release-label", sameLine)), List.of())
         .releaseLabel()).isEqualTo(sameLine);
-  }
-
-  /** Whether the Spark on the test classpath (the one the jars are compiled against) is a 4.x. */
-  private static boolean onSpark4() {
-    return org.apache.spark.package$.MODULE$.SPARK_VERSION().startsWith("4.");
   }
 }

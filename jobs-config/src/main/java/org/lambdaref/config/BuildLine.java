@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  * release label of another line and default to the line's release.
  */
 public enum BuildLine {
-  /** Spark 3.5, Scala 2.12, Delta 3.3: Amazon EMR 7.x. */
+  /**
+   * Spark 3.5, Scala 2.12, Delta 3.3: Amazon EMR 7.x. Built by the git tag {@code spark-3.5-last}, the
+   * last commit of that line; known here so that a label of it is refused with where to go.
+   */
   SPARK_3_5("3.5", "EMR 7.x", Pattern.compile("emr-7\\.\\d+\\.\\d+"), "emr-7.12.0", List.of("Spark", "Hadoop")),
   /**
    * Spark 4.0, Scala 2.13, Delta 4.0: Amazon EMR's Spark runtime {@code emr-spark-8.x}, whose
@@ -72,7 +75,7 @@ public enum BuildLine {
   public String releaseLabelRule() {
     return "an " + emrLine + " release label such as " + defaultReleaseLabel + ": these jars were built for "
         + builtWith() + " (" + emrLine + "). For another EMR line, build the jars of that line"
-        + " (./mvnw -Pspark4 for emr-spark-8.x, the default build for EMR 7.x; docs/deploy-emr.md)";
+        + " (main builds emr-spark-8.x; for EMR 7.x build the git tag spark-3.5-last; docs/deploy-emr.md)";
   }
 
   public String sparkMinor() {

@@ -62,7 +62,7 @@ public final class DeltaTableReader {
   /** The latest version of the table at {@code location}, or empty when no Delta table is there. */
   public Optional<Long> latestVersion(String location) {
     try {
-      return Optional.of(KernelCompat.version(Table.forPath(engine, location).getLatestSnapshot(engine), engine));
+      return Optional.of(Table.forPath(engine, location).getLatestSnapshot(engine).getVersion());
     } catch (TableNotFoundException e) {
       return Optional.empty();
     }
@@ -87,7 +87,7 @@ public final class DeltaTableReader {
     } catch (TableNotFoundException e) {
       return Optional.empty();
     }
-    StructType schema = KernelCompat.schema(snapshot, engine);
+    StructType schema = snapshot.getSchema();
     StructType readSchema = new StructType();
     for (String column : columns) {
       StructField field = schema.fields().stream().filter(f -> f.getName().equals(column)).findFirst()
@@ -105,7 +105,7 @@ public final class DeltaTableReader {
         read.add(column);
       }
     }
-    Scan scan = KernelCompat.scanBuilder(snapshot, engine, readSchema).build();
+    Scan scan = snapshot.getScanBuilder().withReadSchema(readSchema).build();
     Row scanState = scan.getScanState(engine);
     List<DataFile> files = new ArrayList<>();
     try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine)) {
@@ -121,7 +121,7 @@ public final class DeltaTableReader {
     } catch (IOException e) {
       throw new UncheckedIOException("listing the files of " + location, e);
     }
-    return Optional.of(new TableFiles(location, KernelCompat.version(snapshot, engine), files, scanState, List.copyOf(read)));
+    return Optional.of(new TableFiles(location, snapshot.getVersion(), files, scanState, List.copyOf(read)));
   }
 
   /** Visits every live row of one file (deletion vectors applied). */
