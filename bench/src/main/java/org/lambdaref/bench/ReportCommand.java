@@ -55,6 +55,11 @@ public final class ReportCommand implements Callable<Integer> {
     if (!serve.isEmpty()) {
       text = replaceBlock(text, "serve", serveBlock(serve));
     }
+    Path older = results.resolve("lines/3.5");
+    Path newer = results.resolve("lines/4.0");
+    if (Files.isDirectory(older) && Files.isDirectory(newer)) {
+      text = replaceBlock(text, "lines", LineComparison.block(older, newer));
+    }
     Files.writeString(report, text);
     System.out.println("updated " + report);
     return 0;

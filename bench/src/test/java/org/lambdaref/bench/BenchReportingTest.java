@@ -82,6 +82,33 @@ class BenchReportingTest {
     assertThat(Files.exists(dir.resolve("batch-steps.svg"))).isTrue();
   }
 
+  @Test
+  void theLinesBlockPutsEachFigureOfTheTwoLinesSideBySideWithTheirRatio() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Path older = Files.createDirectories(dir.resolve("lines/3.5"));
+    Path newer = Files.createDirectories(dir.resolve("lines/4.0"));
+    json.writeValue(older.resolve("batch.json").toFile(), Map.of("started_at", "2026-12-03T13:47:19Z", "machine", machine(),
+        "sizes", List.of(Map.of("median", Map.of("spark", Map.of("total_ms", 50000), "duckdb", Map.of("total_ms", 14000)),
+            "same_results", true))));
+    json.writeValue(newer.resolve("batch.json").toFile(), Map.of("started_at", "2026-12-03T13:52:00Z", "machine", machine(),
+        "sizes", List.of(Map.of("median", Map.of("spark", Map.of("total_ms", 40000), "duckdb", Map.of("total_ms", 14000)),
+            "same_results", false))));
+    json.writeValue(newer.resolve("speed-5000.json").toFile(), Map.of("machine", machine(), "counter_latency_ms_p99", 3000,
+        "counters_exact", true));
+    json.writeValue(older.resolve("speed-20000.json").toFile(), Map.of("machine", machine(), "heap_after_full_gc_mb_end", -1.0));
+    json.writeValue(newer.resolve("speed-20000.json").toFile(), Map.of("machine", machine(), "heap_after_full_gc_mb_end", 300.0));
+    String block = LineComparison.block(older, newer);
+    assertThat(block).contains("| Spark 3.5 | Spark 4.0 | 4.0 / 3.5 |")
+        .contains("| batch, one day | Spark, raw → t3 | 50.0 s | 40.0 s | 0.80 |")
+        .contains("| batch, one day | same t3 numbers as DuckDB | yes | **no** | – |")
+        .as("a figure measured on one line only shows a dash for the other")
+        .contains("| speed, 5,000/s | counter readable p99 | – | 3.0 s | – |")
+        .as("-1, what the harness writes when it could not measure, is not a figure")
+        .contains("| speed, 20,000/s | speed JVM heap after a full GC, end of window | – | 300 MB | – |")
+        .as("a benchmark run on neither line has no rows").doesNotContain("serving")
+        .contains("batch.json at 2026-12-03 13:47 UTC");
+  }
+
   /** The machine block every result file carries. */
   private static Map<String, Object> machine() {
     return Map.of("cores", 2, "memory_mb", 24000, "jvm", "OpenJDK 17", "versions", Map.of("spark", "3.5.7"),

@@ -110,12 +110,20 @@ final class JvmMemorySampler implements AutoCloseable {
     Process jstat = new ProcessBuilder("jstat", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
     List<String> out = new String(jstat.getInputStream().readAllBytes()).lines().toList();
     jstat.waitFor(10, TimeUnit.SECONDS);
+    return gcColumns(out);
+  }
+
+  /** {@code jstat -gc}'s output (a header line and a line of values) as column → value. */
+  static Map<String, Double> gcColumns(List<String> out) {
     Map<String, Double> columns = new LinkedHashMap<>();
     if (out.size() >= 2) {
       String[] names = out.get(0).trim().split("\\s+");
       String[] values = out.get(1).trim().split("\\s+");
       for (int i = 0; i < Math.min(names.length, values.length); i++) {
-        columns.put(names[i], Double.parseDouble(values[i]));
+        // a collector without a concurrent phase (ParallelGC) prints "-" under CGC and CGCT
+        if (!values[i].equals("-")) {
+          columns.put(names[i], Double.parseDouble(values[i]));
+        }
       }
     }
     return columns;

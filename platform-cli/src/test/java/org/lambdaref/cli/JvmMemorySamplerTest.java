@@ -37,6 +37,19 @@ class JvmMemorySamplerTest {
   }
 
   @Test
+  void jstatColumnsOfAParallelGcJvmAreReadThoughItHasNoConcurrentCycles() {
+    // jstat -gc of a -XX:+UseParallelGC JVM (the speed layer's collector), as JDK 17.0.15 prints it
+    List<String> out = List.of(
+        "    S0C         S1C         S0U         S1U          EC           EU           OC           OU          MC"
+            + "         MU       CCSC      CCSU     YGC     YGCT     FGC    FGCT     CGC    CGCT       GCT   ",
+        "    41984.0     40960.0         0.0         0.0     615424.0     255872.5     258048.0      40162.8    21504.0"
+            + "    21204.3    2496.0    2328.8      7     0.073     1     0.035     -         -     0.109");
+    Map<String, Double> columns = JvmMemorySampler.gcColumns(out);
+    assertThat(columns).containsEntry("OU", 40162.8).containsEntry("EU", 255872.5).containsEntry("GCT", 0.109)
+        .as("no value for the columns ParallelGC leaves empty").doesNotContainKeys("CGC", "CGCT");
+  }
+
+  @Test
   void itSamplesARunningJvm() throws Exception {
     try (JvmMemorySampler sampler = new JvmMemorySampler(ProcessHandle.current().pid(), 50)) {
       long deadline = System.nanoTime() + 20_000_000_000L;
