@@ -19,10 +19,23 @@ final class SpeedProcess {
   /** A speed JVM with the fault-injection system properties {@code faults}. */
   static Process startWithFaults(Map<String, String> overrides, Path log, Map<String, String> faults, String... args)
       throws Exception {
+    return startOn(org.lambdaref.localstack.SparkJvm.testClasspath(), overrides, log, faults, args);
+  }
+
+  /**
+   * The speed layer of another build ({@code classpath}: its classes and dependencies), such as the
+   * previous Spark line's; to the end with {@code --available-now}, returning the exit status.
+   */
+  static int runOn(String classpath, Map<String, String> overrides, Path log, String... args) throws Exception {
+    return waitFor(startOn(classpath, overrides, log, Map.of(), args), log);
+  }
+
+  private static Process startOn(String classpath, Map<String, String> overrides, Path log, Map<String, String> faults,
+      String... args) throws Exception {
     List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1500m"));
     faults.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
     List<String> command = new ArrayList<>(org.lambdaref.localstack.SparkJvm.command(
-        org.lambdaref.localstack.SparkJvm.testClasspath(), SpeedMain.class.getName(), jvmArgs.toArray(String[]::new)));
+        classpath, SpeedMain.class.getName(), jvmArgs.toArray(String[]::new)));
     command.add("--env");
     command.add("local");
     overrides.forEach((k, v) -> {
@@ -38,7 +51,10 @@ final class SpeedProcess {
 
   /** Runs to the end and returns the exit status. */
   static int run(Map<String, String> overrides, Path log, String haltAt, String... args) throws Exception {
-    Process p = start(overrides, log, haltAt, args);
+    return waitFor(start(overrides, log, haltAt, args), log);
+  }
+
+  private static int waitFor(Process p, Path log) throws Exception {
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("the speed process did not finish in 5 minutes; see " + log);
