@@ -53,6 +53,31 @@ class EmrJarSmokeTest {
       "spark-sql-kafka", "spark-token-provider-kafka", "/org/apache/commons/commons-pool2/", "/io/digdag/",
       "/org/reactivestreams/", "/com/amazonaws/");
 
+  /** Classes EMR's own classpath has (Spark, Delta, Hadoop, Scala) or that the jar must carry relocated. */
+  private static final List<String> NEVER_IN_THE_JAR = List.of("org/apache/spark/", "io/delta/", "org/apache/hadoop/",
+      "scala/", "software/amazon/awssdk/", "picocli/", "com/typesafe/config/");
+
+  /** What the speed jar carries of Spark's packages: the Kafka connector, which EMR's Spark classpath lacks. */
+  private static final List<String> KAFKA_CONNECTOR = List.of("org/apache/spark/sql/kafka010/",
+      "org/apache/spark/kafka010/");
+
+  @Test
+  void theJarsHoldNoSparkDeltaHadoopOrScalaClassesAndOnlyRelocatedCopiesOfTheirOwnDependencies() throws IOException {
+    for (String module : List.of("batch-layer", "speed-layer")) {
+      List<String> classes;
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(emrJar(module).toFile())) {
+        classes = jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.endsWith(".class")).toList();
+      }
+      assertThat(classes).as("%s: the layer's own classes", module).anyMatch(n -> n.startsWith("org/lambdaref/"));
+      assertThat(classes).as("%s: classes EMR ships, or unrelocated copies of what the jar relocates", module)
+          .filteredOn(n -> NEVER_IN_THE_JAR.stream().anyMatch(n::startsWith))
+          .filteredOn(n -> KAFKA_CONNECTOR.stream().noneMatch(n::startsWith))
+          .isEmpty();
+      assertThat(classes).as("%s: the AWS SDK is there, relocated", module)
+          .anyMatch(n -> n.startsWith("org/lambdaref/shaded/awssdk/"));
+    }
+  }
+
   private static Path emrJar(String module) throws IOException {
     Path target = Path.of("..", module, "target");
     try (Stream<Path> files = Files.list(target)) {
