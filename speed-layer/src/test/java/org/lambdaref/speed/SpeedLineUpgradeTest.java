@@ -30,19 +30,20 @@ import org.lambdaref.model.PlatformTables;
  * switch, so the dedup state must survive it. Afterwards every counter equals the distinct valid
  * events sent for it and the hot table holds each event once.
  *
- * <p>Needs the old line's classpath: {@code tools/line-upgrade-check} builds the tag in a worktree and
- * passes it as {@value #FROM_CLASSPATH} (a file holding the classpath), so the suite skips it.
+ * <p>Needs the old line's build: {@code tools/line-upgrade-check} builds the tag in a worktree and
+ * passes it as {@value #FROM_TREE}, so the suite skips it.
  */
-@EnabledIfSystemProperty(named = SpeedLineUpgradeTest.FROM_CLASSPATH, matches = ".+")
+@EnabledIfSystemProperty(named = SpeedLineUpgradeTest.FROM_TREE, matches = ".+")
 class SpeedLineUpgradeTest {
 
-  static final String FROM_CLASSPATH = "lambda.upgrade.from-classpath";
+  static final String FROM_TREE = "lambda.upgrade.from-tree";
 
   @TempDir Path root;
 
   @Test
   void aCheckpointOfTheSpark35SpeedLayerResumesOnThisLineWithoutLosingOrDoublingAnEvent() throws Exception {
-    String oldClasspath = Files.readString(Path.of(System.getProperty(FROM_CLASSPATH))).trim();
+    String oldClasspath = Files.readString(Path.of(System.getProperty(FROM_TREE), "speed-layer", "target",
+        "upgrade.classpath")).trim();
     try (LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA,
         ServerKind.DYNAMODB))) {
       Map<String, String> overrides = new LinkedHashMap<>(SpeedFixture.overrides(stack, root, "speed_upgrade_test"));
