@@ -19,6 +19,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LineUpgrade;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.localstack.SparkJvm;
@@ -33,19 +34,16 @@ import org.lambdaref.model.PlatformTables;
  * exported row must then be the baseline's, whose figures were derived by hand from the rules.
  *
  * <p>Needs the old line's build: {@code tools/line-upgrade-check} builds the tag in a worktree and
- * passes it as {@value #FROM_TREE}, so the suite skips it.
+ * passes it as {@link LineUpgrade#FROM_TREE}, so the suite skips it.
  */
-@EnabledIfSystemProperty(named = BatchLineUpgradeTest.FROM_TREE, matches = ".+")
+@EnabledIfSystemProperty(named = LineUpgrade.FROM_TREE, matches = ".+")
 class BatchLineUpgradeTest {
-
-  static final String FROM_TREE = "lambda.upgrade.from-tree";
 
   @TempDir Path root;
 
   @Test
   void aDayOnTheSpark35LineThenADayOnThisOneGiveTheBaselinesTablesLedgerAndExport() throws Exception {
-    String oldClasspath = Files.readString(Path.of(System.getProperty(FROM_TREE), "batch-layer", "target",
-        "upgrade.classpath")).trim();
+    String oldClasspath = LineUpgrade.classpathOf("batch-layer");
     try (LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES,
         ServerKind.DYNAMODB))) {
       Path lakeRoot = root.resolve("lake");

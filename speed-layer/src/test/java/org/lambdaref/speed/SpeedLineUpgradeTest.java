@@ -2,7 +2,6 @@ package org.lambdaref.speed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LineUpgrade;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.PlatformTables;
@@ -31,19 +31,16 @@ import org.lambdaref.model.PlatformTables;
  * events sent for it and the hot table holds each event once.
  *
  * <p>Needs the old line's build: {@code tools/line-upgrade-check} builds the tag in a worktree and
- * passes it as {@value #FROM_TREE}, so the suite skips it.
+ * passes it as {@link LineUpgrade#FROM_TREE}, so the suite skips it.
  */
-@EnabledIfSystemProperty(named = SpeedLineUpgradeTest.FROM_TREE, matches = ".+")
+@EnabledIfSystemProperty(named = LineUpgrade.FROM_TREE, matches = ".+")
 class SpeedLineUpgradeTest {
-
-  static final String FROM_TREE = "lambda.upgrade.from-tree";
 
   @TempDir Path root;
 
   @Test
   void aCheckpointOfTheSpark35SpeedLayerResumesOnThisLineWithoutLosingOrDoublingAnEvent() throws Exception {
-    String oldClasspath = Files.readString(Path.of(System.getProperty(FROM_TREE), "speed-layer", "target",
-        "upgrade.classpath")).trim();
+    String oldClasspath = LineUpgrade.classpathOf("speed-layer");
     try (LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA,
         ServerKind.DYNAMODB))) {
       Map<String, String> overrides = new LinkedHashMap<>(SpeedFixture.overrides(stack, root, "speed_upgrade_test"));
