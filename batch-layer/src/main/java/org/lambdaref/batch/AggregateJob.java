@@ -14,6 +14,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import java.util.List;
+import org.lambdaref.model.Columns;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.Restatement;
 import org.lambdaref.model.Period;
@@ -118,9 +119,9 @@ public final class AggregateJob {
    * their rows stay apart by {@code hour_start}.
    */
   public static Dataset<Row> actionsPerHour(Dataset<Row> enriched, Column hourStart) {
-    return enriched.withColumn(Partitions.HOUR_START_COLUMN, hourStart)
+    return enriched.withColumn(Columns.HOUR_START.name(), hourStart)
         .groupBy(col("place_id"), col("action"), col(Partitions.DAY_COLUMN), col(Partitions.HOUR_COLUMN),
-            col(Partitions.HOUR_START_COLUMN))
+            col(Columns.HOUR_START.name()))
         .agg(count(lit(1)).as("events"));
   }
 

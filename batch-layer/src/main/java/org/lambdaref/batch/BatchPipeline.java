@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.model.RunStatus;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Period;
 import org.lambdaref.model.PeriodUnit;
@@ -56,18 +57,49 @@ public final class BatchPipeline {
     }
   }
 
+  /**
+   * The stages of a replay, in the order they run (a daily source has two; an hourly source four);
+   * the label is what the console and {@code --dry-run} show.
+   */
+  public enum Stage {
+    /** A daily source's collect, snapshot and enrich. */
+    T1_T2("t1, t2"),
+    /** A daily source's aggregate and export. */
+    T3_EXPORT("t3, export"),
+    /** An hourly source's day snapshot, which all its hours join with. */
+    DAY_SNAPSHOT("t1_db"),
+    /** An hourly source's collect and enrich of one hour. */
+    HOUR_T1_T2("t1, t2"),
+    /** An hourly source's hourly aggregate. */
+    T3_HOURLY("t3 hourly"),
+    /** An hourly source's daily aggregate and export, once the day's hours are in. */
+    T3_DAILY_EXPORT("t3 daily, export");
+
+    private final String label;
+
+    Stage(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
   /** One stage's jobs for one period, in dependency order. */
-  public record Step(Period period, String stage, List<Job> jobs) {}
+  public record Step(Period period, Stage stage, List<Job> jobs) {}
 
   /** What happened to one period (or, in a progress report, to one of its steps). */
-  public record PeriodResult(Period period, String stage, String status, Map<Job, Ledger.Entry> entries, String error) {
+  public record PeriodResult(
+      Period period, Stage stage, RunStatus status, Map<Job, Ledger.Entry> entries, String error) {
 
     public LocalDate day() {
       return period.day();
     }
 
     public boolean failed() {
-      return status.equals("failed");
+      return status == RunStatus.FAILED;
     }
   }
 
@@ -141,7 +173,7 @@ public final class BatchPipeline {
               if (so == null || !so.failed()) {
                 Map<Job, Ledger.Entry> entries = new LinkedHashMap<>(so == null ? Map.of() : so.entries());
                 entries.putAll(report.entries());
-                boolean keepSkip = so != null && so.status().equals("succeeded") && report.status().equals("skipped");
+                boolean keepSkip = so != null && so.status() == RunStatus.SUCCEEDED && report.status() == RunStatus.SKIPPED;
                 results.put(step.period(), keepSkip ? new PeriodResult(step.period(), null, so.status(), entries, null)
                     : new PeriodResult(step.period(), null, report.status(), entries, report.error()));
               }
@@ -160,7 +192,7 @@ public final class BatchPipeline {
     }
     boolean anySucceeded;
     synchronized (results) {
-      anySucceeded = ran.stream().anyMatch(p -> results.get(p) != null && results.get(p).status().equals("succeeded"));
+      anySucceeded = ran.stream().anyMatch(p -> results.get(p) != null && results.get(p).status() == RunStatus.SUCCEEDED);
     }
     if (jobs.contains(Job.AGGREGATE) && anySucceeded) {
       handOverHotDays();
@@ -172,21 +204,21 @@ public final class BatchPipeline {
   public static List<List<Step>> stages(PeriodUnit unit, List<Period> periods, Set<Job> jobs) {
     List<List<Step>> stages = new ArrayList<>();
     if (unit == PeriodUnit.DAY) {
-      stages.add(steps(periods, "t1, t2", jobs, Job.COLLECT, Job.SNAPSHOT, Job.ENRICH));
-      stages.add(steps(periods, "t3, export", jobs, Job.AGGREGATE, Job.EXPORT));
+      stages.add(steps(periods, Stage.T1_T2, jobs, Job.COLLECT, Job.SNAPSHOT, Job.ENRICH));
+      stages.add(steps(periods, Stage.T3_EXPORT, jobs, Job.AGGREGATE, Job.EXPORT));
     } else {
       List<Period> days = periods.stream().map(Period::dayPeriod).distinct().toList();
       List<Period> endedDays = periods.stream().filter(Period::endsDay).map(Period::dayPeriod).distinct().toList();
-      stages.add(steps(days, "t1_db", jobs, Job.SNAPSHOT));
-      stages.add(steps(periods, "t1, t2", jobs, Job.COLLECT, Job.ENRICH));
-      stages.add(steps(periods, "t3 hourly", jobs, Job.AGGREGATE));
-      stages.add(steps(endedDays, "t3 daily, export", jobs, Job.AGGREGATE, Job.EXPORT));
+      stages.add(steps(days, Stage.DAY_SNAPSHOT, jobs, Job.SNAPSHOT));
+      stages.add(steps(periods, Stage.HOUR_T1_T2, jobs, Job.COLLECT, Job.ENRICH));
+      stages.add(steps(periods, Stage.T3_HOURLY, jobs, Job.AGGREGATE));
+      stages.add(steps(endedDays, Stage.T3_DAILY_EXPORT, jobs, Job.AGGREGATE, Job.EXPORT));
     }
     stages.removeIf(List::isEmpty);
     return stages;
   }
 
-  private static List<Step> steps(List<Period> periods, String stage, Set<Job> requested, Job... stageJobs) {
+  private static List<Step> steps(List<Period> periods, Stage stage, Set<Job> requested, Job... stageJobs) {
     List<Job> jobs = java.util.Arrays.stream(stageJobs).filter(requested::contains).toList();
     return jobs.isEmpty() ? List.of() : periods.stream().map(p -> new Step(p, stage, jobs)).toList();
   }
@@ -203,7 +235,7 @@ public final class BatchPipeline {
     if (p.isHour()) {
       return List.of(p, p.dayPeriod());
     }
-    return step.stage().equals("t1_db") ? List.of() : concat(List.of(p), p.split(PeriodUnit.HOUR));
+    return step.stage() == Stage.DAY_SNAPSHOT ? List.of() : concat(List.of(p), p.split(PeriodUnit.HOUR));
   }
 
   private static List<Period> concat(List<Period> a, List<Period> b) {
@@ -226,11 +258,7 @@ public final class BatchPipeline {
         }
       }
     }
-    boolean open = step.stage().equals("t1_db")
-        // a day's snapshot serves its hours: it runs once the first of them has closed
-        ? !isClosed(lake.config(), source, period.split(PeriodUnit.HOUR).get(0), now)
-        : !isClosed(lake.config(), source, period, now);
-    if (open) {
+    if (isOpen(lake.config(), source, step, now)) {
       return skipped(step, "still open until " + closeOf(lake.config(), source, period));
     }
     // a restatement changes t2 even where the ledger shows the same inputs done: never skipped
@@ -247,14 +275,23 @@ public final class BatchPipeline {
         String error = Lake.isStorageFailure(e)
             ? Errors.storageUnreachable(name, period.id(), lake.config().storage().datastaging() + " / " + lake.config().storage().datastore(), e).getMessage()
             : name + ": " + e.getMessage();
-        return new PeriodResult(period, step.stage(), "failed", entries, error);
+        return new PeriodResult(period, step.stage(), RunStatus.FAILED, entries, error);
       }
     }
-    return new PeriodResult(period, step.stage(), "succeeded", entries, null);
+    return new PeriodResult(period, step.stage(), RunStatus.SUCCEEDED, entries, null);
   }
 
   private static PeriodResult skipped(Step step, String why) {
-    return new PeriodResult(step.period(), step.stage(), "skipped", Map.of(), why);
+    return new PeriodResult(step.period(), step.stage(), RunStatus.SKIPPED, Map.of(), why);
+  }
+
+  /**
+   * Whether a step's period has not closed yet, so the step is skipped. A day's snapshot serves its
+   * hours: it runs once the first of them has closed.
+   */
+  private static boolean isOpen(PlatformConfig config, String source, Step step, Instant now) {
+    Period period = step.stage() == Stage.DAY_SNAPSHOT ? step.period().split(PeriodUnit.HOUR).get(0) : step.period();
+    return !isClosed(config, source, period, now);
   }
 
   /**
@@ -329,7 +366,7 @@ public final class BatchPipeline {
       String name = jobName(job, period);
       java.util.Optional<org.apache.spark.sql.Row> latest =
           rows.stream().filter(r -> name.equals(r.getAs("job"))).findFirst();
-      if (latest.isEmpty() || !"succeeded".equals(latest.get().getAs("status"))) {
+      if (latest.isEmpty() || !RunStatus.SUCCEEDED.wire().equals(latest.get().getAs("status"))) {
         return false;
       }
       if (job == Job.COLLECT) {
@@ -365,10 +402,7 @@ public final class BatchPipeline {
       lines.add("stage " + (++n) + " (" + first.stage() + "): "
           + first.jobs().stream().map(j -> j.name().toLowerCase(Locale.ROOT)).toList() + ", " + parallelism + " at once");
       for (Step step : stage) {
-        boolean open = step.stage().equals("t1_db")
-            ? !isClosed(config, source, step.period().split(PeriodUnit.HOUR).get(0), now)
-            : !isClosed(config, source, step.period(), now);
-        lines.add("  " + step.period().id() + (open ? "  (skipped: still open)" : ""));
+        lines.add("  " + step.period().id() + (isOpen(config, source, step, now) ? "  (skipped: still open)" : ""));
       }
     }
     return lines;

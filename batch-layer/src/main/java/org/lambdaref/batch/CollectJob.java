@@ -22,6 +22,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.lambdaref.model.PartitionPredicates;
+import org.lambdaref.model.Columns;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.Errors;
@@ -47,7 +49,6 @@ public final class CollectJob {
 
   public static final String JOB_NAME = "collect_place_event";
   /** The run that owns a quarantine or late row: {@code yyyyMMdd}, or {@code yyyyMMddHH} for hourly runs. */
-  public static final String OWNER_PERIOD_COLUMN = "owner_period";
 
   /** The run's accounting; {@code owned = accepted + duplicates + late + rejected}. */
   public record Counts(long owned, long accepted, long duplicates, long late, long rejected, long linesRead) {}
@@ -119,17 +120,15 @@ public final class CollectJob {
           .select(eventColumns(col("event_day").as(Partitions.DAY_COLUMN), col("event_hour").as(Partitions.HOUR_COLUMN)));
       Dataset<Row> quarantine = owned.filter(col("status").equalTo("REJECTED"))
           .select(col("raw_line"), col("reason"), col("detail"), col("source_file"), col("arrival_hour"),
-              lit(period.id()).as(OWNER_PERIOD_COLUMN), lit(period.ymd()).as(Partitions.DAY_COLUMN));
+              lit(period.id()).as(Columns.OWNER_PERIOD.name()), lit(period.ymd()).as(Partitions.DAY_COLUMN));
       Dataset<Row> late = owned.filter(col("status").equalTo("LATE"))
-          .select(eventColumns(col("event_day"), lit(period.id()).as(OWNER_PERIOD_COLUMN),
+          .select(eventColumns(col("event_day"), lit(period.id()).as(Columns.OWNER_PERIOD.name()),
               lit(period.ymd()).as(Partitions.DAY_COLUMN)));
 
       long accepted = lake.replacePeriod(events, PlatformTables.PLACE_EVENT, period);
       // the daily tables: a day run replaces the day; an hourly run only its own rows of the day.
       // mergeSchema: tables written before owner_period existed gain the column
-      String ownRows = period.isHour()
-          ? period.dayPeriod().partitionPredicate() + " AND " + OWNER_PERIOD_COLUMN + " = '" + period.id() + "'"
-          : period.partitionPredicate();
+      String ownRows = PartitionPredicates.ownedRows(period);
       long quarantined = lake.replaceWhere(quarantine, PlatformTables.PLACE_EVENT_QUARANTINE, ownRows, true);
       long lateWritten = lake.replaceWhere(late, PlatformTables.PLACE_EVENT_LATE, ownRows, true);
       if (quarantined != rejected || lateWritten != lateCount) {

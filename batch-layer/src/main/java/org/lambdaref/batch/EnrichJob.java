@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.lambdaref.model.Columns;
 import org.lambdaref.model.Period;
 import org.lambdaref.model.Restatement;
 import org.lambdaref.model.PlatformTables;
@@ -69,10 +70,10 @@ public final class EnrichJob {
     if (restate) {
       Dataset<Row> late = lateEventsOf(period).cache();
       try {
-        java.util.Set<String> owners = new java.util.TreeSet<>(late.select(CollectJob.OWNER_PERIOD_COLUMN).distinct()
+        java.util.Set<String> owners = new java.util.TreeSet<>(late.select(Columns.OWNER_PERIOD.name()).distinct()
             .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
         long onTime = events.count();
-        events = withLate(events, late.drop(CollectJob.OWNER_PERIOD_COLUMN)).localCheckpoint();
+        events = withLate(events, late.drop(Columns.OWNER_PERIOD.name())).localCheckpoint();
         restatement = new Restatement(owners, events.count() - onTime);
       } finally {
         late.unpersist();
@@ -110,7 +111,7 @@ public final class EnrichJob {
   private Dataset<Row> lateEventsOf(Period period) {
     Dataset<Row> t1 = lake.period(PlatformTables.PLACE_EVENT, period);
     if (!lake.exists(PlatformTables.PLACE_EVENT_LATE)) {
-      return t1.limit(0).withColumn(CollectJob.OWNER_PERIOD_COLUMN, org.apache.spark.sql.functions.lit(null).cast("string"));
+      return t1.limit(0).withColumn(Columns.OWNER_PERIOD.name(), org.apache.spark.sql.functions.lit(null).cast("string"));
     }
     java.time.ZoneId zone = lake.config().timezone();
     org.lambdaref.config.SourceConfig source = lake.config().source("place_event");
@@ -128,7 +129,7 @@ public final class EnrichJob {
       columns.add(name.equals(org.lambdaref.model.Partitions.DAY_COLUMN) ? col("event_day").as(name)
           : name.equals(org.lambdaref.model.Partitions.HOUR_COLUMN) ? col("late_hour").as(name) : col(name));
     }
-    columns.add(col(CollectJob.OWNER_PERIOD_COLUMN));
+    columns.add(col(Columns.OWNER_PERIOD.name()));
     return late.select(columns.toArray(org.apache.spark.sql.Column[]::new));
   }
 

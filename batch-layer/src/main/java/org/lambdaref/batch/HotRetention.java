@@ -12,10 +12,11 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.lambdaref.model.PartitionPredicates;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.PlatformTables.TableSpec;
+import org.lambdaref.model.TableSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +62,7 @@ public final class HotRetention {
         List<String> days = Lake.daysHeld(lake.read(table)).stream().filter(removableIds::contains).sorted().toList();
         long rows = 0;
         if (!days.isEmpty()) {
-          String condition = Partitions.DAY_COLUMN + " IN ("
-              + days.stream().map(d -> "'" + d + "'").collect(Collectors.joining(", ")) + ")";
+          String condition = PartitionPredicates.days(days);
           rows = lake.read(table).filter(condition).count();
           DeltaTable.forPath(lake.spark(), lake.location(table)).delete(condition);
           days.forEach(d -> removedDays.add(LocalDate.parse(d, Partitions.DAY_FORMAT)));

@@ -6,9 +6,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
+import org.lambdaref.model.PartitionPredicates;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.Period;
-import org.lambdaref.model.PlatformTables.TableSpec;
+import org.lambdaref.model.TableSpec;
 
 /** Reads and writes of the lake's Delta tables, the one place that knows how a period is replaced. */
 public final class Lake {
@@ -74,7 +76,7 @@ public final class Lake {
 
   /** As {@link #replaceDay(Dataset, TableSpec, String)}; {@code mergeSchema} admits new columns. */
   public long replaceDay(Dataset<Row> rows, TableSpec table, String ymd, boolean mergeSchema) {
-    return replaceWhere(rows, table, Partitions.DAY_COLUMN + " = '" + ymd + "'", mergeSchema);
+    return replaceWhere(rows, table, PartitionPredicates.day(ymd), mergeSchema);
   }
 
   /** Replaces exactly one period's partitions (a day's, or an hour's), as {@link #replaceDay}. */
@@ -89,7 +91,8 @@ public final class Lake {
 
   /**
    * Replaces the rows that match {@code predicate} with {@code rows} in one Delta commit (every row
-   * written must match it: Delta checks). The predicate may name data columns as well as
+   * written must match it: Delta checks). {@code rows} must have exactly the table's declared
+   * columns ({@link SparkSchemas#conform}). The predicate may name data columns as well as
    * partitions, so that an hourly run replaces its own rows of a daily partition.
    */
   public long replaceWhere(Dataset<Row> rows, TableSpec table, String predicate, boolean mergeSchema) {
@@ -98,7 +101,7 @@ public final class Lake {
     retryOnConflict(() -> {
       // an Observation reports once: a retried write needs its own
       org.apache.spark.sql.Observation counted = new org.apache.spark.sql.Observation();
-      rows.observe(counted, org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("rows"))
+      SparkSchemas.conform(rows, table).observe(counted, org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("rows"))
           .write()
           .format("delta")
           .mode(SaveMode.Overwrite)
@@ -131,7 +134,7 @@ public final class Lake {
 
   public void append(Dataset<Row> rows, TableSpec table) {
     retryOnConflict(() ->
-        rows.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(location(table)));
+        SparkSchemas.conform(rows, table).write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(location(table)));
     register(table);
   }
 

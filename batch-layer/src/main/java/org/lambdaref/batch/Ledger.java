@@ -11,7 +11,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.RunStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,24 +36,7 @@ public final class Ledger {
     }
   }
 
-  static final StructType SCHEMA =
-      new StructType()
-          .add("job", DataTypes.StringType)
-          .add("source", DataTypes.StringType)
-          .add("period", DataTypes.StringType)
-          .add("run_id", DataTypes.StringType)
-          .add("status", DataTypes.StringType)
-          .add("lines_read", DataTypes.LongType)
-          .add("owned", DataTypes.LongType)
-          .add("accepted", DataTypes.LongType)
-          .add("duplicates", DataTypes.LongType)
-          .add("late", DataTypes.LongType)
-          .add("rejected", DataTypes.LongType)
-          .add("rows_written", DataTypes.LongType)
-          .add("details", DataTypes.StringType)
-          .add("started_at", DataTypes.TimestampType)
-          .add("ended_at", DataTypes.TimestampType)
-          .add("error", DataTypes.StringType);
+  static final StructType SCHEMA = SparkSchemas.of(PlatformTables.BATCH_LEDGER);
 
   private final Lake lake;
 
@@ -65,12 +50,12 @@ public final class Ledger {
     String runId = UUID.randomUUID().toString();
     try {
       Entry entry = work.get();
-      write(job, source, period, runId, org.lambdaref.model.BatchCoverage.SUCCEEDED, entry, started, null);
+      write(job, source, period, runId, RunStatus.SUCCEEDED, entry, started, null);
       return entry;
     } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes, yet thrown here
       LOG.error("{} for {} failed: {}", job, period, e.getMessage());
       try {
-        write(job, source, period, runId, "failed", Entry.rows(0, Map.of()), started, String.valueOf(e.getMessage()));
+        write(job, source, period, runId, RunStatus.FAILED, Entry.rows(0, Map.of()), started, String.valueOf(e.getMessage()));
       } catch (RuntimeException ledgerDown) {
         // the ledger lives in the same storage: when that is down, the job's own cause is the news
         LOG.warn("{} for {}: the failure could not be recorded in the ledger either: {}", job, period,
@@ -95,7 +80,7 @@ public final class Ledger {
         .filter(org.apache.spark.sql.functions.col("job").equalTo(job)
             .and(org.apache.spark.sql.functions.col("period").isin(periods.toArray())))
         .groupBy("period").agg(latest.as("status"))
-        .filter(org.apache.spark.sql.functions.col("status").equalTo(org.lambdaref.model.BatchCoverage.SUCCEEDED))
+        .filter(org.apache.spark.sql.functions.col("status").equalTo(RunStatus.SUCCEEDED.wire()))
         .select("period").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
         .stream().collect(java.util.stream.Collectors.toSet());
   }
@@ -115,16 +100,16 @@ public final class Ledger {
         .groupBy("period")
         .agg(org.apache.spark.sql.functions.max_by(col.apply("status"), col.apply("ended_at")).as("status"),
             org.apache.spark.sql.functions.max_by(col.apply("details"), col.apply("ended_at")).as("details"))
-        .filter(col.apply("status").equalTo(org.lambdaref.model.BatchCoverage.SUCCEEDED))
+        .filter(col.apply("status").equalTo(RunStatus.SUCCEEDED.wire()))
         .collectAsList()) {
       out.put(r.getString(0), r.isNullAt(2) ? "" : r.getString(2));
     }
     return out;
   }
 
-  private void write(String job, String source, String period, String runId, String status, Entry e,
+  private void write(String job, String source, String period, String runId, RunStatus status, Entry e,
       Instant started, String error) {
-    var row = RowFactory.create(job, source, period, runId, status, e.linesRead(), e.owned(), e.accepted(),
+    var row = RowFactory.create(job, source, period, runId, status.wire(), e.linesRead(), e.owned(), e.accepted(),
         e.duplicates(), e.late(), e.rejected(), e.rowsWritten(), new TreeMap<>(e.details()).toString(),
         Timestamp.from(started), Timestamp.from(Instant.now()), error);
     lake.append(lake.spark().createDataFrame(List.of(row), SCHEMA), PlatformTables.BATCH_LEDGER);

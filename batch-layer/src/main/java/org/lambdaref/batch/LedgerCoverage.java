@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.lambdaref.model.BatchCoverage;
+import org.lambdaref.model.RunStatus;
 import org.lambdaref.model.BatchCoverage.LedgerRun;
 import org.lambdaref.model.PlatformTables;
 
@@ -21,7 +22,7 @@ public final class LedgerCoverage {
     List<Row> rows = lake.read(PlatformTables.BATCH_LEDGER)
         .filter(col("source").equalTo(source)
             .and(col("job").isin(BatchCoverage.AGGREGATE_JOB, BatchCoverage.HOURLY_AGGREGATE_JOB))
-            .and(col("status").equalTo(BatchCoverage.SUCCEEDED)))
+            .and(col("status").equalTo(RunStatus.SUCCEEDED.wire())))
         .select("job", "period", "status", "details", "ended_at").collectAsList();
     return BatchCoverage.of(rows.stream().map(r -> new LedgerRun(r.getString(0), r.getString(1), r.getString(2),
             r.getString(3), r.isNullAt(4) ? java.time.Instant.EPOCH : r.getTimestamp(4).toInstant())).toList(),

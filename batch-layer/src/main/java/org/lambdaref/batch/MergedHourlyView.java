@@ -3,7 +3,8 @@ package org.lambdaref.batch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import org.lambdaref.model.PartitionPredicates;
+import org.lambdaref.model.Columns;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Partitions;
@@ -45,7 +46,7 @@ public final class MergedHourlyView {
     BatchCoverage coverage = LedgerCoverage.of(lake, SOURCE);
     lake.spark().sql("CREATE DATABASE IF NOT EXISTS serving");
     boolean batchHasStart = batch && java.util.Arrays.asList(lake.spark().table(PlatformTables.PLACE_ACTION_1H.name().qualified())
-        .columns()).contains(Partitions.HOUR_START_COLUMN);
+        .columns()).contains(Columns.HOUR_START.name());
     lake.spark().sql("CREATE OR REPLACE VIEW " + NAME + " AS "
         + definition(coverage, batch ? (batchHasStart ? BatchHours.WITH_START : BatchHours.PARTITION_ONLY) : BatchHours.NONE,
             hot, lake.config().timezone(), lake.config().source(SOURCE)));
@@ -58,21 +59,23 @@ public final class MergedHourlyView {
   static String definition(BatchCoverage coverage, BatchHours batch, boolean hot, java.time.ZoneId zone, SourceConfig source) {
     String day = Partitions.DAY_COLUMN;
     String hour = Partitions.HOUR_COLUMN;
-    String covered = coverage.days().stream().map(d -> "'" + Partitions.day(d) + "'").collect(Collectors.joining(", "));
+    // the serving cut in SQL: a day the batch covers comes from t3, any other day from the hot table
+    List<String> coveredDays = coverage.days().stream().map(Partitions::day).toList();
+    String covered = coveredDays.isEmpty() ? "false" : PartitionPredicates.days(coveredDays);
     List<String> parts = new ArrayList<>();
     if (batch != BatchHours.NONE) {
       String start = batch == BatchHours.WITH_START
-          ? "coalesce(" + Partitions.HOUR_START_COLUMN + ", " + HourStart.sqlOfPartition(day, hour, zone) + ")"
+          ? "coalesce(" + Columns.HOUR_START.name() + ", " + HourStart.sqlOfPartition(day, hour, zone) + ")"
           : HourStart.sqlOfPartition(day, hour, zone);
-      parts.add("SELECT place_id, action, " + day + ", " + hour + ", " + start + " AS " + Partitions.HOUR_START_COLUMN
+      parts.add("SELECT place_id, action, " + day + ", " + hour + ", " + start + " AS " + Columns.HOUR_START.name()
           + ", events, 'batch' AS source FROM "
-          + PlatformTables.PLACE_ACTION_1H.name().qualified() + " WHERE " + (covered.isEmpty() ? "false" : day + " IN (" + covered + ")"));
+          + PlatformTables.PLACE_ACTION_1H.name().qualified() + " WHERE " + covered);
     }
     if (hot) {
       String start = HourStart.sql(source.timeBasis() == TimeBasis.EVENT ? "event_time" : "processing_time", zone);
-      parts.add("SELECT place_id, action, " + day + ", " + hour + ", " + start + " AS " + Partitions.HOUR_START_COLUMN
+      parts.add("SELECT place_id, action, " + day + ", " + hour + ", " + start + " AS " + Columns.HOUR_START.name()
           + ", COUNT(*) AS events, 'speed' AS source FROM "
-          + PlatformTables.HOT_PLACE_EVENT.name().qualified() + (covered.isEmpty() ? "" : " WHERE " + day + " NOT IN (" + covered + ")")
+          + PlatformTables.HOT_PLACE_EVENT.name().qualified() + " WHERE NOT (" + covered + ")"
           + " GROUP BY place_id, action, " + day + ", " + hour + ", " + start);
     }
     return String.join(" UNION ALL ", parts);

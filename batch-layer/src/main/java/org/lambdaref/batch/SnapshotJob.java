@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.Endpoints.SourceDbSettings;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
@@ -36,15 +37,7 @@ public final class SnapshotJob {
   public static final String JOB_NAME = "snapshot_place";
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotJob.class);
 
-  static final StructType ALERT_SCHEMA =
-      new StructType()
-          .add("table_name", DataTypes.StringType)
-          .add("period", DataTypes.StringType)
-          .add("change", DataTypes.StringType)
-          .add("column_name", DataTypes.StringType)
-          .add("previous_type", DataTypes.StringType)
-          .add("new_type", DataTypes.StringType)
-          .add("detected_at", DataTypes.TimestampType);
+  static final StructType ALERT_SCHEMA = SparkSchemas.of(PlatformTables.SCHEMA_CHANGE_ALERTS);
 
   /** One column-level difference between the source and the snapshot table. */
   public record SchemaChange(String change, String column, String previousType, String newType) {}

@@ -13,12 +13,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.lambdaref.model.RunStatus;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
+import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableSpec;
 
 /**
  * The same answers on every Spark line: a fixed, hand-written input (resources {@code
@@ -44,6 +50,7 @@ class BaselineRegressionTest {
   private static PlatformConfig config;
   private static SparkSession spark;
   private static Lake lake;
+  private static List<BatchPipeline.PeriodResult> results;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -58,6 +65,7 @@ class BaselineRegressionTest {
     lake = new Lake(spark, config);
     RawFixtures.writeRaw(lakeRoot, RegressionBaseline.rawLines());
     RawFixtures.writePlaces(postgres.jdbcUrl(), postgres.jdbcUser(), "", RegressionBaseline.places());
+    results = new BatchPipeline(lake, "place_event").run(DAYS, BatchPipeline.Job.parse("all"), 1, r -> { });
   }
 
   @AfterAll
@@ -69,9 +77,7 @@ class BaselineRegressionTest {
 
   @Test
   void everyTableLedgerRowAndExportedRowIsTheBaselines() throws Exception {
-    List<BatchPipeline.PeriodResult> results =
-        new BatchPipeline(lake, "place_event").run(DAYS, BatchPipeline.Job.parse("all"), 1, r -> { });
-    assertThat(results).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.day(), r.error()).isEqualTo("succeeded"));
+    assertThat(results).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.day(), r.error()).isEqualTo(RunStatus.SUCCEEDED));
 
     String actual = RegressionBaseline.dump(lake, config, postgres.jdbcUrl(), postgres.jdbcUser(), root);
     Path written = Path.of("target", "regression", "actual.txt");
@@ -85,5 +91,18 @@ class BaselineRegressionTest {
     }
     assertThat(actual).as("the tables of the fixed input (this run's: %s)", written.toAbsolutePath())
         .isEqualTo(RegressionBaseline.resource(RegressionBaseline.BASELINE));
+  }
+
+  /** Every table the batch wrote: the speed layer's tables and the schema alerts are checked where they are written. */
+  static List<TableSpec> batchTables() {
+    return PlatformTables.ALL.stream().filter(t -> !t.name().database().equals("hot"))
+        .filter(t -> t != PlatformTables.SCHEMA_CHANGE_ALERTS).toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("batchTables")
+  void eachTableTheBatchWritesHasTheColumnsAndPartitionsItsDeclarationLists(TableSpec table) {
+    assertThat(SparkSchemas.mismatches(lake.spark(), lake.location(table), table))
+        .as("%s as the batch wrote it, against PlatformTables", table.name().qualified()).isEmpty();
   }
 }

@@ -24,6 +24,7 @@ import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.localstack.SparkJvm;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableSpec;
 import org.lambdaref.model.generator.EventGenerator;
 import org.lambdaref.model.generator.GeneratorSpec;
 
@@ -93,7 +94,7 @@ class BatchCrashTest {
   /** The day's rows of the three t1 tables, as sorted text. */
   private static List<String> dayRows(Lake lake) {
     List<String> rows = new ArrayList<>();
-    for (PlatformTables.TableSpec table : List.of(PlatformTables.PLACE_EVENT, PlatformTables.PLACE_EVENT_QUARANTINE,
+    for (TableSpec table : List.of(PlatformTables.PLACE_EVENT, PlatformTables.PLACE_EVENT_QUARANTINE,
         PlatformTables.PLACE_EVENT_LATE)) {
       for (Row r : lake.day(table, Partitions.day(DAY)).collectAsList()) {
         rows.add(table.name() + " " + r.mkString("|"));

@@ -14,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.model.RunStatus;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
@@ -73,7 +74,7 @@ class BatchLineUpgradeTest {
       Lake lake = new Lake(spark, config);
       List<BatchPipeline.PeriodResult> results = new BatchPipeline(lake, "place_event")
           .run(List.of(LocalDate.of(2019, 6, 9)), BatchPipeline.Job.parse("all"), 1, r -> { });
-      assertThat(results).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.day(), r.error()).isEqualTo("succeeded"));
+      assertThat(results).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.day(), r.error()).isEqualTo(RunStatus.SUCCEEDED));
 
       List<String> engines = spark.sql("DESCRIBE HISTORY delta.`" + config.storage().tableLocation(PlatformTables.PLACE_IMPRESSION_30D.name())
           + "`").select("engineInfo").distinct().collectAsList().stream().map(r -> r.getString(0)).toList();

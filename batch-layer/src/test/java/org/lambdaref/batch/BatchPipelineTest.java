@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.model.RunStatus;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
@@ -37,6 +38,7 @@ import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableSpec;
 import org.lambdaref.model.ValidationResult;
 import org.lambdaref.model.generator.EventGenerator;
 import org.lambdaref.model.generator.GeneratedLine;
@@ -120,7 +122,7 @@ class BatchPipelineTest {
     List<BatchPipeline.PeriodResult> results =
         new BatchPipeline(lake, "place_event").run(days(), BatchPipeline.Job.parse("all"), 1, r -> { });
 
-    assertThat(results).hasSize(DAYS).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.day(), r.error()).isEqualTo("succeeded"));
+    assertThat(results).hasSize(DAYS).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.day(), r.error()).isEqualTo(RunStatus.SUCCEEDED));
   }
 
   @Test
@@ -269,7 +271,7 @@ class BatchPipelineTest {
     pipeline.run(days(), jobs, 1, r -> { });
 
     List<BatchPipeline.PeriodResult> resumed = pipeline.run(days(), jobs, 1, true, r -> { });
-    assertThat(resumed).allSatisfy(r -> assertThat(r.status()).isEqualTo("skipped"));
+    assertThat(resumed).allSatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.SKIPPED));
 
     Path someRawFile;
     try (var files = java.nio.file.Files.walk(root.resolve("lake/datasource/place_event/p_ymd=20190609"))) {
@@ -278,11 +280,11 @@ class BatchPipelineTest {
     java.nio.file.Files.writeString(someRawFile, "not json\n", java.nio.file.StandardOpenOption.APPEND);
 
     List<BatchPipeline.PeriodResult> after = pipeline.run(days(), jobs, 1, true, r -> { });
-    assertThat(after.stream().filter(r -> r.status().equals("succeeded")).map(BatchPipeline.PeriodResult::day))
+    assertThat(after.stream().filter(r -> r.status() == RunStatus.SUCCEEDED).map(BatchPipeline.PeriodResult::day))
         .as("only the periods that read the changed file run again")
         .isNotEmpty()
         .allSatisfy(d -> assertThat(d).isIn(FIRST.plusDays(1), FIRST.plusDays(2), FIRST));
-    assertThat(after).anySatisfy(r -> assertThat(r.status()).isEqualTo("skipped"));
+    assertThat(after).anySatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.SKIPPED));
   }
 
   @Test
@@ -306,7 +308,7 @@ class BatchPipelineTest {
     assertThat(full).containsAllEntriesOf(sample);
   }
 
-  private static List<String> rows(Lake l, org.lambdaref.model.PlatformTables.TableSpec table) {
+  private static List<String> rows(Lake l, TableSpec table) {
     var df = l.read(table);
     if (List.of(df.columns()).contains("source_file")) {
       df = df.drop("source_file");
@@ -326,7 +328,7 @@ class BatchPipelineTest {
     return out;
   }
 
-  private static Map<String, Long> column(org.lambdaref.model.PlatformTables.TableSpec table, LocalDate day, String name) {
+  private static Map<String, Long> column(TableSpec table, LocalDate day, String name) {
     Map<String, Long> out = new TreeMap<>();
     lake.day(table, Partitions.day(day)).collectAsList().forEach(r -> out.put(r.getAs("place_id"), r.getAs(name)));
     return out;

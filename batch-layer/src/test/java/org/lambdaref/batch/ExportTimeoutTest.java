@@ -23,7 +23,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,6 +39,7 @@ import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.config.SparkSchemas;
 
 /**
  * The JDBC export against a real PostgreSQL whose target table another session has locked: with
@@ -83,18 +83,13 @@ class ExportTimeoutTest {
 
   /** A day of t3.seller_place_aggr_1d_daily: {@code sellers} rows with values derived from {@code base}. */
   private static void writeT3(LocalDate day, int sellers, long base) {
-    StructType schema = new StructType()
-        .add("seller_id", DataTypes.StringType)
-        .add("places", DataTypes.LongType)
-        .add("impressions", DataTypes.LongType)
-        .add("clicks", DataTypes.LongType)
-        .add("unique_users", DataTypes.LongType)
-        .add(Partitions.DAY_COLUMN, DataTypes.StringType);
-    List<Row> rows = new ArrayList<>();
+    List<Map<String, ?>> rows = new ArrayList<>();
     for (int i = 0; i < sellers; i++) {
-      rows.add(RowFactory.create("s" + i, base + i, 10 * (base + i), base + 2L * i, base / 2 + i, Partitions.day(day)));
+      rows.add(Map.of("seller_id", "s" + i, "places", base + i, "impressions", 10 * (base + i), "clicks", base + 2L * i,
+          "unique_users", base / 2 + i, Partitions.DAY_COLUMN, Partitions.day(day)));
     }
-    lake.replaceDay(lake.spark().createDataFrame(rows, schema), PlatformTables.SELLER_PLACE_1D, Partitions.day(day));
+    lake.replaceDay(SparkSchemas.frame(lake.spark(), PlatformTables.SELLER_PLACE_1D, rows), PlatformTables.SELLER_PLACE_1D,
+        Partitions.day(day));
   }
 
   /** What the export must write for {@code day}: read from the t3 table the test wrote. */

@@ -8,11 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
@@ -20,6 +16,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.config.SparkSchemas;
 
 class HotRetentionTest {
 
@@ -31,15 +28,14 @@ class HotRetentionTest {
     SparkSession spark = SparkSessions.getOrCreate(config, "HotRetentionTest");
     Lake lake = new Lake(spark, config);
     LocalDate first = LocalDate.of(2026, 11, 1);
-    StructType schema = new StructType().add("event_id", DataTypes.StringType)
-        .add(Partitions.DAY_COLUMN, DataTypes.StringType).add(Partitions.HOUR_COLUMN, DataTypes.StringType);
-    List<Row> rows = new ArrayList<>();
+    List<Map<String, ?>> rows = new ArrayList<>();
     for (int day = 0; day < 5; day++) {
       for (int i = 0; i < 3; i++) {
-        rows.add(RowFactory.create("e" + day + i, Partitions.day(first.plusDays(day)), "0" + i));
+        rows.add(Map.of("event_id", "e" + day + i, Partitions.DAY_COLUMN, Partitions.day(first.plusDays(day)),
+            Partitions.HOUR_COLUMN, "0" + i));
       }
     }
-    spark.createDataFrame(rows, schema).write().format("delta").partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN)
+    SparkSchemas.frame(spark, PlatformTables.HOT_PLACE_EVENT, rows).write().format("delta").partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN)
         .save(lake.location(PlatformTables.HOT_PLACE_EVENT));
     Ledger ledger = new Ledger(lake);
     // days 1-3 aggregated; day 5 too, after a gap at day 4 that must keep its hot partitions

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.model.RunStatus;
+import org.lambdaref.model.Columns;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
@@ -165,7 +167,7 @@ class HourlyPeriodTest {
     List<BatchPipeline.PeriodResult> results = new BatchPipeline(lake, "place_event").runPeriods(hours, JOBS, 2, false, r -> { });
 
     assertThat(results).as("24 hours and the day of the daily tables").hasSize(25)
-        .allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.period(), r.error()).isEqualTo("succeeded"));
+        .allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.period(), r.error()).isEqualTo(RunStatus.SUCCEEDED));
     Map<String, Expected> expected = expected();
     Map<String, Row> collected = new HashMap<>();
     lake.read(PlatformTables.BATCH_LEDGER).filter(col("job").equalTo(CollectJob.JOB_NAME)).collectAsList()
@@ -173,7 +175,7 @@ class HourlyPeriodTest {
     Map<String, Set<String>> eventsByHour = grouped(lake.day(PlatformTables.PLACE_EVENT, Partitions.day(DAY)),
         Partitions.HOUR_COLUMN, "event_id");
     Map<String, Set<String>> quarantinedByOwner = grouped(lake.day(PlatformTables.PLACE_EVENT_QUARANTINE, Partitions.day(DAY))
-        .withColumn("row", org.apache.spark.sql.functions.monotonically_increasing_id()), CollectJob.OWNER_PERIOD_COLUMN, "row");
+        .withColumn("row", org.apache.spark.sql.functions.monotonically_increasing_id()), Columns.OWNER_PERIOD.name(), "row");
     long acceptedTotal = 0;
     long rejectedTotal = 0;
     long lateTotal = 0;
@@ -221,7 +223,7 @@ class HourlyPeriodTest {
 
     assertThat(rerun).as("the hour, and its day's snapshot; no daily t3 without hour 23")
         .extracting(r -> r.period().id()).containsExactly("2019060815", "20190608");
-    assertThat(rerun).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.period(), r.error()).isEqualTo("succeeded"));
+    assertThat(rerun).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.period(), r.error()).isEqualTo(RunStatus.SUCCEEDED));
     assertThat(tables()).as("every table after rerunning 2019-06-08T15").isEqualTo(before);
   }
 
@@ -233,9 +235,9 @@ class HourlyPeriodTest {
         .runPeriods(List.of(Period.ofHour(next, 22), Period.ofHour(next, 23)), JOBS, 1, false, r -> { });
 
     assertThat(results.stream().filter(r -> r.period().isHour()))
-        .allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.period(), r.error()).isEqualTo("succeeded"));
+        .allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.period(), r.error()).isEqualTo(RunStatus.SUCCEEDED));
     BatchPipeline.PeriodResult day = results.stream().filter(r -> !r.period().isHour()).findFirst().orElseThrow();
-    assertThat(day.status()).as("the day %s with 22 hours never loaded", next).isEqualTo("failed");
+    assertThat(day.status()).as("the day %s with 22 hours never loaded", next).isEqualTo(RunStatus.FAILED);
     assertThat(day.error()).contains("22 of its 24 hours are not in t2").contains("--start-date " + next + "T00");
     assertThat(LedgerCoverage.of(lake, "place_event").days()).as("a day built from part of its hours is not covered")
         .containsExactly(DAY);

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
@@ -16,6 +13,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.config.SparkSchemas;
 
 class LakeRegistrationTest {
 
@@ -28,10 +26,8 @@ class LakeRegistrationTest {
     SparkSession spark = SparkSessions.getOrCreate(config, "LakeRegistrationTest");
     Lake lake = new Lake(spark, config);
     spark.sql("DROP TABLE IF EXISTS t3.seller_place_aggr_1d_daily");
-    StructType schema = new StructType().add("seller_id", DataTypes.StringType).add("places", DataTypes.LongType)
-        .add(Partitions.DAY_COLUMN, DataTypes.StringType);
-
-    lake.replaceDay(spark.createDataFrame(List.of(RowFactory.create("s-1", 3L, "20261101")), schema),
+    lake.replaceDay(SparkSchemas.frame(spark, PlatformTables.SELLER_PLACE_1D,
+            List.of(Map.of("seller_id", "s-1", "places", 3L, Partitions.DAY_COLUMN, "20261101"))),
         PlatformTables.SELLER_PLACE_1D, "20261101");
 
     assertThat(spark.catalog().tableExists("t3.seller_place_aggr_1d_daily")).isTrue();

@@ -11,18 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.model.Columns;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.config.SparkSchemas;
 
 /**
  * The SQL view over a Europe/Berlin fall-back night (2026-10-25: local 02:00 happens at 00:00Z
@@ -43,29 +42,22 @@ class MergedHourlyViewTest {
     SparkSession spark = SparkSessions.getOrCreate(config, "MergedHourlyViewTest");
     Lake lake = new Lake(spark, config);
     LocalDate d1 = LocalDate.of(2026, 10, 25); // fall back: 25 hours
-    StructType hourly = new StructType().add("place_id", DataTypes.StringType).add("action", DataTypes.StringType)
-        .add("events", DataTypes.LongType).add(Partitions.HOUR_START_COLUMN, DataTypes.TimestampType)
-        .add(Partitions.DAY_COLUMN, DataTypes.StringType).add(Partitions.HOUR_COLUMN, DataTypes.StringType);
-    lake.replaceDay(spark.createDataFrame(List.of(
-            RowFactory.create("p-1", "click", 5L, ts("2026-10-25T00:00:00Z"), "20261025", "02"),
-            RowFactory.create("p-1", "click", 4L, ts("2026-10-25T01:00:00Z"), "20261025", "02")), hourly),
+    lake.replaceDay(SparkSchemas.frame(spark, PlatformTables.PLACE_ACTION_1H, List.of(
+            hourly("p-1", "click", 5L, ts("2026-10-25T00:00:00Z"), "20261025", "02"),
+            hourly("p-1", "click", 4L, ts("2026-10-25T01:00:00Z"), "20261025", "02"))),
         PlatformTables.PLACE_ACTION_1H, Partitions.day(d1));
-    StructType hot = new StructType().add("event_id", DataTypes.StringType).add("event_time", DataTypes.TimestampType)
-        .add("processing_time", DataTypes.TimestampType).add("place_id", DataTypes.StringType)
-        .add("action", DataTypes.StringType).add(Partitions.DAY_COLUMN, DataTypes.StringType)
-        .add(Partitions.HOUR_COLUMN, DataTypes.StringType);
-    List<Row> hotRows = new ArrayList<>();
+    List<Map<String, ?>> hotRows = new ArrayList<>();
     for (int i = 0; i < 7; i++) { // 7 on d1 (the batch covers d1: not shown)
-      hotRows.add(RowFactory.create("a" + i, ts("2026-10-25T00:10:00Z"), ts("2026-10-25T00:10:00Z"), "p-1", "click", "20261025", "02"));
+      hotRows.add(hot("a" + i, ts("2026-10-25T00:10:00Z"), ts("2026-10-25T00:10:00Z"), "p-1", "click", "20261025", "02"));
     }
     for (int i = 0; i < 3; i++) { // d2 04:xx local (+01:00) = 03:xxZ
-      hotRows.add(RowFactory.create("b" + i, ts("2026-10-26T03:0" + i + ":00Z"), ts("2026-10-26T03:0" + i + ":05Z"), "p-1", "click", "20261026", "04"));
+      hotRows.add(hot("b" + i, ts("2026-10-26T03:0" + i + ":00Z"), ts("2026-10-26T03:0" + i + ":05Z"), "p-1", "click", "20261026", "04"));
     }
     // a day still in the hot table only, with a fall-back night: 2027-10-31, 02:00 local at 00:00Z and 01:00Z
-    hotRows.add(RowFactory.create("c0", ts("2027-10-31T00:30:00Z"), ts("2027-10-31T00:30:01Z"), "p-1", "click", "20271031", "02"));
-    hotRows.add(RowFactory.create("c1", ts("2027-10-31T01:30:00Z"), ts("2027-10-31T01:30:01Z"), "p-1", "click", "20271031", "02"));
-    hotRows.add(RowFactory.create("c2", ts("2027-10-31T01:40:00Z"), ts("2027-10-31T01:40:01Z"), "p-1", "click", "20271031", "02"));
-    spark.createDataFrame(hotRows, hot).write().format("delta").partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN)
+    hotRows.add(hot("c0", ts("2027-10-31T00:30:00Z"), ts("2027-10-31T00:30:01Z"), "p-1", "click", "20271031", "02"));
+    hotRows.add(hot("c1", ts("2027-10-31T01:30:00Z"), ts("2027-10-31T01:30:01Z"), "p-1", "click", "20271031", "02"));
+    hotRows.add(hot("c2", ts("2027-10-31T01:40:00Z"), ts("2027-10-31T01:40:01Z"), "p-1", "click", "20271031", "02"));
+    SparkSchemas.frame(spark, PlatformTables.HOT_PLACE_EVENT, hotRows).write().format("delta").partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN)
         .save(lake.location(PlatformTables.HOT_PLACE_EVENT));
     new Ledger(lake).record(AggregateJob.JOB_NAME, "place_event", Partitions.day(d1), () -> Ledger.Entry.rows(2, Map.of()));
     for (var spec : List.of(PlatformTables.PLACE_ACTION_1H, PlatformTables.HOT_PLACE_EVENT)) {
@@ -97,5 +89,16 @@ class MergedHourlyViewTest {
 
   private static Timestamp ts(String instant) {
     return Timestamp.from(Instant.parse(instant));
+  }
+
+  private static Map<String, ?> hourly(String place, String action, long events, Timestamp start, String ymd, String hh) {
+    return Map.of("place_id", place, "action", action, "events", events, Columns.HOUR_START.name(), start,
+        Partitions.DAY_COLUMN, ymd, Partitions.HOUR_COLUMN, hh);
+  }
+
+  private static Map<String, ?> hot(String id, Timestamp event, Timestamp processing, String place, String action,
+      String ymd, String hh) {
+    return Map.of("event_id", id, "event_time", event, "processing_time", processing, "place_id", place,
+        "action", action, Partitions.DAY_COLUMN, ymd, Partitions.HOUR_COLUMN, hh);
   }
 }

@@ -19,7 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.PlatformTables.TableSpec;
+import org.lambdaref.model.TableSpec;
 import org.lambdaref.model.generator.GeneratedLine;
 import org.lambdaref.model.generator.PlaceMaster;
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.model.RunStatus;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
@@ -31,6 +32,7 @@ import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableSpec;
 import org.lambdaref.model.generator.EventGenerator;
 import org.lambdaref.model.generator.GeneratedLine;
 import org.lambdaref.model.generator.GeneratorSpec;
@@ -80,7 +82,7 @@ class S3BatchPeriodTest {
     List<BatchPipeline.PeriodResult> results =
         new BatchPipeline(lake, "place_event").run(List.of(DAY), BatchPipeline.Job.parse("all"), 1, r -> { });
 
-    assertThat(results.get(0).status()).as(String.valueOf(results.get(0).error())).isEqualTo("succeeded");
+    assertThat(results.get(0).status()).as(String.valueOf(results.get(0).error())).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(lake.location(PlatformTables.PLACE_ACTION_1H)).startsWith("s3a://lake/it/datastore/t3/");
     long accepted = lake.day(PlatformTables.PLACE_EVENT, "20190608").count();
     long counted = lake.day(PlatformTables.PLACE_ACTION_1H, "20190608").agg(org.apache.spark.sql.functions.sum("events"))
@@ -96,7 +98,7 @@ class S3BatchPeriodTest {
   void theS3ServerStoppedMidRunFailsThePeriodClearlyAndARerunCompletesWithTheSameTables() throws Exception {
     Lake lake = new Lake(spark, config);
     BatchPipeline pipeline = new BatchPipeline(lake, "place_event");
-    assertThat(runOnce(pipeline).status()).as("a clean run first").isEqualTo("succeeded");
+    assertThat(runOnce(pipeline).status()).as("a clean run first").isEqualTo(RunStatus.SUCCEEDED);
     Map<String, List<String>> clean = tables(lake);
 
     Path t1 = stack.s3DataDir().resolve("lake/it/datastaging/t1_log/place_event_timeseries_hourly");
@@ -115,13 +117,13 @@ class S3BatchPeriodTest {
     stack.restart(ServerKind.S3);
     System.out.printf("S3 stopped mid-run: the period failed %d ms later: %s%n", failedAfterMs, failed.error());
 
-    assertThat(failed.status()).as("the period fails, it does not hang or pass").isEqualTo("failed");
+    assertThat(failed.status()).as("the period fails, it does not hang or pass").isEqualTo(RunStatus.FAILED);
     assertThat(failed.error()).as("the message says what went away and what to do")
         .contains("stopped answering").contains("s3a://lake/it").contains("run the period again")
         .contains("platform.s3.endpoint");
     assertThat(tables(lake)).as("readers see the tables of the clean run, whole").isEqualTo(clean);
 
-    assertThat(runOnce(pipeline).status()).as("a rerun once the server is back").isEqualTo("succeeded");
+    assertThat(runOnce(pipeline).status()).as("a rerun once the server is back").isEqualTo(RunStatus.SUCCEEDED);
     assertThat(tables(lake)).as("the rerun gives the clean run's tables").isEqualTo(clean);
   }
 
@@ -132,7 +134,7 @@ class S3BatchPeriodTest {
   /** The day's rows of every tier, as sorted text per table. */
   private static Map<String, List<String>> tables(Lake lake) {
     Map<String, List<String>> out = new TreeMap<>();
-    for (PlatformTables.TableSpec table : List.of(PlatformTables.PLACE_EVENT, PlatformTables.PLACE_EVENT_QUARANTINE,
+    for (TableSpec table : List.of(PlatformTables.PLACE_EVENT, PlatformTables.PLACE_EVENT_QUARANTINE,
         PlatformTables.PLACE_EVENT_LATE, PlatformTables.PLACE_SNAPSHOT, PlatformTables.PLACE_EVENT_ENRICHED,
         PlatformTables.PLACE_ACTION_1H, PlatformTables.PLACE_IMPRESSION_1D, PlatformTables.PLACE_IMPRESSION_30D,
         PlatformTables.SELLER_PLACE_1D)) {

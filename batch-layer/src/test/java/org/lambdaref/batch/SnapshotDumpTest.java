@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableSpec;
 
 /** The place snapshot from the day's dump files in the raw area instead of JDBC. */
 class SnapshotDumpTest {
@@ -61,6 +63,10 @@ class SnapshotDumpTest {
     assertThat((String) alerts.get(0).getAs("change")).isEqualTo("added");
     assertThat((String) alerts.get(0).getAs("column_name")).isEqualTo("rating");
     assertThat((String) alerts.get(0).getAs("period")).isEqualTo(Partitions.day(D2));
+    // the alerts table and the snapshot (the dump's columns plus the declared ones) as declared
+    for (TableSpec table : List.of(PlatformTables.SCHEMA_CHANGE_ALERTS, PlatformTables.PLACE_SNAPSHOT)) {
+      assertThat(SparkSchemas.mismatches(spark, lake.location(table), table)).as(table.name().qualified()).isEmpty();
+    }
   }
 
   @Test

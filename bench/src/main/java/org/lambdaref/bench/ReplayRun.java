@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.lambdaref.model.RunStatus;
 import org.lambdaref.batch.BatchMain;
 import org.lambdaref.batch.BatchPipeline;
 import org.lambdaref.batch.Lake;
@@ -43,7 +44,7 @@ public final class ReplayRun {
     List<BatchPipeline.PeriodResult> results = new BatchPipeline(new Lake(spark, config), "place_event")
         .run(days, BatchPipeline.Job.parse(a.get("jobs")), 1, r -> { });
     long done = System.nanoTime();
-    long failed = results.stream().filter(r -> !r.status().equals("succeeded")).count();
+    long failed = results.stream().filter(r -> r.status() != RunStatus.SUCCEEDED).count();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("start_ms", (ready - started) / 1_000_000);
     result.put("replay_ms", (done - ready) / 1_000_000);
@@ -54,7 +55,7 @@ public final class ReplayRun {
     System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
     spark.stop();
     if (failed > 0) {
-      results.stream().filter(r -> !r.status().equals("succeeded"))
+      results.stream().filter(r -> r.status() != RunStatus.SUCCEEDED)
           .forEach(r -> System.err.println(r.day() + " " + r.status() + ": " + r.error()));
       System.exit(1);
     }

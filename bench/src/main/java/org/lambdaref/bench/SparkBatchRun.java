@@ -21,7 +21,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.PlatformTables.TableSpec;
+import org.lambdaref.model.TableSpec;
 
 /**
  * The batch benchmark's Spark side, in its own JVM as {@code spark-submit} would start it: the

@@ -40,8 +40,6 @@ public final class BatchCoverage {
   public static final String AGGREGATE_JOB = "aggregate_place";
   /** The ledger's job name of the hourly batch view of one hour, for sources cut into hours. */
   public static final String HOURLY_AGGREGATE_JOB = "aggregate_place_action_1h";
-  /** The ledger status of a run whose writes are all committed. */
-  public static final String SUCCEEDED = "succeeded";
 
   /**
    * One row of {@code ops.batch_ledger}, as far as coverage cares: {@code details} and {@code
@@ -53,7 +51,7 @@ public final class BatchCoverage {
     }
 
     boolean succeeded() {
-      return SUCCEEDED.equals(status);
+      return RunStatus.SUCCEEDED.wire().equals(status);
     }
   }
 

@@ -40,6 +40,16 @@ public final class Errors {
             + Suggest.closest(key, known));
   }
 
+  /** A reader or writer asked a table for a column its declaration ({@link PlatformTables}) lacks. */
+  public static PlatformException undeclaredColumn(TableName table, String column, Collection<String> declared) {
+    return new PlatformException(
+        "Table " + table.qualified() + " declares no column '" + column + "'",
+        "the code asks for it, but the table's columns are declared once, in PlatformTables, and"
+            + " that declaration lists " + declared,
+        "ask for a declared column (close to it: " + Suggest.closest(column, declared)
+            + "), or declare the new column in PlatformTables");
+  }
+
   public static PlatformException missingConfigKey(String key) {
     return new PlatformException(
         "Configuration key '" + key + "' is missing",

@@ -53,9 +53,6 @@ public final class Partitions {
     return (int) Math.floorDiv(hourStart.getEpochSecond() - dayStart.getEpochSecond(), 3600);
   }
 
-  /** The name of the hourly counts' column holding {@link #hourStart} (t3 hourly, the speed bucket). */
-  public static final String HOUR_START_COLUMN = "hour_start";
-
   public static DayHour rawArrivalPartition(Instant arrival) {
     return tierPartition(arrival, ZoneOffset.UTC);
   }

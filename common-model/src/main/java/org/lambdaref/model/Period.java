@@ -121,8 +121,7 @@ public record Period(PeriodUnit unit, LocalDate day, int hour) implements Compar
    * and reads): the day partition, or the day and hour partitions.
    */
   public String partitionPredicate() {
-    String dayPart = Partitions.DAY_COLUMN + " = '" + ymd() + "'";
-    return isHour() ? dayPart + " AND " + Partitions.HOUR_COLUMN + " = '" + hh() + "'" : dayPart;
+    return isHour() ? PartitionPredicates.hour(ymd(), hh()) : PartitionPredicates.day(ymd());
   }
 
   @Override

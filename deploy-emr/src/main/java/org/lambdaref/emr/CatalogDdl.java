@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.PlatformTables.TableSpec;
+import org.lambdaref.model.TableSpec;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.StorageLayout;
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableSpec;
 
 class CatalogAndPolicyTest {
 
@@ -18,7 +19,7 @@ class CatalogAndPolicyTest {
     List<String> spark = CatalogDdl.statements(config.storage(), CatalogDdl.Dialect.SPARK);
     List<String> athena = CatalogDdl.statements(config.storage(), CatalogDdl.Dialect.ATHENA);
 
-    for (PlatformTables.TableSpec t : PlatformTables.ALL) {
+    for (TableSpec t : PlatformTables.ALL) {
       String location = config.storage().tableLocation(t.name());
       assertThat(spark).anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS " + t.name().qualified() + " USING DELTA LOCATION '"
           + location + "'"));

@@ -11,10 +11,11 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
 import org.lambdaref.config.RunOptions;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.model.PartitionPredicates;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.PlatformTables.TableSpec;
+import org.lambdaref.model.TableSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,8 +51,8 @@ final class CompactCommand implements Callable<Integer> {
     String from = Partitions.day(args.startDate());
     String to = Partitions.day(args.endDateInclusive());
     for (TableSpec spec : tables) {
-      Row metrics = spark.sql("OPTIMIZE delta.`" + lake.location(spec) + "` WHERE " + Partitions.DAY_COLUMN
-          + " >= '" + from + "' AND " + Partitions.DAY_COLUMN + " <= '" + to + "'").first();
+      Row metrics = spark.sql("OPTIMIZE delta.`" + lake.location(spec) + "` WHERE "
+          + PartitionPredicates.dayRange(from, to)).first();
       Row m = metrics.getStruct(1);
       System.out.printf("%-48s files removed %d, added %d%n", spec.name().qualified(),
           m.getLong(m.fieldIndex("numFilesRemoved")), m.getLong(m.fieldIndex("numFilesAdded")));

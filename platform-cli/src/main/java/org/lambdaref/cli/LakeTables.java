@@ -6,7 +6,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.PlatformTables.TableSpec;
+import org.lambdaref.model.TableSpec;
 
 /** The platform's tables as a Spark session sees them: registered by name where they exist. */
 final class LakeTables {

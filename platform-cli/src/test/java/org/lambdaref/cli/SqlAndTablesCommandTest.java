@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +15,7 @@ import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.config.SparkSchemas;
 
 class SqlAndTablesCommandTest {
 
@@ -27,17 +26,12 @@ class SqlAndTablesCommandTest {
     PlatformConfig config =
         ConfigLoader.load("local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
     SparkSession spark = SparkSessions.getOrCreate(config, "test");
-    StructType schema =
-        new StructType()
-            .add("place_id", DataTypes.StringType)
-            .add("impressions", DataTypes.LongType)
-            .add("p_ymd", DataTypes.StringType);
-    List<Row> rows =
+    List<Map<String, ?>> rows =
         List.of(
-            RowFactory.create("p-1", 10L, "20190608"),
-            RowFactory.create("p-2", 7L, "20190608"),
-            RowFactory.create("p-1", 3L, "20190609"));
-    spark.createDataFrame(rows, schema)
+            Map.of("place_id", "p-1", "impressions", 10L, "p_ymd", "20190608"),
+            Map.of("place_id", "p-2", "impressions", 7L, "p_ymd", "20190608"),
+            Map.of("place_id", "p-1", "impressions", 3L, "p_ymd", "20190609"));
+    SparkSchemas.frame(spark, PlatformTables.PLACE_IMPRESSION_1D, rows)
         .write()
         .format("delta")
         .partitionBy("p_ymd")

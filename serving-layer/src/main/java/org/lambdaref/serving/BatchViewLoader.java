@@ -1,10 +1,28 @@
 package org.lambdaref.serving;
 
+import static org.lambdaref.model.Columns.ACTION;
+import static org.lambdaref.model.Columns.CLICKS;
+import static org.lambdaref.model.Columns.DETAILS;
+import static org.lambdaref.model.Columns.ENDED_AT;
+import static org.lambdaref.model.Columns.EVENTS;
+import static org.lambdaref.model.Columns.EVENT_DAY;
+import static org.lambdaref.model.Columns.EVENT_ID;
+import static org.lambdaref.model.Columns.HOUR_START;
+import static org.lambdaref.model.Columns.IMPRESSIONS;
+import static org.lambdaref.model.Columns.JOB;
+import static org.lambdaref.model.Columns.OWNER_PERIOD;
+import static org.lambdaref.model.Columns.PERIOD;
+import static org.lambdaref.model.Columns.PLACE_ID;
+import static org.lambdaref.model.Columns.P_HH;
+import static org.lambdaref.model.Columns.STATUS;
+import static org.lambdaref.model.Columns.UNIQUE_USERS;
+
 import io.delta.kernel.data.ColumnVector;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +33,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.lambdaref.model.Action;
 import org.lambdaref.model.BatchCoverage;
+import org.lambdaref.model.Column;
 import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
@@ -40,14 +59,14 @@ public final class BatchViewLoader {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchViewLoader.class);
 
-  private static final List<String> LEDGER_COLUMNS = List.of("job", "period", "status", "details", "ended_at");
-  private static final List<String> HOURLY_COLUMNS = List.of("place_id", "action", "events", Partitions.HOUR_COLUMN);
+  private static final List<String> LEDGER_COLUMNS = names(JOB, PERIOD, STATUS, DETAILS, ENDED_AT);
+  private static final List<String> HOURLY_COLUMNS = names(PLACE_ID, ACTION, EVENTS, P_HH);
   /** Read when the table has it (tables written before it was added hold p_hh only). */
-  private static final List<String> HOURLY_OPTIONAL = List.of(Partitions.HOUR_START_COLUMN);
-  private static final List<String> DAILY_COLUMNS = List.of("place_id", "impressions", "clicks", "unique_users");
-  private static final List<String> LATE_COLUMNS = List.of("event_id", "place_id", "action", "event_day");
+  private static final List<String> HOURLY_OPTIONAL = names(HOUR_START);
+  private static final List<String> DAILY_COLUMNS = names(PLACE_ID, IMPRESSIONS, CLICKS, UNIQUE_USERS);
+  private static final List<String> LATE_COLUMNS = names(EVENT_ID, PLACE_ID, ACTION, EVENT_DAY);
   /** The run that set a late row aside; tables written before it existed: the arrival day (p_ymd) stands in. */
-  private static final List<String> LATE_OPTIONAL = List.of("owner_period");
+  private static final List<String> LATE_OPTIONAL = names(OWNER_PERIOD);
 
   private final DeltaTableReader reader;
   private final String ledgerLocation;
@@ -82,11 +101,11 @@ public final class BatchViewLoader {
   /** A new view of the latest versions, reusing what {@code previous} has of unchanged days. */
   public BatchView load(BatchView previous) {
     long started = System.nanoTime();
-    Optional<TableFiles> ledger = reader.files(ledgerLocation, LEDGER_COLUMNS);
+    Optional<TableFiles> ledger = reader.files(PlatformTables.BATCH_LEDGER, ledgerLocation, LEDGER_COLUMNS);
     BatchCoverage coverage = ledger.map(this::coverage).orElse(BatchCoverage.none());
-    Optional<TableFiles> hourlyFiles = reader.files(hourlyLocation, HOURLY_COLUMNS, HOURLY_OPTIONAL);
-    Optional<TableFiles> dailyFiles = reader.files(dailyLocation, DAILY_COLUMNS);
-    Optional<TableFiles> lateFiles = reader.files(lateLocation, LATE_COLUMNS, LATE_OPTIONAL);
+    Optional<TableFiles> hourlyFiles = reader.files(PlatformTables.PLACE_ACTION_1H, hourlyLocation, HOURLY_COLUMNS, HOURLY_OPTIONAL);
+    Optional<TableFiles> dailyFiles = reader.files(PlatformTables.PLACE_IMPRESSION_1D, dailyLocation, DAILY_COLUMNS);
+    Optional<TableFiles> lateFiles = reader.files(PlatformTables.PLACE_EVENT_LATE, lateLocation, LATE_COLUMNS, LATE_OPTIONAL);
 
     Map<String, String> placeIds = new HashMap<>(); // one String per place id across all days
     int[] read = new int[2];
@@ -152,7 +171,7 @@ public final class BatchViewLoader {
   private HourlyDay readHourlyDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
     Map<String, long[]> places = new HashMap<>();
     long[] rows = new long[1];
-    boolean withStart = table.has(Partitions.HOUR_START_COLUMN);
+    boolean withStart = table.has(HOUR_START.name());
     for (DataFile file : files) {
       LocalDate day = LocalDate.parse(file.partitionValues().get(Partitions.DAY_COLUMN), Partitions.DAY_FORMAT);
       reader.read(table, file, (c, r) -> {
@@ -190,7 +209,7 @@ public final class BatchViewLoader {
    */
   private BatchView.LateDay readLateDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
     Map<LocalDate, Map<String, Map<String, Map<Action, Set<String>>>>> ids = new HashMap<>();
-    boolean withOwner = table.has("owner_period");
+    boolean withOwner = table.has(OWNER_PERIOD.name());
     for (DataFile file : files) {
       String arrivalDay = file.partitionValues().get(Partitions.DAY_COLUMN);
       reader.read(table, file, (c, r) -> {
@@ -221,5 +240,9 @@ public final class BatchViewLoader {
           new DailyRow(c[1].getLong(r), c[2].getLong(r), c[3].getLong(r))));
     }
     return new DailyDay(new HashSet<>(paths(files)), places);
+  }
+
+  private static List<String> names(Column... columns) {
+    return Arrays.stream(columns).map(Column::name).toList();
   }
 }

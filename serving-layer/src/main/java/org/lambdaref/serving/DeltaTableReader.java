@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.lambdaref.model.PlatformException;
+import org.lambdaref.model.TableSpec;
 
 /**
  * Reads Delta tables with Delta Kernel: no Spark, and only the files the table's log says are
@@ -69,18 +70,22 @@ public final class DeltaTableReader {
   }
 
   /**
-   * The live files of the latest snapshot, prepared to read {@code columns}; empty when no Delta
-   * table is there yet (before the first batch run).
+   * The live files of the latest snapshot of {@code table} at {@code location}, prepared to read
+   * {@code columns}; empty when no Delta table is there yet (before the first batch run).
    */
-  public Optional<TableFiles> files(String location, List<String> columns) {
-    return files(location, columns, List.of());
+  public Optional<TableFiles> files(TableSpec table, String location, List<String> columns) {
+    return files(table, location, columns, List.of());
   }
 
   /**
-   * As {@link #files(String, List)}, also reading those of {@code optional} the table has (read
-   * after {@code columns}, in order; {@link TableFiles#columns} lists what is read).
+   * As {@link #files(TableSpec, String, List)}, also reading those of {@code optional} the stored
+   * table has (read after {@code columns}, in order; {@link TableFiles#columns} lists what is
+   * read). Every column asked for must be one {@code table} declares: a reader asking for another
+   * fails here, before any file is read, with the declared columns.
    */
-  public Optional<TableFiles> files(String location, List<String> columns, List<String> optional) {
+  public Optional<TableFiles> files(TableSpec table, String location, List<String> columns, List<String> optional) {
+    columns.forEach(table::column);
+    optional.forEach(table::column);
     Snapshot snapshot;
     try {
       snapshot = Table.forPath(engine, location).getLatestSnapshot(engine);

@@ -1,16 +1,25 @@
 package org.lambdaref.serving;
 
+import static org.lambdaref.model.Columns.ACTION;
+import static org.lambdaref.model.Columns.CLICKS;
+import static org.lambdaref.model.Columns.EVENTS;
+import static org.lambdaref.model.Columns.EVENT_DAY;
+import static org.lambdaref.model.Columns.EVENT_ID;
+import static org.lambdaref.model.Columns.IMPRESSIONS;
+import static org.lambdaref.model.Columns.OWNER_PERIOD;
+import static org.lambdaref.model.Columns.PLACE_ID;
+import static org.lambdaref.model.Columns.P_HH;
+import static org.lambdaref.model.Columns.P_YMD;
+import static org.lambdaref.model.Columns.UNIQUE_USERS;
+
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.lambdaref.batch.Lake;
 import org.lambdaref.batch.Ledger;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Partitions;
@@ -21,27 +30,6 @@ import org.lambdaref.model.PlatformTables;
  * with counts the tests choose, so that answers can be checked against known numbers.
  */
 final class BatchTables {
-
-  private static final StructType HOURLY = new StructType()
-      .add("place_id", DataTypes.StringType)
-      .add("action", DataTypes.StringType)
-      .add("events", DataTypes.LongType)
-      .add(Partitions.DAY_COLUMN, DataTypes.StringType)
-      .add(Partitions.HOUR_COLUMN, DataTypes.StringType);
-  private static final StructType DAILY = new StructType()
-      .add("place_id", DataTypes.StringType)
-      .add("impressions", DataTypes.LongType)
-      .add("clicks", DataTypes.LongType)
-      .add("unique_users", DataTypes.LongType)
-      .add(Partitions.DAY_COLUMN, DataTypes.StringType);
-
-  private static final StructType LATE = new StructType()
-      .add("event_id", DataTypes.StringType)
-      .add("place_id", DataTypes.StringType)
-      .add("action", DataTypes.StringType)
-      .add("event_day", DataTypes.StringType)
-      .add("owner_period", DataTypes.StringType)
-      .add(Partitions.DAY_COLUMN, DataTypes.StringType);
 
   /** One late line: an event of {@code eventDay} that arrived after the day closed. */
   record Late(String eventId, String placeId, String action, LocalDate eventDay) {}
@@ -60,28 +48,34 @@ final class BatchTables {
 
   void writeHourly(LocalDate day, Hour... hours) {
     String ymd = Partitions.day(day);
-    List<Row> rows = new ArrayList<>();
+    List<Map<String, ?>> rows = new ArrayList<>();
     for (Hour h : hours) {
-      rows.add(RowFactory.create(h.placeId(), h.action(), h.events(), ymd, String.format("%02d", h.hour())));
+      // no hour_start: the view then takes the local hour's first instant, as for rows written before it existed
+      rows.add(Map.of(PLACE_ID.name(), h.placeId(), ACTION.name(), h.action(), EVENTS.name(), h.events(),
+          P_YMD.name(), ymd, P_HH.name(), String.format("%02d", h.hour())));
     }
-    lake.replaceDay(lake.spark().createDataFrame(rows, HOURLY), PlatformTables.PLACE_ACTION_1H, ymd);
+    lake.replaceDay(SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_ACTION_1H, rows),
+        PlatformTables.PLACE_ACTION_1H, ymd);
   }
 
   void writeDaily(LocalDate day, String placeId, long impressions, long clicks, long uniqueUsers) {
     String ymd = Partitions.day(day);
-    lake.replaceDay(lake.spark().createDataFrame(
-        List.of(RowFactory.create(placeId, impressions, clicks, uniqueUsers, ymd)), DAILY),
+    lake.replaceDay(SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_IMPRESSION_1D,
+        List.of(Map.of(PLACE_ID.name(), placeId, IMPRESSIONS.name(), impressions, CLICKS.name(), clicks,
+            UNIQUE_USERS.name(), uniqueUsers, P_YMD.name(), ymd))),
         PlatformTables.PLACE_IMPRESSION_1D, ymd);
   }
 
   /** The late lines the run of arrival day {@code ownerDay} set aside (replacing that day's). */
   void writeLate(LocalDate ownerDay, Late... lines) {
     String ymd = Partitions.day(ownerDay);
-    List<Row> rows = new ArrayList<>();
+    List<Map<String, ?>> rows = new ArrayList<>();
     for (Late l : lines) {
-      rows.add(RowFactory.create(l.eventId(), l.placeId(), l.action(), Partitions.day(l.eventDay()), ymd, ymd));
+      rows.add(Map.of(EVENT_ID.name(), l.eventId(), PLACE_ID.name(), l.placeId(), ACTION.name(), l.action(),
+          EVENT_DAY.name(), Partitions.day(l.eventDay()), OWNER_PERIOD.name(), ymd, P_YMD.name(), ymd));
     }
-    lake.replaceDay(lake.spark().createDataFrame(rows, LATE), PlatformTables.PLACE_EVENT_LATE, ymd);
+    lake.replaceDay(SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_EVENT_LATE, rows),
+        PlatformTables.PLACE_EVENT_LATE, ymd);
   }
 
   /** Records the aggregate job of {@code day} as succeeded: the day is closed. */

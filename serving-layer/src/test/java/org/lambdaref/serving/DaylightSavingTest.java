@@ -1,6 +1,11 @@
 package org.lambdaref.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.lambdaref.model.Columns.ACTION;
+import static org.lambdaref.model.Columns.EVENT_TIME;
+import static org.lambdaref.model.Columns.PLACE_ID;
+import static org.lambdaref.model.Columns.P_HH;
+import static org.lambdaref.model.Columns.P_YMD;
 
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -14,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +29,7 @@ import org.lambdaref.batch.Ledger;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.HadoopSettings;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Action;
 import org.lambdaref.model.BatchCoverage;
@@ -64,7 +67,7 @@ class DaylightSavingTest {
 
     // every real hour of both days gets its own count: 1 + its index in the day
     Map<Instant, Long> sent = new LinkedHashMap<>();
-    List<Row> events = new ArrayList<>();
+    List<Map<String, ?>> events = new ArrayList<>();
     for (LocalDate day : List.of(spring, fall)) {
       Instant start = day.atStartOfDay(zone).toInstant();
       Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
@@ -74,14 +77,12 @@ class DaylightSavingTest {
         for (int e = 0; e <= index; e++) {
           Instant t = h.plusSeconds(60L * e + 7);
           Partitions.DayHour p = Partitions.tierPartition(t, zone);
-          events.add(RowFactory.create("p-1", "impression", Timestamp.from(t), p.ymd(), p.hh()));
+          events.add(Map.of(PLACE_ID.name(), "p-1", ACTION.name(), "impression", EVENT_TIME.name(), Timestamp.from(t),
+              P_YMD.name(), p.ymd(), P_HH.name(), p.hh()));
         }
       }
     }
-    StructType t2 = new StructType().add("place_id", DataTypes.StringType).add("action", DataTypes.StringType)
-        .add("event_time", DataTypes.TimestampType).add(Partitions.DAY_COLUMN, DataTypes.StringType)
-        .add(Partitions.HOUR_COLUMN, DataTypes.StringType);
-    Dataset<Row> enriched = lake.spark().createDataFrame(events, t2);
+    Dataset<Row> enriched = SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_EVENT_ENRICHED, events);
     Dataset<Row> hourly = AggregateJob.actionsPerHour(enriched, HourStart.of("event_time", zone));
     for (LocalDate day : List.of(spring, fall)) {
       lake.replaceDay(hourly.filter(hourly.col(Partitions.DAY_COLUMN).equalTo(Partitions.day(day))),

@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.model.RunStatus;
 import org.lambdaref.batch.BatchPipeline;
 import org.lambdaref.batch.BatchPipeline.Job;
 import org.lambdaref.batch.Lake;
@@ -175,7 +176,7 @@ class RestatementTest {
 
   private static void assertSucceeded(List<BatchPipeline.PeriodResult> results) {
     for (BatchPipeline.PeriodResult r : results) {
-      assertThat(r.status()).as("%s: %s", r.period(), r.error()).isEqualTo("succeeded");
+      assertThat(r.status()).as("%s: %s", r.period(), r.error()).isEqualTo(RunStatus.SUCCEEDED);
     }
   }
 }

@@ -73,7 +73,7 @@ class ServingCutModelTest {
         for (int h = 0; h < 24; h++) {
           boolean ok = kind != 0 || h != 7; // kind 0: hour 7's aggregate fails this time
           ledger.add(new LedgerRun(BatchCoverage.HOURLY_AGGREGATE_JOB, dayId + String.format("%02d", h),
-              ok ? BatchCoverage.SUCCEEDED : "failed"));
+              ok ? "succeeded" : "failed"));
           if (ok) {
             m.hoursGood.add(h);
           }
@@ -84,11 +84,11 @@ class ServingCutModelTest {
       }
       boolean dailyOk = kind != 2; // kind 2: the day's aggregate fails (a failed rerun if it ran before)
       if (kind != 1) {
-        ledger.add(new LedgerRun(BatchCoverage.AGGREGATE_JOB, dayId, dailyOk ? BatchCoverage.SUCCEEDED : "failed"));
+        ledger.add(new LedgerRun(BatchCoverage.AGGREGATE_JOB, dayId, dailyOk ? "succeeded" : "failed"));
         m.dailyGood |= dailyOk;
       }
       // other jobs' rows never matter
-      ledger.add(new LedgerRun("enrich_place_event", dayId, BatchCoverage.SUCCEEDED));
+      ledger.add(new LedgerRun("enrich_place_event", dayId, "succeeded"));
 
       BatchCoverage coverage = BatchCoverage.of(ledger, unit);
       boolean loaded = step % 13 != 5; // now and then the service has never loaded the view

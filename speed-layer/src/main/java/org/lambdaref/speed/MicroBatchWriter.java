@@ -12,7 +12,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
-import org.lambdaref.model.Partitions;
+import org.lambdaref.config.SparkSchemas;
+import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,17 +44,6 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatchWriter.class);
-
-  /** Columns of {@code hot.place_event_timeseries_hourly}. */
-  public static final List<String> HOT_COLUMNS = List.of(
-      "event_id", "event_time", "processing_time", "country", "category", "sub_category", "table_name",
-      "place_id", "user_id", "action", "kafka_partition", "kafka_offset", "kafka_timestamp",
-      Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN);
-
-  /** Columns of {@code hot.place_event_quarantine_timeseries_hourly}. */
-  public static final List<String> QUARANTINE_COLUMNS = List.of(
-      "reason", "detail", "raw_value", "kafka_topic", "kafka_partition", "kafka_offset", "kafka_timestamp",
-      Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN);
 
   private final String hotLocation;
   private final String quarantineLocation;
@@ -128,14 +119,12 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
         // holder writes too; the counter transactions check the lease item themselves
         counters.get().checkWriter();
         if (validCount > 0) {
-          appendOnce(valid.select(HOT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
-              hotLocation, queryId, batchId);
+          appendOnce(valid, PlatformTables.HOT_PLACE_EVENT, hotLocation, queryId, batchId);
         }
         tHot = System.nanoTime();
         FaultInjection.at(FaultInjection.HOT_WRITTEN, batchId);
         if (rejectedCount > 0) {
-          appendOnce(rejected.select(QUARANTINE_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)),
-              quarantineLocation, queryId, batchId);
+          appendOnce(rejected, PlatformTables.HOT_PLACE_EVENT_QUARANTINE, quarantineLocation, queryId, batchId);
         }
         tQuarantine = System.nanoTime();
       } finally {
@@ -198,12 +187,15 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
     return nanos / 1_000_000;
   }
 
-  /** A Delta append that Delta skips when this query already wrote this batch to the table. */
-  static void appendOnce(Dataset<Row> rows, String location, String queryId, long batchId) {
-    rows.write()
+  /**
+   * Appends {@code rows}' declared columns of {@code table}, an append Delta skips when this query
+   * already wrote this batch to the table.
+   */
+  static void appendOnce(Dataset<Row> rows, TableSpec table, String location, String queryId, long batchId) {
+    SparkSchemas.project(rows, table).write()
         .format("delta")
         .mode("append")
-        .partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN)
+        .partitionBy(table.partitionColumns().toArray(String[]::new))
         .option("txnAppId", queryId)
         .option("txnVersion", batchId)
         .save(location);

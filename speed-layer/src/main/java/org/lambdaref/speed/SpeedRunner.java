@@ -20,6 +20,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.counters.WriterLease;
+import org.lambdaref.model.PartitionPredicates;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
@@ -236,9 +237,7 @@ public final class SpeedRunner {
     if (hour.equals(Instant.MIN)) {
       return "true";
     }
-    Partitions.DayHour p = Partitions.tierPartition(hour, zone);
-    return Partitions.DAY_COLUMN + " > '" + p.ymd() + "' OR (" + Partitions.DAY_COLUMN + " = '" + p.ymd() + "' AND "
-        + Partitions.HOUR_COLUMN + " >= '" + p.hh() + "')";
+    return PartitionPredicates.hoursFrom(Partitions.tierPartition(hour, zone));
   }
 
   private static Properties readReplayFile(FileSystem fs, Path checkpoint) throws IOException {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.localstack.LocalStack;
@@ -95,6 +96,10 @@ class SpeedQueryTest {
     long bad = sent.stream().filter(l -> l.length() == 30 || l.contains("purchase")).count();
     assertThat(spark.read().format("delta").load(quarantineLocation()).count()).as("every bad record quarantined")
         .isEqualTo(bad);
+    assertThat(SparkSchemas.mismatches(spark, hotLocation(), PlatformTables.HOT_PLACE_EVENT))
+        .as("the hot table as its declaration lists it").isEmpty();
+    assertThat(SparkSchemas.mismatches(spark, quarantineLocation(), PlatformTables.HOT_PLACE_EVENT_QUARANTINE))
+        .as("the hot quarantine as its declaration lists it").isEmpty();
   }
 
   @Test
