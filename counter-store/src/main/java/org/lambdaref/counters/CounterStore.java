@@ -10,6 +10,12 @@ import java.util.List;
  * <p>{@link #add} must be idempotent per {@code (queryId, batchId)}: a micro-batch retried after a
  * crash calls it again with the same deltas, and every key already carrying that batch is left
  * alone. Batches of one query arrive in increasing order.
+ *
+ * <p>Every implementation refuses with an {@link IllegalArgumentException}, before writing or
+ * reading anything, a null list or delta, a null or empty place id, a null action or one holding
+ * {@code #}, a null hour or query id, two deltas of one key in one call, and a read range that ends
+ * before it starts. {@link InMemoryCounterStore} is the in-process twin of {@link
+ * DynamoDbCounterStore}; {@code CounterStoreContract} (the tests) holds both to the same rules.
  */
 public interface CounterStore extends AutoCloseable {
 

@@ -197,6 +197,7 @@ public final class DynamoDbCounterStore implements CounterStore {
 
   @Override
   public AddResult add(List<Delta> deltas, String queryId, long batchId) {
+    CounterArguments.checkAdd(deltas, queryId, batchId);
     AtomicInteger applied = new AtomicInteger();
     AtomicInteger skipped = new AtomicInteger();
     AtomicInteger writes = new AtomicInteger();
@@ -433,6 +434,7 @@ public final class DynamoDbCounterStore implements CounterStore {
 
   @Override
   public List<Counter> read(String placeId, Instant fromHour, Instant toHour) {
+    CounterArguments.checkRead(placeId, fromHour, toHour);
     List<Counter> out = new ArrayList<>();
     for (Action action : Action.values()) {
       out.addAll(read(placeId, action.wireName(), fromHour, toHour));
@@ -443,6 +445,7 @@ public final class DynamoDbCounterStore implements CounterStore {
 
   @Override
   public List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour) {
+    CounterArguments.checkRead(placeId, action, fromHour, toHour);
     QueryRequest request = QueryRequest.builder()
         .tableName(settings.countersTable())
         .keyConditionExpression(PK + " = :p AND " + SK + " BETWEEN :from AND :to")
@@ -482,6 +485,7 @@ public final class DynamoDbCounterStore implements CounterStore {
 
   @Override
   public long deleteFrom(Instant fromHour) {
+    CounterArguments.checkDeleteFrom(fromHour);
     long deleted = 0;
     for (Counter c : scanAll()) {
       if (!c.hour().isBefore(fromHour)) {

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.lambdaref.counters.CounterStore;
+import org.lambdaref.counters.InMemoryCounterStore;
 import org.lambdaref.model.Action;
 
 /**
@@ -29,12 +28,20 @@ class SpeedViewTest {
   private static final Instant T0 = Instant.parse("2026-11-25T15:00:00Z");
   private static final Duration HOUR = Duration.ofHours(1);
 
-  /** A store whose counters the test sets and whose reads fail while {@code down} is set. */
-  private static final class ScriptedStore implements CounterStore {
-    final Map<Instant, Long> counts = new TreeMap<>();
+  /**
+   * The in-memory twin of the DynamoDB store, whose counters the test sets (impressions of p-1) and
+   * whose reads and warm-ups fail while {@code down} is set; it refuses what the view never does.
+   */
+  private static final class ScriptedStore extends InMemoryCounterStore {
     final AtomicReference<RuntimeException> down = new AtomicReference<>();
     final AtomicInteger reads = new AtomicInteger();
     final AtomicInteger warmUps = new AtomicInteger();
+    private long nextBatch;
+
+    /** Adds {@code n} impressions of p-1 at {@code hour}, as one more micro-batch would. */
+    synchronized void count(Instant hour, long n) {
+      super.add(List.of(new Delta("p-1", Action.IMPRESSION.wireName(), hour, n)), "q", nextBatch++);
+    }
 
     @Override
     public AddResult add(List<Delta> deltas, String queryId, long batchId) {
@@ -47,18 +54,12 @@ class SpeedViewTest {
     }
 
     @Override
-    public synchronized List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour) {
+    public List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour) {
       reads.incrementAndGet();
       if (down.get() != null) {
         throw down.get();
       }
-      List<Counter> out = new ArrayList<>();
-      counts.forEach((h, c) -> {
-        if (!h.isBefore(fromHour) && h.isBefore(toHour)) {
-          out.add(new Counter(placeId, action, h, c, "q", 0));
-        }
-      });
-      return out;
+      return super.read(placeId, action, fromHour, toHour);
     }
 
     @Override
@@ -67,15 +68,13 @@ class SpeedViewTest {
       if (down.get() != null) {
         throw down.get();
       }
+      super.warmUp(within);
     }
 
     @Override
     public long deleteFrom(Instant fromHour) {
-      throw new UnsupportedOperationException();
+      throw new UnsupportedOperationException("the serving layer never deletes counters");
     }
-
-    @Override
-    public void close() {}
   }
 
   private static final class MovableClock extends Clock {
@@ -110,9 +109,12 @@ class SpeedViewTest {
   void aStaleAnswerServesEveryHourAsLastReadAndNeverZeroesAnHourItHadSeen() {
     ScriptedStore store = new ScriptedStore();
     Random random = new Random(22);
+    Map<Instant, Long> counted = new TreeMap<>();
     for (int i = 0; i < 120; i++) {
       if (random.nextInt(4) > 0) {
-        store.counts.put(h(i), 1L + random.nextInt(50));
+        long n = 1L + random.nextInt(50);
+        counted.put(h(i), n);
+        store.count(h(i), n);
       }
     }
     MovableClock clock = new MovableClock();
@@ -122,7 +124,8 @@ class SpeedViewTest {
     Instant wideReadAt = clock.now;
     assertThat(view.read("p-1", Action.IMPRESSION, h(0), h(120)).stale()).isFalse();
     // the narrow later read sees newer values for its hours: hour 114 grew
-    store.counts.merge(h(114), 1000L, Long::sum);
+    store.count(h(114), 1000L);
+    counted.merge(h(114), 1000L, Long::sum);
     clock.now = clock.now.plusSeconds(1);
     Instant narrowReadAt = clock.now;
     view.read("p-1", Action.IMPRESSION, h(114), h(120));
@@ -134,7 +137,7 @@ class SpeedViewTest {
     for (int i = 0; i < 120; i++) {
       Optional<SpeedView.HourValue> v = stale.at(h(i));
       assertThat(v).as("hour %d was read", i).isPresent();
-      assertThat(v.get().count()).as("hour %d", i).isEqualTo(store.counts.getOrDefault(h(i), 0L));
+      assertThat(v.get().count()).as("hour %d", i).isEqualTo(counted.getOrDefault(h(i), 0L));
       assertThat(v.get().readAt()).as("hour %d read by the %s read", i, i >= 114 ? "narrow" : "wide")
           .isEqualTo(i >= 114 ? narrowReadAt : wideReadAt);
     }
@@ -148,7 +151,7 @@ class SpeedViewTest {
   @Test
   void anOutageIsDeclaredOnlyAfterTheConfiguredFailuresInARowAndAProbeEndsIt() throws Exception {
     ScriptedStore store = new ScriptedStore();
-    store.counts.put(h(1), 4L);
+    store.count(h(1), 4L);
     MovableClock clock = new MovableClock();
     SpeedView view = new SpeedView(store, limits(100, 1 << 20, 1_000), clock);
     view.start();
