@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.lambdaref.cli.LambdaCli;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -41,7 +41,7 @@ final class LayerBenchCommands {
 
     @Override
     public Integer call() throws IOException {
-      return runAndPublish("bench-speed", "bench_", rate, passThrough, results.resolve("speed-" + rate + ".json"));
+      return runAndPublish(new SpeedBenchCommand(), "bench_", rate, passThrough, results.resolve("speed-" + rate + ".json"));
     }
   }
 
@@ -61,24 +61,24 @@ final class LayerBenchCommands {
 
     @Override
     public Integer call() throws IOException {
-      return runAndPublish("bench-serve", "serve_", rate, passThrough,
+      return runAndPublish(new ServeBenchCommand(), "serve_", rate, passThrough,
           results.resolve("serve-" + rate + (label == null ? "" : "-" + label) + ".json"));
     }
   }
 
-  private static int runAndPublish(String command, String runPrefix, int rate, List<String> passThrough, Path target)
+  private static int runAndPublish(Object command, String runPrefix, int rate, List<String> passThrough, Path target)
       throws IOException {
     Path runs = Path.of(System.getProperty("lambda.home", ".")).resolve(".lambda/bench");
-    List<String> args = new ArrayList<>(List.of(command, "--rate", Integer.toString(rate)));
+    List<String> args = new ArrayList<>(List.of("--rate", Integer.toString(rate)));
     args.addAll(passThrough);
     long before = System.currentTimeMillis();
     Map<String, Object> machine = Machine.describe(); // before the run: its load average is the one at the start
-    int code = LambdaCli.commandLine().execute(args.toArray(String[]::new));
+    int code = new CommandLine(command).execute(args.toArray(String[]::new));
     if (code != 0) {
       return code;
     }
     Path run = newest(runs, runPrefix, before)
-        .orElseThrow(() -> new IllegalStateException(command + " finished but left no " + runPrefix + "* run under " + runs));
+        .orElseThrow(() -> new IllegalStateException(command.getClass().getSimpleName() + " finished but left no " + runPrefix + "* run under " + runs));
     ObjectNode result = (ObjectNode) JSON.readTree(run.resolve("result.json").toFile());
     result.set("machine", JSON.valueToTree(machine));
     result.set("load_average_at_end", JSON.valueToTree(Machine.loadAverage()));

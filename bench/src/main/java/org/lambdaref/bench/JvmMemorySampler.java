@@ -1,4 +1,4 @@
-package org.lambdaref.cli;
+package org.lambdaref.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
