@@ -1,4 +1,4 @@
-// Load for `bin/lambda bench-serve`: a steady request rate (open model: autocannon's overallRate)
+// Load for `bin/bench serve`: a steady request rate (open model: autocannon's overallRate)
 // of 7-day hourly merged queries over random places and actions. Prints autocannon's result as JSON.
 // usage: node serve-load.js <baseUrl> <rate> <seconds> <connections> <places> <fromDate> <toDate> [token]
 'use strict';

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks of each layer against its peer; results as JSON under docs/benchmarks/results/.",
-    subcommands = {BatchBenchCommand.class, ReplayBenchCommand.class, LayerBenchCommands.Speed.class,
-        LayerBenchCommands.Serve.class, CounterSinkBenchCommand.class, ServingMemoryBenchCommand.class, AllCommand.class, ReportCommand.class})
+    subcommands = {BatchBenchCommand.class, ReplayBenchCommand.class, SpeedBenchCommand.class,
+        ServeBenchCommand.class, CounterSinkBenchCommand.class, ServingMemoryBenchCommand.class, AllCommand.class, ReportCommand.class})
 public final class BenchCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -217,7 +217,7 @@ public final class ReportCommand implements Callable<Integer> {
         r.path("rss_mb_first_third_p50").asDouble(), r.path("rss_mb_last_third_p50").asDouble());
   }
 
-  /** The rule bench-speed applies: the last third's median within one trigger of the first third's, and drained. */
+  /** The rule SpeedBenchCommand applies: the last third's median within one trigger of the first third's, and drained. */
   static boolean sustained(JsonNode r) {
     double trigger = java.time.Duration.parse("PT" + r.path("trigger").asText("5s").toUpperCase(Locale.ROOT)).toMillis();
     return r.path("drained").asBoolean(false)

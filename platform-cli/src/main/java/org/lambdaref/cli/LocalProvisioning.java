@@ -32,9 +32,10 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
 
 /**
  * Creates what the platform expects to exist on the local stack: the Kafka topic, the DynamoDB
- * counters table, the S3 bucket of the lake, and a reachable serving database. Idempotent.
+ * counters table, the S3 bucket of the lake, and a reachable serving database. Idempotent. Public
+ * for the benchmarks ({@code bin/bench}), which provision a fresh topic and table per run.
  */
-final class LocalProvisioning {
+public final class LocalProvisioning {
 
   static final int TOPIC_PARTITIONS = 3;
 
@@ -47,7 +48,8 @@ final class LocalProvisioning {
     checkDatabase(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
   }
 
-  static void createTopic(String bootstrap, String topic) {
+  /** The topic with the platform's partition count; an existing one is left as it is. */
+  public static void createTopic(String bootstrap, String topic) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(props)) {
@@ -62,7 +64,7 @@ final class LocalProvisioning {
   }
 
   /** Counters keyed by place, action and hour; the speed layer owns the table's definition. */
-  static void createCountersTable(PlatformConfig config) {
+  public static void createCountersTable(PlatformConfig config) {
     try (org.lambdaref.counters.DynamoDbCounterStore store = new org.lambdaref.counters.DynamoDbCounterStore(config.dynamodb(), 1)) {
       store.createTableIfMissing();
     }

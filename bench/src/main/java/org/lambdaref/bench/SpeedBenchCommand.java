@@ -1,4 +1,6 @@
-package org.lambdaref.cli;
+package org.lambdaref.bench;
+
+import static org.apache.spark.sql.functions.input_file_name;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,16 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.lambdaref.cli.LocalProvisioning;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
@@ -26,6 +33,7 @@ import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.generator.GeneratedLine;
 import org.lambdaref.model.generator.LiveEvents;
 import org.lambdaref.speed.EventProducer;
+import org.lambdaref.speed.SpeedMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,13 +43,15 @@ import picocli.CommandLine.Option;
  * stack: events produced at a steady rate, the time from send to the counter being readable (probe
  * events of their own places, polled in DynamoDB) and to the row being in the hot table (for every
  * row: the commit time of the Delta version that added its file, minus its Kafka timestamp), and
- * the lag behind Kafka over the run.
+ * the lag behind Kafka over the run. {@code bin/bench speed}: the figures are published with the
+ * machine they were measured on; the run's own files stay under {@code <work-dir>/bench/bench_<ms>}.
  */
 @Command(
-    name = "bench-speed",
+    name = "speed",
     mixinStandardHelpOptions = true,
-    description = "Benchmark the speed layer on the local stack ('bin/lambda local up' first): latency p50/p99 and lag.")
-final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> {
+    description = "Speed layer latency at a fixed rate on the local stack ('bin/lambda local up' first): latency p50/p99,"
+        + " lag, memory; publishes results/speed-<rate>.json.")
+final class SpeedBenchCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,10 +69,20 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
   @Option(names = "--trigger", defaultValue = "5s", description = "Micro-batch interval (default ${DEFAULT-VALUE}).")
   String trigger;
 
+  @Option(names = "--results", defaultValue = "${sys:lambda.home:-.}/docs/benchmarks/results", description = "Where to publish.")
+  Path results;
+
   @Override
   public Integer call() throws Exception {
-    Duration measure = org.lambdaref.speed.SpeedMain.parseDurationOption("--duration", duration);
-    Duration warm = org.lambdaref.speed.SpeedMain.parseDurationOption("--warmup", warmup);
+    Map<String, Object> machine = Machine.describe(); // before the run: its load average is the one at the start
+    run().publish(results.resolve("speed-" + rate + ".json"), machine);
+    return 0;
+  }
+
+  /** One run on a fresh topic and counters table; its files stay in the result's folder. */
+  LayerBenchResult run() throws Exception {
+    Duration measure = SpeedMain.parseDurationOption("--duration", duration);
+    Duration warm = SpeedMain.parseDurationOption("--warmup", warmup);
     long runId = System.currentTimeMillis();
     String name = "bench_" + runId;
     PlatformConfig base = configOptions.load();
@@ -172,7 +192,7 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
       int third = Math.max(1, bySendTime.size() / 3);
       long firstThird = pct(bySendTime.subList(0, third).stream().sorted().toList(), 50);
       long lastThird = pct(bySendTime.subList(bySendTime.size() - third, bySendTime.size()).stream().sorted().toList(), 50);
-      long triggerMs = org.lambdaref.speed.SpeedMain.parseDurationOption("--trigger", trigger).toMillis();
+      long triggerMs = SpeedMain.parseDurationOption("--trigger", trigger).toMillis();
       result.put("counter_latency_ms_first_third_p50", firstThird);
       result.put("counter_latency_ms_last_third_p50", lastThird);
       result.put("sustained", lastThird - firstThird <= triggerMs && drained);
@@ -189,12 +209,12 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
       result.put("heap_after_full_gc_mb_end", heapAfterGc[1]);
       result.put("memory_flat", JvmMemorySampler.flat(heapAfterGc[0], heapAfterGc[1]));
       result.putAll(JvmMemorySampler.summary(memory.stream().filter(m -> m.atSeconds() >= warm.toSeconds()).toList()));
-      Files.write(dir.resolve("memory.csv"), java.util.stream.Stream.concat(java.util.stream.Stream.of("seconds,rss_mb,old_gen_mb"),
+      Files.write(dir.resolve("memory.csv"), Stream.concat(Stream.of("seconds,rss_mb,old_gen_mb"),
           memory.stream().map(m -> m.atSeconds() + "," + m.rssMb() + "," + m.oldGenMb())).toList());
       Files.writeString(dir.resolve("result.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
       result.forEach((k, v) -> console.line("  %-34s %s", k, v));
       console.line("result: %s", dir.resolve("result.json"));
-      return 0;
+      return new LayerBenchResult(dir, result);
     } finally {
       if (speed.isAlive()) {
         speed.destroyForcibly();
@@ -250,7 +270,7 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
           if (seen.containsKey(e.getKey())) {
             continue;
           }
-          Instant hour = e.getValue().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(1));
+          Instant hour = e.getValue().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
           try {
             List<CounterStore.Counter> c = store.read(e.getKey(), hour, hour.plus(Duration.ofHours(3)));
             if (!c.isEmpty()) {
@@ -275,7 +295,7 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
     String hot = config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name());
     // a commit's add actions and its commitInfo sit in the same log file: join them by that file
     spark.read().json(hot + "/_delta_log/*.json")
-        .withColumn("log_file", org.apache.spark.sql.functions.input_file_name())
+        .withColumn("log_file", input_file_name())
         .createOrReplaceTempView("bench_log");
     spark.sql("select regexp_extract(a.add.path, '([^/]+)$', 1) as file, c.commitInfo.timestamp as committed_ms"
         + " from bench_log a join bench_log c on a.log_file = c.log_file"
@@ -319,7 +339,7 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
     return all.isEmpty() ? Long.MAX_VALUE : all.get(all.size() - 1).path("offsets_behind_latest").asLong();
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout, Process speed) {
+  private static void waitFor(BooleanSupplier condition, Duration timeout, Process speed) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (!speed.isAlive()) {
@@ -332,7 +352,7 @@ final class SpeedBenchCommand implements java.util.concurrent.Callable<Integer> 
     }
   }
 
-  private static boolean waitUntil(java.util.function.BooleanSupplier condition, Duration timeout) {
+  private static boolean waitUntil(BooleanSupplier condition, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -1,4 +1,4 @@
-package org.lambdaref.cli;
+package org.lambdaref.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

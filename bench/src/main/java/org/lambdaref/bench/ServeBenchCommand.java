@@ -1,4 +1,4 @@
-package org.lambdaref.cli;
+package org.lambdaref.bench;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,13 +30,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.lambdaref.batch.Lake;
 import org.lambdaref.batch.Ledger;
+import org.lambdaref.cli.LocalProvisioning;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
@@ -44,7 +50,9 @@ import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.speed.SpeedMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,13 +63,16 @@ import picocli.CommandLine.Option;
  * case), counters for today in DynamoDB Local, then a steady {@code --rate} of 7-day hourly merged
  * queries from autocannon (an open-model load tool, installed from npm on first use) on loopback.
  * Reports latency percentiles and throughput, and the service's heap after a full GC, next to an
- * identical service with no batch view, started in the same run.
+ * identical service with no batch view, started in the same run. {@code bin/bench serve}: the
+ * figures are published with the machine they were measured on; the run's own files stay under
+ * {@code <work-dir>/bench/serve_<ms>}.
  */
 @Command(
-    name = "bench-serve",
+    name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Benchmark the serving layer on the local stack ('bin/lambda local up' first): latency, throughput, memory.")
-final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> {
+    description = "Serving latency at a fixed request rate on the local stack ('bin/lambda local up' first): latency,"
+        + " throughput, memory; publishes results/serve-<rate>.json.")
+final class ServeBenchCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String AUTOCANNON_VERSION = "9.0.0";
@@ -93,10 +104,23 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
       description = "Ask for the 7 closed days before today instead (no DynamoDB read): the service's own cost, side by side.")
   boolean batchOnly;
 
+  @Option(names = "--results", defaultValue = "${sys:lambda.home:-.}/docs/benchmarks/results", description = "Where to publish.")
+  Path results;
+
+  @Option(names = "--label", description = "Suffix of the result file, for a variant of the same rate (serve-<rate>-<label>.json).")
+  String label;
+
   @Override
   public Integer call() throws Exception {
-    Duration measure = org.lambdaref.speed.SpeedMain.parseDurationOption("--duration", duration);
-    Duration warm = org.lambdaref.speed.SpeedMain.parseDurationOption("--warmup", warmup);
+    Map<String, Object> machine = Machine.describe(); // before the run: its load average is the one at the start
+    run().publish(results.resolve("serve-" + rate + (label == null ? "" : "-" + label) + ".json"), machine);
+    return 0;
+  }
+
+  /** One run: a batch view and counters of its own, then the load; its files stay in the result's folder. */
+  LayerBenchResult run() throws Exception {
+    Duration measure = SpeedMain.parseDurationOption("--duration", duration);
+    Duration warm = SpeedMain.parseDurationOption("--warmup", warmup);
     String name = "serve_" + System.currentTimeMillis();
     PlatformConfig base = configOptions.load();
     Path dir = base.workDir().resolve("bench").resolve(name);
@@ -171,7 +195,7 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
     Files.writeString(dir.resolve("result.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
     result.forEach((k, v) -> console.line("  %-34s %s", k, v));
     console.line("result: %s", dir.resolve("result.json"));
-    return 0;
+    return new LayerBenchResult(dir, result);
   }
 
   /** Every place, action and hour of each day, with 1..20 events: written in one Spark job. */
@@ -244,7 +268,7 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
       }
       return JSON.readTree(out);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -261,12 +285,12 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
       Process p = new ProcessBuilder("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", home.toString(),
           "autocannon@" + AUTOCANNON_VERSION).inheritIO().start();
       if (p.waitFor() != 0) {
-        throw new org.lambdaref.model.PlatformException("Could not install autocannon " + AUTOCANNON_VERSION,
+        throw new PlatformException("Could not install autocannon " + AUTOCANNON_VERSION,
             "npm exited with " + p.exitValue(), "check that node and npm are installed and the npm registry is reachable");
       }
       return home;
     } catch (IOException e) {
-      throw new org.lambdaref.model.PlatformException("Could not run npm to install autocannon", e.getMessage(),
+      throw new PlatformException("Could not run npm to install autocannon", e.getMessage(),
           "install Node.js 18+ with npm (apt-get install nodejs npm)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -279,7 +303,7 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
    * the upper bound (ms) of the bucket each quantile falls in.
    */
   static Map<String, Double> serverQuantiles(String before, String after, double... quantiles) {
-    java.util.TreeMap<Double, Double> counts = new java.util.TreeMap<>();
+    TreeMap<Double, Double> counts = new TreeMap<>();
     bucketCounts(after).forEach((le, n) -> counts.merge(le, n, Double::sum));
     bucketCounts(before).forEach((le, n) -> counts.merge(le, -n, Double::sum));
     double total = counts.isEmpty() ? 0 : counts.lastEntry().getValue();
@@ -299,10 +323,10 @@ final class ServeBenchCommand implements java.util.concurrent.Callable<Integer> 
 
   /** Cumulative counts per upper bound, summed over routes and statuses. */
   private static Map<Double, Double> bucketCounts(String metrics) {
-    Map<Double, Double> out = new java.util.TreeMap<>();
-    java.util.regex.Pattern bucket = java.util.regex.Pattern.compile(
+    Map<Double, Double> out = new TreeMap<>();
+    Pattern bucket = Pattern.compile(
         "^lambda_serving_request_duration_seconds_bucket\\{.*le=\"([^\"]+)\".*\\} ([0-9.eE+]+)");
-    metrics.lines().map(bucket::matcher).filter(java.util.regex.Matcher::find).forEach(m -> out.merge(
+    metrics.lines().map(bucket::matcher).filter(Matcher::find).forEach(m -> out.merge(
         m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)),
         Double.parseDouble(m.group(2)), Double::sum));
     return out;

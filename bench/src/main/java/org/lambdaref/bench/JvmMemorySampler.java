@@ -1,4 +1,4 @@
-package org.lambdaref.cli;
+package org.lambdaref.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +22,7 @@ final class JvmMemorySampler implements AutoCloseable {
 
   private final long pid;
   private final long startNanos = System.nanoTime();
-  private final List<Sample> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Sample> samples = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean running = true;
 
