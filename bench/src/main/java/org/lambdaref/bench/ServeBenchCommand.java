@@ -39,6 +39,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.lambdaref.model.Columns;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.batch.Lake;
 import org.lambdaref.batch.Ledger;
 import org.lambdaref.cli.LocalProvisioning;
@@ -210,8 +212,9 @@ final class ServeBenchCommand implements Callable<Integer> {
         .withColumn("events", pmod(hash(col("id")), lit(20)).plus(1).cast("long"))
         .withColumn(Partitions.DAY_COLUMN, date_format(date_add(lit(first.toString()).cast("date"), col("day_index")), "yyyyMMdd"))
         .withColumn(Partitions.HOUR_COLUMN, lpad(col("id").divide(places * 2L).cast("long").mod(24).cast("string"), 2, "0"))
-        .select("place_id", "action", "events", Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN);
-    hourly.write().format("delta").mode(SaveMode.Overwrite).partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN)
+        // no hour_start, as tables written before it: the view takes each local hour's first instant
+        .withColumn(Columns.HOUR_START.name(), lit(null).cast("timestamp"));
+    SparkSchemas.project(hourly, PlatformTables.PLACE_ACTION_1H).write().format("delta").mode(SaveMode.Overwrite).partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN)
         .save(lake.location(PlatformTables.PLACE_ACTION_1H));
     Dataset<Row> daily = spark.range(0, (long) places * days)
         .withColumn("place_id", concat(lit("p-"), col("id").mod(places)))
@@ -219,9 +222,8 @@ final class ServeBenchCommand implements Callable<Integer> {
         .withColumn("clicks", pmod(hash(col("id"), lit(1)), lit(30)).cast("long"))
         .withColumn("unique_users", pmod(hash(col("id"), lit(2)), lit(200)).cast("long"))
         .withColumn(Partitions.DAY_COLUMN, date_format(date_add(lit(first.toString()).cast("date"),
-            col("id").divide(places).cast("int")), "yyyyMMdd"))
-        .select("place_id", "impressions", "clicks", "unique_users", Partitions.DAY_COLUMN);
-    daily.write().format("delta").mode(SaveMode.Overwrite).partitionBy(Partitions.DAY_COLUMN)
+            col("id").divide(places).cast("int")), "yyyyMMdd"));
+    SparkSchemas.project(daily, PlatformTables.PLACE_IMPRESSION_1D).write().format("delta").mode(SaveMode.Overwrite).partitionBy(Partitions.DAY_COLUMN)
         .save(lake.location(PlatformTables.PLACE_IMPRESSION_1D));
     Ledger ledger = new Ledger(lake);
     for (int d = 0; d < days; d++) {
