@@ -93,6 +93,21 @@ public final class CollectJob {
     }
   }
 
+  /**
+   * The batch dedup rule: of the on-time copies of one event id in a period, the one with the
+   * earliest processing time is kept. The remaining keys order every column the table keeps, so
+   * copies that tie on all of them are the same row and the choice cannot change the table.
+   * Pure: {@code onTime} needs the event columns and {@code source_file}.
+   */
+  public static Dataset<Row> keepEarliestCopy(Dataset<Row> onTime) {
+    return onTime
+        .withColumn("copy", row_number().over(
+            Window.partitionBy("event_id").orderBy("processing_time", "source_file", "event_time", "place_id",
+                "user_id", "action", "country", "category", "sub_category", "table_name")))
+        .filter(col("copy").equalTo(1))
+        .drop("copy");
+  }
+
   private Counts collect(Period period) {
     Dataset<Row> classified = classifiedWindow(period).cache();
     try {
@@ -100,9 +115,9 @@ public final class CollectJob {
       Column owner = col("owner_period").equalTo(period.id());
       Row c = classified.agg(
               count(lit(1)),
-              count(when(owner.and(col("status").equalTo("ON_TIME")), 1)),
-              count(when(owner.and(col("status").equalTo("LATE")), 1)),
-              count(when(owner.and(col("status").equalTo("REJECTED")), 1)))
+              count(when(owner.and(col("status").equalTo(Ownership.Status.ON_TIME.name())), 1)),
+              count(when(owner.and(col("status").equalTo(Ownership.Status.LATE.name())), 1)),
+              count(when(owner.and(col("status").equalTo(Ownership.Status.REJECTED.name())), 1)))
           .first();
       long linesRead = c.getLong(0);
       long onTimeCount = c.getLong(1);
@@ -110,18 +125,12 @@ public final class CollectJob {
       long rejected = c.getLong(3);
 
       Dataset<Row> owned = classified.filter(owner);
-      // Earliest processing time first; the remaining keys order every column the table keeps, so
-      // copies that tie on all of them are the same row and the choice cannot change the table.
-      Dataset<Row> events = owned.filter(col("status").equalTo("ON_TIME"))
-          .withColumn("copy", row_number().over(
-              Window.partitionBy("event_id").orderBy("processing_time", "source_file", "event_time", "place_id",
-                  "user_id", "action", "country", "category", "sub_category", "table_name")))
-          .filter(col("copy").equalTo(1))
+      Dataset<Row> events = keepEarliestCopy(owned.filter(col("status").equalTo(Ownership.Status.ON_TIME.name())))
           .select(eventColumns(col("event_day").as(Partitions.DAY_COLUMN), col("event_hour").as(Partitions.HOUR_COLUMN)));
-      Dataset<Row> quarantine = owned.filter(col("status").equalTo("REJECTED"))
+      Dataset<Row> quarantine = owned.filter(col("status").equalTo(Ownership.Status.REJECTED.name()))
           .select(col("raw_line"), col("reason"), col("detail"), col("source_file"), col("arrival_hour"),
               lit(period.id()).as(Columns.OWNER_PERIOD.name()), lit(period.ymd()).as(Partitions.DAY_COLUMN));
-      Dataset<Row> late = owned.filter(col("status").equalTo("LATE"))
+      Dataset<Row> late = owned.filter(col("status").equalTo(Ownership.Status.LATE.name()))
           .select(eventColumns(col("event_day"), lit(period.id()).as(Columns.OWNER_PERIOD.name()),
               lit(period.ymd()).as(Partitions.DAY_COLUMN)));
 

@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
@@ -121,6 +125,20 @@ class CollectJobTest {
       assertThat((String) r.getAs("reason")).matches("malformed_json|unknown_action|missing_field:.*|bad_timestamp:.*|wrong_type:.*");
       assertThat((String) r.getAs("source_file")).contains("p_ymd=");
     });
+  }
+
+  @Test
+  void ofTheCopiesOfAnEventTheEarliestProcessedIsKeptAndATieGoesToTheFirstSourceFile() {
+    Timestamp early = Timestamp.from(Instant.parse("2026-11-01T01:01:00Z"));
+    Timestamp late = Timestamp.from(Instant.parse("2026-11-01T01:05:00Z"));
+    Dataset<Row> copies = SparkSchemas.frame(spark, PlatformTables.PLACE_EVENT, List.of(
+        Map.of("event_id", "e1", "processing_time", late, "source_file", "b.gz"),
+        Map.of("event_id", "e1", "processing_time", early, "source_file", "z.gz"),
+        Map.of("event_id", "e1", "processing_time", early, "source_file", "a.gz"),
+        Map.of("event_id", "e2", "processing_time", late, "source_file", "c.gz")));
+    List<String> kept = CollectJob.keepEarliestCopy(copies).select("event_id", "source_file").collectAsList().stream()
+        .map(r -> r.getString(0) + "@" + r.getString(1)).sorted().toList();
+    assertThat(kept).containsExactly("e1@a.gz", "e2@c.gz");
   }
 
   private static List<String> snapshot(String qualified) {
