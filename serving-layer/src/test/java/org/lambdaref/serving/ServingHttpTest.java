@@ -240,7 +240,7 @@ class ServingHttpTest {
   @Order(6)
   void theOpenApiDescriptionCoversEveryRouteAndMetricsArePrometheusText() throws Exception {
     JsonNode openApi = getJson("/openapi.json", 200);
-    for (String route : ServingHttpServer.ROUTES) {
+    for (String route : RequestTarget.ROUTES) {
       assertThat(openApi.get("paths").has(route)).as("OpenAPI documents " + route).isTrue();
     }
     HttpResponse<String> metrics = get(service, "/metrics");

@@ -256,14 +256,14 @@ class ServingOverloadTest {
     JsonNode anonymous = JSON.readTree(get(service, "/health").body());
     assertThat(anonymous.get("status").asText()).isEqualTo("degraded");
     assertThat(anonymous.get("speed_view").get("state").asText()).isEqualTo("failing");
-    assertThat(anonymous.get("speed_view").get("last_error").asText()).isEqualTo(ServingHttpServer.HIDDEN_ERROR);
+    assertThat(anonymous.get("speed_view").get("last_error").asText()).isEqualTo(BearerAuth.HIDDEN_ERROR);
 
     JsonNode wrongToken = JSON.readTree(get(service, "/health", "Authorization", "Bearer guess").body());
-    assertThat(wrongToken.get("speed_view").get("last_error").asText()).isEqualTo(ServingHttpServer.HIDDEN_ERROR);
+    assertThat(wrongToken.get("speed_view").get("last_error").asText()).isEqualTo(BearerAuth.HIDDEN_ERROR);
 
     JsonNode authorized = JSON.readTree(get(service, "/health", "Authorization", "Bearer " + token).body());
     assertThat(authorized.get("speed_view").get("last_error").asText()).isNotBlank()
-        .isNotEqualTo(ServingHttpServer.HIDDEN_ERROR);
+        .isNotEqualTo(BearerAuth.HIDDEN_ERROR);
   }
 
   @Test
@@ -291,7 +291,7 @@ class ServingOverloadTest {
 
   @Test
   void anInternalErrorBodyCarriesARequestIdAndNoExceptionText() {
-    Map<String, Object> body = ServingHttpServer.internalErrorBody("req-42");
+    Map<String, Object> body = ApiResponse.internalErrorBody("req-42");
     assertThat(body).containsEntry("error", "internal").containsEntry("request_id", "req-42");
     assertThat(body.toString()).contains("req-42").doesNotContain("Exception").doesNotContain("at org.");
   }

@@ -11,48 +11,31 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.Trigger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
-import org.lambdaref.localstack.LocalStack;
-import org.lambdaref.localstack.LocalStackOptions;
-import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.PlatformTables;
 
 /** The speed query as on EMR: checkpoint and hot tables at s3a:// (the local S3 server). */
 class S3SpeedTest {
 
-  @TempDir static Path root;
-  private static LocalStack stack;
+  @RegisterExtension
+  static final SpeedStack speed = SpeedStack.named("speed_s3_test").withS3().partitions(2)
+      .with("platform.storage.root", "s3a://lake/speed")
+      .with("platform.speed.checkpoint-dir", "s3a://lake/speed/checkpoints");
+
+  private static Path root;
   private static PlatformConfig config;
   private static DynamoDbCounterStore counters;
 
   @BeforeAll
-  static void setUp() throws Exception {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB,
-        ServerKind.S3));
-    Files.createDirectories(stack.s3DataDir().resolve("lake")); // the filesystem backend: a folder is a bucket
-    Map<String, String> overrides = new LinkedHashMap<>(SpeedFixture.overrides(stack, root, "speed_s3_test"));
-    overrides.put("platform.storage.root", "s3a://lake/speed");
-    overrides.put("platform.speed.checkpoint-dir", "s3a://lake/speed/checkpoints");
-    config = SpeedFixture.config(overrides, root);
-    SpeedFixture.createTopic(stack.kafkaBootstrapServers(), config.kafka().topic(), 2);
-    counters = new DynamoDbCounterStore(config.dynamodb(), 4);
-    counters.createTableIfMissing();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (counters != null) {
-      counters.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
+  static void setUp() {
+    root = speed.root();
+    config = speed.config();
+    counters = speed.counters();
   }
 
   @Test
@@ -74,7 +57,7 @@ class S3SpeedTest {
     assertThat(hot).startsWith("s3a://lake/speed/");
     assertThat(spark.read().format("delta").load(hot).count()).as("hot rows on S3")
         .isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
-    assertThat(stack.s3DataDir().resolve("lake/speed/checkpoints/place_event_speed/offsets/1"))
+    assertThat(speed.stack().s3DataDir().resolve("lake/speed/checkpoints/place_event_speed/offsets/1"))
         .as("the second run's offsets were written to the S3 checkpoint").exists();
   }
 }

@@ -15,19 +15,15 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
-import org.lambdaref.localstack.LocalStack;
-import org.lambdaref.localstack.LocalStackOptions;
-import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.PlatformTables;
 
 /**
@@ -40,38 +36,28 @@ class SpeedCrashTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path root;
-  private static LocalStack stack;
+  @RegisterExtension
+  static final SpeedStack speed = SpeedStack.named("speed_crash_test")
+      // several micro-batches per catch-up, so that a crash can land in the middle of a run
+      .with("platform.speed.max-offsets-per-trigger", "450")
+      .with("platform.speed.restart-attempts", "0")
+      // several transactions per batch, so that a crash can fall between two of them
+      .with("platform.dynamodb.counter-batch-size", "10")
+      // one writer: the halt after 20 counters leaves the rest of the batch unwritten
+      .with("platform.speed.counter-writers", "1");
+
+  private static Path root;
   private static Map<String, String> overrides;
   private static PlatformConfig config;
   private static DynamoDbCounterStore counters;
   private static final List<String> sent = new ArrayList<>();
 
   @BeforeAll
-  static void setUp() throws Exception {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
-    overrides = new LinkedHashMap<>(SpeedFixture.overrides(stack, root, "speed_crash_test"));
-    // several micro-batches per catch-up, so that a crash can land in the middle of a run
-    overrides.put("platform.speed.max-offsets-per-trigger", "450");
-    overrides.put("platform.speed.restart-attempts", "0");
-    // several transactions per batch, so that a crash can fall between two of them
-    overrides.put("platform.dynamodb.counter-batch-size", "10");
-    // one writer: the halt after 20 counters leaves the rest of the batch unwritten
-    overrides.put("platform.speed.counter-writers", "1");
-    config = SpeedFixture.config(overrides, root);
-    SpeedFixture.createTopic(stack.kafkaBootstrapServers(), config.kafka().topic(), 3);
-    counters = new DynamoDbCounterStore(config.dynamodb(), 4);
-    counters.createTableIfMissing();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (counters != null) {
-      counters.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
+  static void setUp() {
+    root = speed.root();
+    overrides = speed.overrides();
+    config = speed.config();
+    counters = speed.counters();
   }
 
   @Test

@@ -12,20 +12,16 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.Trigger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
-import org.lambdaref.localstack.LocalStack;
-import org.lambdaref.localstack.LocalStackOptions;
-import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.PlatformTables;
 
 /**
@@ -37,8 +33,10 @@ import org.lambdaref.model.PlatformTables;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpeedQueryTest {
 
-  @TempDir static Path root;
-  private static LocalStack stack;
+  @RegisterExtension
+  static final SpeedStack speed = SpeedStack.named("speed_query_test");
+
+  private static Path root;
   private static Map<String, String> overrides;
   private static PlatformConfig config;
   private static SparkSession spark;
@@ -47,24 +45,12 @@ class SpeedQueryTest {
   private static final Instant NOW = Instant.now();
 
   @BeforeAll
-  static void setUp() throws Exception {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
-    overrides = SpeedFixture.overrides(stack, root, "speed_query_test");
-    config = SpeedFixture.config(overrides, root);
-    SpeedFixture.createTopic(stack.kafkaBootstrapServers(), config.kafka().topic(), 3);
-    counters = new DynamoDbCounterStore(config.dynamodb(), 4);
-    counters.createTableIfMissing();
+  static void setUp() {
+    root = speed.root();
+    overrides = speed.overrides();
+    config = speed.config();
+    counters = speed.counters();
     spark = SparkSessions.getOrCreate(config, "SpeedQueryTest");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (counters != null) {
-      counters.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
   }
 
   private static SpeedRunner.Summary catchUp(PlatformConfig c) {
