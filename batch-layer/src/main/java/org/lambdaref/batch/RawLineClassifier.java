@@ -16,6 +16,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.SourceConfig;
+import org.lambdaref.config.SparkSchemas;
+import org.lambdaref.model.Columns;
 import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlaceEvent;
@@ -34,24 +36,14 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
   private static final Pattern ARRIVAL_HOUR = Pattern.compile("p_ymd=(\\d{8})/p_hh=(\\d{2})");
 
   public static final StructType SCHEMA =
-      new StructType()
-          .add("raw_line", DataTypes.StringType)
-          .add("source_file", DataTypes.StringType)
-          .add("arrival_hour", DataTypes.TimestampType)
-          .add("owner_period", DataTypes.StringType)
-          .add("status", DataTypes.StringType)
-          .add("reason", DataTypes.StringType)
-          .add("detail", DataTypes.StringType)
-          .add("event_id", DataTypes.StringType)
-          .add("event_time", DataTypes.TimestampType)
-          .add("processing_time", DataTypes.TimestampType)
-          .add("country", DataTypes.StringType)
-          .add("category", DataTypes.StringType)
-          .add("sub_category", DataTypes.StringType)
-          .add("table_name", DataTypes.StringType)
-          .add("place_id", DataTypes.StringType)
-          .add("user_id", DataTypes.StringType)
-          .add("action", DataTypes.StringType)
+      SparkSchemas.withColumns(new StructType()
+              .add("raw_line", DataTypes.StringType)
+              .add("source_file", DataTypes.StringType)
+              .add("arrival_hour", DataTypes.TimestampType)
+              .add("owner_period", DataTypes.StringType)
+              .add("status", DataTypes.StringType)
+              .add("reason", DataTypes.StringType)
+              .add("detail", DataTypes.StringType), Columns.EVENT)
           .add("event_day", DataTypes.StringType)
           .add("event_hour", DataTypes.StringType);
 

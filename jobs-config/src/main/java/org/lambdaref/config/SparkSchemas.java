@@ -37,6 +37,15 @@ public final class SparkSchemas {
     };
   }
 
+  /** {@code schema} followed by {@code columns} (a working frame that carries declared columns). */
+  public static StructType withColumns(StructType schema, List<Column> columns) {
+    StructType out = schema;
+    for (Column c : columns) {
+      out = out.add(c.name(), type(c.type()), c.nullable());
+    }
+    return out;
+  }
+
   /** The declared columns of {@code table} as a Spark schema, in the written order. */
   public static StructType of(TableSpec table) {
     return new StructType(table.columns().stream()

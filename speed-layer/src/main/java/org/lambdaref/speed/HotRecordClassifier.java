@@ -15,6 +15,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.EventValidator;
+import org.lambdaref.config.SparkSchemas;
+import org.lambdaref.model.Columns;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.TimeBasis;
@@ -38,27 +40,18 @@ public final class HotRecordClassifier implements MapPartitionsFunction<Row, Row
   public static final String VALID = "VALID";
   public static final String REJECTED = "REJECTED";
 
+  /** A classified record: Kafka coordinates, then the event envelope as the hot table declares it. */
   public static final StructType SCHEMA =
-      new StructType()
-          .add("status", DataTypes.StringType, false)
-          .add("reason", DataTypes.StringType)
-          .add("detail", DataTypes.StringType)
-          .add("raw_value", DataTypes.StringType)
-          .add("kafka_topic", DataTypes.StringType, false)
-          .add("kafka_partition", DataTypes.IntegerType, false)
-          .add("kafka_offset", DataTypes.LongType, false)
-          .add("kafka_timestamp", DataTypes.TimestampType, false)
-          .add("dedup_key", DataTypes.StringType, false)
-          .add("event_id", DataTypes.StringType)
-          .add("event_time", DataTypes.TimestampType)
-          .add("processing_time", DataTypes.TimestampType)
-          .add("country", DataTypes.StringType)
-          .add("category", DataTypes.StringType)
-          .add("sub_category", DataTypes.StringType)
-          .add("table_name", DataTypes.StringType)
-          .add("place_id", DataTypes.StringType)
-          .add("user_id", DataTypes.StringType)
-          .add("action", DataTypes.StringType)
+      SparkSchemas.withColumns(new StructType()
+              .add("status", DataTypes.StringType, false)
+              .add("reason", DataTypes.StringType)
+              .add("detail", DataTypes.StringType)
+              .add("raw_value", DataTypes.StringType)
+              .add("kafka_topic", DataTypes.StringType, false)
+              .add("kafka_partition", DataTypes.IntegerType, false)
+              .add("kafka_offset", DataTypes.LongType, false)
+              .add("kafka_timestamp", DataTypes.TimestampType, false)
+              .add("dedup_key", DataTypes.StringType, false), Columns.EVENT)
           .add("bucket_hour", DataTypes.TimestampType)
           .add(Partitions.DAY_COLUMN, DataTypes.StringType, false)
           .add(Partitions.HOUR_COLUMN, DataTypes.StringType, false);
