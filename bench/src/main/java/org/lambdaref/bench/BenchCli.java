@@ -1,5 +1,6 @@
 package org.lambdaref.bench;
 
+import org.lambdaref.cli.UserErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +22,9 @@ public final class BenchCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchCli()).execute(args));
+    CommandLine cli = new CommandLine(new BenchCli());
+    // a failed benchmark says what failed and how to fix it, as bin/lambda does
+    cli.setExecutionExceptionHandler(new UserErrors());
+    System.exit(cli.execute(args));
   }
 }

@@ -1,6 +1,5 @@
 package org.lambdaref.cli;
 
-import org.lambdaref.model.PlatformException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -39,25 +38,7 @@ public final class LambdaCli implements Runnable {
     CommandLine cli = new CommandLine(new LambdaCli());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     // user-facing failures print their problem/why/fix, not a stack trace
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          Throwable cause = e;
-          while (cause != null && !(cause instanceof PlatformException)) {
-            cause = cause.getCause();
-          }
-          if (cause != null) {
-            commandLine.getErr().println("error: " + cause.getMessage());
-            return 2;
-          }
-          // anything else (a SQL error, an I/O failure) is still a message, not a stack dump
-          commandLine.getErr().println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-          if (System.getenv("LAMBDA_DEBUG") != null) {
-            e.printStackTrace(new java.io.PrintWriter(commandLine.getErr(), true));
-          } else {
-            commandLine.getErr().println("(set LAMBDA_DEBUG=1 for the stack trace)");
-          }
-          return 1;
-        });
+    cli.setExecutionExceptionHandler(new UserErrors());
     return cli;
   }
 
