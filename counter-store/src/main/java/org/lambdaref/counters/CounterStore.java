@@ -1,7 +1,10 @@
 package org.lambdaref.counters;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import org.lambdaref.model.Action;
 
 /**
  * The real-time view: exact event counts per place, action and hour, kept outside Spark so that
@@ -30,8 +33,19 @@ public interface CounterStore extends AutoCloseable {
 
   AddResult add(List<Delta> deltas, String queryId, long batchId);
 
-  /** Counters of one place for hours in {@code [fromHour, toHour)}, ordered by hour then action. */
-  List<Counter> read(String placeId, Instant fromHour, Instant toHour);
+  /**
+   * Counters of one place for hours in {@code [fromHour, toHour)}, ordered by hour then action:
+   * one {@link #read(String, String, Instant, Instant)} per action the platform counts.
+   */
+  default List<Counter> read(String placeId, Instant fromHour, Instant toHour) {
+    CounterArguments.checkRead(placeId, fromHour, toHour);
+    List<Counter> out = new ArrayList<>();
+    for (Action action : Action.values()) {
+      out.addAll(read(placeId, action.wireName(), fromHour, toHour));
+    }
+    out.sort(Comparator.comparing(Counter::hour).thenComparing(Counter::action));
+    return out;
+  }
 
   /** Counters of one place and action for hours in {@code [fromHour, toHour)}, ordered by hour. */
   List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour);

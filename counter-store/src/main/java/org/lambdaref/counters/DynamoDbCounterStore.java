@@ -433,17 +433,6 @@ public final class DynamoDbCounterStore implements CounterStore {
   }
 
   @Override
-  public List<Counter> read(String placeId, Instant fromHour, Instant toHour) {
-    CounterArguments.checkRead(placeId, fromHour, toHour);
-    List<Counter> out = new ArrayList<>();
-    for (Action action : Action.values()) {
-      out.addAll(read(placeId, action.wireName(), fromHour, toHour));
-    }
-    out.sort(Comparator.comparing(Counter::hour).thenComparing(Counter::action));
-    return out;
-  }
-
-  @Override
   public List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour) {
     CounterArguments.checkRead(placeId, action, fromHour, toHour);
     QueryRequest request = QueryRequest.builder()

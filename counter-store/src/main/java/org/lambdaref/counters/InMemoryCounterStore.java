@@ -88,18 +88,6 @@ public class InMemoryCounterStore implements CounterStore {
   }
 
   @Override
-  public synchronized List<Counter> read(String placeId, Instant fromHour, Instant toHour) {
-    ensureOpen("read counters of " + placeId);
-    CounterArguments.checkRead(placeId, fromHour, toHour);
-    List<Counter> out = new ArrayList<>();
-    for (Action action : Action.values()) {
-      out.addAll(read(placeId, action.wireName(), fromHour, toHour));
-    }
-    out.sort(Comparator.comparing(Counter::hour).thenComparing(Counter::action));
-    return out;
-  }
-
-  @Override
   public synchronized List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour) {
     ensureOpen("read counters of " + placeId);
     CounterArguments.checkRead(placeId, action, fromHour, toHour);
