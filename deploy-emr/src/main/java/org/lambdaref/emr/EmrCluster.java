@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lambdaref.config.BuildLine;
-import org.lambdaref.config.Endpoints.EmrSettings;
+import org.lambdaref.config.EmrSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import software.amazon.awssdk.services.emr.model.Application;

@@ -165,19 +165,19 @@ public final class ConfigLoader {
         workDir,
         layout,
         sources,
-        Endpoints.SparkSettings.read(platform.child("spark"), config.getConfig(ConfigKeys.SPARK_CONF)),
-        Endpoints.KafkaSettings.read(platform.child("kafka")),
-        Endpoints.DynamoDbSettings.read(platform.child("dynamodb")),
-        Endpoints.S3Settings.read(platform.child("s3")),
-        Endpoints.JdbcSettings.read(platform.child("jdbc")),
-        Endpoints.SourceDbSettings.read(platform.child("source-db")),
-        Endpoints.ExportSettings.read(platform.child("export")),
-        Endpoints.LocalStackSettings.read(platform.child("local-stack"), baseDir),
-        Endpoints.SpeedSettings.read(
+        SparkSettings.read(platform.child("spark"), config.getConfig(ConfigKeys.SPARK_CONF)),
+        KafkaSettings.read(platform.child("kafka")),
+        DynamoDbSettings.read(platform.child("dynamodb")),
+        S3Settings.read(platform.child("s3")),
+        JdbcSettings.read(platform.child("jdbc")),
+        SourceDbSettings.read(platform.child("source-db")),
+        ExportSettings.read(platform.child("export")),
+        LocalStackSettings.read(platform.child("local-stack"), baseDir),
+        SpeedSettings.read(
             platform.child("speed"), location(platform.child("speed"), "checkpoint-dir", baseDir), baseDir),
-        Endpoints.ServingSettings.read(platform.child("serving")),
-        Endpoints.EmrSettings.read(platform.child("emr")),
-        Endpoints.BatchSettings.read(platform.child("batch")),
+        ServingSettings.read(platform.child("serving")),
+        EmrSettings.read(platform.child("emr")),
+        BatchSettings.read(platform.child("batch")),
         config);
   }
 

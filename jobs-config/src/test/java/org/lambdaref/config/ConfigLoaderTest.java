@@ -214,7 +214,7 @@ class ConfigLoaderTest {
     assertThat(set.jdbc().socketTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(set.sourceDb().connection().statementTimeout()).as("inherited").isEqualTo(Duration.ofMillis(500));
     assertThat(set.sourceDb().connection().lockTimeout()).as("own value").isEqualTo(Duration.ofSeconds(7));
-    assertThat(Endpoints.JdbcSettings.seconds(Duration.ofMillis(500))).as("rounded up, never 0").isEqualTo(1);
+    assertThat(JdbcSettings.seconds(Duration.ofMillis(500))).as("rounded up, never 0").isEqualTo(1);
 
     PlatformConfig other = load(Map.of("platform.jdbc.url", "jdbc:h2:mem:x"));
     assertThat(other.jdbc().connectionProperties()).containsOnlyKeys("user", "password");
