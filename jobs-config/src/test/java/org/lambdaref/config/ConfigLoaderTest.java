@@ -148,7 +148,7 @@ class ConfigLoaderTest {
             Map.of("platform.spark.conf.\"spark.executor.memory\"", "4g", "platform.jdbc.password", "hunter2"),
             Map.of());
 
-    assertThat(SparkSessions.settings(config))
+    assertThat(SparkSessionSettings.of(config))
         .containsEntry("spark.executor.memory", "4g")
         .containsEntry("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:18333")
         .containsEntry("spark.hadoop.fs.s3a.path.style.access", "true")
