@@ -6,9 +6,11 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,7 @@ public final class ConfigLoader {
           .withFallback(reference)
           .withFallback(envVars)
           .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false))
-          .withValue(ConfigKeys.ENV, com.typesafe.config.ConfigValueFactory.fromAnyRef(env));
+          .withValue(ConfigKeys.ENV, ConfigValueFactory.fromAnyRef(env));
     } catch (ConfigException.UnresolvedSubstitution e) {
       throw new PlatformException(
           "The configuration refers to a value that is not set: " + e.getMessage(),
@@ -142,7 +144,7 @@ public final class ConfigLoader {
     Settings platform = new Settings(config.getConfig(ConfigKeys.ROOT), ConfigKeys.ROOT);
     String env = platform.nonEmpty("env");
     // the platform zone first: sources inherit it, and its own key is the one to blame
-    java.time.ZoneId timezone = platform.zone("timezone");
+    ZoneId timezone = platform.zone("timezone");
     Path workDir = baseDir.resolve(platform.nonEmpty("work-dir")).toAbsolutePath().normalize();
     Settings storage = platform.child("storage");
     StorageLayout layout =
