@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
-import org.lambdaref.config.Endpoints.JdbcSettings;
+import org.lambdaref.config.JdbcSettings;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;

@@ -16,7 +16,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.lambdaref.config.Endpoints.SourceDbSettings;
+import org.lambdaref.config.SourceDbSettings;
 import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;

@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.lambdaref.config.Console;
-import org.lambdaref.config.Endpoints.DynamoDbSettings;
+import org.lambdaref.config.DynamoDbSettings;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.localstack.LocalStack;

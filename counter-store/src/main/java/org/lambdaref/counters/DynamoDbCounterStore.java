@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.lambdaref.config.Endpoints.DynamoDbSettings;
+import org.lambdaref.config.DynamoDbSettings;
 import org.lambdaref.model.Action;
 import org.lambdaref.model.PlatformException;
 import org.slf4j.Logger;

@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.lambdaref.config.Endpoints.DynamoDbSettings;
+import org.lambdaref.config.DynamoDbSettings;
 import org.lambdaref.model.PlatformException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

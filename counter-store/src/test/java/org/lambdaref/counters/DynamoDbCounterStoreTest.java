@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
-import org.lambdaref.config.Endpoints.DynamoDbSettings;
+import org.lambdaref.config.DynamoDbSettings;
 import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;

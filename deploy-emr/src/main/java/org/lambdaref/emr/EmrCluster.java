@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lambdaref.config.BuildLine;
-import org.lambdaref.config.Endpoints.EmrSettings;
+import org.lambdaref.config.EmrSettings;
 import org.lambdaref.config.PlatformConfig;
-import org.lambdaref.config.SparkSessions;
+import org.lambdaref.config.SparkSessionSettings;
 import software.amazon.awssdk.services.emr.model.Application;
 import software.amazon.awssdk.services.emr.model.AutoTerminationPolicy;
 import software.amazon.awssdk.services.emr.model.Configuration;
@@ -102,7 +102,7 @@ public final class EmrCluster {
     List<Configuration> out = new ArrayList<>();
     Map<String, String> sparkDefaults = new LinkedHashMap<>();
     // the same session settings a local run gets, minus what only makes sense on a laptop
-    SparkSessions.settings(config).forEach((k, v) -> {
+    SparkSessionSettings.of(config).forEach((k, v) -> {
       if (!k.startsWith("spark.driver.") && !k.equals("spark.master") && !k.startsWith("spark.hadoop.fs.s3a.")
           && !k.equals("spark.ui.enabled")) {
         sparkDefaults.put(k, v);

@@ -3,7 +3,7 @@ package org.lambdaref.emr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.lambdaref.config.Endpoints.EmrSettings;
+import org.lambdaref.config.EmrSettings;
 import org.lambdaref.config.RunArguments;
 import org.lambdaref.model.PlatformException;
 import software.amazon.awssdk.services.emr.model.ActionOnFailure;

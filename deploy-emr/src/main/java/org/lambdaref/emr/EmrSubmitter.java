@@ -1,7 +1,7 @@
 package org.lambdaref.emr;
 
 import java.util.List;
-import org.lambdaref.config.Endpoints.EmrSettings;
+import org.lambdaref.config.EmrSettings;
 import org.lambdaref.model.PlatformException;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;

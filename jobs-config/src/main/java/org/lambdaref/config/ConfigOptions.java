@@ -1,5 +1,6 @@
 package org.lambdaref.config;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -38,8 +39,7 @@ public final class ConfigOptions {
 
   /** The same, with further overrides under the user's own (e.g. where a started stack listens). */
   public PlatformConfig load(Map<String, String> extra) {
-    java.nio.file.Path base =
-        java.nio.file.Path.of(System.getProperty("lambda.home", "")).toAbsolutePath();
+    Path base = Path.of(System.getProperty("lambda.home", "")).toAbsolutePath();
     Map<String, String> all = new LinkedHashMap<>(extra);
     all.putAll(overrides);
     return ConfigLoader.load(env, all, System.getenv(), base);

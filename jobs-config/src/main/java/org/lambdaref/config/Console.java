@@ -3,6 +3,7 @@ package org.lambdaref.config;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /** Progress and result lines for a person at a terminal: steps with their elapsed time. */
 public final class Console {
@@ -19,7 +20,7 @@ public final class Console {
   }
 
   /** Runs one step, printing "==> what ... done in 1.2 s". */
-  public <T> T step(String what, java.util.function.Supplier<T> action) {
+  public <T> T step(String what, Supplier<T> action) {
     out.printf(Locale.ROOT, "==> %s ...%n", what);
     out.flush();
     long start = System.nanoTime();

@@ -1,55 +1,21 @@
 package org.lambdaref.config;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 
 /**
  * Builds the SparkSession of a job from the platform configuration. The settings are a plain map
- * first ({@link #settings}) so that tests and the EMR step renderer see exactly what a job gets.
+ * first ({@link SparkSessionSettings}, free of Spark) so that tests and the EMR step renderer see
+ * exactly what a job gets.
  */
 public final class SparkSessions {
 
-  /** Columns whose values are (nearly) unique per row, so a Parquet dictionary never pays. */
-  static final java.util.List<String> UNIQUE_COLUMNS = java.util.List.of("event_id", "event_time", "processing_time", "raw_line");
-
   private SparkSessions() {}
 
+  /** The settings a job's session gets: {@link SparkSessionSettings#of}. */
   public static Map<String, String> settings(PlatformConfig config) {
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
-    conf.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
-    // Zone logic is explicit in the jobs (platform.timezone); Spark's own zone stays UTC so that
-    // timestamps print and cast the same on every machine.
-    conf.put("spark.sql.session.timeZone", "UTC");
-    conf.put("spark.sql.shuffle.partitions", Integer.toString(config.spark().shufflePartitions()));
-    conf.put("spark.ui.enabled", Boolean.toString(config.spark().uiEnabled()));
-    // One partition for Delta's log replay: halves the first read of a small table (measured).
-    conf.put("spark.databricks.delta.snapshotPartitions", "1");
-    // Optimized writes bin rows per partition into fewer, larger files (the small-file problem
-    // of hourly partitions); OPTIMIZE ('lambda compact') packs what is left.
-    conf.put("spark.databricks.delta.optimizeWrite.enabled", "true");
-    // The jobs cache a day's rows once and read them a few times. Compressing that cache spends
-    // its time gathering dictionary statistics of unique strings (12% of a batch run's CPU samples,
-    // measured with bin/bench batch); memory is cheaper than that here.
-    conf.put("spark.sql.inMemoryColumnarStorage.compressed", "false");
-    // INT64 microseconds, Parquet's standard timestamp (INT96 is deprecated), and no dictionary
-    // for columns that are unique per row: building a dictionary only to abandon it was 10% of the
-    // batch run's CPU samples.
-    conf.put("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
-    for (String unique : UNIQUE_COLUMNS) {
-      conf.put("spark.hadoop.parquet.enable.dictionary#" + unique, "false");
-    }
-    // dynamic partition overwrite is never relied upon: jobs say replaceWhere explicitly
-    conf.put("spark.sql.sources.partitionOverwriteMode", "static");
-    if (config.spark().masterIfSet().map(m -> m.startsWith("local")).orElse(false)) {
-      // the host name may resolve to a non-loopback address; keep the driver on loopback
-      conf.put("spark.driver.host", "127.0.0.1");
-      conf.put("spark.driver.bindAddress", "127.0.0.1");
-    }
-    HadoopSettings.of(config).forEach((key, value) -> conf.put("spark.hadoop." + key, value));
-    conf.putAll(config.spark().extraConf());
-    return conf;
+    return SparkSessionSettings.of(config);
   }
 
   /**
@@ -67,7 +33,7 @@ public final class SparkSessions {
   /** The session for {@code appName}; an existing session in this JVM is reused. */
   public static SparkSession getOrCreate(PlatformConfig config, String appName) {
     // one application per JVM: later callers share the session the first one configured
-    scala.Option<SparkSession> active = SparkSession.getActiveSession();
+    Option<SparkSession> active = SparkSession.getActiveSession();
     if (active.isDefined()) {
       applyHadoopSettings(active.get(), config);
       return active.get();

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.Console;
-import org.lambdaref.config.Endpoints.LocalStackSettings;
+import org.lambdaref.config.LocalStackSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;

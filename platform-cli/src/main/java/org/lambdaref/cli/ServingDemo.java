@@ -10,8 +10,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.lambdaref.config.Console;
-import org.lambdaref.config.Endpoints.ServingSettings;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.ServingSettings;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.serving.ServingService;
 

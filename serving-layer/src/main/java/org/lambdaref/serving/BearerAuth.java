@@ -2,7 +2,7 @@ package org.lambdaref.serving;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import org.lambdaref.config.Endpoints.ServingSettings;
+import org.lambdaref.config.ServingSettings;
 
 /** The API's bearer-token check ({@code platform.serving.auth-token}); none configured: open. */
 final class BearerAuth {

@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.lambdaref.config.Endpoints.ServingSettings;
+import org.lambdaref.config.ServingSettings;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.serving.ServingQueries.ActionSeries;
 import org.lambdaref.serving.ServingRequests.ActionQuery;

@@ -1,9 +1,9 @@
 package org.lambdaref.serving;
 
 import java.time.Clock;
-import org.lambdaref.config.Endpoints.ServingSettings;
 import org.lambdaref.config.HadoopSettings;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.ServingSettings;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
 

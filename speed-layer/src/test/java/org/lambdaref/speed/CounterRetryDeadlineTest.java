@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lambdaref.config.Endpoints.DynamoDbSettings;
+import org.lambdaref.config.DynamoDbSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;

@@ -148,7 +148,7 @@ class ConfigLoaderTest {
             Map.of("platform.spark.conf.\"spark.executor.memory\"", "4g", "platform.jdbc.password", "hunter2"),
             Map.of());
 
-    assertThat(SparkSessions.settings(config))
+    assertThat(SparkSessionSettings.of(config))
         .containsEntry("spark.executor.memory", "4g")
         .containsEntry("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:18333")
         .containsEntry("spark.hadoop.fs.s3a.path.style.access", "true")
@@ -214,7 +214,7 @@ class ConfigLoaderTest {
     assertThat(set.jdbc().socketTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(set.sourceDb().connection().statementTimeout()).as("inherited").isEqualTo(Duration.ofMillis(500));
     assertThat(set.sourceDb().connection().lockTimeout()).as("own value").isEqualTo(Duration.ofSeconds(7));
-    assertThat(Endpoints.JdbcSettings.seconds(Duration.ofMillis(500))).as("rounded up, never 0").isEqualTo(1);
+    assertThat(JdbcSettings.seconds(Duration.ofMillis(500))).as("rounded up, never 0").isEqualTo(1);
 
     PlatformConfig other = load(Map.of("platform.jdbc.url", "jdbc:h2:mem:x"));
     assertThat(other.jdbc().connectionProperties()).containsOnlyKeys("user", "password");

@@ -4,12 +4,6 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
-import org.lambdaref.config.Endpoints.DynamoDbSettings;
-import org.lambdaref.config.Endpoints.JdbcSettings;
-import org.lambdaref.config.Endpoints.KafkaSettings;
-import org.lambdaref.config.Endpoints.LocalStackSettings;
-import org.lambdaref.config.Endpoints.S3Settings;
-import org.lambdaref.config.Endpoints.SparkSettings;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.StorageLayout;
 
@@ -29,13 +23,13 @@ public record PlatformConfig(
     DynamoDbSettings dynamodb,
     S3Settings s3,
     JdbcSettings jdbc,
-    Endpoints.SourceDbSettings sourceDb,
-    Endpoints.ExportSettings export,
+    SourceDbSettings sourceDb,
+    ExportSettings export,
     LocalStackSettings localStack,
-    Endpoints.SpeedSettings speed,
-    Endpoints.ServingSettings serving,
-    Endpoints.EmrSettings emr,
-    Endpoints.BatchSettings batch,
+    SpeedSettings speed,
+    ServingSettings serving,
+    EmrSettings emr,
+    BatchSettings batch,
     Config raw) {
 
   public PlatformConfig {

@@ -1,5 +1,7 @@
 package org.lambdaref.config;
 
+import java.util.List;
+
 /**
  * Names of the platform's configuration keys. Their defaults live in one place, {@code
  * reference.conf}, so that a default is never written twice.
@@ -29,7 +31,7 @@ public final class ConfigKeys {
   public static final String SERVING_PORT = "platform.serving.port";
 
   /** Subtrees whose keys are free-form (Spark settings; named sources checked on their own). */
-  static final java.util.List<String> FREE_FORM = java.util.List.of(SPARK_CONF, SOURCES);
+  static final List<String> FREE_FORM = List.of(SPARK_CONF, SOURCES);
 
   private ConfigKeys() {}
 }

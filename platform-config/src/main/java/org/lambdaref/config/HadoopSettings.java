@@ -15,7 +15,7 @@ public final class HadoopSettings {
   /** Keys without the {@code spark.hadoop.} prefix, plus any {@code spark.hadoop.*} of the Spark conf. */
   public static Map<String, String> of(PlatformConfig config) {
     Map<String, String> conf = new LinkedHashMap<>();
-    Endpoints.S3Settings s3 = config.s3();
+    S3Settings s3 = config.s3();
     if (!s3.endpoint().isBlank()) {
       conf.put("fs.s3a.endpoint", s3.endpoint());
       conf.put("fs.s3a.endpoint.region", s3.region());

@@ -6,9 +6,11 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,7 @@ public final class ConfigLoader {
           .withFallback(reference)
           .withFallback(envVars)
           .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false))
-          .withValue(ConfigKeys.ENV, com.typesafe.config.ConfigValueFactory.fromAnyRef(env));
+          .withValue(ConfigKeys.ENV, ConfigValueFactory.fromAnyRef(env));
     } catch (ConfigException.UnresolvedSubstitution e) {
       throw new PlatformException(
           "The configuration refers to a value that is not set: " + e.getMessage(),
@@ -142,7 +144,7 @@ public final class ConfigLoader {
     Settings platform = new Settings(config.getConfig(ConfigKeys.ROOT), ConfigKeys.ROOT);
     String env = platform.nonEmpty("env");
     // the platform zone first: sources inherit it, and its own key is the one to blame
-    java.time.ZoneId timezone = platform.zone("timezone");
+    ZoneId timezone = platform.zone("timezone");
     Path workDir = baseDir.resolve(platform.nonEmpty("work-dir")).toAbsolutePath().normalize();
     Settings storage = platform.child("storage");
     StorageLayout layout =
@@ -165,19 +167,19 @@ public final class ConfigLoader {
         workDir,
         layout,
         sources,
-        Endpoints.SparkSettings.read(platform.child("spark"), config.getConfig(ConfigKeys.SPARK_CONF)),
-        Endpoints.KafkaSettings.read(platform.child("kafka")),
-        Endpoints.DynamoDbSettings.read(platform.child("dynamodb")),
-        Endpoints.S3Settings.read(platform.child("s3")),
-        Endpoints.JdbcSettings.read(platform.child("jdbc")),
-        Endpoints.SourceDbSettings.read(platform.child("source-db")),
-        Endpoints.ExportSettings.read(platform.child("export")),
-        Endpoints.LocalStackSettings.read(platform.child("local-stack"), baseDir),
-        Endpoints.SpeedSettings.read(
+        SparkSettings.read(platform.child("spark"), config.getConfig(ConfigKeys.SPARK_CONF)),
+        KafkaSettings.read(platform.child("kafka")),
+        DynamoDbSettings.read(platform.child("dynamodb")),
+        S3Settings.read(platform.child("s3")),
+        JdbcSettings.read(platform.child("jdbc")),
+        SourceDbSettings.read(platform.child("source-db")),
+        ExportSettings.read(platform.child("export")),
+        LocalStackSettings.read(platform.child("local-stack"), baseDir),
+        SpeedSettings.read(
             platform.child("speed"), location(platform.child("speed"), "checkpoint-dir", baseDir), baseDir),
-        Endpoints.ServingSettings.read(platform.child("serving")),
-        Endpoints.EmrSettings.read(platform.child("emr")),
-        Endpoints.BatchSettings.read(platform.child("batch")),
+        ServingSettings.read(platform.child("serving")),
+        EmrSettings.read(platform.child("emr")),
+        BatchSettings.read(platform.child("batch")),
         config);
   }
 

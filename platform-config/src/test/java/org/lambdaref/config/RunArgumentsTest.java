@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
+import org.lambdaref.model.Period;
+import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.PlatformException;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 class RunArgumentsTest {
 
@@ -47,45 +46,23 @@ class RunArgumentsTest {
         .hasMessageContaining("--parallelism");
   }
 
-  @Command(name = "job")
-  static class Job implements Runnable {
-    @Mixin RunOptions run;
-    @Mixin ConfigOptions config;
-
-    @Override
-    public void run() {}
-  }
-
-  @Test
-  void optionsParseFromTheCommandLine() {
-    Job job = new Job();
-    new CommandLine(job)
-        .parseArgs("--start-date", "2019-05-08", "--iteration-count", "3", "--env", "local-s3", "--conf", "platform.timezone=Asia/Seoul");
-
-    RunArguments args = job.run.toRunArguments(job.config.env());
-    assertThat(args.startDate()).isEqualTo(LocalDate.of(2019, 5, 8));
-    assertThat(args.iterationCount()).isEqualTo(3);
-    assertThat(args.parallelism()).isEqualTo(1);
-    assertThat(job.config.overrides()).containsEntry("platform.timezone", "Asia/Seoul");
-  }
-
   @Test
   void anHourStartCountsHoursAndADayStartOfAnHourlySourceCountsWholeDays() {
     RunArguments hours = RunArguments.parse("2019-06-08T22", "3", null, "prod");
-    assertThat(hours.periods(org.lambdaref.model.PeriodUnit.HOUR)).extracting(org.lambdaref.model.Period::id)
+    assertThat(hours.periods(PeriodUnit.HOUR)).extracting(Period::id)
         .containsExactly("2019060822", "2019060823", "2019060900");
     assertThat(hours.applicationName("PlaceImpression")).isEqualTo("PlaceImpression_3Range_2019060822_PROD");
     assertThat(RunArguments.parse("2019-06-08T22:00", "1", null, "prod").start()).isEqualTo(hours.start());
 
     RunArguments days = RunArguments.parse("2019-06-08", "2", null, "prod");
-    assertThat(days.periods(org.lambdaref.model.PeriodUnit.HOUR)).hasSize(48);
-    assertThat(days.periods(org.lambdaref.model.PeriodUnit.DAY)).hasSize(2);
+    assertThat(days.periods(PeriodUnit.HOUR)).hasSize(48);
+    assertThat(days.periods(PeriodUnit.DAY)).hasSize(2);
   }
 
   @Test
   void anHourStartIsRefusedWhereThePeriodsAreDaysAndMinutesAreRefused() {
     RunArguments hours = RunArguments.parse("2019-06-08T22", "3", null, "prod");
-    assertThatThrownBy(() -> hours.periods(org.lambdaref.model.PeriodUnit.DAY))
+    assertThatThrownBy(() -> hours.periods(PeriodUnit.DAY))
         .hasMessageContaining("--start-date").hasMessageContaining("period = hour");
     assertThatThrownBy(hours::days).hasMessageContaining("whole days");
     assertThatThrownBy(() -> RunArguments.parse("2019-06-08T22:30", "1", null, "prod"))

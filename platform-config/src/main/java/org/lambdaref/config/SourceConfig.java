@@ -1,5 +1,6 @@
 package org.lambdaref.config;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.ZoneId;
 import org.lambdaref.model.PeriodUnit;
@@ -24,7 +25,7 @@ public record SourceConfig(
     Duration allowedLateness,
     Duration maxClockSkew,
     int maxLineBytes,
-    PeriodUnit period) implements java.io.Serializable {
+    PeriodUnit period) implements Serializable {
 
   public static final PeriodUnit PERIOD_DEFAULT = PeriodUnit.DAY;
 
