@@ -1,6 +1,10 @@
 package org.lambdaref.cli;
 
+import java.io.PrintWriter;
+import org.lambdaref.batch.BatchMain;
 import org.lambdaref.model.PlatformException;
+import org.lambdaref.serving.ServeMain;
+import org.lambdaref.speed.SpeedMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -14,14 +18,14 @@ import picocli.CommandLine;
       DemoCommand.class,
       LocalCommand.class,
       GenerateCommand.class,
-      org.lambdaref.batch.BatchMain.class,
+      BatchMain.class,
       ExportCommand.class,
       CompactCommand.class,
-      org.lambdaref.speed.SpeedMain.class,
+      SpeedMain.class,
       ProduceCommand.class,
       CountersCommand.class,
       HotRetentionCommand.class,
-      org.lambdaref.serving.ServeMain.class,
+      ServeMain.class,
       EmrCommand.class,
       CatalogCommand.class,
       TablesCommand.class,
@@ -52,7 +56,7 @@ public final class LambdaCli implements Runnable {
           // anything else (a SQL error, an I/O failure) is still a message, not a stack dump
           commandLine.getErr().println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
           if (System.getenv("LAMBDA_DEBUG") != null) {
-            e.printStackTrace(new java.io.PrintWriter(commandLine.getErr(), true));
+            e.printStackTrace(new PrintWriter(commandLine.getErr(), true));
           } else {
             commandLine.getErr().println("(set LAMBDA_DEBUG=1 for the stack trace)");
           }

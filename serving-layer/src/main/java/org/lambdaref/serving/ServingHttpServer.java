@@ -9,6 +9,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -136,7 +137,7 @@ public final class ServingHttpServer implements AutoCloseable {
     GaugeWithCallback.builder().name("lambda_serving_batch_view_hourly_rows").help("hourly rows held in memory")
         .callback(cb -> cb.call(batch.current().hourlyRows())).register(registry);
     // heap, GC, threads: the memory the batch view costs shows here
-    io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(registry);
+    JvmMetrics.builder().register(registry);
     CounterWithCallback.builder().name("lambda_serving_speed_reads").help("DynamoDB counter reads")
         .callback(cb -> cb.call(speed.reads())).register(registry);
     CounterWithCallback.builder().name("lambda_serving_speed_cache_hits").help("real-time reads answered from the cache")
