@@ -10,12 +10,16 @@ import static org.apache.spark.sql.functions.when;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import java.util.List;
+import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Columns;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.Restatement;
 import org.lambdaref.model.Period;
 import org.lambdaref.model.PlatformTables;
@@ -31,9 +35,9 @@ import org.lambdaref.model.PlatformTables;
  */
 public final class AggregateJob {
 
-  public static final String JOB_NAME = org.lambdaref.model.BatchCoverage.AGGREGATE_JOB;
+  public static final String JOB_NAME = BatchCoverage.AGGREGATE_JOB;
   /** The hourly part of the job, for sources whose periods are hours. */
-  public static final String HOURLY_JOB_NAME = org.lambdaref.model.BatchCoverage.HOURLY_AGGREGATE_JOB;
+  public static final String HOURLY_JOB_NAME = BatchCoverage.HOURLY_AGGREGATE_JOB;
   public static final int RANGE_DAYS = 30;
 
   private final Lake lake;
@@ -64,8 +68,8 @@ public final class AggregateJob {
   private Ledger.Entry withProvenance(Ledger.Entry entry, List<String> t2Periods) {
     Map<String, String> enriched = this.enriched != null && this.enriched.keySet().containsAll(t2Periods)
         ? this.enriched : new Ledger(lake).latestSucceededDetails(EnrichJob.JOB_NAME, t2Periods);
-    java.util.Optional<Restatement> restated = Restatement.ofAll(t2Periods.stream()
-        .map(p -> enriched.containsKey(p) ? Restatement.fromDetails(enriched.get(p)) : java.util.Optional.<Restatement>empty())
+    Optional<Restatement> restated = Restatement.ofAll(t2Periods.stream()
+        .map(p -> enriched.containsKey(p) ? Restatement.fromDetails(enriched.get(p)) : Optional.<Restatement>empty())
         .toList());
     if (restated.isEmpty()) {
       return entry;
@@ -95,13 +99,13 @@ public final class AggregateJob {
   public Ledger.Entry runDay(LocalDate day) {
     String period = Partitions.day(day);
     return new Ledger(lake).record(JOB_NAME, "place_event", period, () -> {
-      List<String> hours = org.lambdaref.model.BatchCoverage.hourIds(day);
+      List<String> hours = BatchCoverage.hourIds(day);
       Ledger ledger = new Ledger(lake);
-      java.util.Set<String> enriched = ledger.succeeded(EnrichJob.JOB_NAME, hours);
-      java.util.Set<String> aggregated = ledger.succeeded(HOURLY_JOB_NAME, hours);
+      Set<String> enriched = ledger.succeeded(EnrichJob.JOB_NAME, hours);
+      Set<String> aggregated = ledger.succeeded(HOURLY_JOB_NAME, hours);
       List<String> missing = hours.stream().filter(h -> !enriched.contains(h) || !aggregated.contains(h)).toList();
       if (!missing.isEmpty()) {
-        throw new org.lambdaref.model.PlatformException(
+        throw new PlatformException(
             "The daily t3 tables of " + period + " cannot be built yet: " + missing.size()
                 + " of its 24 hours are not in t2 or not in the hourly t3 " + missing.stream().map(h -> h.substring(8)).toList(),
             "the day's tables (1d, 30d, seller) read all of the day's enriched hours, and the batch covers the day"

@@ -12,7 +12,11 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
 import org.lambdaref.config.RunOptions;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.counters.WriterLease;
+import org.lambdaref.model.Errors;
 import org.lambdaref.model.Period;
+import org.lambdaref.model.PlatformTables;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,7 +62,7 @@ public final class BatchMain implements Callable<Integer> {
 
   /** The EMR step's entry point: exit code 1 when a period failed, 2 for bad arguments. */
   public static void main(String[] args) {
-    System.exit(new picocli.CommandLine(new BatchMain()).execute(args));
+    System.exit(new CommandLine(new BatchMain()).execute(args));
   }
 
   @Override
@@ -67,7 +71,7 @@ public final class BatchMain implements Callable<Integer> {
     RunArguments args = runOptions.toRunArguments(configOptions.env());
     Set<BatchPipeline.Job> jobs = BatchPipeline.Job.parse(job);
     if (restate && !jobs.containsAll(Set.of(BatchPipeline.Job.ENRICH, BatchPipeline.Job.AGGREGATE))) {
-      throw org.lambdaref.model.Errors.badArgument("--job", job,
+      throw Errors.badArgument("--job", job,
           "a job list with enrich and aggregate when --restate is given (the late events enter t2, and t3 is rebuilt"
               + " from it), such as all or enrich,aggregate");
     }
@@ -84,8 +88,8 @@ public final class BatchMain implements Callable<Integer> {
 
   public int run(PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
     // one batch application per lake: Delta's default S3 log store is safe for one driver only
-    try (org.lambdaref.counters.WriterLease lease = org.lambdaref.counters.WriterLease.acquire(config.dynamodb(), "batch",
-        config.storage().tableLocation(org.lambdaref.model.PlatformTables.BATCH_LEDGER.name()),
+    try (WriterLease lease = WriterLease.acquire(config.dynamodb(), "batch",
+        config.storage().tableLocation(PlatformTables.BATCH_LEDGER.name()),
         config.batch().writerLeaseTtl())) {
       console.line("holding the writer lease of the lake (%s): no other batch application writes it meanwhile",
           lease.resource());

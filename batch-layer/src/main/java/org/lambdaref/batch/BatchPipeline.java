@@ -1,24 +1,33 @@
 package org.lambdaref.batch;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.apache.spark.sql.Row;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.model.RunStatus;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Period;
 import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.PlatformTables;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replays a range of periods inside one Spark application, stage by stage, so that every job finds
@@ -158,8 +167,8 @@ public final class BatchPipeline {
   public List<PeriodResult> runPeriods(List<Period> periods, Set<Job> jobs, int parallelism, boolean resume,
       Consumer<PeriodResult> progress) {
     PeriodUnit unit = lake.config().source(source).period();
-    Map<Period, PeriodResult> results = new java.util.TreeMap<>();
-    Set<Period> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Map<Period, PeriodResult> results = new TreeMap<>();
+    Set<Period> ran = ConcurrentHashMap.newKeySet();
     Instant now = Instant.now();
     for (List<Step> stage : stages(unit, periods, jobs)) {
       ExecutorService pool = Executors.newFixedThreadPool(parallelism);
@@ -219,7 +228,7 @@ public final class BatchPipeline {
   }
 
   private static List<Step> steps(List<Period> periods, Stage stage, Set<Job> requested, Job... stageJobs) {
-    List<Job> jobs = java.util.Arrays.stream(stageJobs).filter(requested::contains).toList();
+    List<Job> jobs = Arrays.stream(stageJobs).filter(requested::contains).toList();
     return jobs.isEmpty() ? List.of() : periods.stream().map(p -> new Step(p, stage, jobs)).toList();
   }
 
@@ -306,7 +315,7 @@ public final class BatchPipeline {
       }
       new HotRetention(lake).run(lake.config().speed().hotRetentionKeepDays());
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(BatchPipeline.class).warn("hot retention after the batch failed: {}", e.toString());
+      LoggerFactory.getLogger(BatchPipeline.class).warn("hot retention after the batch failed: {}", e.toString());
     }
   }
 
@@ -316,7 +325,7 @@ public final class BatchPipeline {
    */
   private static Map<String, String> enrichedInThisRun(PeriodUnit unit, Period period, Map<Period, PeriodResult> results) {
     List<Period> t2 = unit == PeriodUnit.HOUR && !period.isHour() ? period.split(PeriodUnit.HOUR) : List.of(period);
-    Map<String, String> details = new java.util.HashMap<>();
+    Map<String, String> details = new HashMap<>();
     synchronized (results) {
       for (Period p : t2) {
         PeriodResult r = results.get(p);
@@ -324,7 +333,7 @@ public final class BatchPipeline {
         if (e == null) {
           return null;
         }
-        details.put(p.id(), new java.util.TreeMap<>(e.details()).toString());
+        details.put(p.id(), new TreeMap<>(e.details()).toString());
       }
     }
     return details;
@@ -358,13 +367,13 @@ public final class BatchPipeline {
     if (!lake.exists(PlatformTables.BATCH_LEDGER)) {
       return false;
     }
-    List<org.apache.spark.sql.Row> rows = lake.read(PlatformTables.BATCH_LEDGER)
-        .filter(org.apache.spark.sql.functions.col("period").equalTo(period.id()))
-        .orderBy(org.apache.spark.sql.functions.col("ended_at").desc())
+    List<Row> rows = lake.read(PlatformTables.BATCH_LEDGER)
+        .filter(col("period").equalTo(period.id()))
+        .orderBy(col("ended_at").desc())
         .collectAsList();
     for (Job job : jobs) {
       String name = jobName(job, period);
-      java.util.Optional<org.apache.spark.sql.Row> latest =
+      Optional<Row> latest =
           rows.stream().filter(r -> name.equals(r.getAs("job"))).findFirst();
       if (latest.isEmpty() || !RunStatus.SUCCEEDED.wire().equals(latest.get().getAs("status"))) {
         return false;

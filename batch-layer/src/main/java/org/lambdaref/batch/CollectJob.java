@@ -9,19 +9,30 @@ import static org.apache.spark.sql.functions.row_number;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.lambdaref.config.HadoopSettings;
 import org.lambdaref.model.PartitionPredicates;
 import org.lambdaref.model.Columns;
 import org.lambdaref.config.PlatformConfig;
@@ -30,7 +41,10 @@ import org.lambdaref.model.Errors;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.Period;
 import org.lambdaref.model.PeriodUnit;
+import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The t1 collect job for one source and one period (a day, or an hour for a source whose {@code
@@ -45,7 +59,7 @@ import org.lambdaref.model.PlatformTables;
  */
 public final class CollectJob {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CollectJob.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CollectJob.class);
 
   public static final String JOB_NAME = "collect_place_event";
   /** The run that owns a quarantine or late row: {@code yyyyMMdd}, or {@code yyyyMMddHH} for hourly runs. */
@@ -76,17 +90,17 @@ public final class CollectJob {
       Counts c = collect(period);
       counts[0] = c;
       return new Ledger.Entry(c.linesRead(), c.owned(), c.accepted(), c.duplicates(), c.late(), c.rejected(),
-          c.accepted() + c.late() + c.rejected(), java.util.Map.of("inputs", inputFingerprint(period)));
+          c.accepted() + c.late() + c.rejected(), Map.of("inputs", inputFingerprint(period)));
     });
     return counts[0];
   }
 
   private void checkUnit(Period period) {
     if (period.unit() != source.period()) {
-      throw new org.lambdaref.model.PlatformException(
-          "Cannot collect " + source.name() + " for the " + period.unit().name().toLowerCase(java.util.Locale.ROOT)
+      throw new PlatformException(
+          "Cannot collect " + source.name() + " for the " + period.unit().name().toLowerCase(Locale.ROOT)
               + " period " + period,
-          "the source's runs are cut by " + source.period().name().toLowerCase(java.util.Locale.ROOT)
+          "the source's runs are cut by " + source.period().name().toLowerCase(Locale.ROOT)
               + " (platform.sources." + source.name() + ".period), and a line belongs to exactly one run of that unit",
           "give the start as " + (source.period() == PeriodUnit.HOUR ? "an hour (2019-06-08T15)" : "a day (2019-06-08)")
               + ", or change platform.sources." + source.name() + ".period");
@@ -175,7 +189,7 @@ public final class CollectJob {
         .add("file_error", DataTypes.StringType);
     List<String> files = files(root, paths);
     Map<String, String> corrupt = RawFileCheck.corruptGzipFiles(spark,
-        org.lambdaref.config.HadoopSettings.of(config), files);
+        HadoopSettings.of(config), files);
     List<String> readable = files.stream().filter(f -> !corrupt.containsKey(f)).toList();
     Dataset<Row> lines = readable.isEmpty()
         ? spark.createDataFrame(List.of(), lineSchema)
@@ -186,7 +200,7 @@ public final class CollectJob {
       List<Row> rejected = new ArrayList<>();
       corrupt.forEach((file, error) -> {
         LOG.warn("raw file {} is unreadable and is rejected as a whole (one quarantine row): {}", file, error);
-        rejected.add(org.apache.spark.sql.RowFactory.create(null, file, error));
+        rejected.add(RowFactory.create(null, file, error));
       });
       lines = lines.unionByName(spark.createDataFrame(rejected, lineSchema));
     }
@@ -206,19 +220,19 @@ public final class CollectJob {
     String root = config.storage().rawSourceLocation(source.name());
     try {
       FileSystem fs = FileSystem.get(URI.create(root), spark.sparkContext().hadoopConfiguration());
-      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (String dir : existing(root, window.arrivalHours().stream().map(h -> root + "/" + h.path()).toList())) {
-        org.apache.hadoop.fs.FileStatus[] files = fs.listStatus(new Path(dir));
-        java.util.Arrays.sort(files, java.util.Comparator.comparing(f -> f.getPath().toString()));
-        for (org.apache.hadoop.fs.FileStatus f : files) {
+        FileStatus[] files = fs.listStatus(new Path(dir));
+        Arrays.sort(files, Comparator.comparing(f -> f.getPath().toString()));
+        for (FileStatus f : files) {
           digest.update((f.getPath() + "|" + f.getLen() + "|" + f.getModificationTime() + "\n")
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              .getBytes(StandardCharsets.UTF_8));
         }
       }
-      return java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+      return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
     } catch (IOException e) {
       throw Errors.ioFailure("list raw files", root, e);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -229,14 +243,14 @@ public final class CollectJob {
       FileSystem fs = FileSystem.get(URI.create(root), spark.sparkContext().hadoopConfiguration());
       List<String> out = new ArrayList<>();
       for (String dir : dirs) {
-        for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(new Path(dir))) {
+        for (FileStatus f : fs.listStatus(new Path(dir))) {
           String name = f.getPath().getName();
           if (f.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
             out.add(f.getPath().toString());
           }
         }
       }
-      java.util.Collections.sort(out);
+      Collections.sort(out);
       return out;
     } catch (IOException e) {
       throw Errors.ioFailure("list raw files", root, e);

@@ -1,15 +1,37 @@
 package org.lambdaref.batch;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.from_utc_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
 
+import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.Columns;
+import org.lambdaref.model.Partitions;
 import org.lambdaref.model.Period;
+import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.Restatement;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TimeBasis;
 
 /**
  * {@code t2.place_event_enriched_timeseries_hourly}: a period's accepted events (a day's, or an
@@ -58,10 +80,10 @@ public final class EnrichJob {
    * A place column, or null where the source dropped it: the snapshot job has raised a schema
    * alert already, and t2 must still be built.
    */
-  private static org.apache.spark.sql.Column optional(Dataset<Row> places, String name) {
-    return java.util.Arrays.asList(places.columns()).contains(name)
+  private static Column optional(Dataset<Row> places, String name) {
+    return Arrays.asList(places.columns()).contains(name)
         ? col(name).cast("string")
-        : org.apache.spark.sql.functions.lit(null).cast("string");
+        : lit(null).cast("string");
   }
 
   private Ledger.Entry enrich(Period period, boolean restate) {
@@ -70,8 +92,8 @@ public final class EnrichJob {
     if (restate) {
       Dataset<Row> late = lateEventsOf(period).cache();
       try {
-        java.util.Set<String> owners = new java.util.TreeSet<>(late.select(Columns.OWNER_PERIOD.name()).distinct()
-            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        Set<String> owners = new TreeSet<>(late.select(Columns.OWNER_PERIOD.name()).distinct()
+            .as(Encoders.STRING()).collectAsList());
         long onTime = events.count();
         events = withLate(events, late.drop(Columns.OWNER_PERIOD.name())).localCheckpoint();
         restatement = new Restatement(owners, events.count() - onTime);
@@ -84,19 +106,19 @@ public final class EnrichJob {
         ? lake.day(PlatformTables.PLACE_SNAPSHOT, period.ymd())
         : null;
     if (places == null || places.isEmpty()) {
-      throw new org.lambdaref.model.PlatformException(
+      throw new PlatformException(
           "No place snapshot for " + period.ymd()
               + (period.isHour() ? " (needed by the hour " + period + ")" : ""),
           "t2 joins each day's events with the same day's t1_db.place_snapshot_daily",
           "run the snapshot job first: bin/lambda batch --job snapshot --start-date <day>");
     }
     // counted while writing: no cache and no second pass over the day's events
-    org.apache.spark.sql.Observation unmatched = new org.apache.spark.sql.Observation();
+    Observation unmatched = new Observation();
     Dataset<Row> enriched = enrich(events, places).observe(unmatched,
-        org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(col("seller_id").isNull(), 1)).as("unmatched"));
+        count(when(col("seller_id").isNull(), 1)).as("unmatched"));
     long rows = lake.replacePeriod(enriched, PlatformTables.PLACE_EVENT_ENRICHED, period);
     long unmatchedEvents = Lake.observed(unmatched, "unmatched");
-    Map<String, String> details = new java.util.HashMap<>(Map.of("unmatched_events", Long.toString(unmatchedEvents)));
+    Map<String, String> details = new HashMap<>(Map.of("unmatched_events", Long.toString(unmatchedEvents)));
     if (restatement != null) {
       details.putAll(restatement.toDetails());
     }
@@ -111,26 +133,26 @@ public final class EnrichJob {
   private Dataset<Row> lateEventsOf(Period period) {
     Dataset<Row> t1 = lake.period(PlatformTables.PLACE_EVENT, period);
     if (!lake.exists(PlatformTables.PLACE_EVENT_LATE)) {
-      return t1.limit(0).withColumn(Columns.OWNER_PERIOD.name(), org.apache.spark.sql.functions.lit(null).cast("string"));
+      return t1.limit(0).withColumn(Columns.OWNER_PERIOD.name(), lit(null).cast("string"));
     }
-    java.time.ZoneId zone = lake.config().timezone();
-    org.lambdaref.config.SourceConfig source = lake.config().source("place_event");
+    ZoneId zone = lake.config().timezone();
+    SourceConfig source = lake.config().source("place_event");
     Dataset<Row> late = lake.read(PlatformTables.PLACE_EVENT_LATE)
-        .filter(col(org.lambdaref.model.Partitions.DAY_COLUMN).geq(period.ymd()).and(col("event_day").equalTo(period.ymd())));
+        .filter(col(Partitions.DAY_COLUMN).geq(period.ymd()).and(col("event_day").equalTo(period.ymd())));
     if (period.isHour()) {
-      late = late.filter(HourStart.ofRecord(source, zone).equalTo(org.apache.spark.sql.functions.lit(
-          java.sql.Timestamp.from(period.start(zone)))));
+      late = late.filter(HourStart.ofRecord(source, zone).equalTo(lit(
+          Timestamp.from(period.start(zone)))));
     }
-    late = late.withColumn("late_hour", org.apache.spark.sql.functions.date_format(
-        org.apache.spark.sql.functions.from_utc_timestamp(col(source.timeBasis() == org.lambdaref.model.TimeBasis.EVENT
+    late = late.withColumn("late_hour", date_format(
+        from_utc_timestamp(col(source.timeBasis() == TimeBasis.EVENT
             ? "event_time" : "processing_time"), zone.getId()), "HH"));
-    java.util.List<org.apache.spark.sql.Column> columns = new java.util.ArrayList<>();
+    List<Column> columns = new ArrayList<>();
     for (String name : t1.columns()) {
-      columns.add(name.equals(org.lambdaref.model.Partitions.DAY_COLUMN) ? col("event_day").as(name)
-          : name.equals(org.lambdaref.model.Partitions.HOUR_COLUMN) ? col("late_hour").as(name) : col(name));
+      columns.add(name.equals(Partitions.DAY_COLUMN) ? col("event_day").as(name)
+          : name.equals(Partitions.HOUR_COLUMN) ? col("late_hour").as(name) : col(name));
     }
     columns.add(col(Columns.OWNER_PERIOD.name()));
-    return late.select(columns.toArray(org.apache.spark.sql.Column[]::new));
+    return late.select(columns.toArray(Column[]::new));
   }
 
   /**
@@ -139,12 +161,12 @@ public final class EnrichJob {
    * so the choice is fixed by the data.
    */
   static Dataset<Row> withLate(Dataset<Row> onTime, Dataset<Row> late) {
-    org.apache.spark.sql.Column[] order = {col("late_copy"), col("processing_time"), col("source_file"), col("event_time"),
+    Column[] order = {col("late_copy"), col("processing_time"), col("source_file"), col("event_time"),
         col("place_id"), col("user_id"), col("action"), col("country"), col("category"), col("sub_category"), col("table_name")};
-    return onTime.withColumn("late_copy", org.apache.spark.sql.functions.lit(0))
-        .unionByName(late.withColumn("late_copy", org.apache.spark.sql.functions.lit(1)))
-        .withColumn("copy", org.apache.spark.sql.functions.row_number().over(
-            org.apache.spark.sql.expressions.Window.partitionBy("event_id").orderBy(order)))
+    return onTime.withColumn("late_copy", lit(0))
+        .unionByName(late.withColumn("late_copy", lit(1)))
+        .withColumn("copy", row_number().over(
+            Window.partitionBy("event_id").orderBy(order)))
         .filter(col("copy").equalTo(1))
         .drop("copy", "late_copy");
   }

@@ -10,8 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.lambdaref.model.PartitionPredicates;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Partitions;

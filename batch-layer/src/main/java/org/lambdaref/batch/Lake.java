@@ -1,7 +1,20 @@
 package org.lambdaref.batch;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import io.delta.tables.DeltaTable;
+import java.util.Arrays;
+import java.util.ConcurrentModificationException;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -17,7 +30,7 @@ public final class Lake {
 
   private final SparkSession spark;
   private final PlatformConfig config;
-  private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
   public Lake(SparkSession spark, PlatformConfig config) {
     this.spark = spark;
@@ -48,7 +61,7 @@ public final class Lake {
   }
 
   public boolean exists(TableSpec table) {
-    return io.delta.tables.DeltaTable.isDeltaTable(spark, location(table));
+    return DeltaTable.isDeltaTable(spark, location(table));
   }
 
   public Dataset<Row> read(TableSpec table) {
@@ -57,7 +70,7 @@ public final class Lake {
 
   /** The rows of one day partition. */
   public Dataset<Row> day(TableSpec table, String ymd) {
-    return read(table).filter(org.apache.spark.sql.functions.col(Partitions.DAY_COLUMN).equalTo(ymd));
+    return read(table).filter(col(Partitions.DAY_COLUMN).equalTo(ymd));
   }
 
   /** The rows of one period's partitions: the day's, or the day and hour's. */
@@ -100,8 +113,8 @@ public final class Lake {
     long[] written = new long[1];
     retryOnConflict(() -> {
       // an Observation reports once: a retried write needs its own
-      org.apache.spark.sql.Observation counted = new org.apache.spark.sql.Observation();
-      SparkSchemas.conform(rows, table).observe(counted, org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("rows"))
+      Observation counted = new Observation();
+      SparkSchemas.conform(rows, table).observe(counted, count(lit(1)).as("rows"))
           .write()
           .format("delta")
           .mode(SaveMode.Overwrite)
@@ -116,7 +129,7 @@ public final class Lake {
   }
 
   /** A metric of an Observation whose action has run (so the wait is for a value already there). */
-  public static long observed(org.apache.spark.sql.Observation observation, String metric) {
+  public static long observed(Observation observation, String metric) {
     try {
       return ((Number) observation.getAsJava().get(metric)).longValue();
     } catch (InterruptedException e) {
@@ -126,10 +139,10 @@ public final class Lake {
   }
 
   /** The {@code p_ymd} values of the files a (filtered) table read holds, from its file list alone. */
-  public static java.util.Set<String> daysHeld(Dataset<Row> table) {
-    java.util.regex.Pattern day = java.util.regex.Pattern.compile(org.lambdaref.model.Partitions.DAY_COLUMN + "=(\\d{8})");
-    return java.util.Arrays.stream(table.inputFiles()).map(day::matcher).filter(java.util.regex.Matcher::find)
-        .map(m -> m.group(1)).collect(java.util.stream.Collectors.toSet());
+  public static Set<String> daysHeld(Dataset<Row> table) {
+    Pattern day = Pattern.compile(Partitions.DAY_COLUMN + "=(\\d{8})");
+    return Arrays.stream(table.inputFiles()).map(day::matcher).filter(Matcher::find)
+        .map(m -> m.group(1)).collect(Collectors.toSet());
   }
 
   public void append(Dataset<Row> rows, TableSpec table) {
@@ -168,7 +181,7 @@ public final class Lake {
       try {
         write.run();
         return;
-      } catch (java.util.ConcurrentModificationException e) {
+      } catch (ConcurrentModificationException e) {
         if (attempt >= 5) {
           throw e;
         }

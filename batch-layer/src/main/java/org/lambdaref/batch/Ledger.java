@@ -1,17 +1,25 @@
 package org.lambdaref.batch;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max_by;
+
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.SparkSchemas;
+import org.lambdaref.model.Errors;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.RunStatus;
 import org.slf4j.Logger;
@@ -59,7 +67,7 @@ public final class Ledger {
       } catch (RuntimeException ledgerDown) {
         // the ledger lives in the same storage: when that is down, the job's own cause is the news
         LOG.warn("{} for {}: the failure could not be recorded in the ledger either: {}", job, period,
-            org.lambdaref.model.Errors.rootCause(ledgerDown));
+            Errors.rootCause(ledgerDown));
         e.addSuppressed(ledgerDown);
       }
       if (e instanceof RuntimeException r) {
@@ -70,37 +78,35 @@ public final class Ledger {
   }
 
   /** Of {@code periods}, those whose latest row for {@code job} says succeeded. */
-  public java.util.Set<String> succeeded(String job, java.util.Collection<String> periods) {
+  public Set<String> succeeded(String job, Collection<String> periods) {
     if (!lake.exists(PlatformTables.BATCH_LEDGER) || periods.isEmpty()) {
-      return java.util.Set.of();
+      return Set.of();
     }
-    var latest = org.apache.spark.sql.functions.max_by(org.apache.spark.sql.functions.col("status"),
-        org.apache.spark.sql.functions.col("ended_at"));
+    var latest = max_by(col("status"), col("ended_at"));
     return lake.read(PlatformTables.BATCH_LEDGER)
-        .filter(org.apache.spark.sql.functions.col("job").equalTo(job)
-            .and(org.apache.spark.sql.functions.col("period").isin(periods.toArray())))
+        .filter(col("job").equalTo(job)
+            .and(col("period").isin(periods.toArray())))
         .groupBy("period").agg(latest.as("status"))
-        .filter(org.apache.spark.sql.functions.col("status").equalTo(RunStatus.SUCCEEDED.wire()))
-        .select("period").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
-        .stream().collect(java.util.stream.Collectors.toSet());
+        .filter(col("status").equalTo(RunStatus.SUCCEEDED.wire()))
+        .select("period").as(Encoders.STRING()).collectAsList()
+        .stream().collect(Collectors.toSet());
   }
 
   /**
    * Of {@code periods}, the details of the latest row for {@code job} where that row says
    * succeeded (a period whose latest row failed, or that has none, is absent).
    */
-  public java.util.Map<String, String> latestSucceededDetails(String job, java.util.Collection<String> periods) {
+  public Map<String, String> latestSucceededDetails(String job, Collection<String> periods) {
     if (!lake.exists(PlatformTables.BATCH_LEDGER) || periods.isEmpty()) {
-      return java.util.Map.of();
+      return Map.of();
     }
-    var col = (java.util.function.Function<String, org.apache.spark.sql.Column>) org.apache.spark.sql.functions::col;
-    java.util.Map<String, String> out = new java.util.HashMap<>();
+    Map<String, String> out = new HashMap<>();
     for (Row r : lake.read(PlatformTables.BATCH_LEDGER)
-        .filter(col.apply("job").equalTo(job).and(col.apply("period").isin(periods.toArray())))
+        .filter(col("job").equalTo(job).and(col("period").isin(periods.toArray())))
         .groupBy("period")
-        .agg(org.apache.spark.sql.functions.max_by(col.apply("status"), col.apply("ended_at")).as("status"),
-            org.apache.spark.sql.functions.max_by(col.apply("details"), col.apply("ended_at")).as("details"))
-        .filter(col.apply("status").equalTo(RunStatus.SUCCEEDED.wire()))
+        .agg(max_by(col("status"), col("ended_at")).as("status"),
+            max_by(col("details"), col("ended_at")).as("details"))
+        .filter(col("status").equalTo(RunStatus.SUCCEEDED.wire()))
         .collectAsList()) {
       out.put(r.getString(0), r.isNullAt(2) ? "" : r.getString(2));
     }

@@ -2,6 +2,7 @@ package org.lambdaref.batch;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.lambdaref.model.BatchCoverage;
@@ -25,7 +26,7 @@ public final class LedgerCoverage {
             .and(col("status").equalTo(RunStatus.SUCCEEDED.wire())))
         .select("job", "period", "status", "details", "ended_at").collectAsList();
     return BatchCoverage.of(rows.stream().map(r -> new LedgerRun(r.getString(0), r.getString(1), r.getString(2),
-            r.getString(3), r.isNullAt(4) ? java.time.Instant.EPOCH : r.getTimestamp(4).toInstant())).toList(),
+            r.getString(3), r.isNullAt(4) ? Instant.EPOCH : r.getTimestamp(4).toInstant())).toList(),
         lake.config().source(source).period());
   }
 }

@@ -1,6 +1,8 @@
 package org.lambdaref.batch;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.lambdaref.model.PartitionPredicates;
@@ -45,7 +47,7 @@ public final class MergedHourlyView {
     }
     BatchCoverage coverage = LedgerCoverage.of(lake, SOURCE);
     lake.spark().sql("CREATE DATABASE IF NOT EXISTS serving");
-    boolean batchHasStart = batch && java.util.Arrays.asList(lake.spark().table(PlatformTables.PLACE_ACTION_1H.name().qualified())
+    boolean batchHasStart = batch && Arrays.asList(lake.spark().table(PlatformTables.PLACE_ACTION_1H.name().qualified())
         .columns()).contains(Columns.HOUR_START.name());
     lake.spark().sql("CREATE OR REPLACE VIEW " + NAME + " AS "
         + definition(coverage, batch ? (batchHasStart ? BatchHours.WITH_START : BatchHours.PARTITION_ONLY) : BatchHours.NONE,
@@ -56,7 +58,7 @@ public final class MergedHourlyView {
   /** What the batch hourly table offers: nothing, its partition values only (written before hour_start), or hour_start. */
   enum BatchHours { NONE, PARTITION_ONLY, WITH_START }
 
-  static String definition(BatchCoverage coverage, BatchHours batch, boolean hot, java.time.ZoneId zone, SourceConfig source) {
+  static String definition(BatchCoverage coverage, BatchHours batch, boolean hot, ZoneId zone, SourceConfig source) {
     String day = Partitions.DAY_COLUMN;
     String hour = Partitions.HOUR_COLUMN;
     // the serving cut in SQL: a day the batch covers comes from t3, any other day from the hot table

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -44,7 +45,7 @@ final class RawFileCheck implements MapPartitionsFunction<String, String>, Seria
     int partitions = Math.max(1, Math.min(gz.size(), spark.sparkContext().defaultParallelism() * 2));
     List<String> found = spark.createDataset(gz, Encoders.STRING()).repartition(partitions)
         .mapPartitions(new RawFileCheck(hadoopSettings), Encoders.STRING()).collectAsList();
-    Map<String, String> out = new java.util.TreeMap<>();
+    Map<String, String> out = new TreeMap<>();
     for (String row : found) {
       int tab = row.indexOf(SEPARATOR);
       out.put(row.substring(0, tab), row.substring(tab + 1));

@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +22,7 @@ import org.lambdaref.model.Columns;
 import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlaceEvent;
+import org.lambdaref.model.Rejection;
 import org.lambdaref.model.TimeBasis;
 import org.lambdaref.model.ValidationResult;
 
@@ -83,7 +85,7 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
     Instant hour = arrivalHour(file);
     String fileError = row.length() > 2 ? row.getString(2) : null;
     ValidationResult result = fileError != null
-        ? new ValidationResult.Rejected(org.lambdaref.model.Rejection.unreadableFile(fileError))
+        ? new ValidationResult.Rejected(Rejection.unreadableFile(fileError))
         : validator.validate(line);
     Ownership.Decision decision = ownership.decide(result, hour);
     String owner = decision.owner().id();
@@ -108,7 +110,7 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
     if (!m.find()) {
       throw new IllegalArgumentException("raw file outside the p_ymd=/p_hh= layout: " + file);
     }
-    return LocalDate.parse(m.group(1), Partitions.DAY_FORMAT).atStartOfDay(java.time.ZoneOffset.UTC)
+    return LocalDate.parse(m.group(1), Partitions.DAY_FORMAT).atStartOfDay(ZoneOffset.UTC)
         .plusHours(Integer.parseInt(m.group(2))).toInstant();
   }
 }

@@ -1,23 +1,28 @@
 package org.lambdaref.batch;
 
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.SourceDbSettings;
 import org.lambdaref.config.SparkSchemas;
+import org.lambdaref.model.Errors;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
@@ -61,7 +66,7 @@ public final class SnapshotJob {
       PlatformException timeout = db.mode().equals("jdbc") && !(e instanceof PlatformException)
           ? ExportJob.timeoutError(e, db.connection(), "platform.source-db", "Snapshot of " + db.placeTable() + " for "
               + period, db.placeTable(), "bin/lambda batch --job snapshot --start-date "
-              + java.time.LocalDate.parse(period, Partitions.DAY_FORMAT) + " --iteration-count 1")
+              + LocalDate.parse(period, Partitions.DAY_FORMAT) + " --iteration-count 1")
           : null;
       throw timeout != null ? timeout : e;
     }
@@ -94,16 +99,16 @@ public final class SnapshotJob {
     }
     String dir = lake.config().storage().rawSourceLocation(db.dumpSource()) + "/" + Partitions.DAY_COLUMN + "=" + period;
     try {
-      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
-      org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+      Path path = new Path(dir);
+      FileSystem fs = path.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
       if (!fs.exists(path) || fs.listStatus(path, p -> !p.getName().startsWith("_") && !p.getName().startsWith(".")).length == 0) {
         throw new PlatformException(
             "No dump of the place master for " + period + " at " + dir,
             "platform.source-db.mode = dump reads the day's dump files from the raw area",
             "write that day's dump (" + db.dumpFormat() + " files) there, or set platform.source-db.mode = jdbc");
       }
-    } catch (java.io.IOException e) {
-      throw org.lambdaref.model.Errors.ioFailure("list the place-master dump", dir, e);
+    } catch (IOException e) {
+      throw Errors.ioFailure("list the place-master dump", dir, e);
     }
     return lake.spark().read().format(db.dumpFormat()).load(dir);
   }
@@ -132,7 +137,7 @@ public final class SnapshotJob {
   private static Map<String, DataType> types(StructType schema) {
     Map<String, DataType> types = new LinkedHashMap<>();
     for (StructField field : schema.fields()) {
-      types.put(field.name().toLowerCase(java.util.Locale.ROOT), field.dataType());
+      types.put(field.name().toLowerCase(Locale.ROOT), field.dataType());
     }
     return types;
   }
@@ -150,7 +155,7 @@ public final class SnapshotJob {
       if (change.change().equals("type_changed")) {
         String quoted = "`" + change.column().replace("`", "``") + "`";
         out = out.withColumn(change.column(),
-            org.apache.spark.sql.functions.expr("try_cast(" + quoted + " AS " + before.get(change.column()).sql() + ")"));
+            expr("try_cast(" + quoted + " AS " + before.get(change.column()).sql() + ")"));
       }
     }
     return out;

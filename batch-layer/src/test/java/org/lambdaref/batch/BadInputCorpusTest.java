@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,7 @@ class BadInputCorpusTest {
   void everyBadLineIsQuarantinedWithItsReasonAndTheGoodLinesAreUnaffected() throws Exception {
     PlatformConfig config = ConfigLoader.load("local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
     SparkSession spark = SparkSessions.getOrCreate(config, "BadInputCorpusTest");
-    Instant arrival = DAY.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
+    Instant arrival = DAY.atTime(12, 0).toInstant(ZoneOffset.UTC);
     List<Case> cases = BadInputCorpus.cases(arrival,
         config.source("place_event").validationRules().maxLineBytes());
     ByteArrayOutputStream file = new ByteArrayOutputStream();
@@ -58,8 +60,8 @@ class BadInputCorpusTest {
         .load(config.storage().tableLocation(PlatformTables.PLACE_EVENT_QUARANTINE.name())).collectAsList();
     for (Case c : cases) {
       // each line carries its case name as a token; the blank line is the one blank raw line
-      java.util.regex.Pattern token = java.util.regex.Pattern.compile(
-          "(?<![A-Za-z0-9_#])" + java.util.regex.Pattern.quote(c.name()) + "(?![A-Za-z0-9_#])");
+      Pattern token = Pattern.compile(
+          "(?<![A-Za-z0-9_#])" + Pattern.quote(c.name()) + "(?![A-Za-z0-9_#])");
       List<Row> rows = quarantine.stream().filter(r -> {
         String raw = r.getAs("raw_line");
         return raw != null && (c.name().startsWith("blank") ? raw.isBlank() : token.matcher(raw).find());

@@ -2,12 +2,15 @@ package org.lambdaref.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.delta.tables.DeltaTable;
 import java.io.File;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
@@ -50,12 +54,12 @@ class BatchCrashTest {
   }
 
   private void run(LocalStack stack) throws Exception {
-    Map<String, String> overrides = new java.util.LinkedHashMap<>(stack.configOverrides());
+    Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
     overrides.put("platform.storage.root", root.toString());
     overrides.put("platform.dynamodb.counters-table", "batch_crash_test");
     overrides.put("platform.batch.writer-lease-ttl", "3s");
     PlatformConfig config = ConfigLoader.load("local", overrides, Map.of(), root);
-    try (org.lambdaref.counters.DynamoDbCounterStore store = new org.lambdaref.counters.DynamoDbCounterStore(config.dynamodb(), 1)) {
+    try (DynamoDbCounterStore store = new DynamoDbCounterStore(config.dynamodb(), 1)) {
       store.createTableIfMissing();
     }
     SparkSession spark = SparkSessions.getOrCreate(config, "BatchCrashTest");
@@ -67,7 +71,7 @@ class BatchCrashTest {
     long versionBefore = version(lake);
     assertThat(clean).as("the clean run wrote events").hasSizeGreaterThan(3000);
 
-    String eventsDir = Path.of(java.net.URI.create(lake.location(PlatformTables.PLACE_EVENT))).toString();
+    String eventsDir = Path.of(URI.create(lake.location(PlatformTables.PLACE_EVENT))).toString();
     long since = System.currentTimeMillis();
     List<String> command = new ArrayList<>(SparkJvm.command(SparkJvm.testClasspath(), BatchMain.class.getName(),
         "-D" + HaltDuringDeltaWrite.TABLE_DIR + "=" + eventsDir, "-D" + HaltDuringDeltaWrite.SINCE + "=" + since));
@@ -105,7 +109,7 @@ class BatchCrashTest {
   }
 
   private static long version(Lake lake) {
-    return io.delta.tables.DeltaTable.forPath(lake.spark(), lake.location(PlatformTables.PLACE_EVENT)).history(1)
+    return DeltaTable.forPath(lake.spark(), lake.location(PlatformTables.PLACE_EVENT)).history(1)
         .select("version").first().getLong(0);
   }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.package$;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -80,7 +81,7 @@ class BatchLineUpgradeTest {
           + "`").select("engineInfo").distinct().collectAsList().stream().map(r -> r.getString(0)).toList();
       assertThat(engines).as("the 30-day t3 table (read back for each day) was written by both lines")
           .anyMatch(e -> e.startsWith("Apache-Spark/3.5."))
-          .anyMatch(e -> e.startsWith("Apache-Spark/" + org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+          .anyMatch(e -> e.startsWith("Apache-Spark/" + package$.MODULE$.SPARK_VERSION()));
       String actual = RegressionBaseline.dump(lake, config, stack.jdbcUrl(), stack.jdbcUser(), root);
       Path written = Path.of("target", "regression", "upgrade-actual.txt");
       Files.createDirectories(written.getParent());

@@ -2,7 +2,10 @@ package org.lambdaref.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.delta.tables.DeltaTable;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -11,6 +14,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -201,7 +205,7 @@ class BatchPipelineTest {
   void whenTheDatabaseIsDownTheT3TableStaysAndAReExportFromItAloneRecovers() throws Exception {
     LocalDate day = FIRST.plusDays(2);
     Map<String, Long> before = exported(day);
-    long t3Version = io.delta.tables.DeltaTable.forPath(spark, lake.location(PlatformTables.SELLER_PLACE_1D))
+    long t3Version = DeltaTable.forPath(spark, lake.location(PlatformTables.SELLER_PLACE_1D))
         .history(1).collectAsList().get(0).getAs("version");
     postgres.stop(ServerKind.POSTGRES);
     try {
@@ -220,7 +224,7 @@ class BatchPipelineTest {
     new ExportJob(lake).run(day);
 
     assertThat(exported(day)).isEqualTo(before);
-    long after = io.delta.tables.DeltaTable.forPath(spark, lake.location(PlatformTables.SELLER_PLACE_1D))
+    long after = DeltaTable.forPath(spark, lake.location(PlatformTables.SELLER_PLACE_1D))
         .history(1).collectAsList().get(0).getAs("version");
     assertThat(after).as("re-export computes nothing: t3 unchanged").isEqualTo(t3Version);
   }
@@ -254,7 +258,7 @@ class BatchPipelineTest {
     Lake parallel = new Lake(spark, parallelConfig);
     // the source schema changed in the test before; the parallel run reads today's master table,
     // so compare the tables that do not depend on it
-    new BatchPipeline(parallel, "place_event").run(days(), java.util.EnumSet.of(
+    new BatchPipeline(parallel, "place_event").run(days(), EnumSet.of(
         BatchPipeline.Job.COLLECT, BatchPipeline.Job.SNAPSHOT, BatchPipeline.Job.ENRICH, BatchPipeline.Job.AGGREGATE), 2, r -> { });
 
     for (var table : List.of(PlatformTables.PLACE_EVENT, PlatformTables.PLACE_ACTION_1H,
@@ -266,7 +270,7 @@ class BatchPipelineTest {
   @Test
   @Order(9)
   void resumeSkipsDonePeriodsUntilTheirRawFilesChange() throws Exception {
-    var jobs = java.util.EnumSet.of(BatchPipeline.Job.COLLECT, BatchPipeline.Job.ENRICH);
+    var jobs = EnumSet.of(BatchPipeline.Job.COLLECT, BatchPipeline.Job.ENRICH);
     BatchPipeline pipeline = new BatchPipeline(lake, "place_event");
     pipeline.run(days(), jobs, 1, r -> { });
 
@@ -274,10 +278,10 @@ class BatchPipelineTest {
     assertThat(resumed).allSatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.SKIPPED));
 
     Path someRawFile;
-    try (var files = java.nio.file.Files.walk(root.resolve("lake/datasource/place_event/p_ymd=20190609"))) {
-      someRawFile = files.filter(java.nio.file.Files::isRegularFile).findFirst().orElseThrow();
+    try (var files = Files.walk(root.resolve("lake/datasource/place_event/p_ymd=20190609"))) {
+      someRawFile = files.filter(Files::isRegularFile).findFirst().orElseThrow();
     }
-    java.nio.file.Files.writeString(someRawFile, "not json\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(someRawFile, "not json\n", StandardOpenOption.APPEND);
 
     List<BatchPipeline.PeriodResult> after = pipeline.run(days(), jobs, 1, true, r -> { });
     assertThat(after.stream().filter(r -> r.status() == RunStatus.SUCCEEDED).map(BatchPipeline.PeriodResult::day))

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
@@ -73,7 +74,7 @@ class BatchWriterLeaseTest {
       } finally {
         first.destroyForcibly();
       }
-      Lake lakeTables = new Lake(org.lambdaref.config.SparkSessions.getOrCreate(config, "BatchWriterLeaseTest"), config);
+      Lake lakeTables = new Lake(SparkSessions.getOrCreate(config, "BatchWriterLeaseTest"), config);
       assertThat(lakeTables.location(PlatformTables.BATCH_LEDGER)).startsWith("s3a://lease-lake/lease/");
       assertThat(lakeTables.read(PlatformTables.BATCH_LEDGER).filter("job = 'collect_place_event'")
           .count()).as("one collect per day, all from the first application").isEqualTo(4);

@@ -3,15 +3,13 @@ package org.lambdaref.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,7 +26,6 @@ import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.ValidationResult;
 import org.lambdaref.model.generator.EventGenerator;
 import org.lambdaref.model.generator.GeneratedLine;
 import org.lambdaref.model.generator.GeneratorSpec;
@@ -61,7 +58,7 @@ class CollectJobTest {
     Ownership ownership = new Ownership(SEOUL, config.source("place_event"));
     return lines.stream()
         .filter(l -> ownership.decide(validator.validate(l.line()),
-            l.arrival().truncatedTo(java.time.temporal.ChronoUnit.HOURS)).ownerDay().equals(day))
+            l.arrival().truncatedTo(ChronoUnit.HOURS)).ownerDay().equals(day))
         .collect(Collectors.groupingBy(GeneratedLine::kind, Collectors.counting()));
   }
 
@@ -93,8 +90,8 @@ class CollectJobTest {
         .filter("p_ymd = '20190608'").collectAsList();
 
     assertThat(rows).isNotEmpty().allSatisfy(row -> {
-      assertThat(Partitions.tierPartition(((java.sql.Timestamp) row.getAs("event_time")).toInstant(), SEOUL).ymd()).isEqualTo("20190608");
-      assertThat(Partitions.tierPartition(((java.sql.Timestamp) row.getAs("event_time")).toInstant(), SEOUL).hh())
+      assertThat(Partitions.tierPartition(((Timestamp) row.getAs("event_time")).toInstant(), SEOUL).ymd()).isEqualTo("20190608");
+      assertThat(Partitions.tierPartition(((Timestamp) row.getAs("event_time")).toInstant(), SEOUL).hh())
           .isEqualTo(row.getAs("p_hh"));
     });
     assertThat(rows.stream().map(r -> r.getAs("event_id")).distinct().count()).isEqualTo(rows.size());

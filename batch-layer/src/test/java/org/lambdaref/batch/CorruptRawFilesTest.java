@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ class CorruptRawFilesTest {
         .filter(l -> l.kind() == GeneratedLine.Kind.VALID && l.arrival().atZone(ZoneId.of("UTC")).toLocalDate().equals(DAY))
         .map(GeneratedLine::line).toList();
     Path hour = root.resolve("datasource/place_event")
-        .resolve(Partitions.rawArrivalPartition(DAY.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC)).path());
+        .resolve(Partitions.rawArrivalPartition(DAY.atTime(12, 0).toInstant(ZoneOffset.UTC)).path());
     Files.createDirectories(hour);
     List<String> first = valid.subList(0, valid.size() / 2);
     List<String> second = valid.subList(valid.size() / 2, valid.size());

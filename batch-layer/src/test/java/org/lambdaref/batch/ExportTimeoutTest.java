@@ -18,11 +18,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.SparkException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -223,7 +222,7 @@ class ExportTimeoutTest {
     assertThat(ExportJob.expired(new SQLException("The connection attempt failed.", "08001",
         new SocketTimeoutException("Connect timed out")))).isEqualTo(ExportJob.Timeout.CONNECT);
     assertThat(ExportJob.expired(new SQLException("Connection attempt timed out.", "08001"))).isEqualTo(ExportJob.Timeout.CONNECT);
-    assertThat(ExportJob.expired(new org.apache.spark.SparkException(
+    assertThat(ExportJob.expired(new SparkException(
         "Job aborted: org.postgresql.util.PSQLException: ERROR: canceling statement due to lock timeout")))
         .isEqualTo(ExportJob.Timeout.LOCK);
     assertThat(ExportJob.expired(new SQLException("Connection refused", "08001"))).isNull();

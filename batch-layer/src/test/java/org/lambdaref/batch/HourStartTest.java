@@ -1,5 +1,7 @@
 package org.lambdaref.batch;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -47,8 +49,8 @@ class HourStartTest {
         }
       }
       List<Row> out = spark.createDataFrame(rows, new StructType().add("event_time", DataTypes.TimestampType))
-          .select(org.apache.spark.sql.functions.col("event_time"), HourStart.of("event_time", zone).as("hour_start"),
-              org.apache.spark.sql.functions.expr(HourStart.sql("event_time", zone)).as("hour_start_sql"))
+          .select(col("event_time"), HourStart.of("event_time", zone).as("hour_start"),
+              expr(HourStart.sql("event_time", zone)).as("hour_start_sql"))
           .collectAsList();
       for (Row r : out) {
         Instant t = r.getTimestamp(0).toInstant();

@@ -1,6 +1,8 @@
 package org.lambdaref.batch;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -175,7 +177,7 @@ class HourlyPeriodTest {
     Map<String, Set<String>> eventsByHour = grouped(lake.day(PlatformTables.PLACE_EVENT, Partitions.day(DAY)),
         Partitions.HOUR_COLUMN, "event_id");
     Map<String, Set<String>> quarantinedByOwner = grouped(lake.day(PlatformTables.PLACE_EVENT_QUARANTINE, Partitions.day(DAY))
-        .withColumn("row", org.apache.spark.sql.functions.monotonically_increasing_id()), Columns.OWNER_PERIOD.name(), "row");
+        .withColumn("row", monotonically_increasing_id()), Columns.OWNER_PERIOD.name(), "row");
     long acceptedTotal = 0;
     long rejectedTotal = 0;
     long lateTotal = 0;
@@ -202,11 +204,11 @@ class HourlyPeriodTest {
 
     long t2 = lake.day(PlatformTables.PLACE_EVENT_ENRICHED, Partitions.day(DAY)).count();
     assertThat(t2).as("t2 holds every accepted event of the day's hours").isEqualTo(acceptedTotal);
-    Row hourly = lake.day(PlatformTables.PLACE_ACTION_1H, Partitions.day(DAY)).agg(org.apache.spark.sql.functions.sum("events")).first();
+    Row hourly = lake.day(PlatformTables.PLACE_ACTION_1H, Partitions.day(DAY)).agg(sum("events")).first();
     assertThat(hourly.getLong(0)).as("the hourly t3 counts every t2 event once").isEqualTo(acceptedTotal);
     long impressions = lake.day(PlatformTables.PLACE_EVENT_ENRICHED, Partitions.day(DAY))
         .filter(col("action").equalTo("impression")).count();
-    Row daily = lake.day(PlatformTables.PLACE_IMPRESSION_1D, Partitions.day(DAY)).agg(org.apache.spark.sql.functions.sum("impressions")).first();
+    Row daily = lake.day(PlatformTables.PLACE_IMPRESSION_1D, Partitions.day(DAY)).agg(sum("impressions")).first();
     assertThat(daily.getLong(0)).as("the daily t3, built after hour 23 from all 24 hours").isEqualTo(impressions);
     assertThat(latestLedgerRow(AggregateJob.JOB_NAME, Partitions.day(DAY)).<String>getAs("status")).isEqualTo("succeeded");
     assertThat(LedgerCoverage.of(lake, "place_event").days()).as("the batch covers the day once all its hours are in")

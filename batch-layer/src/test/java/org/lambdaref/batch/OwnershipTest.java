@@ -6,9 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.Action;
+import org.lambdaref.model.Partitions;
+import org.lambdaref.model.Period;
+import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.Rejection;
 import org.lambdaref.model.TimeBasis;
@@ -29,7 +33,7 @@ class OwnershipTest {
   }
 
   private static Instant hourOf(String t) {
-    return Instant.parse(t).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+    return Instant.parse(t).truncatedTo(ChronoUnit.HOURS);
   }
 
   @Test
@@ -105,7 +109,7 @@ class OwnershipTest {
 
   private static Ownership hourly(TimeBasis basis, ZoneId zone, Duration lateness) {
     return new Ownership(zone, new SourceConfig("place_event", basis, zone, lateness, Duration.ofMinutes(10), 1 << 20,
-        org.lambdaref.model.PeriodUnit.HOUR));
+        PeriodUnit.HOUR));
   }
 
   @Test
@@ -148,12 +152,12 @@ class OwnershipTest {
 
   @Test
   void anHourlyWindowReadsTheArrivalHoursFromTheSkewBeforeItToItsClose() {
-    IngestWindow window = IngestWindow.of(org.lambdaref.model.Period.ofHour(LocalDate.of(2019, 6, 8), 15), SEOUL,
+    IngestWindow window = IngestWindow.of(Period.ofHour(LocalDate.of(2019, 6, 8), 15), SEOUL,
         new SourceConfig("place_event", TimeBasis.EVENT, SEOUL, Duration.ofHours(2), Duration.ofMinutes(10), 1 << 20,
-            org.lambdaref.model.PeriodUnit.HOUR));
+            PeriodUnit.HOUR));
 
     // 15:00-16:00 Seoul is 06:00-07:00 UTC; from 05:50 (skew) to the close at 09:00 UTC
-    assertThat(window.arrivalHours()).extracting(org.lambdaref.model.Partitions.DayHour::path).containsExactly(
+    assertThat(window.arrivalHours()).extracting(Partitions.DayHour::path).containsExactly(
         "p_ymd=20190608/p_hh=05", "p_ymd=20190608/p_hh=06", "p_ymd=20190608/p_hh=07", "p_ymd=20190608/p_hh=08");
     assertThat(window.close()).isEqualTo(Instant.parse("2019-06-08T09:00:00Z"));
   }

@@ -1,7 +1,9 @@
 package org.lambdaref.batch;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.generator.GeneratedLine;
 import org.lambdaref.model.generator.PlaceMaster;
@@ -37,22 +45,22 @@ final class RawFixtures {
   }
 
   /** The lines in the collector layout under the source's raw location of {@code config}, on any Hadoop file system (s3a:// too). */
-  static void writeRaw(org.lambdaref.config.PlatformConfig config, List<GeneratedLine> lines) {
-    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
-    org.lambdaref.config.SparkSessions.settings(config).forEach((k, v) -> {
+  static void writeRaw(PlatformConfig config, List<GeneratedLine> lines) {
+    Configuration hadoop = new Configuration();
+    SparkSessions.settings(config).forEach((k, v) -> {
       if (k.startsWith("spark.hadoop.")) {
         hadoop.set(k.substring("spark.hadoop.".length()), v);
       }
     });
-    java.util.Map<String, StringBuilder> files = new java.util.TreeMap<>();
+    Map<String, StringBuilder> files = new TreeMap<>();
     for (GeneratedLine line : lines) {
       files.computeIfAbsent(Partitions.rawArrivalPartition(line.arrival()).path(), k -> new StringBuilder())
           .append(line.line()).append('\n');
     }
     String root = config.storage().rawSourceLocation("place_event");
-    try (org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(java.net.URI.create(root), hadoop)) {
-      for (java.util.Map.Entry<String, StringBuilder> f : files.entrySet()) {
-        try (java.io.OutputStream out = fs.create(new org.apache.hadoop.fs.Path(root + "/" + f.getKey() + "/part-0.json"))) {
+    try (FileSystem fs = FileSystem.newInstance(URI.create(root), hadoop)) {
+      for (Map.Entry<String, StringBuilder> f : files.entrySet()) {
+        try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(root + "/" + f.getKey() + "/part-0.json"))) {
           out.write(f.getValue().toString().getBytes(StandardCharsets.UTF_8));
         }
       }

@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ final class RegressionBaseline {
   }
 
   private static String text(Object value, Path root) {
-    if (value instanceof java.sql.Timestamp t) {
+    if (value instanceof Timestamp t) {
       return t.toInstant().toString();
     }
     if (value instanceof Row r) {

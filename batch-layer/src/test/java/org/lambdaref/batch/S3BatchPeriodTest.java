@@ -1,20 +1,21 @@
 package org.lambdaref.batch;
 
+import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,6 @@ import org.lambdaref.config.SparkSessions;
 import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
-import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.TableSpec;
 import org.lambdaref.model.generator.EventGenerator;
@@ -57,7 +57,7 @@ class S3BatchPeriodTest {
   static void setUp() throws Exception {
     stack = LocalStack.start(LocalStackOptions.forTests(work, ServerKind.S3, ServerKind.POSTGRES));
     Files.createDirectories(stack.s3DataDir().resolve("lake")); // the filesystem backend: a folder is a bucket
-    Map<String, String> overrides = new java.util.HashMap<>(stack.configOverrides());
+    Map<String, String> overrides = new HashMap<>(stack.configOverrides());
     overrides.put("platform.storage.root", "s3a://lake/it");
     overrides.put("platform.jdbc.user", stack.jdbcUser());
     config = ConfigLoader.load("local-s3", overrides, Map.of(), work);
@@ -85,7 +85,7 @@ class S3BatchPeriodTest {
     assertThat(results.get(0).status()).as(String.valueOf(results.get(0).error())).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(lake.location(PlatformTables.PLACE_ACTION_1H)).startsWith("s3a://lake/it/datastore/t3/");
     long accepted = lake.day(PlatformTables.PLACE_EVENT, "20190608").count();
-    long counted = lake.day(PlatformTables.PLACE_ACTION_1H, "20190608").agg(org.apache.spark.sql.functions.sum("events"))
+    long counted = lake.day(PlatformTables.PLACE_ACTION_1H, "20190608").agg(sum("events"))
         .first().getLong(0);
     assertThat(accepted).isEqualTo(300);
     assertThat(counted).isEqualTo(accepted);
@@ -103,16 +103,16 @@ class S3BatchPeriodTest {
 
     Path t1 = stack.s3DataDir().resolve("lake/it/datastaging/t1_log/place_event_timeseries_hourly");
     long since = System.currentTimeMillis();
-    java.util.concurrent.CompletableFuture<BatchPipeline.PeriodResult> rerun =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> runOnce(pipeline));
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    CompletableFuture<BatchPipeline.PeriodResult> rerun =
+        CompletableFuture.supplyAsync(() -> runOnce(pipeline));
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (!HaltDuringDeltaWrite.newDataFileIn(t1, since) && !rerun.isDone() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     assertThat(rerun.isDone()).as("the rerun was still running when the S3 server went away").isFalse();
     stack.stop(ServerKind.S3);
     long stopped = System.nanoTime();
-    BatchPipeline.PeriodResult failed = rerun.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    BatchPipeline.PeriodResult failed = rerun.get(5, TimeUnit.MINUTES);
     long failedAfterMs = (System.nanoTime() - stopped) / 1_000_000;
     stack.restart(ServerKind.S3);
     System.out.printf("S3 stopped mid-run: the period failed %d ms later: %s%n", failedAfterMs, failed.error());
@@ -138,8 +138,8 @@ class S3BatchPeriodTest {
         PlatformTables.PLACE_EVENT_LATE, PlatformTables.PLACE_SNAPSHOT, PlatformTables.PLACE_EVENT_ENRICHED,
         PlatformTables.PLACE_ACTION_1H, PlatformTables.PLACE_IMPRESSION_1D, PlatformTables.PLACE_IMPRESSION_30D,
         PlatformTables.SELLER_PLACE_1D)) {
-      List<String> rows = new java.util.ArrayList<>();
-      for (org.apache.spark.sql.Row r : lake.day(table, "20190608").collectAsList()) {
+      List<String> rows = new ArrayList<>();
+      for (Row r : lake.day(table, "20190608").collectAsList()) {
         rows.add(r.mkString("|"));
       }
       rows.sort(null);

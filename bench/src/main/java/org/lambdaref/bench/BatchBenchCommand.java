@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ public final class BatchBenchCommand implements Callable<Integer> {
       Map<String, Object> r = measure(size, console);
       results.removeIf(e -> ((Number) e.get("events_per_day")).intValue() == size);
       results.add(r);
-      results.sort(java.util.Comparator.comparingInt(e -> ((Number) e.get("events_per_day")).intValue()));
+      results.sort(Comparator.comparingInt(e -> ((Number) e.get("events_per_day")).intValue()));
       allEqual &= (Boolean) r.get("same_results");
       write(out);
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -55,9 +56,9 @@ public final class BatchCheck {
       List<String> right = read(b.resolve(part + ".tsv"));
       if (!left.equals(right)) {
         List<String> onlyLeft = new ArrayList<>(left);
-        onlyLeft.removeAll(new java.util.HashSet<>(right));
+        onlyLeft.removeAll(new HashSet<>(right));
         List<String> onlyRight = new ArrayList<>(right);
-        onlyRight.removeAll(new java.util.HashSet<>(left));
+        onlyRight.removeAll(new HashSet<>(left));
         out.add(part + ": " + onlyLeft.size() + " line(s) only in " + a + " (first: "
             + (onlyLeft.isEmpty() ? "-" : onlyLeft.get(0)) + "), " + onlyRight.size() + " only in " + b
             + " (first: " + (onlyRight.isEmpty() ? "-" : onlyRight.get(0)) + ")");

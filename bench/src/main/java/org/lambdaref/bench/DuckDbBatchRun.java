@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.lambdaref.batch.IngestWindow;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.Period;
 
 /**
  * The batch benchmark's peer: DuckDB doing the batch layer's logical work for one day on the same
@@ -127,7 +128,7 @@ public final class DuckDbBatchRun {
   }
 
   private static void collect(Statement sql, Args args, Map<String, Long> counts) throws SQLException, IOException {
-    IngestWindow window = new IngestWindow(org.lambdaref.model.Period.ofDay(args.day()), args.zone(), args.lateness(), args.maxClockSkew());
+    IngestWindow window = new IngestWindow(Period.ofDay(args.day()), args.zone(), args.lateness(), args.maxClockSkew());
     List<String> files = new ArrayList<>();
     for (Partitions.DayHour hour : window.arrivalHours()) {
       Path dir = args.rawSource().resolve(hour.path());

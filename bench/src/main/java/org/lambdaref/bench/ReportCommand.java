@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -161,13 +164,13 @@ public final class ReportCommand implements Callable<Integer> {
   /** The result files starting with {@code prefix}, in order of their rate. */
   private static List<JsonNode> readAll(Path results, String prefix) throws IOException {
     List<JsonNode> out = new ArrayList<>();
-    try (java.util.stream.Stream<Path> files = Files.list(results)) {
+    try (Stream<Path> files = Files.list(results)) {
       for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".json"))
           .sorted().toList()) {
         out.add(JSON.readTree(f.toFile()));
       }
     }
-    out.sort(java.util.Comparator.comparingDouble(n -> n.path("rate_target").asDouble()));
+    out.sort(Comparator.comparingDouble(n -> n.path("rate_target").asDouble()));
     return out;
   }
 
@@ -219,7 +222,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   /** The rule SpeedBenchCommand applies: the last third's median within one trigger of the first third's, and drained. */
   static boolean sustained(JsonNode r) {
-    double trigger = java.time.Duration.parse("PT" + r.path("trigger").asText("5s").toUpperCase(Locale.ROOT)).toMillis();
+    double trigger = Duration.parse("PT" + r.path("trigger").asText("5s").toUpperCase(Locale.ROOT)).toMillis();
     return r.path("drained").asBoolean(false)
         && r.get("counter_latency_ms_last_third_p50").asDouble() <= r.get("counter_latency_ms_first_third_p50").asDouble() + trigger;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,7 +93,7 @@ class DuckDbBatchRunTest {
     for (Map.Entry<String, StringBuilder> e : byHour.entrySet()) {
       Path folder = Files.createDirectories(raw.resolve(e.getKey()));
       try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(folder.resolve("part-0.json.gz")));
-          Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+          Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
         w.write(e.getValue().toString());
       }
     }

@@ -3,6 +3,8 @@ package org.lambdaref.model;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.HashMap;
@@ -71,7 +73,7 @@ public final class BatchCoverage {
   }
 
   /** Exactly {@code days} covered (tests and tools that know them). */
-  public static BatchCoverage ofDays(java.util.Collection<LocalDate> days) {
+  public static BatchCoverage ofDays(Collection<LocalDate> days) {
     return new BatchCoverage(new TreeSet<>(days), Map.of());
   }
 
@@ -136,7 +138,7 @@ public final class BatchCoverage {
   private static Optional<LocalDate> dayOf(String period) {
     try {
       return Optional.of(LocalDate.parse(period, Partitions.DAY_FORMAT));
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return Optional.empty();
     }
   }

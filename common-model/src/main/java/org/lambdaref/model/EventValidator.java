@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -157,7 +158,7 @@ public final class EventValidator implements Serializable {
       root = READER.readTree(line);
     } catch (JsonProcessingException e) {
       return rejected(Rejection.malformedJson(firstLine(e.getOriginalMessage())));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return rejected(Rejection.malformedJson(firstLine(e.getMessage())));
     }
     if (root == null || root.isMissingNode()) {

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Partition columns and values. Tier tables are partitioned by the day and hour of the platform
@@ -44,7 +45,7 @@ public final class Partitions {
    * night apart (both are 02 locally), and it follows half-hour offsets.
    */
   public static Instant hourStart(Instant instant, ZoneId zone) {
-    return instant.atZone(zone).truncatedTo(java.time.temporal.ChronoUnit.HOURS).toInstant();
+    return instant.atZone(zone).truncatedTo(ChronoUnit.HOURS).toInstant();
   }
 
   /** The index of the hour starting at {@code hourStart} within its local day: 0..22 on a spring-forward day, 0..24 on a fall-back day. */

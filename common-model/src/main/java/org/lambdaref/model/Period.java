@@ -7,6 +7,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * One batch period: a day, or one hour of a day, in the platform zone. Its id is what the ledger
@@ -109,11 +111,11 @@ public record Period(PeriodUnit unit, LocalDate day, int hour) implements Compar
   }
 
   /** The periods of {@code unit} that make up this day period, oldest first. */
-  public java.util.List<Period> split(PeriodUnit into) {
+  public List<Period> split(PeriodUnit into) {
     if (into == PeriodUnit.DAY || isHour()) {
-      return java.util.List.of(this);
+      return List.of(this);
     }
-    return java.util.stream.IntStream.range(0, 24).mapToObj(h -> ofHour(day, h)).toList();
+    return IntStream.range(0, 24).mapToObj(h -> ofHour(day, h)).toList();
   }
 
   /**

@@ -2,6 +2,7 @@ package org.lambdaref.model;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -81,13 +82,13 @@ public final class Timestamps {
     }
     try {
       if (text.length() == 10) {
-        return Optional.of(java.time.LocalDate.parse(text).atStartOfDay(zone).toInstant());
+        return Optional.of(LocalDate.parse(text).atStartOfDay(zone).toInstant());
       }
       if (text.endsWith("Z") || text.matches(".*[+-]\\d{2}:?\\d{2}$")) {
-        return Optional.of(java.time.OffsetDateTime.parse(text).toInstant());
+        return Optional.of(OffsetDateTime.parse(text).toInstant());
       }
-      return Optional.of(java.time.LocalDateTime.parse(text).atZone(zone).toInstant());
-    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.of(LocalDateTime.parse(text).atZone(zone).toInstant());
+    } catch (DateTimeParseException e) {
       return Optional.empty();
     }
   }

@@ -1,5 +1,6 @@
 package org.lambdaref.model;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param maxLineBytes records longer than this are refused rather than parsed
  */
 public record ValidationRules(ZoneId localTimestampZone, Duration maxClockSkew, int maxLineBytes)
-    implements java.io.Serializable {
+    implements Serializable {
 
   public static final Duration MAX_CLOCK_SKEW_DEFAULT = Duration.ofMinutes(10);
   public static final int MAX_LINE_BYTES_DEFAULT = 1 << 20;

@@ -1,5 +1,6 @@
 package org.lambdaref.counters;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,7 +55,7 @@ public interface CounterStore extends AutoCloseable {
    * Makes the first request a process would make (connection, credentials) within {@code
    * within}, so that a request path's tighter bound never judges it; fails as a read would.
    */
-  default void warmUp(java.time.Duration within) {}
+  default void warmUp(Duration within) {}
 
   /**
    * Fails when this store's writer may no longer write (it lost its writer lease); a caller

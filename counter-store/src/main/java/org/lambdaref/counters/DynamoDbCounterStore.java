@@ -5,13 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.lambdaref.config.DynamoDbSettings;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -302,7 +304,7 @@ public final class DynamoDbCounterStore implements CounterStore {
     long deadline = System.nanoTime() + settings.retryDeadline().toNanos();
     String what = "add to " + chunk.size() + " counters of batch " + batchId;
     List<Delta> remaining = new ArrayList<>(chunk);
-    Map<String, Integer> cancelledFor = new java.util.TreeMap<>();
+    Map<String, Integer> cancelledFor = new TreeMap<>();
     for (int attempt = 1; ; attempt++) {
       List<Delta> sending = remaining;
       try {
@@ -396,7 +398,7 @@ public final class DynamoDbCounterStore implements CounterStore {
             "the speed layer adds to counters in that table and never creates it while running",
             "create it with 'bin/lambda local up' locally, or deploy it (deploy-emr) with key pk (S) + sk (S)", e);
       } catch (SdkClientException | DynamoDbException e) {
-        if (Thread.currentThread().isInterrupted() || e instanceof software.amazon.awssdk.core.exception.AbortedException) {
+        if (Thread.currentThread().isInterrupted() || e instanceof AbortedException) {
           throw new IllegalStateException("interrupted while trying to " + what + " (the query is stopping)", e);
         }
         if (e instanceof DynamoDbException d && !retryable(d)) {
@@ -502,7 +504,7 @@ public final class DynamoDbCounterStore implements CounterStore {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, name + "-" + n.incrementAndGet());

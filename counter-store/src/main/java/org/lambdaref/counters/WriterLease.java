@@ -17,11 +17,13 @@ import org.lambdaref.config.DynamoDbSettings;
 import org.lambdaref.model.PlatformException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
  * One writer at a time for a role on a resource (the speed query on a counters table, batch
@@ -90,14 +92,14 @@ public final class WriterLease implements AutoCloseable {
         role + "#" + resource, role + " writer " + whoAmI(), ttl, Clock.systemUTC());
     try {
       lease.take();
-    } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+    } catch (ResourceNotFoundException e) {
       lease.closeClient();
       throw new PlatformException(
           "The writer lease of " + role + " on " + resource + " cannot be taken: DynamoDB table '"
               + settings.countersTable() + "' does not exist" + at(settings),
           "the lease that keeps one " + role + " writer at a time lives in the counters table",
           "create it: 'bin/lambda local up' does locally, deploy-emr on AWS (key pk S + sk S)", e);
-    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+    } catch (SdkClientException e) {
       lease.closeClient();
       throw new PlatformException(
           "The writer lease of " + role + " on " + resource + " cannot be taken: DynamoDB is not reachable"

@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.model.PlatformTables;
 
 /**
  * A least-privilege policy for the EMR job role (the nodes' instance profile): read and write
@@ -51,7 +53,7 @@ public final class IamPolicy {
         List.of("arn:aws:dynamodb:" + config.dynamodb().region() + ":" + accountId + ":table/"
             + config.dynamodb().countersTable())));
     Set<String> databases = new LinkedHashSet<>();
-    org.lambdaref.model.PlatformTables.ALL.forEach(t -> databases.add(t.name().database()));
+    PlatformTables.ALL.forEach(t -> databases.add(t.name().database()));
     databases.add("serving");
     List<String> glue = new ArrayList<>();
     glue.add("arn:aws:glue:" + region + ":" + accountId + ":catalog");
@@ -88,13 +90,13 @@ public final class IamPolicy {
   }
 
   /** "bucket/prefix" of an s3, s3a or s3n URI. */
-  private static java.util.Optional<String> s3(String uri) {
+  private static Optional<String> s3(String uri) {
     if (uri == null || !uri.matches("^s3[an]?://.+")) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     URI u = URI.create(uri);
     String prefix = u.getPath() == null ? "" : u.getPath().replaceAll("^/+|/+$", "");
-    return java.util.Optional.of(u.getHost() + (prefix.isEmpty() ? "" : "/" + prefix));
+    return Optional.of(u.getHost() + (prefix.isEmpty() ? "" : "/" + prefix));
   }
 
   private static List<String> buckets(Set<String> paths) {

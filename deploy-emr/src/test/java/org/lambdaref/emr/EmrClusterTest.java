@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.package$;
 import org.junit.jupiter.api.Test;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
@@ -32,7 +33,7 @@ class EmrClusterTest {
     PlatformConfig config = EmrFixture.config(Map.of());
     RunJobFlowRequest r = EmrCluster.request(config, List.of());
 
-    assertThat(r.releaseLabel()).as("the release of the Spark on the classpath, %s", org.apache.spark.package$.MODULE$.SPARK_VERSION())
+    assertThat(r.releaseLabel()).as("the release of the Spark on the classpath, %s", package$.MODULE$.SPARK_VERSION())
         .isEqualTo("emr-spark-8.0.0");
     assertThat(r.applications()).extracting(a -> a.name())
         .as("emr-spark-8.x offers no Hadoop application; Delta is one of its applications")
@@ -113,7 +114,7 @@ class EmrClusterTest {
     assertThatThrownBy(() -> EmrFixture.config(Map.of("platform.emr.release-label", "emr-7.12.0")))
         .as("an EMR 7.x (Spark 3.5) label: the message says where the jars of that line are")
         .isInstanceOf(PlatformException.class).hasMessageContaining("emr-7.12.0")
-        .hasMessageContaining("built for Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION())
+        .hasMessageContaining("built for Spark " + package$.MODULE$.SPARK_VERSION())
         .hasMessageContaining("spark-3.5-last");
     String sameLine = "emr-spark-8.1.0";
     assertThat(EmrCluster.request(EmrFixture.config(Map.of("platform.emr.release-label", sameLine)), List.of())

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -65,8 +67,8 @@ class EmrJarSmokeTest {
   void theJarsHoldNoSparkDeltaHadoopOrScalaClassesAndOnlyRelocatedCopiesOfTheirOwnDependencies() throws IOException {
     for (String module : List.of("batch-layer", "speed-layer")) {
       List<String> classes;
-      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(emrJar(module).toFile())) {
-        classes = jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.endsWith(".class")).toList();
+      try (JarFile jar = new JarFile(emrJar(module).toFile())) {
+        classes = jar.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class")).toList();
       }
       assertThat(classes).as("%s: the layer's own classes", module).anyMatch(n -> n.startsWith("org/lambdaref/"));
       assertThat(classes).as("%s: classes EMR ships, or unrelocated copies of what the jar relocates", module)

@@ -3,6 +3,7 @@ package org.lambdaref.cli;
 import java.util.concurrent.Callable;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.emr.CatalogDdl;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +17,7 @@ final class CatalogCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "say what: catalog ddl");
+    throw new CommandLine.ParameterException(new CommandLine(this), "say what: catalog ddl");
   }
 
   @Command(name = "ddl", mixinStandardHelpOptions = true,

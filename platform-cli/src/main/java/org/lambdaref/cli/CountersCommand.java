@@ -11,6 +11,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.model.Errors;
+import org.lambdaref.model.Timestamps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,7 +56,7 @@ final class CountersCommand implements Callable<Integer> {
   }
 
   static Instant parse(String option, String value, ZoneId zone) {
-    return org.lambdaref.model.Timestamps.parseQueryTime(value, zone).orElseThrow(() ->
-        Errors.badArgument(option, value, org.lambdaref.model.Timestamps.QUERY_TIME_FORMS.formatted(zone)));
+    return Timestamps.parseQueryTime(value, zone).orElseThrow(() ->
+        Errors.badArgument(option, value, Timestamps.QUERY_TIME_FORMS.formatted(zone)));
   }
 }

@@ -1,10 +1,20 @@
 package org.lambdaref.cli;
 
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.lambdaref.batch.BatchMain;
+import org.lambdaref.batch.BatchPipeline;
+import org.lambdaref.batch.IngestWindow;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.RunArguments;
+import org.lambdaref.config.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
   int liveRate;
 
   private static void printResults(PlatformConfig config, Console console) {
-    var spark = org.lambdaref.config.SparkSessions.getOrCreate(config, "LambdaDemo");
+    var spark = SparkSessions.getOrCreate(config, "LambdaDemo");
     LakeTables.registerAll(spark, config);
     console.line("");
     console.line("Top places on the last batch day (t3.place_impression_aggr_1d_daily):");
@@ -48,17 +58,17 @@ final class DemoCommand implements Callable<Integer> {
         + " when 'enrich_place_event' then 3 when 'aggregate_place' then 4 else 5 end");
   }
 
-  private static void printQuery(org.apache.spark.sql.SparkSession spark, String sql) {
+  private static void printQuery(SparkSession spark, String sql) {
     var result = spark.sql(sql);
-    java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
+    List<List<Object>> rows = new ArrayList<>();
     for (var row : result.collectAsList()) {
-      java.util.List<Object> values = new java.util.ArrayList<>();
+      List<Object> values = new ArrayList<>();
       for (int i = 0; i < row.length(); i++) {
         values.add(row.get(i));
       }
       rows.add(values);
     }
-    TablePrinter.print(System.out, TablePrinter.Format.TABLE, java.util.Arrays.asList(result.columns()), rows);
+    TablePrinter.print(System.out, TablePrinter.Format.TABLE, Arrays.asList(result.columns()), rows);
   }
 
   @Override
@@ -73,8 +83,8 @@ final class DemoCommand implements Callable<Integer> {
           () -> LocalProvisioning.provision(config, lease.stack()));
       // the past days whose windows have closed, so the batch can own every line of them
       LocalDate lastClosed = LocalDate.now(config.timezone()).minusDays(1);
-      while (!org.lambdaref.batch.IngestWindow.of(lastClosed, config.timezone(), config.source("place_event"))
-          .isClosedAt(java.time.Instant.now())) {
+      while (!IngestWindow.of(lastClosed, config.timezone(), config.source("place_event"))
+          .isClosedAt(Instant.now())) {
         lastClosed = lastClosed.minusDays(1);
       }
       GenerateCommand generate = new GenerateCommand();
@@ -97,11 +107,11 @@ final class DemoCommand implements Callable<Integer> {
       console.step("writing the place master (1000 places, 50 sellers) into PostgreSQL " + config.sourceDb().placeTable(),
           () -> LocalProvisioning.seedPlaces(config, 1000, 50));
       // one more period than generated: the late arrivals of the last day belong to it (if closed)
-      org.lambdaref.config.RunArguments replay =
-          new org.lambdaref.config.RunArguments(generate.startDate, days + 1, 1, config.env());
+      RunArguments replay =
+          new RunArguments(generate.startDate, days + 1, 1, config.env());
       int batchExit = console.step(
           "batch replay: raw -> t1 -> t2 -> t3 -> JDBC for " + replay.iterationCount() + " days in one Spark application",
-          () -> new org.lambdaref.batch.BatchMain().run(config, replay, org.lambdaref.batch.BatchPipeline.Job.parse("all"), console));
+          () -> new BatchMain().run(config, replay, BatchPipeline.Job.parse("all"), console));
       printResults(config, console);
       SpeedDemo.Result speed = console.step(
           "speed layer: streaming query on live events (" + liveEvents + " events at " + liveRate + "/s)",

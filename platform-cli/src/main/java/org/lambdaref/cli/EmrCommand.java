@@ -14,6 +14,8 @@ import org.lambdaref.emr.EmrCluster;
 import org.lambdaref.emr.EmrSteps;
 import org.lambdaref.emr.EmrSubmitter;
 import org.lambdaref.emr.IamPolicy;
+import org.lambdaref.model.Errors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +31,7 @@ final class EmrCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+    throw new CommandLine.ParameterException(new CommandLine(this),
         "say what: emr plan, emr cluster, emr submit or emr policy");
   }
 
@@ -149,7 +151,7 @@ final class EmrCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       if (!accountId.matches("\\d{12}")) {
-        throw org.lambdaref.model.Errors.badArgument("--account-id", accountId, "a 12-digit AWS account id");
+        throw Errors.badArgument("--account-id", accountId, "a 12-digit AWS account id");
       }
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
           .writeValueAsString(IamPolicy.document(configOptions.load(), accountId)));

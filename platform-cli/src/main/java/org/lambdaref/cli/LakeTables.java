@@ -1,9 +1,14 @@
 package org.lambdaref.cli;
 
+import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.lambdaref.batch.Lake;
+import org.lambdaref.batch.MergedHourlyView;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.TableSpec;
@@ -17,7 +22,7 @@ final class LakeTables {
   record TableInfo(TableSpec spec, String location, boolean exists, long partitions, long rows, long files) {}
 
   static boolean exists(SparkSession spark, String location) {
-    return io.delta.tables.DeltaTable.isDeltaTable(spark, location);
+    return DeltaTable.isDeltaTable(spark, location);
   }
 
   /** Registers every existing table under its database so that SQL can name it. */
@@ -32,8 +37,8 @@ final class LakeTables {
       spark.sql(spec.createStatement(location));
       registered.add(spec.name().qualified());
     }
-    org.lambdaref.batch.MergedHourlyView.register(new org.lambdaref.batch.Lake(spark, config))
-        .ifPresent(w -> registered.add(org.lambdaref.batch.MergedHourlyView.NAME + " (newest day covered by the batch: " + w + ")"));
+    MergedHourlyView.register(new Lake(spark, config))
+        .ifPresent(w -> registered.add(MergedHourlyView.NAME + " (newest day covered by the batch: " + w + ")"));
     return registered;
   }
 
@@ -52,8 +57,8 @@ final class LakeTables {
       long partitions =
           spec.partitionColumns().isEmpty()
               ? 1
-              : table.select(spec.partitionColumns().stream().map(org.apache.spark.sql.functions::col)
-                      .toArray(org.apache.spark.sql.Column[]::new)).distinct().count();
+              : table.select(spec.partitionColumns().stream().map(functions::col)
+                      .toArray(Column[]::new)).distinct().count();
       infos.add(new TableInfo(spec, location, true, partitions, rows, files));
     }
     return infos;

@@ -1,6 +1,7 @@
 package org.lambdaref.cli;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -15,6 +16,7 @@ import org.lambdaref.localstack.ServerProcess;
 import org.lambdaref.localstack.StackEndpoints;
 import org.lambdaref.localstack.StackMode;
 import org.lambdaref.localstack.Stacks;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -27,7 +29,7 @@ final class LocalCommand implements Runnable {
 
   @Override
   public void run() {
-    new picocli.CommandLine(this).usage(System.out);
+    new CommandLine(this).usage(System.out);
   }
 
   /** The stack's options from configuration: fixed ports, so every command finds it. */
@@ -56,9 +58,9 @@ final class LocalCommand implements Runnable {
       console.line("==> using the local stack started by 'bin/lambda local up'");
       return new StackLease(running.get(), false);
     }
-    StackMode mode = Stacks.resolve(StackMode.valueOf(config.localStack().mode().toUpperCase(java.util.Locale.ROOT)));
+    StackMode mode = Stacks.resolve(StackMode.valueOf(config.localStack().mode().toUpperCase(Locale.ROOT)));
     StackEndpoints stack =
-        console.step("starting the local stack (" + mode.name().toLowerCase(java.util.Locale.ROOT)
+        console.step("starting the local stack (" + mode.name().toLowerCase(Locale.ROOT)
                 + "): Kafka, DynamoDB, S3, PostgreSQL",
             () -> Stacks.start(options(config, false), mode));
     return new StackLease(stack, true);

@@ -3,7 +3,11 @@ package org.lambdaref.cli;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -14,21 +18,17 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.localstack.StackEndpoints;
 import org.lambdaref.model.PlatformException;
+import org.lambdaref.model.generator.PlaceMaster;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Creates what the platform expects to exist on the local stack: the Kafka topic, the DynamoDB
@@ -65,7 +65,7 @@ public final class LocalProvisioning {
 
   /** Counters keyed by place, action and hour; the speed layer owns the table's definition. */
   public static void createCountersTable(PlatformConfig config) {
-    try (org.lambdaref.counters.DynamoDbCounterStore store = new org.lambdaref.counters.DynamoDbCounterStore(config.dynamodb(), 1)) {
+    try (DynamoDbCounterStore store = new DynamoDbCounterStore(config.dynamodb(), 1)) {
       store.createTableIfMissing();
     }
   }
@@ -83,7 +83,7 @@ public final class LocalProvisioning {
       s3.createBucket(b -> b.bucket(bucket));
     } catch (BucketAlreadyOwnedByYouException e) {
       // exists already
-    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+    } catch (S3Exception e) {
       if (e.statusCode() != 409) {
         throw failure("create S3 bucket " + bucket, e);
       }
@@ -102,19 +102,19 @@ public final class LocalProvisioning {
   static void seedPlaces(PlatformConfig config, int places, int sellers) {
     var db = config.sourceDb();
     try (Connection c = DriverManager.getConnection(db.connection().url(), db.connection().user(), db.connection().password());
-        java.sql.Statement s = c.createStatement()) {
+        Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       s.execute("CREATE TABLE IF NOT EXISTS " + db.placeTable() + " (place_id text primary key, name text,"
           + " category text, region text, seller_id text, updated_at timestamp)");
       s.execute("DELETE FROM " + db.placeTable());
-      try (java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO " + db.placeTable() + " VALUES (?,?,?,?,?,?)")) {
-        for (var p : org.lambdaref.model.generator.PlaceMaster.places(places, sellers, 42)) {
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + db.placeTable() + " VALUES (?,?,?,?,?,?)")) {
+        for (var p : PlaceMaster.places(places, sellers, 42)) {
           insert.setString(1, p.placeId());
           insert.setString(2, p.name());
           insert.setString(3, p.category());
           insert.setString(4, p.region());
           insert.setString(5, p.sellerId());
-          insert.setTimestamp(6, java.sql.Timestamp.from(p.updatedAt()));
+          insert.setTimestamp(6, Timestamp.from(p.updatedAt()));
           insert.addBatch();
         }
         insert.executeBatch();
@@ -134,7 +134,7 @@ public final class LocalProvisioning {
   }
 
   static Map<String, String> describe(PlatformConfig config, StackEndpoints stack) {
-    Map<String, String> lines = new java.util.LinkedHashMap<>();
+    Map<String, String> lines = new LinkedHashMap<>();
     lines.put("services", stack.kind());
     lines.put("kafka", stack.kafkaBootstrapServers() + " topic " + config.kafka().topic());
     lines.put("dynamodb", stack.dynamoDbEndpoint() + " table " + config.dynamodb().countersTable());

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
@@ -53,7 +54,7 @@ final class ProduceCommand implements Callable<Integer> {
   }
 
   static Summary run(PlatformConfig config, int rate, long events, int places, long seed,
-      java.util.function.Consumer<GeneratedLine> sentLines) {
+      Consumer<GeneratedLine> sentLines) {
     if (rate < 1) {
       throw Errors.badArgument("--rate", rate, "1 or more events per second");
     }

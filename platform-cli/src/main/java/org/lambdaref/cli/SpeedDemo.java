@@ -2,11 +2,13 @@ package org.lambdaref.cli;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,7 +43,7 @@ final class SpeedDemo {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     } catch (RuntimeException e) {
       throw e;
@@ -121,7 +123,7 @@ final class SpeedDemo {
         r.counted(), r.expectedCounted(), r.counted() == r.expectedCounted() ? " (exact)" : " (MISMATCH)",
         r.freshness().toMillis() / 1000.0);
     console.line("  counters of the busiest place, %s (bin/lambda counters --place %s):", r.topPlace(), r.topPlace());
-    List<List<Object>> rows = new java.util.ArrayList<>();
+    List<List<Object>> rows = new ArrayList<>();
     for (CounterStore.Counter c : r.topPlaceCounters()) {
       rows.add(List.of(c.hour().atZone(config.timezone()).toLocalDateTime().toString(), c.action(), c.count()));
     }

@@ -2,6 +2,7 @@ package org.lambdaref.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /** Runs a CLI command in this JVM and captures what it printed. */
@@ -16,8 +17,8 @@ record CliRun(int exitCode, String out, String err) {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       var cli = LambdaCli.commandLine();
-      cli.setOut(new java.io.PrintWriter(System.out, true));
-      cli.setErr(new java.io.PrintWriter(System.err, true));
+      cli.setOut(new PrintWriter(System.out, true));
+      cli.setErr(new PrintWriter(System.err, true));
       int code = cli.execute(args);
       return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {

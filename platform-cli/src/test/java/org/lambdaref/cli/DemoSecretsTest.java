@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,7 @@ class DemoSecretsTest {
         }
         if (f.getFileName().toString().equals("s3proxy.properties")) {
           // the S3 server's own key store must hold its key; it may be read by its owner only
-          assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+          assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
               .as(f + " permissions").isEqualTo("rw-------");
           continue;
         }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +22,7 @@ class GenerateCommandTest {
   @TempDir Path root;
 
   private CliRun generate(String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of(
+    List<String> args = new ArrayList<>(List.of(
         "generate", "--conf", "platform.storage.root=" + root, "--start-date", "2019-06-08", "--days", "2",
         "--events-per-day", "500", "--duplicates", "0.1", "--late", "0.05", "--malformed", "0.02"));
     args.addAll(List.of(extra));
@@ -86,7 +88,7 @@ class GenerateCommandTest {
     try (InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -83,12 +84,12 @@ public final class BatchView {
     this.hourly = Collections.unmodifiableNavigableMap(hourly);
     this.daily = Collections.unmodifiableNavigableMap(daily);
     this.late = Collections.unmodifiableNavigableMap(late);
-    Map<LocalDate, Map<String, long[]>> setAside = new java.util.HashMap<>();
-    Map<LocalDate, Map<String, long[]>> restated = new java.util.HashMap<>();
+    Map<LocalDate, Map<String, long[]>> setAside = new HashMap<>();
+    Map<LocalDate, Map<String, long[]>> restated = new HashMap<>();
     for (LateDay arrival : late.values()) {
       arrival.byEventDay().forEach((day, owners) -> owners.forEach((owner, places) -> places.forEach((place, counts) -> {
         long[] total = (coverage.includesLate(day, owner) ? restated : setAside)
-            .computeIfAbsent(day, d -> new java.util.HashMap<>())
+            .computeIfAbsent(day, d -> new HashMap<>())
             .computeIfAbsent(place, p -> new long[Action.values().length]);
         for (int i = 0; i < counts.length; i++) {
           total[i] += counts[i];
@@ -143,7 +144,7 @@ public final class BatchView {
   }
 
   /** Events of one place and action in the hour starting at {@code hourStart}. */
-  public long count(String placeId, Action action, java.time.Instant hourStart) {
+  public long count(String placeId, Action action, Instant hourStart) {
     return count(placeId, action, hourStart.atZone(zone).toLocalDate(), Partitions.hourOfDay(hourStart, zone));
   }
 

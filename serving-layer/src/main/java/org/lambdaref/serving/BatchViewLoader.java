@@ -18,11 +18,14 @@ import static org.lambdaref.model.Columns.STATUS;
 import static org.lambdaref.model.Columns.UNIQUE_USERS;
 
 import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.types.StringType;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.lambdaref.model.Action;
 import org.lambdaref.model.BatchCoverage;
@@ -130,7 +134,7 @@ public final class BatchViewLoader {
 
   /** Each day of {@code table}: the previous block when its files are the same, else read anew. */
   private static <D extends BatchView.DayBlock> TreeMap<LocalDate, D> days(Optional<TableFiles> table,
-      Map<LocalDate, D> previous, java.util.function.BiFunction<TableFiles, List<DataFile>, D> read, int[] readCounts,
+      Map<LocalDate, D> previous, BiFunction<TableFiles, List<DataFile>, D> read, int[] readCounts,
       int counter) {
     TreeMap<LocalDate, D> out = new TreeMap<>();
     table.ifPresent(t -> byDay(t).forEach((day, files) -> {
@@ -152,7 +156,7 @@ public final class BatchViewLoader {
         String job = c[0].getString(r);
         if (BatchCoverage.AGGREGATE_JOB.equals(job) || BatchCoverage.HOURLY_AGGREGATE_JOB.equals(job)) {
           runs.add(new BatchCoverage.LedgerRun(job, c[1].getString(r), c[2].getString(r),
-              c[3].isNullAt(r) ? null : c[3].getString(r), c[4].isNullAt(r) ? java.time.Instant.EPOCH : micros(c[4].getLong(r))));
+              c[3].isNullAt(r) ? null : c[3].getString(r), c[4].isNullAt(r) ? Instant.EPOCH : micros(c[4].getLong(r))));
         }
       });
     }
@@ -194,13 +198,13 @@ public final class BatchViewLoader {
     return new HourlyDay(new HashSet<>(paths(files)), places, rows[0]);
   }
 
-  private static java.time.Instant micros(long micros) {
-    return java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+  private static Instant micros(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   private static String hourValue(ColumnVector v, int r) {
     // p_hh is a string partition ("07"); tolerate an integer partition column as well
-    return v.getDataType() instanceof io.delta.kernel.types.StringType ? v.getString(r) : Integer.toString(v.getInt(r));
+    return v.getDataType() instanceof StringType ? v.getString(r) : Integer.toString(v.getInt(r));
   }
 
   /**
@@ -220,7 +224,7 @@ public final class BatchViewLoader {
         LocalDate eventDay = LocalDate.parse(c[3].getString(r), Partitions.DAY_FORMAT);
         String owner = withOwner && !c[4].isNullAt(r) ? c[4].getString(r) : arrivalDay;
         ids.computeIfAbsent(eventDay, d -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
-            .computeIfAbsent(placeIds.computeIfAbsent(c[1].getString(r), p -> p), p -> new java.util.EnumMap<>(Action.class))
+            .computeIfAbsent(placeIds.computeIfAbsent(c[1].getString(r), p -> p), p -> new EnumMap<>(Action.class))
             .computeIfAbsent(action.get(), a -> new HashSet<>()).add(c[0].getString(r));
       });
     }

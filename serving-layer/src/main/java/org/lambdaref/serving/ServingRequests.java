@@ -3,6 +3,7 @@ package org.lambdaref.serving;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
@@ -88,7 +89,7 @@ public final class ServingRequests {
     ZonedDateTime local = value.atZone(zone);
     boolean ok = g == Granularity.HOUR
         ? local.getMinute() == 0 && local.getSecond() == 0 && local.getNano() == 0
-        : local.toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
+        : local.toLocalTime().equals(LocalTime.MIDNIGHT);
     if (!ok) {
       throw new BadRequest(parameter, raw, g == Granularity.HOUR
           ? "the start of an hour (buckets are whole hours)"

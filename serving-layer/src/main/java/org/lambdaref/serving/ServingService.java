@@ -6,6 +6,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.ServingSettings;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
+import org.lambdaref.model.Action;
 
 /**
  * The running service: batch view (Delta Kernel, refreshed in the background), real-time view
@@ -67,7 +68,7 @@ public final class ServingService implements AutoCloseable {
     int maxHoursPerKey = (int) Math.min(Integer.MAX_VALUE, s.maxRange().toHours() + 48);
     return new SpeedView.Limits(s.speedCacheTtl(), s.speedReadTimeout(), s.speedWarmUpTimeout(),
         s.speedOutageAfterFailures(), s.speedOutageProbeInterval(),
-        (int) Math.min(Integer.MAX_VALUE, (long) s.staleCacheMaxPlaces() * org.lambdaref.model.Action.values().length),
+        (int) Math.min(Integer.MAX_VALUE, (long) s.staleCacheMaxPlaces() * Action.values().length),
         s.staleCacheMaxBytes(), maxHoursPerKey);
   }
 

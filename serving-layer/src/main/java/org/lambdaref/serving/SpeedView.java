@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -217,7 +218,7 @@ public final class SpeedView implements AutoCloseable {
     }
     try {
       warmedUp.get(limits.warmUpTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       // answer with what the view has; the warm-up decides the state
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -14,6 +14,7 @@ import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.HadoopSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.model.Action;
+import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.serving.BatchTables.Hour;
 
 /** The batch view read with Delta Kernel from tables the batch layer's writer produced. */
@@ -34,7 +35,7 @@ class BatchViewLoaderTest {
         "platform.work-dir", root.resolve("work").toString(), "platform.timezone", "Asia/Seoul"), Map.of(), root);
     tables = new BatchTables(config);
     loader = new BatchViewLoader(new DeltaTableReader(HadoopSettings.of(config)), config.storage(),
-        ZoneId.of("Asia/Seoul"), org.lambdaref.model.PeriodUnit.DAY, Clock.systemUTC());
+        ZoneId.of("Asia/Seoul"), PeriodUnit.DAY, Clock.systemUTC());
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.batch.BatchMain;
 import org.lambdaref.model.RunStatus;
 import org.lambdaref.batch.BatchPipeline;
 import org.lambdaref.batch.BatchPipeline.Job;
@@ -38,6 +40,7 @@ import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.Restatement;
+import picocli.CommandLine;
 
 /**
  * {@code batch --restate}: a closed day re-aggregated with its late events, through the real
@@ -130,15 +133,15 @@ class RestatementTest {
 
   @Test
   void restateNeedsTheEnrichAndAggregateJobs() {
-    org.lambdaref.batch.BatchMain main = new org.lambdaref.batch.BatchMain();
-    new picocli.CommandLine(main).parseArgs("--env", "local", "--start-date", D.toString(), "--restate", "--job", "aggregate");
+    BatchMain main = new BatchMain();
+    new CommandLine(main).parseArgs("--env", "local", "--start-date", D.toString(), "--restate", "--job", "aggregate");
     assertThatThrownBy(main::call)
         .hasMessageContaining("--job").hasMessageContaining("enrich and aggregate");
   }
 
   private void raw(String id, String action, String eventLocal, String arrivalLocal) throws IOException {
-    Instant event = java.time.LocalDateTime.parse(eventLocal).atZone(SEOUL).toInstant();
-    Instant arrival = java.time.LocalDateTime.parse(arrivalLocal).atZone(SEOUL).toInstant();
+    Instant event = LocalDateTime.parse(eventLocal).atZone(SEOUL).toInstant();
+    Instant arrival = LocalDateTime.parse(arrivalLocal).atZone(SEOUL).toInstant();
     String line = "{\"event_id\":\"" + id + "\",\"event_time\":\"" + event + "\",\"processing_time\":\"" + arrival
         + "\",\"country\":\"KR\",\"category\":\"place\",\"sub_category\":\"cafe\",\"table_name\":\"place_event\","
         + "\"records\":{\"place_id\":\"p-1\",\"user_id\":\"u-" + id + "\",\"action\":\"" + action + "\"}}";

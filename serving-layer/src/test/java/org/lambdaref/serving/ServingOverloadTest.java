@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -189,7 +190,7 @@ class ServingOverloadTest {
       InputStream in = s.getInputStream();
       try {
         assertThat(in.read()).as("closed without an answer").isEqualTo(-1);
-      } catch (java.net.SocketException reset) {
+      } catch (SocketException reset) {
         // closed as well
       }
     }

@@ -1,5 +1,7 @@
 package org.lambdaref.speed;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,11 +29,11 @@ public final class EventProducer implements AutoCloseable {
   private final AtomicReference<Exception> failure = new AtomicReference<>();
 
   public EventProducer(String bootstrapServers, String topic) {
-    this(bootstrapServers, topic, java.util.Map.of());
+    this(bootstrapServers, topic, Map.of());
   }
 
   /** With the client settings of {@code KafkaSettings.clientProperties()} (TLS, MSK IAM). */
-  public EventProducer(String bootstrapServers, String topic, java.util.Map<String, String> clientProperties) {
+  public EventProducer(String bootstrapServers, String topic, Map<String, String> clientProperties) {
     this.topic = topic;
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -81,7 +83,7 @@ public final class EventProducer implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(java.time.Duration.ofSeconds(30));
+    producer.close(Duration.ofSeconds(30));
   }
 
   /** Unused records in flight when the producer is closed early are not acknowledged. */

@@ -1,5 +1,7 @@
 package org.lambdaref.speed;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Stops the JVM at a named point of a micro-batch, as {@code kill -9} would (no shutdown hooks,
  * nothing flushed), so that the crash tests can hit the moments that matter: after the hot table
@@ -17,7 +19,7 @@ public final class FaultInjection {
    * once per JVM.
    */
   public static final String PAUSE_PROPERTY = "lambda.fault.pause-at";
-  private static final java.util.concurrent.atomic.AtomicBoolean PAUSED = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean PAUSED = new AtomicBoolean();
   public static final String HOT_WRITTEN = "hot-written";
   public static final String COUNTER_WRITE = "counter-write";
   public static final String COUNTERS_WRITTEN = "counters-written";

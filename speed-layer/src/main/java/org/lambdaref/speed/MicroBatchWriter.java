@@ -1,10 +1,20 @@
 package org.lambdaref.speed;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -60,7 +70,7 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   /** What one micro-batch wrote. */
   public record BatchSummary(
       long batchId, long valid, long rejected, long counted, int counterKeys, int countersApplied,
-      int countersAlreadyApplied, long durationMs, Instant maxKafkaTimestamp, java.util.Map<String, Long> phasesMs) {}
+      int countersAlreadyApplied, long durationMs, Instant maxKafkaTimestamp, Map<String, Long> phasesMs) {}
 
   public MicroBatchWriter(String hotLocation, String quarantineLocation, Supplier<CounterStore> counters,
       ReplayWindow replay, BatchLog batchLog) {
@@ -88,12 +98,12 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       }
       // one pass over the cached batch for both counts and the newest Kafka time
       Row stats = cached.agg(
-          org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
+          sum(when(
               col("status").equalTo(HotRecordClassifier.VALID)
-                  .and(replay == null ? org.apache.spark.sql.functions.lit(true) : replay.counts()), 1).otherwise(0)),
-          org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
+                  .and(replay == null ? lit(true) : replay.counts()), 1).otherwise(0)),
+          sum(when(
               col("status").equalTo(HotRecordClassifier.REJECTED), 1).otherwise(0)),
-          org.apache.spark.sql.functions.max("kafka_timestamp")).first();
+          max("kafka_timestamp")).first();
       long validCount = stats.isNullAt(0) ? 0 : stats.getLong(0);
       long rejectedCount = stats.isNullAt(1) ? 0 : stats.getLong(1);
       Instant maxKafka = stats.isNullAt(2) ? null : stats.getTimestamp(2).toInstant();
@@ -109,9 +119,9 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
         }
       }
       long tAggregate = System.nanoTime();
-      java.util.concurrent.CompletableFuture<CounterStore.AddResult> counting = deltas.isEmpty()
-          ? java.util.concurrent.CompletableFuture.completedFuture(new CounterStore.AddResult(0, 0))
-          : java.util.concurrent.CompletableFuture.supplyAsync(() -> counters.get().add(deltas, queryId, batchId), COUNTER_CALLS);
+      CompletableFuture<CounterStore.AddResult> counting = deltas.isEmpty()
+          ? CompletableFuture.completedFuture(new CounterStore.AddResult(0, 0))
+          : CompletableFuture.supplyAsync(() -> counters.get().add(deltas, queryId, batchId), COUNTER_CALLS);
       long tHot;
       long tQuarantine;
       try {
@@ -133,7 +143,7 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       }
       CounterStore.AddResult result = await(counting, batchId);
       long tCounters = System.nanoTime();
-      java.util.Map<String, Long> phases = new java.util.LinkedHashMap<>();
+      Map<String, Long> phases = new LinkedHashMap<>();
       phases.put("read_validate_dedup", ms(tStats - started));
       phases.put("aggregate", ms(tAggregate - tStats));
       phases.put("hot_write", ms(tHot - tAggregate));
@@ -157,14 +167,14 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   }
 
   /** DynamoDB calls of a batch run here (the store's own writer pool fans them out). */
-  private static final java.util.concurrent.ExecutorService COUNTER_CALLS =
-      java.util.concurrent.Executors.newCachedThreadPool(r -> {
+  private static final ExecutorService COUNTER_CALLS =
+      Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "speed-counter-batch");
         t.setDaemon(true);
         return t;
       });
 
-  private static void awaitQuietly(java.util.concurrent.CompletableFuture<?> f) {
+  private static void awaitQuietly(CompletableFuture<?> f) {
     try {
       f.join();
     } catch (RuntimeException e) {
@@ -172,10 +182,10 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
     }
   }
 
-  private static CounterStore.AddResult await(java.util.concurrent.CompletableFuture<CounterStore.AddResult> f, long batchId) {
+  private static CounterStore.AddResult await(CompletableFuture<CounterStore.AddResult> f, long batchId) {
     try {
       return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }

@@ -1,6 +1,8 @@
 package org.lambdaref.speed;
 
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Properties;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 
@@ -19,8 +21,8 @@ public record ReplayWindow(Instant countFrom, Instant launchedAt, Instant readFr
 
   /** The filter of a replaying query; a query that is not a replay counts everything. */
   public Column counts() {
-    return functions.col("bucket_hour").geq(functions.lit(java.sql.Timestamp.from(clamp(countFrom))))
-        .or(functions.col("kafka_timestamp").geq(functions.lit(java.sql.Timestamp.from(launchedAt))));
+    return functions.col("bucket_hour").geq(functions.lit(Timestamp.from(clamp(countFrom))))
+        .or(functions.col("kafka_timestamp").geq(functions.lit(Timestamp.from(launchedAt))));
   }
 
   private static Instant clamp(Instant instant) {
@@ -32,7 +34,7 @@ public record ReplayWindow(Instant countFrom, Instant launchedAt, Instant readFr
     return "count-from=" + countFrom + "\nlaunched-at=" + launchedAt + "\nread-from=" + (readFrom == null ? "earliest" : readFrom) + "\n";
   }
 
-  public static ReplayWindow fromProperties(java.util.Properties p) {
+  public static ReplayWindow fromProperties(Properties p) {
     String readFrom = p.getProperty("read-from");
     return new ReplayWindow(Instant.parse(p.getProperty("count-from")), Instant.parse(p.getProperty("launched-at")),
         "earliest".equals(readFrom) ? null : Instant.parse(readFrom));

@@ -1,7 +1,9 @@
 package org.lambdaref.speed;
 
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -71,7 +73,7 @@ public final class SpeedMain implements Callable<Integer> {
     PlatformConfig config = configOptions.load(overrides);
     Duration limit = runFor == null ? null : parseDuration("--run-for", runFor);
     checkKafka(config);
-    SparkSession spark = SparkSessions.getOrCreate(config, "PlaceEventSpeed_" + config.env().toUpperCase(java.util.Locale.ROOT));
+    SparkSession spark = SparkSessions.getOrCreate(config, "PlaceEventSpeed_" + config.env().toUpperCase(Locale.ROOT));
     try (DynamoDbCounterStore counters = new DynamoDbCounterStore(
         config.dynamodb(), config.speed().counterWriters(), FaultInjection::afterCounterWrite)) {
       counters.describeTable();
@@ -90,7 +92,7 @@ public final class SpeedMain implements Callable<Integer> {
 
   static Duration parseDuration(String option, String value) {
     try {
-      return Duration.ofMillis(com.typesafe.config.ConfigFactory.parseString("d = " + value).getDuration("d").toMillis());
+      return Duration.ofMillis(ConfigFactory.parseString("d = " + value).getDuration("d").toMillis());
     } catch (RuntimeException e) {
       throw Errors.badArgument(option, value, "a duration such as 60s, 10m or 2h");
     }

@@ -1,5 +1,6 @@
 package org.lambdaref.speed;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -113,8 +114,8 @@ public final class SpeedProgress extends StreamingQueryListener implements Micro
       try {
         var latest = JSON.readTree(s.latestOffset());
         var end = JSON.readTree(s.endOffset());
-        for (var topic : (Iterable<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>) latest::fields) {
-          for (var partition : (Iterable<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>) topic.getValue()::fields) {
+        for (var topic : (Iterable<Map.Entry<String, JsonNode>>) latest::fields) {
+          for (var partition : (Iterable<Map.Entry<String, JsonNode>>) topic.getValue()::fields) {
             long read = end.path(topic.getKey()).path(partition.getKey()).asLong(0);
             behind += Math.max(0, partition.getValue().asLong() - read);
           }

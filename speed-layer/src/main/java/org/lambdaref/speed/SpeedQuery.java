@@ -50,7 +50,7 @@ public final class SpeedQuery {
         // a broker restart shows up as slow fetches; wait for it rather than failing the batch
         .option("kafka.request.timeout.ms", "30000")
         .option("kafka.default.api.timeout.ms", "60000");
-    for (java.util.Map.Entry<String, String> e : config.kafka().clientProperties().entrySet()) {
+    for (Map.Entry<String, String> e : config.kafka().clientProperties().entrySet()) {
       reader = reader.option("kafka." + e.getKey(), e.getValue());
     }
     if (config.speed().maxOffsetsPerTrigger() > 0) {

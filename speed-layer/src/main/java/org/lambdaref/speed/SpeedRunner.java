@@ -3,7 +3,10 @@ package org.lambdaref.speed;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -204,7 +207,7 @@ public final class SpeedRunner {
         window = new ReplayWindow(hour, now, hour.minus(skew));
       }
       Properties replay = new Properties();
-      replay.load(new java.io.StringReader(window.toProperties()));
+      replay.load(new StringReader(window.toProperties()));
       replay.setProperty("requested", starting);
       writeReplayFile(fs, checkpoint, replay);
       // deleted before the first batch: a crash here leaves no offsets, so the next start redoes it
@@ -245,7 +248,7 @@ public final class SpeedRunner {
     Path file = new Path(checkpoint, REPLAY_FILE);
     if (fs.exists(file)) {
       try (InputStream in = fs.open(file)) {
-        p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
       }
     }
     return p;
@@ -254,7 +257,7 @@ public final class SpeedRunner {
   private static void writeReplayFile(FileSystem fs, Path checkpoint, Properties p) throws IOException {
     fs.mkdirs(checkpoint);
     try (OutputStream out = fs.create(new Path(checkpoint, REPLAY_FILE), true)) {
-      p.store(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), "speed layer replay window");
+      p.store(new OutputStreamWriter(out, StandardCharsets.UTF_8), "speed layer replay window");
     }
   }
 

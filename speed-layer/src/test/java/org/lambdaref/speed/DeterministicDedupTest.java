@@ -6,13 +6,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -151,7 +154,7 @@ class DeterministicDedupTest {
     for (int i = 0; i < EVENT_IDS; i++) {
       String id = "dup-" + seed + "-" + i;
       List<Integer> partitions = new ArrayList<>(List.of(0, 1, 2));
-      java.util.Collections.shuffle(partitions, new java.util.Random(random.nextLong()));
+      Collections.shuffle(partitions, new Random(random.nextLong()));
       int copies = 2 + random.nextInt(2);
       for (int k = 0; k < copies; k++) {
         Instant eventTime = now.minus(random.nextInt(3), ChronoUnit.HOURS).minusSeconds(random.nextInt(60));
@@ -159,7 +162,7 @@ class DeterministicDedupTest {
             eventTime, partitions.get(k), base + 1_000L * random.nextInt(4)});
       }
     }
-    java.util.Collections.shuffle(plan, new java.util.Random(random.nextLong()));
+    Collections.shuffle(plan, new Random(random.nextLong()));
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -167,7 +170,7 @@ class DeterministicDedupTest {
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     List<Copy> sent = new ArrayList<>();
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      List<java.util.concurrent.Future<RecordMetadata>> acks = new ArrayList<>();
+      List<Future<RecordMetadata>> acks = new ArrayList<>();
       for (Object[] c : plan) {
         String line = SpeedFixture.event((String) c[0], (Instant) c[3], (String) c[1], "u-1", (String) c[2]);
         acks.add(producer.send(new ProducerRecord<>(config.kafka().topic(), (Integer) c[4], (Long) c[5], (String) c[1], line)));

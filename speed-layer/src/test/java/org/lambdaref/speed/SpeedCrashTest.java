@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,7 +79,7 @@ class SpeedCrashTest {
     assertThat(SpeedProcess.run(overrides, log, null, "--available-now")).as("clean catch-up; see " + log).isZero();
     System.out.printf("four speed JVMs in %d s%n", (System.nanoTime() - started) / 1_000_000_000);
     Files.copy(log, Path.of(System.getProperty("java.io.tmpdir"), "speed-crash-1.log"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
 
     assertExact();
     Map<Long, JsonNode> batches = batchesFromMetrics();

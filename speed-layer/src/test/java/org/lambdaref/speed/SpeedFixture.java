@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -100,7 +101,7 @@ final class SpeedFixture {
 
   /** Valid, duplicated, late and malformed lines for a few places and two actions. */
   static List<String> mixedTraffic(String prefix, int events, Instant now, long seed) {
-    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    SplittableRandom random = new SplittableRandom(seed);
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < events; i++) {
       Instant when = random.nextInt(10) == 0

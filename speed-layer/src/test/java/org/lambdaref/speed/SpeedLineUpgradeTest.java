@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.package$;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class SpeedLineUpgradeTest {
             .collectAsList().stream().map(r -> r.getString(0)).toList();
         assertThat(engines).as("the hot table was written by both lines")
             .anyMatch(e -> e.startsWith("Apache-Spark/3.5."))
-            .anyMatch(e -> e.startsWith("Apache-Spark/" + org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+            .anyMatch(e -> e.startsWith("Apache-Spark/" + package$.MODULE$.SPARK_VERSION()));
         Row hot = spark.read().format("delta").load(hotTable).selectExpr("count(*)", "count(distinct event_id)").first();
         long valid = expected.values().stream().mapToLong(Long::longValue).sum();
         assertThat(hot.getLong(0)).as("hot rows: each valid event once, whichever line wrote it").isEqualTo(valid);

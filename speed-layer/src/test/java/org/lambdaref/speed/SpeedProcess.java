@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.lambdaref.localstack.SparkJvm;
 
 /** The speed layer in a JVM of its own, so that a test can kill it as an operating system would. */
 final class SpeedProcess {
@@ -19,7 +20,7 @@ final class SpeedProcess {
   /** A speed JVM with the fault-injection system properties {@code faults}. */
   static Process startWithFaults(Map<String, String> overrides, Path log, Map<String, String> faults, String... args)
       throws Exception {
-    return startOn(org.lambdaref.localstack.SparkJvm.testClasspath(), overrides, log, faults, args);
+    return startOn(SparkJvm.testClasspath(), overrides, log, faults, args);
   }
 
   /**
@@ -34,7 +35,7 @@ final class SpeedProcess {
       String... args) throws Exception {
     List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1500m"));
     faults.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
-    List<String> command = new ArrayList<>(org.lambdaref.localstack.SparkJvm.command(
+    List<String> command = new ArrayList<>(SparkJvm.command(
         classpath, SpeedMain.class.getName(), jvmArgs.toArray(String[]::new)));
     command.add("--env");
     command.add("local");

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.Trigger;
@@ -77,7 +79,7 @@ class SpeedQueryTest {
     assertThat(hot.getLong(0)).as("hot rows = distinct valid events").isEqualTo(valid);
     assertThat(hot.getLong(1)).as("no event id twice in the hot table").isEqualTo(valid);
     List<String> reasons = spark.read().format("delta").load(quarantineLocation())
-        .selectExpr("reason").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        .selectExpr("reason").distinct().as(Encoders.STRING()).collectAsList();
     assertThat(reasons).as("quarantine reasons").containsExactlyInAnyOrder("malformed_json", "unknown_action");
     long bad = sent.stream().filter(l -> l.length() == 30 || l.contains("purchase")).count();
     assertThat(spark.read().format("delta").load(quarantineLocation()).count()).as("every bad record quarantined")
@@ -108,7 +110,7 @@ class SpeedQueryTest {
   void aReplayFromAnInstantRecountsItsHoursWithoutCountingTwice() {
     Map<String, Long> before = SpeedFixture.asMap(counters.scanAll());
     Instant from = NOW.minus(Duration.ofHours(3));
-    Map<String, String> replay = new java.util.HashMap<>(overrides);
+    Map<String, String> replay = new HashMap<>(overrides);
     replay.put("platform.speed.starting-offsets", from.toString());
     PlatformConfig replayConfig = SpeedFixture.config(replay, root);
 

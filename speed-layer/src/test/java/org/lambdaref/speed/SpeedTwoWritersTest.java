@@ -2,6 +2,7 @@ package org.lambdaref.speed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,7 +137,7 @@ class SpeedTwoWritersTest {
     throw new AssertionError("no '" + text + "' in " + log + " within 180 s:\n" + tail(log));
   }
 
-  private static String tail(Path log) throws java.io.IOException {
+  private static String tail(Path log) throws IOException {
     List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }

@@ -3,6 +3,7 @@ package org.lambdaref.model.generator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -88,7 +89,7 @@ public final class BadInputCorpus {
     out.add(accepted("epoch_millis", eventRawTimes("epoch_millis", Long.toString(arrival.minusSeconds(60).toEpochMilli()),
         Long.toString(arrival.toEpochMilli()))));
     out.add(accepted("offset_time", eventRawTimes("offset_time",
-        "\"" + arrival.minusSeconds(60).atOffset(java.time.ZoneOffset.ofHours(9)) + "\"", "\"" + pt + "\"")));
+        "\"" + arrival.minusSeconds(60).atOffset(ZoneOffset.ofHours(9)) + "\"", "\"" + pt + "\"")));
     out.add(accepted("numeric_place_id", event("numeric_place_id", et, pt, "12345", "u-1", "\"impression\"", "")));
     out.add(accepted("unknown_extra_fields", event("unknown_extra_fields", et, pt, "p-1", "u-1", "\"click\"",
         ",\"app_version\":\"9.1\",\"nested\":{\"a\":[1,2,3]}")));

@@ -1,5 +1,6 @@
 package org.lambdaref.localstack;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,12 +12,14 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -172,14 +175,14 @@ public final class FaultProxy implements AutoCloseable {
       open.add(server);
       // the client's side decides what a request is: after an answer, its next chunk starts one
       AtomicReference<Boolean> answered = new AtomicReference<>(true);
-      java.util.concurrent.atomic.AtomicBoolean dropAnswer = new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean dropAnswer = new AtomicBoolean();
       threads.execute(() -> pump(client, server, true, answered, dropAnswer));
       threads.execute(() -> pump(server, client, false, answered, dropAnswer));
     }
   }
 
   private void pump(Socket from, Socket to, boolean fromClient, AtomicReference<Boolean> answered,
-      java.util.concurrent.atomic.AtomicBoolean dropAnswer) {
+      AtomicBoolean dropAnswer) {
     byte[] buffer = new byte[64 * 1024];
     try {
       // not try-with-resources: closing a socket's stream closes the socket, and the other
@@ -190,7 +193,7 @@ public final class FaultProxy implements AutoCloseable {
       while ((n = in.read(buffer)) >= 0) {
         if (fromClient && answered.get() && responsesArmed.get() > 0) {
           // answered here, the server never sees it; what follows may be the next request
-          byte[] rest = respondHere(in, from.getOutputStream(), java.util.Arrays.copyOf(buffer, n));
+          byte[] rest = respondHere(in, from.getOutputStream(), Arrays.copyOf(buffer, n));
           if (rest.length == 0) {
             continue;
           }
@@ -245,7 +248,7 @@ public final class FaultProxy implements AutoCloseable {
    * the bytes after the last request answered: the start of a request to forward, or nothing.
    */
   private byte[] respondHere(InputStream in, OutputStream client, byte[] first) throws IOException {
-    java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream pending = new ByteArrayOutputStream();
     pending.write(first);
     byte[] chunk = new byte[64 * 1024];
     while (pending.size() > 0 && responsesArmed.get() > 0) {

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -335,7 +337,7 @@ public final class LocalStack implements StackEndpoints {
         "jclouds.filesystem.basedir=" + buckets);
     // the server's own key store: readable by this user only, like any credentials file
     try {
-      Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException | IOException e) {
       // not a POSIX file system: nothing to tighten
     }
@@ -350,7 +352,7 @@ public final class LocalStack implements StackEndpoints {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {

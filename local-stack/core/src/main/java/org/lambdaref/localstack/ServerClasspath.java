@@ -1,5 +1,6 @@
 package org.lambdaref.localstack;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
@@ -34,7 +35,7 @@ final class ServerClasspath {
     entries.add(moduleRoot(url, resource).toString());
     try (InputStream in = url.openStream()) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-      for (String entry : text.split(java.io.File.pathSeparator)) {
+      for (String entry : text.split(File.pathSeparator)) {
         if (!entry.isBlank()) {
           entries.add(entry);
         }
@@ -51,7 +52,7 @@ final class ServerClasspath {
             "rebuild: ./mvnw -q install -DskipTests");
       }
     }
-    return String.join(java.io.File.pathSeparator, entries);
+    return String.join(File.pathSeparator, entries);
   }
 
   private static Path moduleRoot(URL url, String resource) {

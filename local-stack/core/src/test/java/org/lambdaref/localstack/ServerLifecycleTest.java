@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class ServerLifecycleTest {
         stack.servers().values().stream()
             .flatMap(
                 s ->
-                    java.util.stream.Stream.concat(
+                    Stream.concat(
                         ProcessHandle.of(s.pid()).stream(), s.daemonizedChild().stream()))
             .toList();
     assertThat(processes).as("two server JVMs and the postmaster they started").hasSize(3);

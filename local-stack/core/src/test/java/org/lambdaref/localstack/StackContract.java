@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,9 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -27,11 +24,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.lambdaref.model.PlatformException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -88,7 +81,6 @@ abstract class StackContract {
     }
   }
 
-
   @Test
   void kafkaRefusesUnknownTopicsInsteadOfCreatingThem() throws Exception {
     Properties admin = new Properties();
@@ -97,7 +89,6 @@ abstract class StackContract {
       assertThat(client.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("never_created");
     }
   }
-
 
   @Test
   void dynamoDbLocalCreatesATableAndCountsAdditively() {
@@ -129,7 +120,6 @@ abstract class StackContract {
     }
   }
 
-
   @Test
   void s3ServerStoresObjectsAndChecksCredentials() {
     try (S3Client s3 = s3Client(stack().s3SecretKey())) {
@@ -146,7 +136,6 @@ abstract class StackContract {
     }
   }
 
-
   @Test
   void postgresAnswersSql() throws Exception {
     try (Connection connection = DriverManager.getConnection(stack().jdbcUrl(), stack().jdbcUser(), stack().jdbcPassword());
@@ -160,7 +149,6 @@ abstract class StackContract {
       }
     }
   }
-
 
   private S3Client s3Client(String secret) {
     return S3Client.builder()

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.model.PlatformException;
@@ -30,7 +32,7 @@ class StacksTest {
 
   @Test
   void containersAreRefusedForAStackThatMustOutliveItsCommand() {
-    LocalStackOptions detached = new LocalStackOptions(workDir, java.util.Set.of(ServerKind.S3), java.util.Map.of(),
+    LocalStackOptions detached = new LocalStackOptions(workDir, Set.of(ServerKind.S3), Map.of(),
         true, "a", "b");
 
     assertThatThrownBy(() -> Stacks.start(detached, StackMode.CONTAINERS))

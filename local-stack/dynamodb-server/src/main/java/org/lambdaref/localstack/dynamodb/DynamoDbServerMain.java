@@ -3,6 +3,10 @@ package org.lambdaref.localstack.dynamodb;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -27,13 +31,13 @@ public final class DynamoDbServerMain {
     }
     String[] storage;
     if (args.length == 2) {
-      java.nio.file.Files.createDirectories(java.nio.file.Path.of(args[1]));
+      Files.createDirectories(Path.of(args[1]));
       storage = new String[] {"-dbPath", args[1]};
     } else {
       storage = new String[] {"-inMemory"};
     }
     String[] common = {"-sharedDb", "-port", args[0], "-disableTelemetry"};
-    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(storage), java.util.Arrays.stream(common))
+    String[] all = Stream.concat(Arrays.stream(storage), Arrays.stream(common))
         .toArray(String[]::new);
     DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(all);
     Field serverField = DynamoDBProxyServer.class.getDeclaredField("server");
