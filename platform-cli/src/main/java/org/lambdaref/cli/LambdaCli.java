@@ -1,5 +1,8 @@
 package org.lambdaref.cli;
 
+import org.lambdaref.batch.BatchMain;
+import org.lambdaref.serving.ServeMain;
+import org.lambdaref.speed.SpeedMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -13,14 +16,14 @@ import picocli.CommandLine;
       DemoCommand.class,
       LocalCommand.class,
       GenerateCommand.class,
-      org.lambdaref.batch.BatchMain.class,
+      BatchMain.class,
       ExportCommand.class,
       CompactCommand.class,
-      org.lambdaref.speed.SpeedMain.class,
+      SpeedMain.class,
       ProduceCommand.class,
       CountersCommand.class,
       HotRetentionCommand.class,
-      org.lambdaref.serving.ServeMain.class,
+      ServeMain.class,
       EmrCommand.class,
       CatalogCommand.class,
       TablesCommand.class,
