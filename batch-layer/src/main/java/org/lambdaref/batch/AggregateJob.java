@@ -9,46 +9,55 @@ import static org.apache.spark.sql.functions.when;
 
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import java.util.List;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Columns;
 import org.lambdaref.model.Partitions;
-import org.lambdaref.model.PlatformException;
-import org.lambdaref.model.Restatement;
 import org.lambdaref.model.Period;
+import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.Restatement;
 
 /**
  * The service tier t3 for one day, from t2: events per place, action and hour (the batch view the
  * serving layer merges); impressions, clicks and exact unique users per place for the day and for
- * the 30 days ending on it; the same per seller. Unique users are exact distinct counts, never
- * sums of daily counts (a user seen on two days is one user).
+ * the 30 days ending on it; the same per seller. Unique users are exact distinct counts, never sums
+ * of daily counts (a user seen on two days is one user).
  *
- * <p>For a source cut into hours, the hourly table is written by each hour's run ({@link
- * #runHour}) and the daily tables once the day's 24 hours are all enriched ({@link #runDay}).
+ * <p>For a source cut into hours, the hourly table is written by each hour's run ({@link #runHour})
+ * and the daily tables once the day's 24 hours are all enriched ({@link #runDay}).
  */
 public final class AggregateJob {
 
   public static final String JOB_NAME = BatchCoverage.AGGREGATE_JOB;
+
   /** The hourly part of the job, for sources whose periods are hours. */
   public static final String HOURLY_JOB_NAME = BatchCoverage.HOURLY_AGGREGATE_JOB;
+
   public static final int RANGE_DAYS = 30;
 
   private final Lake lake;
-  /** The enrich runs' details of the t2 periods read, when the caller knows them; else read from the ledger. */
+
+  /**
+   * The enrich runs' details of the t2 periods read, when the caller knows them; else read from the
+   * ledger.
+   */
   private final Map<String, String> enriched;
 
   public AggregateJob(Lake lake) {
     this(lake, null);
   }
 
-  /** As {@link #AggregateJob(Lake)}, with the details of the enrich runs that wrote the t2 read (or null). */
+  /**
+   * As {@link #AggregateJob(Lake)}, with the details of the enrich runs that wrote the t2 read (or
+   * null).
+   */
   AggregateJob(Lake lake, Map<String, String> enriched) {
     this.lake = lake;
     this.enriched = enriched;
@@ -57,8 +66,12 @@ public final class AggregateJob {
   /** A day's whole t3, the hourly table included (a source cut into days). */
   public Ledger.Entry run(LocalDate day) {
     String period = Partitions.day(day);
-    return new Ledger(lake).record(JOB_NAME, "place_event", period,
-        () -> withProvenance(aggregate(day, period, true), List.of(period)));
+    return new Ledger(lake)
+        .record(
+            JOB_NAME,
+            "place_event",
+            period,
+            () -> withProvenance(aggregate(day, period, true), List.of(period)));
   }
 
   /**
@@ -66,11 +79,19 @@ public final class AggregateJob {
    * of {@code t2Periods}), so the ledger row of a t3 says which late events its numbers include.
    */
   private Ledger.Entry withProvenance(Ledger.Entry entry, List<String> t2Periods) {
-    Map<String, String> enriched = this.enriched != null && this.enriched.keySet().containsAll(t2Periods)
-        ? this.enriched : new Ledger(lake).latestSucceededDetails(EnrichJob.JOB_NAME, t2Periods);
-    Optional<Restatement> restated = Restatement.ofAll(t2Periods.stream()
-        .map(p -> enriched.containsKey(p) ? Restatement.fromDetails(enriched.get(p)) : Optional.<Restatement>empty())
-        .toList());
+    Map<String, String> enriched =
+        this.enriched != null && this.enriched.keySet().containsAll(t2Periods)
+            ? this.enriched
+            : new Ledger(lake).latestSucceededDetails(EnrichJob.JOB_NAME, t2Periods);
+    Optional<Restatement> restated =
+        Restatement.ofAll(
+            t2Periods.stream()
+                .map(
+                    p ->
+                        enriched.containsKey(p)
+                            ? Restatement.fromDetails(enriched.get(p))
+                            : Optional.<Restatement>empty())
+                .toList());
     if (restated.isEmpty()) {
       return entry;
     }
@@ -84,47 +105,77 @@ public final class AggregateJob {
     if (!hour.isHour()) {
       throw new IllegalArgumentException("runHour takes an hour period, not the day " + hour);
     }
-    return new Ledger(lake).record(HOURLY_JOB_NAME, "place_event", hour.id(), () -> {
-      long rows = lake.replacePeriod(actionsPerHour(lake.period(PlatformTables.PLACE_EVENT_ENRICHED, hour), hourStart()),
-          PlatformTables.PLACE_ACTION_1H, hour, true);
-      return withProvenance(Ledger.Entry.rows(rows, Map.of()), List.of(hour.id()));
-    });
+    return new Ledger(lake)
+        .record(
+            HOURLY_JOB_NAME,
+            "place_event",
+            hour.id(),
+            () -> {
+              long rows =
+                  lake.replacePeriod(
+                      actionsPerHour(
+                          lake.period(PlatformTables.PLACE_EVENT_ENRICHED, hour), hourStart()),
+                      PlatformTables.PLACE_ACTION_1H,
+                      hour,
+                      true);
+              return withProvenance(Ledger.Entry.rows(rows, Map.of()), List.of(hour.id()));
+            });
   }
 
   /**
    * The daily tables of a day whose hours are loaded hour by hour. Refused, with the hours missing,
-   * until the ledger shows all 24 hours enriched: a day built from some of its hours would pass
-   * the batch watermark with counts too low.
+   * until the ledger shows all 24 hours enriched: a day built from some of its hours would pass the
+   * batch watermark with counts too low.
    */
   public Ledger.Entry runDay(LocalDate day) {
     String period = Partitions.day(day);
-    return new Ledger(lake).record(JOB_NAME, "place_event", period, () -> {
-      List<String> hours = BatchCoverage.hourIds(day);
-      Ledger ledger = new Ledger(lake);
-      Set<String> enriched = ledger.succeeded(EnrichJob.JOB_NAME, hours);
-      Set<String> aggregated = ledger.succeeded(HOURLY_JOB_NAME, hours);
-      List<String> missing = hours.stream().filter(h -> !enriched.contains(h) || !aggregated.contains(h)).toList();
-      if (!missing.isEmpty()) {
-        throw new PlatformException(
-            "The daily t3 tables of " + period + " cannot be built yet: " + missing.size()
-                + " of its 24 hours are not in t2 or not in the hourly t3 " + missing.stream().map(h -> h.substring(8)).toList(),
-            "the day's tables (1d, 30d, seller) read all of the day's enriched hours, and the batch covers the day"
-                + " only once every hour's hourly aggregate succeeded too",
-            "run the missing hours: bin/lambda batch --start-date " + day + "T" + missing.get(0).substring(8)
-                + " --iteration-count <n>; the day's tables follow with its hour 23");
-      }
-      return withProvenance(aggregate(day, period, false), hours);
-    });
+    return new Ledger(lake)
+        .record(
+            JOB_NAME,
+            "place_event",
+            period,
+            () -> {
+              List<String> hours = BatchCoverage.hourIds(day);
+              Ledger ledger = new Ledger(lake);
+              Set<String> enriched = ledger.succeeded(EnrichJob.JOB_NAME, hours);
+              Set<String> aggregated = ledger.succeeded(HOURLY_JOB_NAME, hours);
+              List<String> missing =
+                  hours.stream()
+                      .filter(h -> !enriched.contains(h) || !aggregated.contains(h))
+                      .toList();
+              if (!missing.isEmpty()) {
+                throw new PlatformException(
+                    "The daily t3 tables of "
+                        + period
+                        + " cannot be built yet: "
+                        + missing.size()
+                        + " of its 24 hours are not in t2 or not in the hourly t3 "
+                        + missing.stream().map(h -> h.substring(8)).toList(),
+                    "the day's tables (1d, 30d, seller) read all of the day's enriched hours, and the batch covers the day"
+                        + " only once every hour's hourly aggregate succeeded too",
+                    "run the missing hours: bin/lambda batch --start-date "
+                        + day
+                        + "T"
+                        + missing.get(0).substring(8)
+                        + " --iteration-count <n>; the day's tables follow with its hour 23");
+              }
+              return withProvenance(aggregate(day, period, false), hours);
+            });
   }
 
   /**
    * Events per place, action and hour. The hour is its start instant ({@link HourStart}) besides
-   * the {@code p_hh} partition: on a fall-back night both local 02:00 hours are {@code p_hh=02}, and
-   * their rows stay apart by {@code hour_start}.
+   * the {@code p_hh} partition: on a fall-back night both local 02:00 hours are {@code p_hh=02},
+   * and their rows stay apart by {@code hour_start}.
    */
   public static Dataset<Row> actionsPerHour(Dataset<Row> enriched, Column hourStart) {
-    return enriched.withColumn(Columns.HOUR_START.name(), hourStart)
-        .groupBy(col("place_id"), col("action"), col(Partitions.DAY_COLUMN), col(Partitions.HOUR_COLUMN),
+    return enriched
+        .withColumn(Columns.HOUR_START.name(), hourStart)
+        .groupBy(
+            col("place_id"),
+            col("action"),
+            col(Partitions.DAY_COLUMN),
+            col(Partitions.HOUR_COLUMN),
             col(Columns.HOUR_START.name()))
         .agg(count(lit(1)).as("events"));
   }
@@ -147,15 +198,21 @@ public final class AggregateJob {
       Dataset<Row> hourly = actionsPerHour(today, hourStart());
       Dataset<Row> daily = perPlace(today, period);
       String from = Partitions.day(day.minusDays(RANGE_DAYS - 1L));
-      Dataset<Row> range = lake.read(PlatformTables.PLACE_EVENT_ENRICHED)
-          .filter(col(Partitions.DAY_COLUMN).between(from, period));
+      Dataset<Row> range =
+          lake.read(PlatformTables.PLACE_EVENT_ENRICHED)
+              .filter(col(Partitions.DAY_COLUMN).between(from, period));
       long daysPresent = daysIn(range);
       Dataset<Row> thirtyDays = perPlace(range, period);
-      Dataset<Row> sellers = today.filter(col("seller_id").isNotNull())
-          .groupBy(col("seller_id"))
-          .agg(countDistinct(col("place_id")).as("places"), impressionCount(), clicks(),
-              countDistinct(col("user_id")).as("unique_users"))
-          .withColumn(Partitions.DAY_COLUMN, lit(period));
+      Dataset<Row> sellers =
+          today
+              .filter(col("seller_id").isNotNull())
+              .groupBy(col("seller_id"))
+              .agg(
+                  countDistinct(col("place_id")).as("places"),
+                  impressionCount(),
+                  clicks(),
+                  countDistinct(col("user_id")).as("unique_users"))
+              .withColumn(Partitions.DAY_COLUMN, lit(period));
 
       if (withHourly) {
         // mergeSchema: a table written before hour_start existed gains the column
@@ -179,7 +236,8 @@ public final class AggregateJob {
   }
 
   private static Dataset<Row> perPlace(Dataset<Row> events, String period) {
-    return events.groupBy(col("place_id"))
+    return events
+        .groupBy(col("place_id"))
         .agg(impressionCount(), clicks(), countDistinct(col("user_id")).as("unique_users"))
         .withColumn(Partitions.DAY_COLUMN, lit(period));
   }

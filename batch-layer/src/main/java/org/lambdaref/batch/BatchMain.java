@@ -41,20 +41,30 @@ public final class BatchMain implements Callable<Integer> {
   @Mixin ConfigOptions configOptions;
   @Mixin RunOptions runOptions;
 
-  @Option(names = "--job", defaultValue = "all",
-      description = "all, or one or more (comma-separated) of collect, snapshot, enrich, aggregate, export (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--job",
+      defaultValue = "all",
+      description =
+          "all, or one or more (comma-separated) of collect, snapshot, enrich, aggregate, export (default ${DEFAULT-VALUE}).")
   String job;
 
-  @Option(names = "--source", defaultValue = "place_event", description = "Raw source (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--source",
+      defaultValue = "place_event",
+      description = "Raw source (default ${DEFAULT-VALUE}).")
   String source = "place_event";
 
-  @Option(names = "--resume", description = "Skip periods the ledger records as succeeded with the same raw inputs.")
+  @Option(
+      names = "--resume",
+      description = "Skip periods the ledger records as succeeded with the same raw inputs.")
   boolean resume;
 
-  @Option(names = "--restate",
-      description = "Re-aggregate closed periods with their late events (t1_log.place_event_late) taken in: t2 and t3 then"
-          + " count them, the ledger records the restatement, and the serving view answers the restated numbers."
-          + " Needs the enrich and aggregate jobs.")
+  @Option(
+      names = "--restate",
+      description =
+          "Re-aggregate closed periods with their late events (t1_log.place_event_late) taken in: t2 and t3 then"
+              + " count them, the ledger records the restatement, and the serving view answers the restated numbers."
+              + " Needs the enrich and aggregate jobs.")
   boolean restate;
 
   @Option(names = "--dry-run", description = "Print the plan and stop.")
@@ -70,8 +80,11 @@ public final class BatchMain implements Callable<Integer> {
     PlatformConfig config = configOptions.load();
     RunArguments args = runOptions.toRunArguments(configOptions.env());
     Set<BatchPipeline.Job> jobs = BatchPipeline.Job.parse(job);
-    if (restate && !jobs.containsAll(Set.of(BatchPipeline.Job.ENRICH, BatchPipeline.Job.AGGREGATE))) {
-      throw Errors.badArgument("--job", job,
+    if (restate
+        && !jobs.containsAll(Set.of(BatchPipeline.Job.ENRICH, BatchPipeline.Job.AGGREGATE))) {
+      throw Errors.badArgument(
+          "--job",
+          job,
           "a job list with enrich and aggregate when --restate is given (the late events enter t2, and t3 is rebuilt"
               + " from it), such as all or enrich,aggregate");
     }
@@ -86,45 +99,69 @@ public final class BatchMain implements Callable<Integer> {
     return run(config, args, jobs, Console.stdout());
   }
 
-  public int run(PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
+  public int run(
+      PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
     // one batch application per lake: Delta's default S3 log store is safe for one driver only
-    try (WriterLease lease = WriterLease.acquire(config.dynamodb(), "batch",
-        config.storage().tableLocation(PlatformTables.BATCH_LEDGER.name()),
-        config.batch().writerLeaseTtl())) {
-      console.line("holding the writer lease of the lake (%s): no other batch application writes it meanwhile",
+    try (WriterLease lease =
+        WriterLease.acquire(
+            config.dynamodb(),
+            "batch",
+            config.storage().tableLocation(PlatformTables.BATCH_LEDGER.name()),
+            config.batch().writerLeaseTtl())) {
+      console.line(
+          "holding the writer lease of the lake (%s): no other batch application writes it meanwhile",
           lease.resource());
       int status = runHolding(config, args, jobs, console);
       if (lease.lost()) {
-        console.line("this application lost the writer lease of the lake while it ran (another took it over after it"
-            + " stopped renewing): check the ledger and rerun the periods with --resume once only one runs");
+        console.line(
+            "this application lost the writer lease of the lake while it ran (another took it over after it"
+                + " stopped renewing): check the ledger and rerun the periods with --resume once only one runs");
         return 1;
       }
       return status;
     }
   }
 
-  private int runHolding(PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
+  private int runHolding(
+      PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
     List<Period> periods = args.periods(config.source(source).period());
     SparkSession spark = SparkSessions.getOrCreate(config, args.applicationName(APP_NAME));
     BatchPipeline pipeline = new BatchPipeline(new Lake(spark, config), source, restate);
-    console.line("%s: %d period(s) from %s, jobs %s, %d at once", args.applicationName(APP_NAME),
-        periods.size(), periods.get(0), jobs, args.parallelism());
+    console.line(
+        "%s: %d period(s) from %s, jobs %s, %d at once",
+        args.applicationName(APP_NAME), periods.size(), periods.get(0), jobs, args.parallelism());
     long started = System.nanoTime();
     AtomicInteger done = new AtomicInteger();
     int steps = BatchPipeline.stepCount(config, source, periods, jobs);
     // the stage is named only when a period has more than one
     boolean stages = BatchPipeline.stages(config.source(source).period(), periods, jobs).size() > 1;
-    List<BatchPipeline.PeriodResult> results = pipeline.runPeriods(periods, jobs, args.parallelism(), resume, r -> {
-      synchronized (console) {
-        console.line("    %s%s %s%s", r.period(), stages ? " (" + r.stage() + ")" : "", r.status(),
-            r.error() == null ? "" : ": " + r.error());
-        r.entries().forEach((j, e) -> console.line("        %-9s %s", j.name().toLowerCase(Locale.ROOT), describe(j, e)));
-        console.progress("steps", done.incrementAndGet(), steps, started);
-      }
-    });
+    List<BatchPipeline.PeriodResult> results =
+        pipeline.runPeriods(
+            periods,
+            jobs,
+            args.parallelism(),
+            resume,
+            r -> {
+              synchronized (console) {
+                console.line(
+                    "    %s%s %s%s",
+                    r.period(),
+                    stages ? " (" + r.stage() + ")" : "",
+                    r.status(),
+                    r.error() == null ? "" : ": " + r.error());
+                r.entries()
+                    .forEach(
+                        (j, e) ->
+                            console.line(
+                                "        %-9s %s",
+                                j.name().toLowerCase(Locale.ROOT), describe(j, e)));
+                console.progress("steps", done.incrementAndGet(), steps, started);
+              }
+            });
     long failed = results.stream().filter(BatchPipeline.PeriodResult::failed).count();
     if (failed > 0) {
-      console.line("%d of %d periods failed; ops.batch_ledger has each cause", failed, results.size());
+      console.line(
+          "%d of %d periods failed; ops.batch_ledger has each cause", failed, results.size());
       return 1;
     }
     return 0;
@@ -132,8 +169,15 @@ public final class BatchMain implements Callable<Integer> {
 
   private static String describe(BatchPipeline.Job job, Ledger.Entry e) {
     if (job == BatchPipeline.Job.COLLECT) {
-      return String.format(Locale.ROOT, "read %d, owned %d = accepted %d + duplicates %d + late %d + rejected %d",
-          e.linesRead(), e.owned(), e.accepted(), e.duplicates(), e.late(), e.rejected());
+      return String.format(
+          Locale.ROOT,
+          "read %d, owned %d = accepted %d + duplicates %d + late %d + rejected %d",
+          e.linesRead(),
+          e.owned(),
+          e.accepted(),
+          e.duplicates(),
+          e.late(),
+          e.rejected());
     }
     return e.rowsWritten() + " rows" + (e.details().isEmpty() ? "" : " " + e.details());
   }

@@ -22,11 +22,11 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Row;
 import org.lambdaref.config.PlatformConfig;
-import org.lambdaref.model.RunStatus;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Period;
 import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.RunStatus;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -42,9 +42,16 @@ public final class BatchPipeline {
 
   /** The jobs, in dependency order. */
   public enum Job {
-    COLLECT, SNAPSHOT, ENRICH, AGGREGATE, EXPORT;
+    COLLECT,
+    SNAPSHOT,
+    ENRICH,
+    AGGREGATE,
+    EXPORT;
 
-    /** {@code all}, one job name, or several separated by commas (run in dependency order whatever the order given). */
+    /**
+     * {@code all}, one job name, or several separated by commas (run in dependency order whatever
+     * the order given).
+     */
     public static Set<Job> parse(String names) {
       if (names.equals("all")) {
         return EnumSet.allOf(Job.class);
@@ -54,7 +61,9 @@ public final class BatchPipeline {
         try {
           jobs.add(Job.valueOf(name.trim().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-          throw Errors.badArgument("--job", names,
+          throw Errors.badArgument(
+              "--job",
+              names,
               "all, or one or more (comma-separated) of collect, snapshot, enrich, aggregate, export");
         }
       }
@@ -135,7 +144,8 @@ public final class BatchPipeline {
     return isClosed(lake.config(), source, Period.ofDay(day), now);
   }
 
-  private static boolean isClosed(PlatformConfig config, String source, Period period, Instant now) {
+  private static boolean isClosed(
+      PlatformConfig config, String source, Period period, Instant now) {
     return IngestWindow.of(period, config.timezone(), config.source(source)).isClosedAt(now);
   }
 
@@ -149,22 +159,33 @@ public final class BatchPipeline {
     return days.stream().flatMap(d -> Period.ofDay(d).split(unit).stream()).toList();
   }
 
-  public List<PeriodResult> run(List<LocalDate> days, Set<Job> jobs, int parallelism, Consumer<PeriodResult> progress) {
+  public List<PeriodResult> run(
+      List<LocalDate> days, Set<Job> jobs, int parallelism, Consumer<PeriodResult> progress) {
     return run(days, jobs, parallelism, false, progress);
   }
 
-  /** As above; with {@code resume}, periods the ledger shows done with the same inputs are skipped. */
-  public List<PeriodResult> run(List<LocalDate> days, Set<Job> jobs, int parallelism, boolean resume,
+  /**
+   * As above; with {@code resume}, periods the ledger shows done with the same inputs are skipped.
+   */
+  public List<PeriodResult> run(
+      List<LocalDate> days,
+      Set<Job> jobs,
+      int parallelism,
+      boolean resume,
       Consumer<PeriodResult> progress) {
     return runPeriods(periodsOf(lake.config(), source, days), jobs, parallelism, resume, progress);
   }
 
   /**
    * Runs the stages of {@code periods} (days, or hours for a source cut into hours). Returns one
-   * result per period, the days of an hourly source's daily tables included; {@code progress}
-   * hears of every step once.
+   * result per period, the days of an hourly source's daily tables included; {@code progress} hears
+   * of every step once.
    */
-  public List<PeriodResult> runPeriods(List<Period> periods, Set<Job> jobs, int parallelism, boolean resume,
+  public List<PeriodResult> runPeriods(
+      List<Period> periods,
+      Set<Job> jobs,
+      int parallelism,
+      boolean resume,
       Consumer<PeriodResult> progress) {
     PeriodUnit unit = lake.config().source(source).period();
     Map<Period, PeriodResult> results = new TreeMap<>();
@@ -175,20 +196,30 @@ public final class BatchPipeline {
       try {
         List<Future<?>> futures = new ArrayList<>();
         for (Step step : stage) {
-          futures.add(pool.submit(() -> {
-            PeriodResult report = runStep(unit, step, resume, now, results, ran);
-            synchronized (results) {
-              PeriodResult so = results.get(step.period());
-              if (so == null || !so.failed()) {
-                Map<Job, Ledger.Entry> entries = new LinkedHashMap<>(so == null ? Map.of() : so.entries());
-                entries.putAll(report.entries());
-                boolean keepSkip = so != null && so.status() == RunStatus.SUCCEEDED && report.status() == RunStatus.SKIPPED;
-                results.put(step.period(), keepSkip ? new PeriodResult(step.period(), null, so.status(), entries, null)
-                    : new PeriodResult(step.period(), null, report.status(), entries, report.error()));
-              }
-            }
-            progress.accept(report);
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    PeriodResult report = runStep(unit, step, resume, now, results, ran);
+                    synchronized (results) {
+                      PeriodResult so = results.get(step.period());
+                      if (so == null || !so.failed()) {
+                        Map<Job, Ledger.Entry> entries =
+                            new LinkedHashMap<>(so == null ? Map.of() : so.entries());
+                        entries.putAll(report.entries());
+                        boolean keepSkip =
+                            so != null
+                                && so.status() == RunStatus.SUCCEEDED
+                                && report.status() == RunStatus.SKIPPED;
+                        results.put(
+                            step.period(),
+                            keepSkip
+                                ? new PeriodResult(step.period(), null, so.status(), entries, null)
+                                : new PeriodResult(
+                                    step.period(), null, report.status(), entries, report.error()));
+                      }
+                    }
+                    progress.accept(report);
+                  }));
         }
         for (Future<?> f : futures) {
           f.get();
@@ -201,7 +232,10 @@ public final class BatchPipeline {
     }
     boolean anySucceeded;
     synchronized (results) {
-      anySucceeded = ran.stream().anyMatch(p -> results.get(p) != null && results.get(p).status() == RunStatus.SUCCEEDED);
+      anySucceeded =
+          ran.stream()
+              .anyMatch(
+                  p -> results.get(p) != null && results.get(p).status() == RunStatus.SUCCEEDED);
     }
     if (jobs.contains(Job.AGGREGATE) && anySucceeded) {
       handOverHotDays();
@@ -217,7 +251,8 @@ public final class BatchPipeline {
       stages.add(steps(periods, Stage.T3_EXPORT, jobs, Job.AGGREGATE, Job.EXPORT));
     } else {
       List<Period> days = periods.stream().map(Period::dayPeriod).distinct().toList();
-      List<Period> endedDays = periods.stream().filter(Period::endsDay).map(Period::dayPeriod).distinct().toList();
+      List<Period> endedDays =
+          periods.stream().filter(Period::endsDay).map(Period::dayPeriod).distinct().toList();
       stages.add(steps(days, Stage.DAY_SNAPSHOT, jobs, Job.SNAPSHOT));
       stages.add(steps(periods, Stage.HOUR_T1_T2, jobs, Job.COLLECT, Job.ENRICH));
       stages.add(steps(periods, Stage.T3_HOURLY, jobs, Job.AGGREGATE));
@@ -227,9 +262,12 @@ public final class BatchPipeline {
     return stages;
   }
 
-  private static List<Step> steps(List<Period> periods, Stage stage, Set<Job> requested, Job... stageJobs) {
+  private static List<Step> steps(
+      List<Period> periods, Stage stage, Set<Job> requested, Job... stageJobs) {
     List<Job> jobs = Arrays.stream(stageJobs).filter(requested::contains).toList();
-    return jobs.isEmpty() ? List.of() : periods.stream().map(p -> new Step(p, stage, jobs)).toList();
+    return jobs.isEmpty()
+        ? List.of()
+        : periods.stream().map(p -> new Step(p, stage, jobs)).toList();
   }
 
   /**
@@ -244,7 +282,9 @@ public final class BatchPipeline {
     if (p.isHour()) {
       return List.of(p, p.dayPeriod());
     }
-    return step.stage() == Stage.DAY_SNAPSHOT ? List.of() : concat(List.of(p), p.split(PeriodUnit.HOUR));
+    return step.stage() == Stage.DAY_SNAPSHOT
+        ? List.of()
+        : concat(List.of(p), p.split(PeriodUnit.HOUR));
   }
 
   private static List<Period> concat(List<Period> a, List<Period> b) {
@@ -253,7 +293,12 @@ public final class BatchPipeline {
     return out;
   }
 
-  private PeriodResult runStep(PeriodUnit unit, Step step, boolean resume, Instant now, Map<Period, PeriodResult> results,
+  private PeriodResult runStep(
+      PeriodUnit unit,
+      Step step,
+      boolean resume,
+      Instant now,
+      Map<Period, PeriodResult> results,
       Set<Period> ran) {
     Period period = step.period();
     List<Period> inputs = inputsOf(unit, step);
@@ -261,9 +306,11 @@ public final class BatchPipeline {
       for (Period input : inputs) {
         PeriodResult r = results.get(input);
         if (r != null && r.failed()) {
-          return skipped(step, input.equals(period)
-              ? "not run: an earlier stage of " + period + " failed"
-              : "not run: " + input + " failed in this run");
+          return skipped(
+              step,
+              input.equals(period)
+                  ? "not run: an earlier stage of " + period + " failed"
+                  : "not run: " + input + " failed in this run");
         }
       }
     }
@@ -271,7 +318,10 @@ public final class BatchPipeline {
       return skipped(step, "still open until " + closeOf(lake.config(), source, period));
     }
     // a restatement changes t2 even where the ledger shows the same inputs done: never skipped
-    if (resume && !restate && inputs.stream().noneMatch(ran::contains) && alreadyDone(period, step.jobs())) {
+    if (resume
+        && !restate
+        && inputs.stream().noneMatch(ran::contains)
+        && alreadyDone(period, step.jobs())) {
       return skipped(step, "done already with the same inputs (--resume)");
     }
     ran.add(period);
@@ -281,9 +331,17 @@ public final class BatchPipeline {
         entries.put(job, runJob(unit, job, period, enrichedInThisRun(unit, period, results)));
       } catch (Exception e) { // includes Spark's AnalysisException, checked in Java's eyes
         String name = job.name().toLowerCase(Locale.ROOT);
-        String error = Lake.isStorageFailure(e)
-            ? Errors.storageUnreachable(name, period.id(), lake.config().storage().datastaging() + " / " + lake.config().storage().datastore(), e).getMessage()
-            : name + ": " + e.getMessage();
+        String error =
+            Lake.isStorageFailure(e)
+                ? Errors.storageUnreachable(
+                        name,
+                        period.id(),
+                        lake.config().storage().datastaging()
+                            + " / "
+                            + lake.config().storage().datastore(),
+                        e)
+                    .getMessage()
+                : name + ": " + e.getMessage();
         return new PeriodResult(period, step.stage(), RunStatus.FAILED, entries, error);
       }
     }
@@ -299,23 +357,28 @@ public final class BatchPipeline {
    * hours: it runs once the first of them has closed.
    */
   private static boolean isOpen(PlatformConfig config, String source, Step step, Instant now) {
-    Period period = step.stage() == Stage.DAY_SNAPSHOT ? step.period().split(PeriodUnit.HOUR).get(0) : step.period();
+    Period period =
+        step.stage() == Stage.DAY_SNAPSHOT
+            ? step.period().split(PeriodUnit.HOUR).get(0)
+            : step.period();
     return !isClosed(config, source, period, now);
   }
 
   /**
-   * Days the batch has now closed no longer need their hot partitions. A failure here is logged
-   * and recorded in the ledger, not raised: the batch's own results stand, and the next run or
-   * {@code lambda hot-retention} retries it.
+   * Days the batch has now closed no longer need their hot partitions. A failure here is logged and
+   * recorded in the ledger, not raised: the batch's own results stand, and the next run or {@code
+   * lambda hot-retention} retries it.
    */
   private void handOverHotDays() {
     try {
-      if (!lake.exists(PlatformTables.HOT_PLACE_EVENT) && !lake.exists(PlatformTables.HOT_PLACE_EVENT_QUARANTINE)) {
+      if (!lake.exists(PlatformTables.HOT_PLACE_EVENT)
+          && !lake.exists(PlatformTables.HOT_PLACE_EVENT_QUARANTINE)) {
         return;
       }
       new HotRetention(lake).run(lake.config().speed().hotRetentionKeepDays());
     } catch (RuntimeException e) {
-      LoggerFactory.getLogger(BatchPipeline.class).warn("hot retention after the batch failed: {}", e.toString());
+      LoggerFactory.getLogger(BatchPipeline.class)
+          .warn("hot retention after the batch failed: {}", e.toString());
     }
   }
 
@@ -323,8 +386,12 @@ public final class BatchPipeline {
    * The enrich details of the t2 periods a period's aggregate reads, when this run enriched them
    * all: the aggregate then need not look them up in the ledger (one query per hour saved).
    */
-  private static Map<String, String> enrichedInThisRun(PeriodUnit unit, Period period, Map<Period, PeriodResult> results) {
-    List<Period> t2 = unit == PeriodUnit.HOUR && !period.isHour() ? period.split(PeriodUnit.HOUR) : List.of(period);
+  private static Map<String, String> enrichedInThisRun(
+      PeriodUnit unit, Period period, Map<Period, PeriodResult> results) {
+    List<Period> t2 =
+        unit == PeriodUnit.HOUR && !period.isHour()
+            ? period.split(PeriodUnit.HOUR)
+            : List.of(period);
     Map<String, String> details = new HashMap<>();
     synchronized (results) {
       for (Period p : t2) {
@@ -339,25 +406,37 @@ public final class BatchPipeline {
     return details;
   }
 
-  private Ledger.Entry runJob(PeriodUnit unit, Job job, Period period, Map<String, String> enriched) {
+  private Ledger.Entry runJob(
+      PeriodUnit unit, Job job, Period period, Map<String, String> enriched) {
     boolean hourly = unit == PeriodUnit.HOUR;
     return switch (job) {
       case COLLECT -> {
         CollectJob.Counts c = new CollectJob(lake.spark(), lake.config(), source).run(period);
-        yield new Ledger.Entry(c.linesRead(), c.owned(), c.accepted(), c.duplicates(), c.late(), c.rejected(),
-            c.accepted(), Map.of());
+        yield new Ledger.Entry(
+            c.linesRead(),
+            c.owned(),
+            c.accepted(),
+            c.duplicates(),
+            c.late(),
+            c.rejected(),
+            c.accepted(),
+            Map.of());
       }
       case SNAPSHOT -> new SnapshotJob(lake).run(period.day());
       case ENRICH -> new EnrichJob(lake).run(period, restate);
-      case AGGREGATE -> !hourly ? new AggregateJob(lake, enriched).run(period.day())
-          : period.isHour() ? new AggregateJob(lake, enriched).runHour(period) : new AggregateJob(lake, enriched).runDay(period.day());
+      case AGGREGATE ->
+          !hourly
+              ? new AggregateJob(lake, enriched).run(period.day())
+              : period.isHour()
+                  ? new AggregateJob(lake, enriched).runHour(period)
+                  : new AggregateJob(lake, enriched).runDay(period.day());
       case EXPORT -> new ExportJob(lake).run(period.day());
     };
   }
 
   /**
-   * For {@code --resume}: whether the ledger's latest row of every requested job for the period says
-   * succeeded, and the raw files are still those the collect run read.
+   * For {@code --resume}: whether the ledger's latest row of every requested job for the period
+   * says succeeded, and the raw files are still those the collect run read.
    */
   public boolean alreadyDone(LocalDate day, Set<Job> jobs) {
     return alreadyDone(Period.ofDay(day), List.copyOf(jobs));
@@ -367,19 +446,20 @@ public final class BatchPipeline {
     if (!lake.exists(PlatformTables.BATCH_LEDGER)) {
       return false;
     }
-    List<Row> rows = lake.read(PlatformTables.BATCH_LEDGER)
-        .filter(col("period").equalTo(period.id()))
-        .orderBy(col("ended_at").desc())
-        .collectAsList();
+    List<Row> rows =
+        lake.read(PlatformTables.BATCH_LEDGER)
+            .filter(col("period").equalTo(period.id()))
+            .orderBy(col("ended_at").desc())
+            .collectAsList();
     for (Job job : jobs) {
       String name = jobName(job, period);
-      Optional<Row> latest =
-          rows.stream().filter(r -> name.equals(r.getAs("job"))).findFirst();
+      Optional<Row> latest = rows.stream().filter(r -> name.equals(r.getAs("job"))).findFirst();
       if (latest.isEmpty() || !RunStatus.SUCCEEDED.wire().equals(latest.get().getAs("status"))) {
         return false;
       }
       if (job == Job.COLLECT) {
-        String inputs = new CollectJob(lake.spark(), lake.config(), source).inputFingerprint(period);
+        String inputs =
+            new CollectJob(lake.spark(), lake.config(), source).inputFingerprint(period);
         String details = latest.get().getAs("details");
         if (details == null || !details.contains("inputs=" + inputs)) {
           return false;
@@ -401,24 +481,38 @@ public final class BatchPipeline {
   }
 
   /** The plan, for --dry-run: which jobs run for which period, stage by stage. Needs no Spark. */
-  public static List<String> plan(PlatformConfig config, String source, List<Period> periods, Set<Job> jobs,
-      int parallelism) {
+  public static List<String> plan(
+      PlatformConfig config, String source, List<Period> periods, Set<Job> jobs, int parallelism) {
     List<String> lines = new ArrayList<>();
     Instant now = Instant.now();
     int n = 0;
     for (List<Step> stage : stages(config.source(source).period(), periods, jobs)) {
       Step first = stage.get(0);
-      lines.add("stage " + (++n) + " (" + first.stage() + "): "
-          + first.jobs().stream().map(j -> j.name().toLowerCase(Locale.ROOT)).toList() + ", " + parallelism + " at once");
+      lines.add(
+          "stage "
+              + (++n)
+              + " ("
+              + first.stage()
+              + "): "
+              + first.jobs().stream().map(j -> j.name().toLowerCase(Locale.ROOT)).toList()
+              + ", "
+              + parallelism
+              + " at once");
       for (Step step : stage) {
-        lines.add("  " + step.period().id() + (isOpen(config, source, step, now) ? "  (skipped: still open)" : ""));
+        lines.add(
+            "  "
+                + step.period().id()
+                + (isOpen(config, source, step, now) ? "  (skipped: still open)" : ""));
       }
     }
     return lines;
   }
 
   /** How many steps {@link #runPeriods} reports for {@code periods}: one per period and stage. */
-  public static int stepCount(PlatformConfig config, String source, List<Period> periods, Set<Job> jobs) {
-    return stages(config.source(source).period(), periods, jobs).stream().mapToInt(List::size).sum();
+  public static int stepCount(
+      PlatformConfig config, String source, List<Period> periods, Set<Job> jobs) {
+    return stages(config.source(source).period(), periods, jobs).stream()
+        .mapToInt(List::size)
+        .sum();
   }
 }

@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Exports {@code t3.seller_place_aggr_1d_daily} to the serving database as {@code
  * t3_seller_exported_jdbc}, reading the t3 table alone: when the database was down, the export is
- * rerun without recomputing anything (notes 004, section 15, partial sink failure). A period's
- * rows are replaced in one transaction, from a staging table the executors fill, so a rerun gives
- * the same rows and readers never see half a period. A sample of the rows can go to another
- * database (a development copy).
+ * rerun without recomputing anything (notes 004, section 15, partial sink failure). A period's rows
+ * are replaced in one transaction, from a staging table the executors fill, so a rerun gives the
+ * same rows and readers never see half a period. A sample of the rows can go to another database (a
+ * development copy).
  *
  * <p>Every wait on the database is bounded by {@code platform.jdbc.connect-timeout}, {@code
  * socket-timeout}, {@code statement-timeout} and (PostgreSQL) {@code lock-timeout}; when one
@@ -57,12 +57,17 @@ public final class ExportJob {
 
   public static final String JOB_NAME = "export_seller_jdbc";
   public static final String SAMPLE_JOB_NAME = "export_seller_jdbc_sample";
+
   /** A staging table older than this is an orphan: no export runs that long. */
   static final Duration ORPHAN_AGE = Duration.ofHours(24);
+
   /** PostgreSQL's identifier limit (NAMEDATALEN - 1); a longer staging name would be truncated. */
   static final int MAX_IDENTIFIER = 63;
-  static final DateTimeFormatter STAGE_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
-  private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+  static final DateTimeFormatter STAGE_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+  private static final Pattern TABLE =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
   private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
 
   private final Lake lake;
@@ -76,8 +81,12 @@ public final class ExportJob {
     String period = Partitions.day(day);
     JdbcSettings target = lake.config().jdbc();
     String table = lake.config().export().sellerTable();
-    return new Ledger(lake).record(JOB_NAME, "t3", period,
-        () -> export(period, target, table, "platform.export.seller-table", 1.0));
+    return new Ledger(lake)
+        .record(
+            JOB_NAME,
+            "t3",
+            period,
+            () -> export(period, target, table, "platform.export.seller-table", 1.0));
   }
 
   /** Exports a sample ({@code fraction} of the rows, seeded) to the development database. */
@@ -88,8 +97,12 @@ public final class ExportJob {
     String period = Partitions.day(day);
     JdbcSettings dev = lake.config().jdbc().withUrl(lake.config().export().sampleUrl());
     String table = lake.config().export().sampleTable();
-    return new Ledger(lake).record(SAMPLE_JOB_NAME, "t3", period,
-        () -> export(period, dev, table, "platform.export.sample-table", fraction));
+    return new Ledger(lake)
+        .record(
+            SAMPLE_JOB_NAME,
+            "t3",
+            period,
+            () -> export(period, dev, table, "platform.export.sample-table", fraction));
   }
 
   /** The staging-table prefix of {@code table}: {@code <schema>_<table>_stage_}, lower case. */
@@ -99,38 +112,60 @@ public final class ExportJob {
 
   /** A new staging-table name for {@code table}, stamped with {@code now}. */
   static String stageName(String table, Instant now) {
-    return stagePrefix(table) + STAGE_TIME.format(now) + "_"
+    return stagePrefix(table)
+        + STAGE_TIME.format(now)
+        + "_"
         + UUID.randomUUID().toString().replace("-", "").substring(0, 6);
   }
 
-  private Ledger.Entry export(String period, JdbcSettings db, String table, String tableKey, double fraction) {
+  private Ledger.Entry export(
+      String period, JdbcSettings db, String table, String tableKey, double fraction) {
     if (!TABLE.matcher(table).matches()) {
       throw Errors.badConfigValue(tableKey, table, "a table name like schema.table", null);
     }
     Instant now = Instant.now();
     String stage = stageName(table, now);
     if (stage.length() > MAX_IDENTIFIER) {
-      throw Errors.badConfigValue(tableKey, table, "a table name of at most "
-          + (MAX_IDENTIFIER - (stage.length() - table.length())) + " characters (its staging table, " + stage
-          + ", must fit the database's " + MAX_IDENTIFIER + "-character identifiers)", null);
+      throw Errors.badConfigValue(
+          tableKey,
+          table,
+          "a table name of at most "
+              + (MAX_IDENTIFIER - (stage.length() - table.length()))
+              + " characters (its staging table, "
+              + stage
+              + ", must fit the database's "
+              + MAX_IDENTIFIER
+              + "-character identifiers)",
+          null);
     }
     if (!lake.exists(PlatformTables.SELLER_PLACE_1D)) {
-      throw new PlatformException("Nothing to export for " + period,
+      throw new PlatformException(
+          "Nothing to export for " + period,
           "t3.seller_place_aggr_1d_daily does not exist yet",
           "run the batch for the period first: bin/lambda batch --job all --start-date <day>");
     }
-    Dataset<Row> rows = lake.day(PlatformTables.SELLER_PLACE_1D, period)
-        .select(col("seller_id"), col("places"), col("impressions"), col("clicks"), col("unique_users"));
+    Dataset<Row> rows =
+        lake.day(PlatformTables.SELLER_PLACE_1D, period)
+            .select(
+                col("seller_id"),
+                col("places"),
+                col("impressions"),
+                col("clicks"),
+                col("unique_users"));
     if (fraction < 1.0) {
       rows = rows.sample(false, fraction, 42L);
     }
-    String rerun = "bin/lambda export --table t3.seller_place_aggr_1d_daily --start-date "
-        + LocalDate.parse(period, Partitions.DAY_FORMAT) + " --iteration-count 1";
+    String rerun =
+        "bin/lambda export --table t3.seller_place_aggr_1d_daily --start-date "
+            + LocalDate.parse(period, Partitions.DAY_FORMAT)
+            + " --iteration-count 1";
     boolean staged = false;
     try {
       dropOrphans(db, table, stage, now);
       staged = true;
-      rows.write().format("jdbc").mode(SaveMode.Overwrite)
+      rows.write()
+          .format("jdbc")
+          .mode(SaveMode.Overwrite)
           .options(sparkOptions(db))
           .option("dbtable", stage)
           .save();
@@ -144,14 +179,17 @@ public final class ExportJob {
       if (e instanceof PlatformException p) {
         throw p;
       }
-      PlatformException timeout = timeoutError(e, db, "platform.jdbc", "Export of " + period + " to " + table, table, rerun);
+      PlatformException timeout =
+          timeoutError(
+              e, db, "platform.jdbc", "Export of " + period + " to " + table, table, rerun);
       if (timeout != null) {
         throw timeout;
       }
       throw new PlatformException(
           "Export of " + period + " to " + table + " failed",
           e.getClass().getSimpleName() + ": " + e.getMessage(),
-          "the t3 table is intact; when the database is back: " + rerun, e);
+          "the t3 table is intact; when the database is back: " + rerun,
+          e);
     } finally {
       if (staged) {
         dropQuietly(db, stage);
@@ -159,21 +197,32 @@ public final class ExportJob {
     }
   }
 
-  private static long replacePeriod(JdbcSettings db, String table, String stage, String period) throws SQLException {
+  private static long replacePeriod(JdbcSettings db, String table, String stage, String period)
+      throws SQLException {
     try (Connection c = open(db)) {
       c.setAutoCommit(false);
       try (Statement s = statement(c, db)) {
-        s.execute("CREATE TABLE IF NOT EXISTS " + table + " (p_ymd varchar(8) NOT NULL, seller_id text NOT NULL,"
-            + " places bigint, impressions bigint, clicks bigint, unique_users bigint,"
-            + " exported_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (p_ymd, seller_id))");
-        try (PreparedStatement delete = prepare(c, db, "DELETE FROM " + table + " WHERE p_ymd = ?")) {
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS "
+                + table
+                + " (p_ymd varchar(8) NOT NULL, seller_id text NOT NULL,"
+                + " places bigint, impressions bigint, clicks bigint, unique_users bigint,"
+                + " exported_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (p_ymd, seller_id))");
+        try (PreparedStatement delete =
+            prepare(c, db, "DELETE FROM " + table + " WHERE p_ymd = ?")) {
           delete.setString(1, period);
           delete.executeUpdate();
         }
         long inserted;
-        try (PreparedStatement insert = prepare(c, db, "INSERT INTO " + table
-            + " (p_ymd, seller_id, places, impressions, clicks, unique_users)"
-            + " SELECT ?, seller_id, places, impressions, clicks, unique_users FROM " + stage)) {
+        try (PreparedStatement insert =
+            prepare(
+                c,
+                db,
+                "INSERT INTO "
+                    + table
+                    + " (p_ymd, seller_id, places, impressions, clicks, unique_users)"
+                    + " SELECT ?, seller_id, places, impressions, clicks, unique_users FROM "
+                    + stage)) {
           insert.setString(1, period);
           inserted = insert.executeUpdate();
         }
@@ -192,14 +241,16 @@ public final class ExportJob {
   }
 
   /**
-   * Drops the staging tables of {@code table} that earlier exports left behind (a killed JVM): those
-   * of this exporter's naming pattern, in the connection's schema, stamped more than {@link
+   * Drops the staging tables of {@code table} that earlier exports left behind (a killed JVM):
+   * those of this exporter's naming pattern, in the connection's schema, stamped more than {@link
    * #ORPHAN_AGE} before {@code now}, and never {@code current}. A table that cannot be dropped is
    * logged and left for the next run.
    */
-  static List<String> dropOrphans(JdbcSettings db, String table, String current, Instant now) throws SQLException {
+  static List<String> dropOrphans(JdbcSettings db, String table, String current, Instant now)
+      throws SQLException {
     String prefix = stagePrefix(table);
-    Pattern pattern = Pattern.compile(Pattern.quote(prefix) + "(\\d{14})_[0-9a-f]{6}", Pattern.CASE_INSENSITIVE);
+    Pattern pattern =
+        Pattern.compile(Pattern.quote(prefix) + "(\\d{14})_[0-9a-f]{6}", Pattern.CASE_INSENSITIVE);
     List<String> dropped = new ArrayList<>();
     try (Connection c = open(db)) {
       String schema = c.getSchema();
@@ -209,11 +260,14 @@ public final class ExportJob {
       DatabaseMetaData meta = c.getMetaData();
       String like = meta.storesUpperCaseIdentifiers() ? prefix.toUpperCase(Locale.ROOT) : prefix;
       List<String> orphans = new ArrayList<>();
-      try (ResultSet rs = meta.getTables(c.getCatalog(), schema, like + "%", new String[] {"TABLE"})) {
+      try (ResultSet rs =
+          meta.getTables(c.getCatalog(), schema, like + "%", new String[] {"TABLE"})) {
         while (rs.next()) {
           String name = rs.getString("TABLE_NAME");
           Matcher m = pattern.matcher(name);
-          if (m.matches() && !name.equalsIgnoreCase(current) && stampedBefore(m.group(1), now.minus(ORPHAN_AGE))) {
+          if (m.matches()
+              && !name.equalsIgnoreCase(current)
+              && stampedBefore(m.group(1), now.minus(ORPHAN_AGE))) {
             orphans.add(name);
           }
         }
@@ -222,9 +276,14 @@ public final class ExportJob {
         try (Statement s = statement(c, db)) {
           s.execute("DROP TABLE IF EXISTS " + orphan);
           dropped.add(orphan);
-          LOG.info("dropped the orphan staging table {} (left by an export that did not finish)", orphan);
+          LOG.info(
+              "dropped the orphan staging table {} (left by an export that did not finish)",
+              orphan);
         } catch (SQLException e) {
-          LOG.warn("could not drop the orphan staging table {}; the next export tries again: {}", orphan, e.getMessage());
+          LOG.warn(
+              "could not drop the orphan staging table {}; the next export tries again: {}",
+              orphan,
+              e.getMessage());
         }
       }
     }
@@ -245,7 +304,10 @@ public final class ExportJob {
       s.execute("DROP TABLE IF EXISTS " + stage.toLowerCase(Locale.ROOT));
     } catch (SQLException | RuntimeException e) {
       // the database is what failed; the next export drops the stage table once it is an orphan
-      LOG.warn("could not drop the staging table {}; a later export drops it: {}", stage, e.getMessage());
+      LOG.warn(
+          "could not drop the staging table {}; a later export drops it: {}",
+          stage,
+          e.getMessage());
     }
   }
 
@@ -253,7 +315,10 @@ public final class ExportJob {
 
   /** A timeout of {@link JdbcSettings} that expired, and its setting's name under platform.jdbc. */
   enum Timeout {
-    CONNECT("connect-timeout"), SOCKET("socket-timeout"), STATEMENT("statement-timeout"), LOCK("lock-timeout");
+    CONNECT("connect-timeout"),
+    SOCKET("socket-timeout"),
+    STATEMENT("statement-timeout"),
+    LOCK("lock-timeout");
 
     final String setting;
 
@@ -285,9 +350,11 @@ public final class ExportJob {
     }
     Connection c = DriverManager.getConnection(db.url(), props);
     try {
-      c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, db.socketTimeout().toMillis()));
+      c.setNetworkTimeout(
+          Runnable::run, (int) Math.min(Integer.MAX_VALUE, db.socketTimeout().toMillis()));
     } catch (SQLException | UnsupportedOperationException | AbstractMethodError notSupported) {
-      LOG.debug("the JDBC driver of {} has no network timeout: {}", db.url(), notSupported.toString());
+      LOG.debug(
+          "the JDBC driver of {} has no network timeout: {}", db.url(), notSupported.toString());
     }
     return c;
   }
@@ -304,7 +371,9 @@ public final class ExportJob {
     return s;
   }
 
-  /** Options of Spark's JDBC data source: the URL, the connection properties and the query timeout. */
+  /**
+   * Options of Spark's JDBC data source: the URL, the connection properties and the query timeout.
+   */
   static Map<String, String> sparkOptions(JdbcSettings db) {
     Map<String, String> options = new LinkedHashMap<>(db.connectionProperties());
     options.put("url", db.url());
@@ -324,7 +393,9 @@ public final class ExportJob {
         if (state.equals("57014") || sql instanceof SQLTimeoutException) {
           return message.contains("lock timeout") ? Timeout.LOCK : Timeout.STATEMENT;
         }
-        if (state.startsWith("08") && message.contains("timed out") && !(t.getCause() instanceof SocketTimeoutException)) {
+        if (state.startsWith("08")
+            && message.contains("timed out")
+            && !(t.getCause() instanceof SocketTimeoutException)) {
           return Timeout.CONNECT; // PostgreSQL's "Connection attempt timed out." (login timeout)
         }
       }
@@ -346,44 +417,80 @@ public final class ExportJob {
    * The error for a timeout of {@code db} that {@code e} reports, or null when {@code e} is no
    * timeout. {@code keyPrefix} is where the settings live (platform.jdbc, platform.source-db).
    */
-  static PlatformException timeoutError(Throwable e, JdbcSettings db, String keyPrefix, String what, String table,
-      String rerun) {
+  static PlatformException timeoutError(
+      Throwable e, JdbcSettings db, String keyPrefix, String what, String table, String rerun) {
     Timeout timeout = expired(e);
     if (timeout == null) {
       return null;
     }
     String key = keyPrefix + "." + timeout.setting;
     Duration value = timeout.of(db);
-    String problem = what + " failed: the " + timeout.setting.replace('-', ' ') + " expired (" + key + " = "
-        + format(value) + ")";
+    String problem =
+        what
+            + " failed: the "
+            + timeout.setting.replace('-', ' ')
+            + " expired ("
+            + key
+            + " = "
+            + format(value)
+            + ")";
     String why;
     String fix;
     switch (timeout) {
       case LOCK -> {
-        why = "another session holds a lock on " + table + " and kept it longer than " + format(value)
-            + " (an open transaction, a migration, a manual LOCK TABLE)";
-        fix = "find the blocking session: select pid, usename, state, xact_start, query from pg_stat_activity"
-            + " where pid in (select pid from pg_locks where relation = '" + table + "'::regclass and granted);"
-            + " end its transaction (or select pg_terminate_backend(<pid>)), or raise " + key;
+        why =
+            "another session holds a lock on "
+                + table
+                + " and kept it longer than "
+                + format(value)
+                + " (an open transaction, a migration, a manual LOCK TABLE)";
+        fix =
+            "find the blocking session: select pid, usename, state, xact_start, query from pg_stat_activity"
+                + " where pid in (select pid from pg_locks where relation = '"
+                + table
+                + "'::regclass and granted);"
+                + " end its transaction (or select pg_terminate_backend(<pid>)), or raise "
+                + key;
       }
       case STATEMENT -> {
-        why = "a statement on " + table + " ran longer than " + format(value)
-            + " (a busy or blocked database: another session's lock, an overloaded server, or more rows than usual)";
-        fix = "look for long-running or blocking sessions in pg_stat_activity and pg_locks, or raise " + key;
+        why =
+            "a statement on "
+                + table
+                + " ran longer than "
+                + format(value)
+                + " (a busy or blocked database: another session's lock, an overloaded server, or more rows than usual)";
+        fix =
+            "look for long-running or blocking sessions in pg_stat_activity and pg_locks, or raise "
+                + key;
       }
       case SOCKET -> {
-        why = "the database at " + db.url() + " sent nothing for " + format(value)
-            + " while " + table + " was read or written (a hung server or a broken network path)";
+        why =
+            "the database at "
+                + db.url()
+                + " sent nothing for "
+                + format(value)
+                + " while "
+                + table
+                + " was read or written (a hung server or a broken network path)";
         fix = "check the database and the network between it and this job, or raise " + key;
       }
       default -> {
-        why = "no connection to " + db.url() + " within " + format(value)
-            + " (the database is down, unreachable, or not accepting logins)";
+        why =
+            "no connection to "
+                + db.url()
+                + " within "
+                + format(value)
+                + " (the database is down, unreachable, or not accepting logins)";
         fix = "check that the database is up and reachable from this host, or raise " + key;
       }
     }
-    return new PlatformException(problem, why + "; " + Errors.rootCause(e),
-        fix + "; then run it again (nothing was half-written, the period's rows are as before): " + rerun, e);
+    return new PlatformException(
+        problem,
+        why + "; " + Errors.rootCause(e),
+        fix
+            + "; then run it again (nothing was half-written, the period's rows are as before): "
+            + rerun,
+        e);
   }
 
   private static String format(Duration d) {

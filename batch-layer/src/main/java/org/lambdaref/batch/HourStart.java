@@ -31,8 +31,11 @@ public final class HourStart {
 
   /** The hour start of the TIMESTAMP column named {@code instantColumn} in {@code zone}. */
   public static Column of(String instantColumn, ZoneId zone) {
-    UserDefinedFunction hourStart = udf((UDF1<Timestamp, Timestamp>) t ->
-        t == null ? null : Timestamp.from(Partitions.hourStart(t.toInstant(), zone)), DataTypes.TimestampType);
+    UserDefinedFunction hourStart =
+        udf(
+            (UDF1<Timestamp, Timestamp>)
+                t -> t == null ? null : Timestamp.from(Partitions.hourStart(t.toInstant(), zone)),
+            DataTypes.TimestampType);
     return hourStart.apply(col(instantColumn));
   }
 
@@ -51,9 +54,19 @@ public final class HourStart {
     String offset = "(unix_micros(" + local + ") - unix_micros(" + instant + "))";
     String truncated = "unix_micros(date_trunc('HOUR', " + local + "))";
     String c1 = "(" + truncated + " - " + offset + ")";
-    String offsetAtC1 = "(unix_micros(from_utc_timestamp(timestamp_micros(" + c1 + "), " + z + ")) - " + c1 + ")";
-    return "timestamp_micros(CASE WHEN " + offsetAtC1 + " = " + offset + " THEN " + c1
-        + " ELSE " + truncated + " - " + offsetAtC1 + " END)";
+    String offsetAtC1 =
+        "(unix_micros(from_utc_timestamp(timestamp_micros(" + c1 + "), " + z + ")) - " + c1 + ")";
+    return "timestamp_micros(CASE WHEN "
+        + offsetAtC1
+        + " = "
+        + offset
+        + " THEN "
+        + c1
+        + " ELSE "
+        + truncated
+        + " - "
+        + offsetAtC1
+        + " END)";
   }
 
   /**
@@ -61,11 +74,19 @@ public final class HourStart {
    * the {@code hour_start} column existed: on a fall-back night, the first of the two 02:00 hours).
    */
   public static String sqlOfPartition(String dayColumn, String hourColumn, ZoneId zone) {
-    return "to_utc_timestamp(to_timestamp(concat(" + dayColumn + ", " + hourColumn + "), 'yyyyMMddHH'), '"
-        + zone.getId().replace("'", "") + "')";
+    return "to_utc_timestamp(to_timestamp(concat("
+        + dayColumn
+        + ", "
+        + hourColumn
+        + "), 'yyyyMMddHH'), '"
+        + zone.getId().replace("'", "")
+        + "')";
   }
 
-  /** The hour start of a t1/t2 row by the source's time basis (the instant that decided its partition). */
+  /**
+   * The hour start of a t1/t2 row by the source's time basis (the instant that decided its
+   * partition).
+   */
   public static Column ofRecord(SourceConfig source, ZoneId zone) {
     return of(source.timeBasis() == TimeBasis.EVENT ? "event_time" : "processing_time", zone);
   }

@@ -19,7 +19,8 @@ import org.lambdaref.model.Period;
  * hour that overlaps [P start - max clock skew, P close): an event just after the period starts may
  * arrive, by the collector's clock, up to the skew before it happened (see {@code clock_skew}).
  */
-public record IngestWindow(Period period, ZoneId zone, Duration allowedLateness, Duration maxClockSkew) {
+public record IngestWindow(
+    Period period, ZoneId zone, Duration allowedLateness, Duration maxClockSkew) {
 
   public static IngestWindow of(Period period, ZoneId zone, SourceConfig source) {
     return new IngestWindow(period, zone, source.allowedLateness(), source.maxClockSkew());
@@ -64,7 +65,9 @@ public record IngestWindow(Period period, ZoneId zone, Duration allowedLateness,
   /** The UTC arrival hours to read, oldest first. */
   public List<Partitions.DayHour> arrivalHours() {
     List<Partitions.DayHour> hours = new ArrayList<>();
-    for (Instant h = readFrom().truncatedTo(ChronoUnit.HOURS); h.isBefore(close()); h = h.plus(Duration.ofHours(1))) {
+    for (Instant h = readFrom().truncatedTo(ChronoUnit.HOURS);
+        h.isBefore(close());
+        h = h.plus(Duration.ofHours(1))) {
       hours.add(Partitions.rawArrivalPartition(h));
     }
     return hours;

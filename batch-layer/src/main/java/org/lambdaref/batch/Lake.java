@@ -25,7 +25,9 @@ import org.lambdaref.model.Partitions;
 import org.lambdaref.model.Period;
 import org.lambdaref.model.TableSpec;
 
-/** Reads and writes of the lake's Delta tables, the one place that knows how a period is replaced. */
+/**
+ * Reads and writes of the lake's Delta tables, the one place that knows how a period is replaced.
+ */
 public final class Lake {
 
   private final SparkSession spark;
@@ -50,8 +52,8 @@ public final class Lake {
   }
 
   /**
-   * Registers {@code table} in Spark's catalog after its write, once per application, when
-   * {@code platform.spark.register-tables} is on (the Glue Data Catalog on EMR).
+   * Registers {@code table} in Spark's catalog after its write, once per application, when {@code
+   * platform.spark.register-tables} is on (the Glue Data Catalog on EMR).
    */
   void register(TableSpec table) {
     if (config.spark().registerTables() && registered.add(table.name().qualified())) {
@@ -79,9 +81,9 @@ public final class Lake {
   }
 
   /**
-   * Replaces exactly one day's partitions in one Delta commit: a rerun leaves the table as the first
-   * run did, and a failed write leaves the previous version visible to readers. Returns the rows
-   * written, counted while writing (no second pass over the data).
+   * Replaces exactly one day's partitions in one Delta commit: a rerun leaves the table as the
+   * first run did, and a failed write leaves the previous version visible to readers. Returns the
+   * rows written, counted while writing (no second pass over the data).
    */
   public long replaceDay(Dataset<Row> rows, TableSpec table, String ymd) {
     return replaceDay(rows, table, ymd, false);
@@ -97,8 +99,11 @@ public final class Lake {
     return replacePeriod(rows, table, period, false);
   }
 
-  /** As {@link #replacePeriod(Dataset, TableSpec, Period)}; {@code mergeSchema} admits new columns. */
-  public long replacePeriod(Dataset<Row> rows, TableSpec table, Period period, boolean mergeSchema) {
+  /**
+   * As {@link #replacePeriod(Dataset, TableSpec, Period)}; {@code mergeSchema} admits new columns.
+   */
+  public long replacePeriod(
+      Dataset<Row> rows, TableSpec table, Period period, boolean mergeSchema) {
     return replaceWhere(rows, table, period.partitionPredicate(), mergeSchema);
   }
 
@@ -108,22 +113,25 @@ public final class Lake {
    * columns ({@link SparkSchemas#conform}). The predicate may name data columns as well as
    * partitions, so that an hourly run replaces its own rows of a daily partition.
    */
-  public long replaceWhere(Dataset<Row> rows, TableSpec table, String predicate, boolean mergeSchema) {
+  public long replaceWhere(
+      Dataset<Row> rows, TableSpec table, String predicate, boolean mergeSchema) {
     List<String> partitions = table.partitionColumns();
     long[] written = new long[1];
-    retryOnConflict(() -> {
-      // an Observation reports once: a retried write needs its own
-      Observation counted = new Observation();
-      SparkSchemas.conform(rows, table).observe(counted, count(lit(1)).as("rows"))
-          .write()
-          .format("delta")
-          .mode(SaveMode.Overwrite)
-          .option("replaceWhere", predicate)
-          .option("mergeSchema", Boolean.toString(mergeSchema))
-          .partitionBy(partitions.toArray(String[]::new))
-          .save(location(table));
-      written[0] = observed(counted, "rows");
-    });
+    retryOnConflict(
+        () -> {
+          // an Observation reports once: a retried write needs its own
+          Observation counted = new Observation();
+          SparkSchemas.conform(rows, table)
+              .observe(counted, count(lit(1)).as("rows"))
+              .write()
+              .format("delta")
+              .mode(SaveMode.Overwrite)
+              .option("replaceWhere", predicate)
+              .option("mergeSchema", Boolean.toString(mergeSchema))
+              .partitionBy(partitions.toArray(String[]::new))
+              .save(location(table));
+          written[0] = observed(counted, "rows");
+        });
     register(table);
     return written[0];
   }
@@ -138,16 +146,27 @@ public final class Lake {
     }
   }
 
-  /** The {@code p_ymd} values of the files a (filtered) table read holds, from its file list alone. */
+  /**
+   * The {@code p_ymd} values of the files a (filtered) table read holds, from its file list alone.
+   */
   public static Set<String> daysHeld(Dataset<Row> table) {
     Pattern day = Pattern.compile(Partitions.DAY_COLUMN + "=(\\d{8})");
-    return Arrays.stream(table.inputFiles()).map(day::matcher).filter(Matcher::find)
-        .map(m -> m.group(1)).collect(Collectors.toSet());
+    return Arrays.stream(table.inputFiles())
+        .map(day::matcher)
+        .filter(Matcher::find)
+        .map(m -> m.group(1))
+        .collect(Collectors.toSet());
   }
 
   public void append(Dataset<Row> rows, TableSpec table) {
-    retryOnConflict(() ->
-        SparkSchemas.conform(rows, table).write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(location(table)));
+    retryOnConflict(
+        () ->
+            SparkSchemas.conform(rows, table)
+                .write()
+                .format("delta")
+                .mode(SaveMode.Append)
+                .option("mergeSchema", "true")
+                .save(location(table)));
     register(table);
   }
 
@@ -158,7 +177,8 @@ public final class Lake {
   static boolean isStorageFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String type = t.getClass().getName();
-      if (type.startsWith("org.apache.hadoop.fs.s3a.") || type.startsWith("com.amazonaws.")
+      if (type.startsWith("org.apache.hadoop.fs.s3a.")
+          || type.startsWith("com.amazonaws.")
           || type.startsWith("software.amazon.awssdk.")) {
         return true;
       }

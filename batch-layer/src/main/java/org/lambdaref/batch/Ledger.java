@@ -36,7 +36,13 @@ public final class Ledger {
 
   /** What a job reports about one period. */
   public record Entry(
-      long linesRead, long owned, long accepted, long duplicates, long late, long rejected, long rowsWritten,
+      long linesRead,
+      long owned,
+      long accepted,
+      long duplicates,
+      long late,
+      long rejected,
+      long rowsWritten,
       Map<String, String> details) {
 
     public static Entry rows(long rowsWritten, Map<String, String> details) {
@@ -63,10 +69,21 @@ public final class Ledger {
     } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes, yet thrown here
       LOG.error("{} for {} failed: {}", job, period, e.getMessage());
       try {
-        write(job, source, period, runId, RunStatus.FAILED, Entry.rows(0, Map.of()), started, String.valueOf(e.getMessage()));
+        write(
+            job,
+            source,
+            period,
+            runId,
+            RunStatus.FAILED,
+            Entry.rows(0, Map.of()),
+            started,
+            String.valueOf(e.getMessage()));
       } catch (RuntimeException ledgerDown) {
         // the ledger lives in the same storage: when that is down, the job's own cause is the news
-        LOG.warn("{} for {}: the failure could not be recorded in the ledger either: {}", job, period,
+        LOG.warn(
+            "{} for {}: the failure could not be recorded in the ledger either: {}",
+            job,
+            period,
             Errors.rootCause(ledgerDown));
         e.addSuppressed(ledgerDown);
       }
@@ -83,41 +100,69 @@ public final class Ledger {
       return Set.of();
     }
     var latest = max_by(col("status"), col("ended_at"));
-    return lake.read(PlatformTables.BATCH_LEDGER)
-        .filter(col("job").equalTo(job)
-            .and(col("period").isin(periods.toArray())))
-        .groupBy("period").agg(latest.as("status"))
+    return lake
+        .read(PlatformTables.BATCH_LEDGER)
+        .filter(col("job").equalTo(job).and(col("period").isin(periods.toArray())))
+        .groupBy("period")
+        .agg(latest.as("status"))
         .filter(col("status").equalTo(RunStatus.SUCCEEDED.wire()))
-        .select("period").as(Encoders.STRING()).collectAsList()
-        .stream().collect(Collectors.toSet());
+        .select("period")
+        .as(Encoders.STRING())
+        .collectAsList()
+        .stream()
+        .collect(Collectors.toSet());
   }
 
   /**
-   * Of {@code periods}, the details of the latest row for {@code job} where that row says
-   * succeeded (a period whose latest row failed, or that has none, is absent).
+   * Of {@code periods}, the details of the latest row for {@code job} where that row says succeeded
+   * (a period whose latest row failed, or that has none, is absent).
    */
   public Map<String, String> latestSucceededDetails(String job, Collection<String> periods) {
     if (!lake.exists(PlatformTables.BATCH_LEDGER) || periods.isEmpty()) {
       return Map.of();
     }
     Map<String, String> out = new HashMap<>();
-    for (Row r : lake.read(PlatformTables.BATCH_LEDGER)
-        .filter(col("job").equalTo(job).and(col("period").isin(periods.toArray())))
-        .groupBy("period")
-        .agg(max_by(col("status"), col("ended_at")).as("status"),
-            max_by(col("details"), col("ended_at")).as("details"))
-        .filter(col("status").equalTo(RunStatus.SUCCEEDED.wire()))
-        .collectAsList()) {
+    for (Row r :
+        lake.read(PlatformTables.BATCH_LEDGER)
+            .filter(col("job").equalTo(job).and(col("period").isin(periods.toArray())))
+            .groupBy("period")
+            .agg(
+                max_by(col("status"), col("ended_at")).as("status"),
+                max_by(col("details"), col("ended_at")).as("details"))
+            .filter(col("status").equalTo(RunStatus.SUCCEEDED.wire()))
+            .collectAsList()) {
       out.put(r.getString(0), r.isNullAt(2) ? "" : r.getString(2));
     }
     return out;
   }
 
-  private void write(String job, String source, String period, String runId, RunStatus status, Entry e,
-      Instant started, String error) {
-    var row = RowFactory.create(job, source, period, runId, status.wire(), e.linesRead(), e.owned(), e.accepted(),
-        e.duplicates(), e.late(), e.rejected(), e.rowsWritten(), new TreeMap<>(e.details()).toString(),
-        Timestamp.from(started), Timestamp.from(Instant.now()), error);
+  private void write(
+      String job,
+      String source,
+      String period,
+      String runId,
+      RunStatus status,
+      Entry e,
+      Instant started,
+      String error) {
+    var row =
+        RowFactory.create(
+            job,
+            source,
+            period,
+            runId,
+            status.wire(),
+            e.linesRead(),
+            e.owned(),
+            e.accepted(),
+            e.duplicates(),
+            e.late(),
+            e.rejected(),
+            e.rowsWritten(),
+            new TreeMap<>(e.details()).toString(),
+            Timestamp.from(started),
+            Timestamp.from(Instant.now()),
+            error);
     lake.append(lake.spark().createDataFrame(List.of(row), SCHEMA), PlatformTables.BATCH_LEDGER);
   }
 }

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.lambdaref.model.PartitionPredicates;
-import org.lambdaref.model.Columns;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.BatchCoverage;
+import org.lambdaref.model.Columns;
+import org.lambdaref.model.PartitionPredicates;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.TimeBasis;
@@ -16,28 +16,28 @@ import org.lambdaref.model.TimeBasis;
 /**
  * The SQL face of the serving layer's merge: {@code serving.place_action_merged_hourly} has the
  * batch view's rows for the days the batch covers and the hot table's events, counted per place,
- * action and hour, for every other day ({@link BatchCoverage}). An analyst in {@code
- * bin/lambda sql} sees the numbers the HTTP API answers (the hot table and the DynamoDB counters
- * are written from the same deduplicated rows of each micro-batch).
+ * action and hour, for every other day ({@link BatchCoverage}). An analyst in {@code bin/lambda
+ * sql} sees the numbers the HTTP API answers (the hot table and the DynamoDB counters are written
+ * from the same deduplicated rows of each micro-batch).
  *
- * <p>Rows are hours keyed by {@code hour_start} ({@link HourStart}), so the two local 02:00 hours of
- * a fall-back night are two rows, as in the HTTP API; {@code p_hh} is kept for filtering.
+ * <p>Rows are hours keyed by {@code hour_start} ({@link HourStart}), so the two local 02:00 hours
+ * of a fall-back night are two rows, as in the HTTP API; {@code p_hh} is kept for filtering.
  *
- * <p>The coverage is read when the view is registered (each {@code bin/lambda sql} run) and
- * written into the view as a list of days: the rule lives in Java once, not again in SQL.
+ * <p>The coverage is read when the view is registered (each {@code bin/lambda sql} run) and written
+ * into the view as a list of days: the rule lives in Java once, not again in SQL.
  */
 public final class MergedHourlyView {
 
   public static final String NAME = "serving.place_action_merged_hourly";
+
   /** The source whose views are merged. */
   static final String SOURCE = "place_event";
 
   private MergedHourlyView() {}
 
   /**
-   * Registers the view over the tables that exist (both tables must be registered by name
-   * already); returns the newest covered day used ("none" before any), or empty when neither
-   * table exists.
+   * Registers the view over the tables that exist (both tables must be registered by name already);
+   * returns the newest covered day used ("none" before any), or empty when neither table exists.
    */
   public static Optional<String> register(Lake lake) {
     boolean batch = lake.exists(PlatformTables.PLACE_ACTION_1H);
@@ -47,38 +47,93 @@ public final class MergedHourlyView {
     }
     BatchCoverage coverage = LedgerCoverage.of(lake, SOURCE);
     lake.spark().sql("CREATE DATABASE IF NOT EXISTS serving");
-    boolean batchHasStart = batch && Arrays.asList(lake.spark().table(PlatformTables.PLACE_ACTION_1H.name().qualified())
-        .columns()).contains(Columns.HOUR_START.name());
-    lake.spark().sql("CREATE OR REPLACE VIEW " + NAME + " AS "
-        + definition(coverage, batch ? (batchHasStart ? BatchHours.WITH_START : BatchHours.PARTITION_ONLY) : BatchHours.NONE,
-            hot, lake.config().timezone(), lake.config().source(SOURCE)));
+    boolean batchHasStart =
+        batch
+            && Arrays.asList(
+                    lake.spark().table(PlatformTables.PLACE_ACTION_1H.name().qualified()).columns())
+                .contains(Columns.HOUR_START.name());
+    lake.spark()
+        .sql(
+            "CREATE OR REPLACE VIEW "
+                + NAME
+                + " AS "
+                + definition(
+                    coverage,
+                    batch
+                        ? (batchHasStart ? BatchHours.WITH_START : BatchHours.PARTITION_ONLY)
+                        : BatchHours.NONE,
+                    hot,
+                    lake.config().timezone(),
+                    lake.config().source(SOURCE)));
     return Optional.of(coverage.newest().map(Object::toString).orElse("none"));
   }
 
-  /** What the batch hourly table offers: nothing, its partition values only (written before hour_start), or hour_start. */
-  enum BatchHours { NONE, PARTITION_ONLY, WITH_START }
+  /**
+   * What the batch hourly table offers: nothing, its partition values only (written before
+   * hour_start), or hour_start.
+   */
+  enum BatchHours {
+    NONE,
+    PARTITION_ONLY,
+    WITH_START
+  }
 
-  static String definition(BatchCoverage coverage, BatchHours batch, boolean hot, ZoneId zone, SourceConfig source) {
+  static String definition(
+      BatchCoverage coverage, BatchHours batch, boolean hot, ZoneId zone, SourceConfig source) {
     String day = Partitions.DAY_COLUMN;
     String hour = Partitions.HOUR_COLUMN;
-    // the serving cut in SQL: a day the batch covers comes from t3, any other day from the hot table
+    // the serving cut in SQL: a day the batch covers comes from t3, any other day from the hot
+    // table
     List<String> coveredDays = coverage.days().stream().map(Partitions::day).toList();
     String covered = coveredDays.isEmpty() ? "false" : PartitionPredicates.days(coveredDays);
     List<String> parts = new ArrayList<>();
     if (batch != BatchHours.NONE) {
-      String start = batch == BatchHours.WITH_START
-          ? "coalesce(" + Columns.HOUR_START.name() + ", " + HourStart.sqlOfPartition(day, hour, zone) + ")"
-          : HourStart.sqlOfPartition(day, hour, zone);
-      parts.add("SELECT place_id, action, " + day + ", " + hour + ", " + start + " AS " + Columns.HOUR_START.name()
-          + ", events, 'batch' AS source FROM "
-          + PlatformTables.PLACE_ACTION_1H.name().qualified() + " WHERE " + covered);
+      String start =
+          batch == BatchHours.WITH_START
+              ? "coalesce("
+                  + Columns.HOUR_START.name()
+                  + ", "
+                  + HourStart.sqlOfPartition(day, hour, zone)
+                  + ")"
+              : HourStart.sqlOfPartition(day, hour, zone);
+      parts.add(
+          "SELECT place_id, action, "
+              + day
+              + ", "
+              + hour
+              + ", "
+              + start
+              + " AS "
+              + Columns.HOUR_START.name()
+              + ", events, 'batch' AS source FROM "
+              + PlatformTables.PLACE_ACTION_1H.name().qualified()
+              + " WHERE "
+              + covered);
     }
     if (hot) {
-      String start = HourStart.sql(source.timeBasis() == TimeBasis.EVENT ? "event_time" : "processing_time", zone);
-      parts.add("SELECT place_id, action, " + day + ", " + hour + ", " + start + " AS " + Columns.HOUR_START.name()
-          + ", COUNT(*) AS events, 'speed' AS source FROM "
-          + PlatformTables.HOT_PLACE_EVENT.name().qualified() + " WHERE NOT (" + covered + ")"
-          + " GROUP BY place_id, action, " + day + ", " + hour + ", " + start);
+      String start =
+          HourStart.sql(
+              source.timeBasis() == TimeBasis.EVENT ? "event_time" : "processing_time", zone);
+      parts.add(
+          "SELECT place_id, action, "
+              + day
+              + ", "
+              + hour
+              + ", "
+              + start
+              + " AS "
+              + Columns.HOUR_START.name()
+              + ", COUNT(*) AS events, 'speed' AS source FROM "
+              + PlatformTables.HOT_PLACE_EVENT.name().qualified()
+              + " WHERE NOT ("
+              + covered
+              + ")"
+              + " GROUP BY place_id, action, "
+              + day
+              + ", "
+              + hour
+              + ", "
+              + start);
     }
     return String.join(" UNION ALL ", parts);
   }

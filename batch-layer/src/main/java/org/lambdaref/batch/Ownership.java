@@ -18,7 +18,8 @@ import org.lambdaref.model.ValidationResult;
  * <ul>
  *   <li>a rejected line: the run of its arrival period (the period its arrival hour starts in);
  *   <li>a valid line that arrived before its period closed: the run of its period (by event time
- *       for {@code event} sources, by arrival for {@code processing} sources, which are never late);
+ *       for {@code event} sources, by arrival for {@code processing} sources, which are never
+ *       late);
  *   <li>a valid line that arrived at or after its period's close: late, the run of its arrival
  *       period;
  *   <li>a valid line whose processing time lies outside its own arrival hour's reach (its owner
@@ -67,7 +68,10 @@ public final class Ownership {
           Status.REJECTED,
           new Rejection(
               Rejection.ARRIVAL_MISMATCH,
-              "processing_time " + arrival + " is outside the reach of its arrival hour " + arrivalHourStart
+              "processing_time "
+                  + arrival
+                  + " is outside the reach of its arrival hour "
+                  + arrivalHourStart
                   + " (the collector's partition and the record disagree)"));
     }
     return new Decision(owner, late ? Status.LATE : Status.ON_TIME, null);
@@ -80,7 +84,8 @@ public final class Ownership {
 
   /** The period an accepted event belongs to, in the source's period unit. */
   public Period eventPeriod(PlaceEvent event) {
-    Instant basis = source.timeBasis() == TimeBasis.EVENT ? event.eventTime() : event.processingTime();
+    Instant basis =
+        source.timeBasis() == TimeBasis.EVENT ? event.eventTime() : event.processingTime();
     return period(basis);
   }
 

@@ -19,14 +19,15 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Finds raw gzip files that cannot be read to their end (truncated uploads, corrupt bytes) before
- * the lines are read, so that such a file becomes one rejected record with its path and the
- * reason, instead of failing the whole run or (with Spark's ignoreCorruptFiles) vanishing without
- * a trace. Each file is streamed through a decompressor on the executors: no file is held in
- * memory, and the check costs one extra decompression of the gzip files of the window.
+ * the lines are read, so that such a file becomes one rejected record with its path and the reason,
+ * instead of failing the whole run or (with Spark's ignoreCorruptFiles) vanishing without a trace.
+ * Each file is streamed through a decompressor on the executors: no file is held in memory, and the
+ * check costs one extra decompression of the gzip files of the window.
  */
 final class RawFileCheck implements MapPartitionsFunction<String, String>, Serializable {
 
   private static final long serialVersionUID = 1L;
+
   /** Separates path and error in the check's output rows. */
   static final String SEPARATOR = "\t";
 
@@ -36,15 +37,24 @@ final class RawFileCheck implements MapPartitionsFunction<String, String>, Seria
     this.hadoopSettings = hadoopSettings;
   }
 
-  /** {@code path -> what is wrong} for every gzip file among {@code files} that is not readable to its end. */
-  static Map<String, String> corruptGzipFiles(SparkSession spark, Map<String, String> hadoopSettings, List<String> files) {
+  /**
+   * {@code path -> what is wrong} for every gzip file among {@code files} that is not readable to
+   * its end.
+   */
+  static Map<String, String> corruptGzipFiles(
+      SparkSession spark, Map<String, String> hadoopSettings, List<String> files) {
     List<String> gz = files.stream().filter(f -> f.endsWith(".gz")).toList();
     if (gz.isEmpty()) {
       return Map.of();
     }
-    int partitions = Math.max(1, Math.min(gz.size(), spark.sparkContext().defaultParallelism() * 2));
-    List<String> found = spark.createDataset(gz, Encoders.STRING()).repartition(partitions)
-        .mapPartitions(new RawFileCheck(hadoopSettings), Encoders.STRING()).collectAsList();
+    int partitions =
+        Math.max(1, Math.min(gz.size(), spark.sparkContext().defaultParallelism() * 2));
+    List<String> found =
+        spark
+            .createDataset(gz, Encoders.STRING())
+            .repartition(partitions)
+            .mapPartitions(new RawFileCheck(hadoopSettings), Encoders.STRING())
+            .collectAsList();
     Map<String, String> out = new TreeMap<>();
     for (String row : found) {
       int tab = row.indexOf(SEPARATOR);
@@ -71,7 +81,13 @@ final class RawFileCheck implements MapPartitionsFunction<String, String>, Seria
           // read to the end: truncation and CRC errors show only there
         }
       } catch (IOException e) {
-        corrupt.add(path + SEPARATOR + "gzip file unreadable: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        corrupt.add(
+            path
+                + SEPARATOR
+                + "gzip file unreadable: "
+                + e.getClass().getSimpleName()
+                + ": "
+                + e.getMessage());
       }
     }
     return corrupt.iterator();

@@ -29,8 +29,8 @@ import org.lambdaref.model.ValidationResult;
 /**
  * Validates raw lines and decides their owner run: {@code (value, source_file[, file_error])} in,
  * one typed row per line out ({@code raw_line} only for rejected lines); a row with a {@code
- * file_error} stands for a whole unreadable file. The decisions are {@link EventValidator} and {@link Ownership}, plain Java, so the
- * batch and speed layers agree on every reason.
+ * file_error} stands for a whole unreadable file. The decisions are {@link EventValidator} and
+ * {@link Ownership}, plain Java, so the batch and speed layers agree on every reason.
  */
 public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>, Serializable {
 
@@ -38,14 +38,16 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
   private static final Pattern ARRIVAL_HOUR = Pattern.compile("p_ymd=(\\d{8})/p_hh=(\\d{2})");
 
   public static final StructType SCHEMA =
-      SparkSchemas.withColumns(new StructType()
-              .add("raw_line", DataTypes.StringType)
-              .add("source_file", DataTypes.StringType)
-              .add("arrival_hour", DataTypes.TimestampType)
-              .add("owner_period", DataTypes.StringType)
-              .add("status", DataTypes.StringType)
-              .add("reason", DataTypes.StringType)
-              .add("detail", DataTypes.StringType), Columns.EVENT)
+      SparkSchemas.withColumns(
+              new StructType()
+                  .add("raw_line", DataTypes.StringType)
+                  .add("source_file", DataTypes.StringType)
+                  .add("arrival_hour", DataTypes.TimestampType)
+                  .add("owner_period", DataTypes.StringType)
+                  .add("status", DataTypes.StringType)
+                  .add("reason", DataTypes.StringType)
+                  .add("detail", DataTypes.StringType),
+              Columns.EVENT)
           .add("event_day", DataTypes.StringType)
           .add("event_hour", DataTypes.StringType);
 
@@ -84,25 +86,59 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
     String file = row.getString(1);
     Instant hour = arrivalHour(file);
     String fileError = row.length() > 2 ? row.getString(2) : null;
-    ValidationResult result = fileError != null
-        ? new ValidationResult.Rejected(Rejection.unreadableFile(fileError))
-        : validator.validate(line);
+    ValidationResult result =
+        fileError != null
+            ? new ValidationResult.Rejected(Rejection.unreadableFile(fileError))
+            : validator.validate(line);
     Ownership.Decision decision = ownership.decide(result, hour);
     String owner = decision.owner().id();
     if (decision.status() == Ownership.Status.REJECTED) {
-      return RowFactory.create(line, file, Timestamp.from(hour), owner, decision.status().name(),
-          decision.rejection().reason(), decision.rejection().detail(),
-          null, null, null, null, null, null, null, null, null, null, null, null);
+      return RowFactory.create(
+          line,
+          file,
+          Timestamp.from(hour),
+          owner,
+          decision.status().name(),
+          decision.rejection().reason(),
+          decision.rejection().detail(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null);
     }
     PlaceEvent e = ((ValidationResult.Valid) result).event();
     Instant basis = source.timeBasis() == TimeBasis.EVENT ? e.eventTime() : e.processingTime();
     Partitions.DayHour eventPartition = Partitions.tierPartition(basis, zone);
     // the line itself is kept only where it is needed, in the quarantine: carrying it with every
     // valid event through the cache and the dedup shuffle cost more than parsing it
-    return RowFactory.create(null, file, Timestamp.from(hour), owner, decision.status().name(), null, null,
-        e.eventId(), Timestamp.from(e.eventTime()), Timestamp.from(e.processingTime()), e.country(),
-        e.category(), e.subCategory(), e.tableName(), e.placeId(), e.userId(), e.action().wireName(),
-        eventPartition.ymd(), eventPartition.hh());
+    return RowFactory.create(
+        null,
+        file,
+        Timestamp.from(hour),
+        owner,
+        decision.status().name(),
+        null,
+        null,
+        e.eventId(),
+        Timestamp.from(e.eventTime()),
+        Timestamp.from(e.processingTime()),
+        e.country(),
+        e.category(),
+        e.subCategory(),
+        e.tableName(),
+        e.placeId(),
+        e.userId(),
+        e.action().wireName(),
+        eventPartition.ymd(),
+        eventPartition.hh());
   }
 
   static Instant arrivalHour(String file) {
@@ -110,7 +146,9 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
     if (!m.find()) {
       throw new IllegalArgumentException("raw file outside the p_ymd=/p_hh= layout: " + file);
     }
-    return LocalDate.parse(m.group(1), Partitions.DAY_FORMAT).atStartOfDay(ZoneOffset.UTC)
-        .plusHours(Integer.parseInt(m.group(2))).toInstant();
+    return LocalDate.parse(m.group(1), Partitions.DAY_FORMAT)
+        .atStartOfDay(ZoneOffset.UTC)
+        .plusHours(Integer.parseInt(m.group(2)))
+        .toInstant();
   }
 }

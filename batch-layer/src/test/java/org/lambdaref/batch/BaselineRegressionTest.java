@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.lambdaref.model.RunStatus;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSchemas;
@@ -24,6 +23,7 @@ import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.RunStatus;
 import org.lambdaref.model.TableSpec;
 
 /**
@@ -32,10 +32,10 @@ import org.lambdaref.model.TableSpec;
  * every table the batch writes (t1, t2, t3: columns, types, partitions and rows), the ledger's
  * accounting and details, and the rows exported to PostgreSQL compared with {@code
  * regression/baseline.txt}. The baseline was recorded on the Spark 3.5 line before the move to
- * Spark 4 and each of its figures checked by hand against the rules (the derivation is in
- * {@code regression/README.md}). Only what differs between two runs of the same input is masked:
- * run ids, wall-clock times, the input fingerprint (it holds file modification times) and the
- * temporary folder in source file paths.
+ * Spark 4 and each of its figures checked by hand against the rules (the derivation is in {@code
+ * regression/README.md}). Only what differs between two runs of the same input is masked: run ids,
+ * wall-clock times, the input fingerprint (it holds file modification times) and the temporary
+ * folder in source file paths.
  *
  * <p>To record a new baseline after a deliberate change of behaviour: {@code ./mvnw -pl batch-layer
  * -am verify -Dit.test=none -Dtest=BaselineRegressionTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -43,7 +43,8 @@ import org.lambdaref.model.TableSpec;
  */
 class BaselineRegressionTest {
 
-  private static final List<LocalDate> DAYS = List.of(LocalDate.of(2019, 6, 8), LocalDate.of(2019, 6, 9));
+  private static final List<LocalDate> DAYS =
+      List.of(LocalDate.of(2019, 6, 8), LocalDate.of(2019, 6, 9));
 
   @TempDir static Path root;
   private static LocalStack postgres;
@@ -54,18 +55,27 @@ class BaselineRegressionTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    postgres = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES));
+    postgres =
+        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES));
     Path lakeRoot = root.resolve("lake");
-    config = ConfigLoader.load("local", Map.of(
-        "platform.storage.root", lakeRoot.toString(),
-        "platform.timezone", "Asia/Seoul",
-        "platform.jdbc.url", postgres.jdbcUrl(),
-        "platform.jdbc.user", postgres.jdbcUser()), Map.of(), lakeRoot);
+    config =
+        ConfigLoader.load(
+            "local",
+            Map.of(
+                "platform.storage.root", lakeRoot.toString(),
+                "platform.timezone", "Asia/Seoul",
+                "platform.jdbc.url", postgres.jdbcUrl(),
+                "platform.jdbc.user", postgres.jdbcUser()),
+            Map.of(),
+            lakeRoot);
     spark = SparkSessions.getOrCreate(config, "BaselineRegressionTest");
     lake = new Lake(spark, config);
     RawFixtures.writeRaw(lakeRoot, RegressionBaseline.rawLines());
-    RawFixtures.writePlaces(postgres.jdbcUrl(), postgres.jdbcUser(), "", RegressionBaseline.places());
-    results = new BatchPipeline(lake, "place_event").run(DAYS, BatchPipeline.Job.parse("all"), 1, r -> { });
+    RawFixtures.writePlaces(
+        postgres.jdbcUrl(), postgres.jdbcUser(), "", RegressionBaseline.places());
+    results =
+        new BatchPipeline(lake, "place_event")
+            .run(DAYS, BatchPipeline.Job.parse("all"), 1, r -> {});
   }
 
   @AfterAll
@@ -77,32 +87,48 @@ class BaselineRegressionTest {
 
   @Test
   void everyTableLedgerRowAndExportedRowIsTheBaselines() throws Exception {
-    assertThat(results).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.day(), r.error()).isEqualTo(RunStatus.SUCCEEDED));
+    assertThat(results)
+        .allSatisfy(
+            r ->
+                assertThat(r.status())
+                    .as("%s: %s", r.day(), r.error())
+                    .isEqualTo(RunStatus.SUCCEEDED));
 
-    String actual = RegressionBaseline.dump(lake, config, postgres.jdbcUrl(), postgres.jdbcUser(), root);
+    String actual =
+        RegressionBaseline.dump(lake, config, postgres.jdbcUrl(), postgres.jdbcUser(), root);
     Path written = Path.of("target", "regression", "actual.txt");
     Files.createDirectories(written.getParent());
     Files.writeString(written, actual, StandardCharsets.UTF_8);
     if (Boolean.getBoolean("regression.record")) {
       Path baseline = Path.of("src", "test", "resources", RegressionBaseline.BASELINE);
       Files.writeString(baseline, actual, StandardCharsets.UTF_8);
-      throw new AssertionError("recorded " + baseline.toAbsolutePath() + ": check every changed figure by hand,"
-          + " then run again without -Dregression.record");
+      throw new AssertionError(
+          "recorded "
+              + baseline.toAbsolutePath()
+              + ": check every changed figure by hand,"
+              + " then run again without -Dregression.record");
     }
-    assertThat(actual).as("the tables of the fixed input (this run's: %s)", written.toAbsolutePath())
+    assertThat(actual)
+        .as("the tables of the fixed input (this run's: %s)", written.toAbsolutePath())
         .isEqualTo(RegressionBaseline.resource(RegressionBaseline.BASELINE));
   }
 
-  /** Every table the batch wrote: the speed layer's tables and the schema alerts are checked where they are written. */
+  /**
+   * Every table the batch wrote: the speed layer's tables and the schema alerts are checked where
+   * they are written.
+   */
   static List<TableSpec> batchTables() {
-    return PlatformTables.ALL.stream().filter(t -> !t.name().database().equals("hot"))
-        .filter(t -> t != PlatformTables.SCHEMA_CHANGE_ALERTS).toList();
+    return PlatformTables.ALL.stream()
+        .filter(t -> !t.name().database().equals("hot"))
+        .filter(t -> t != PlatformTables.SCHEMA_CHANGE_ALERTS)
+        .toList();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("batchTables")
   void eachTableTheBatchWritesHasTheColumnsAndPartitionsItsDeclarationLists(TableSpec table) {
     assertThat(SparkSchemas.mismatches(lake.spark(), lake.location(table), table))
-        .as("%s as the batch wrote it, against PlatformTables", table.name().qualified()).isEmpty();
+        .as("%s as the batch wrote it, against PlatformTables", table.name().qualified())
+        .isEmpty();
   }
 }

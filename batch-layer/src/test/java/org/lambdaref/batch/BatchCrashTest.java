@@ -43,9 +43,11 @@ class BatchCrashTest {
   @TempDir Path root;
 
   @Test
-  void aRunKilledDuringItsDeltaWriteLeavesThePreviousDayWholeAndTheRerunEqualsACleanRun() throws Exception {
+  void aRunKilledDuringItsDeltaWriteLeavesThePreviousDayWholeAndTheRerunEqualsACleanRun()
+      throws Exception {
     // the batch application takes its writer lease in the counters table: DynamoDB Local holds it
-    LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
+    LocalStack stack =
+        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
     try {
       run(stack);
     } finally {
@@ -63,8 +65,11 @@ class BatchCrashTest {
       store.createTableIfMissing();
     }
     SparkSession spark = SparkSessions.getOrCreate(config, "BatchCrashTest");
-    RawFixtures.writeRaw(root, EventGenerator.generate(new GeneratorSpec(DAY, 1, 3000, 30, 200, 0.05, 0.02, 0.02, ZoneOffset.UTC,
-            Duration.ofHours(6), 21)));
+    RawFixtures.writeRaw(
+        root,
+        EventGenerator.generate(
+            new GeneratorSpec(
+                DAY, 1, 3000, 30, 200, 0.05, 0.02, 0.02, ZoneOffset.UTC, Duration.ofHours(6), 21)));
     Lake lake = new Lake(spark, config);
     new CollectJob(spark, config, "place_event").run(DAY);
     List<String> clean = dayRows(lake);
@@ -73,33 +78,55 @@ class BatchCrashTest {
 
     String eventsDir = Path.of(URI.create(lake.location(PlatformTables.PLACE_EVENT))).toString();
     long since = System.currentTimeMillis();
-    List<String> command = new ArrayList<>(SparkJvm.command(SparkJvm.testClasspath(), BatchMain.class.getName(),
-        "-D" + HaltDuringDeltaWrite.TABLE_DIR + "=" + eventsDir, "-D" + HaltDuringDeltaWrite.SINCE + "=" + since));
+    List<String> command =
+        new ArrayList<>(
+            SparkJvm.command(
+                SparkJvm.testClasspath(),
+                BatchMain.class.getName(),
+                "-D" + HaltDuringDeltaWrite.TABLE_DIR + "=" + eventsDir,
+                "-D" + HaltDuringDeltaWrite.SINCE + "=" + since));
     overrides.forEach((k, v) -> command.addAll(List.of("--conf", k + "=" + v)));
-    command.addAll(List.of("--conf",
-        "platform.spark.conf.\"spark.plugins\"=" + HaltDuringDeltaWrite.class.getName(),
-        "--job", "collect", "--start-date", DAY.toString(), "--iteration-count", "1"));
+    command.addAll(
+        List.of(
+            "--conf",
+            "platform.spark.conf.\"spark.plugins\"=" + HaltDuringDeltaWrite.class.getName(),
+            "--job",
+            "collect",
+            "--start-date",
+            DAY.toString(),
+            "--iteration-count",
+            "1"));
     File log = root.resolve("killed-run.log").toFile();
-    Process killed = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    Process killed =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     assertThat(killed.waitFor(3, TimeUnit.MINUTES)).as("the rerun ended").isTrue();
-    assertThat(killed.exitValue()).as("halted by the fault, see " + log).isEqualTo(HaltDuringDeltaWrite.HALT_STATUS);
+    assertThat(killed.exitValue())
+        .as("halted by the fault, see " + log)
+        .isEqualTo(HaltDuringDeltaWrite.HALT_STATUS);
     assertThat(HaltDuringDeltaWrite.newDataFileIn(Path.of(eventsDir), since))
-        .as("the killed run had written data files").isTrue();
+        .as("the killed run had written data files")
+        .isTrue();
 
     assertThat(version(lake)).as("nothing was committed").isEqualTo(versionBefore);
-    assertThat(dayRows(lake)).as("readers still see the previous run's day, whole").isEqualTo(clean);
+    assertThat(dayRows(lake))
+        .as("readers still see the previous run's day, whole")
+        .isEqualTo(clean);
 
     new CollectJob(spark, config, "place_event").run(DAY);
     assertThat(dayRows(lake)).as("the rerun gives the clean run's tables").isEqualTo(clean);
     assertThat(lake.read(PlatformTables.BATCH_LEDGER).filter("status = 'succeeded'").count())
-        .as("two succeeded runs in the ledger; the killed one never claimed success").isEqualTo(2);
+        .as("two succeeded runs in the ledger; the killed one never claimed success")
+        .isEqualTo(2);
   }
 
   /** The day's rows of the three t1 tables, as sorted text. */
   private static List<String> dayRows(Lake lake) {
     List<String> rows = new ArrayList<>();
-    for (TableSpec table : List.of(PlatformTables.PLACE_EVENT, PlatformTables.PLACE_EVENT_QUARANTINE,
-        PlatformTables.PLACE_EVENT_LATE)) {
+    for (TableSpec table :
+        List.of(
+            PlatformTables.PLACE_EVENT,
+            PlatformTables.PLACE_EVENT_QUARANTINE,
+            PlatformTables.PLACE_EVENT_LATE)) {
       for (Row r : lake.day(table, Partitions.day(DAY)).collectAsList()) {
         rows.add(table.name() + " " + r.mkString("|"));
       }
@@ -109,7 +136,10 @@ class BatchCrashTest {
   }
 
   private static long version(Lake lake) {
-    return DeltaTable.forPath(lake.spark(), lake.location(PlatformTables.PLACE_EVENT)).history(1)
-        .select("version").first().getLong(0);
+    return DeltaTable.forPath(lake.spark(), lake.location(PlatformTables.PLACE_EVENT))
+        .history(1)
+        .select("version")
+        .first()
+        .getLong(0);
   }
 }

@@ -15,17 +15,17 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.lambdaref.model.RunStatus;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
-import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LineUpgrade;
+import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.localstack.SparkJvm;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.RunStatus;
 
 /**
  * A lake moved from Spark 3.5 to this build mid-range, as a user moves from EMR 7.x to {@code
@@ -44,10 +44,13 @@ class BatchLineUpgradeTest {
   @TempDir Path root;
 
   @Test
-  void aDayOnTheSpark35LineThenADayOnThisOneGiveTheBaselinesTablesLedgerAndExport() throws Exception {
+  void aDayOnTheSpark35LineThenADayOnThisOneGiveTheBaselinesTablesLedgerAndExport()
+      throws Exception {
     String oldClasspath = LineUpgrade.classpathOf("batch-layer");
-    try (LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES,
-        ServerKind.DYNAMODB))) {
+    try (LocalStack stack =
+        LocalStack.start(
+            LocalStackOptions.forTests(
+                root.resolve("stack"), ServerKind.POSTGRES, ServerKind.DYNAMODB))) {
       Path lakeRoot = root.resolve("lake");
       Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
       overrides.put("platform.storage.root", lakeRoot.toString());
@@ -62,31 +65,65 @@ class BatchLineUpgradeTest {
       RawFixtures.writePlaces(stack.jdbcUrl(), stack.jdbcUser(), "", RegressionBaseline.places());
 
       Path oldLog = root.resolve("batch-3.5.log");
-      List<String> command = new ArrayList<>(SparkJvm.command(oldClasspath, BatchMain.class.getName(), "-Xmx1500m"));
-      command.addAll(List.of("--env", "local", "--start-date", "2019-06-08", "--iteration-count", "1", "--job", "all"));
+      List<String> command =
+          new ArrayList<>(SparkJvm.command(oldClasspath, BatchMain.class.getName(), "-Xmx1500m"));
+      command.addAll(
+          List.of(
+              "--env",
+              "local",
+              "--start-date",
+              "2019-06-08",
+              "--iteration-count",
+              "1",
+              "--job",
+              "all"));
       overrides.forEach((k, v) -> command.addAll(List.of("--conf", k + "=" + v)));
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(oldLog.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(oldLog.toFile());
       pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
       Process old = pb.start();
-      assertThat(old.waitFor(5, TimeUnit.MINUTES)).as("the Spark 3.5 batch finished; see " + oldLog).isTrue();
+      assertThat(old.waitFor(5, TimeUnit.MINUTES))
+          .as("the Spark 3.5 batch finished; see " + oldLog)
+          .isTrue();
       assertThat(old.exitValue()).as("the Spark 3.5 batch ran 2019-06-08; see " + oldLog).isZero();
 
       SparkSession spark = SparkSessions.getOrCreate(config, "BatchLineUpgradeTest");
       Lake lake = new Lake(spark, config);
-      List<BatchPipeline.PeriodResult> results = new BatchPipeline(lake, "place_event")
-          .run(List.of(LocalDate.of(2019, 6, 9)), BatchPipeline.Job.parse("all"), 1, r -> { });
-      assertThat(results).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.day(), r.error()).isEqualTo(RunStatus.SUCCEEDED));
+      List<BatchPipeline.PeriodResult> results =
+          new BatchPipeline(lake, "place_event")
+              .run(List.of(LocalDate.of(2019, 6, 9)), BatchPipeline.Job.parse("all"), 1, r -> {});
+      assertThat(results)
+          .allSatisfy(
+              r ->
+                  assertThat(r.status())
+                      .as("%s: %s", r.day(), r.error())
+                      .isEqualTo(RunStatus.SUCCEEDED));
 
-      List<String> engines = spark.sql("DESCRIBE HISTORY delta.`" + config.storage().tableLocation(PlatformTables.PLACE_IMPRESSION_30D.name())
-          + "`").select("engineInfo").distinct().collectAsList().stream().map(r -> r.getString(0)).toList();
-      assertThat(engines).as("the 30-day t3 table (read back for each day) was written by both lines")
+      List<String> engines =
+          spark
+              .sql(
+                  "DESCRIBE HISTORY delta.`"
+                      + config.storage().tableLocation(PlatformTables.PLACE_IMPRESSION_30D.name())
+                      + "`")
+              .select("engineInfo")
+              .distinct()
+              .collectAsList()
+              .stream()
+              .map(r -> r.getString(0))
+              .toList();
+      assertThat(engines)
+          .as("the 30-day t3 table (read back for each day) was written by both lines")
           .anyMatch(e -> e.startsWith("Apache-Spark/3.5."))
           .anyMatch(e -> e.startsWith("Apache-Spark/" + package$.MODULE$.SPARK_VERSION()));
-      String actual = RegressionBaseline.dump(lake, config, stack.jdbcUrl(), stack.jdbcUser(), root);
+      String actual =
+          RegressionBaseline.dump(lake, config, stack.jdbcUrl(), stack.jdbcUser(), root);
       Path written = Path.of("target", "regression", "upgrade-actual.txt");
       Files.createDirectories(written.getParent());
       Files.writeString(written, actual);
-      assertThat(actual).as("the tables of the fixed input after the move (this run's: %s)", written.toAbsolutePath())
+      assertThat(actual)
+          .as(
+              "the tables of the fixed input after the move (this run's: %s)",
+              written.toAbsolutePath())
           .isEqualTo(RegressionBaseline.resource(RegressionBaseline.BASELINE));
     }
   }

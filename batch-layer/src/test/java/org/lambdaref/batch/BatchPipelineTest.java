@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.lambdaref.model.RunStatus;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
@@ -42,6 +41,7 @@ import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.RunStatus;
 import org.lambdaref.model.TableSpec;
 import org.lambdaref.model.ValidationResult;
 import org.lambdaref.model.generator.EventGenerator;
@@ -72,16 +72,21 @@ class BatchPipelineTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    postgres = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES));
+    postgres =
+        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES));
     config = configAt(root.resolve("lake"));
     spark = SparkSessions.getOrCreate(config, "BatchPipelineTest");
     lake = new Lake(spark, config);
-    List<GeneratedLine> lines = EventGenerator.generate(new GeneratorSpec(
-        FIRST, DAYS, 300, PLACES + 5, 60, 0.1, 0.03, 0.02, SEOUL, Duration.ofHours(6), 9));
+    List<GeneratedLine> lines =
+        EventGenerator.generate(
+            new GeneratorSpec(
+                FIRST, DAYS, 300, PLACES + 5, 60, 0.1, 0.03, 0.02, SEOUL, Duration.ofHours(6), 9));
     RawFixtures.writeRaw(root.resolve("lake"), lines);
     List<PlaceMaster.Place> places = PlaceMaster.places(PLACES, SELLERS, 3);
     RawFixtures.writePlaces(postgres.jdbcUrl(), postgres.jdbcUser(), "", places);
-    sellerOf = places.stream().collect(Collectors.toMap(PlaceMaster.Place::placeId, PlaceMaster.Place::sellerId));
+    sellerOf =
+        places.stream()
+            .collect(Collectors.toMap(PlaceMaster.Place::placeId, PlaceMaster.Place::sellerId));
     accepted = truth(lines);
   }
 
@@ -93,14 +98,20 @@ class BatchPipelineTest {
   }
 
   private static PlatformConfig configAt(Path lakeRoot) {
-    return ConfigLoader.load("local", Map.of(
-        "platform.storage.root", lakeRoot.toString(),
-        "platform.timezone", "Asia/Seoul",
-        "platform.jdbc.url", postgres.jdbcUrl(),
-        "platform.jdbc.user", postgres.jdbcUser()), Map.of(), lakeRoot);
+    return ConfigLoader.load(
+        "local",
+        Map.of(
+            "platform.storage.root", lakeRoot.toString(),
+            "platform.timezone", "Asia/Seoul",
+            "platform.jdbc.url", postgres.jdbcUrl(),
+            "platform.jdbc.user", postgres.jdbcUser()),
+        Map.of(),
+        lakeRoot);
   }
 
-  /** The accepted events, derived from the generator's labels alone (first copy of each valid id). */
+  /**
+   * The accepted events, derived from the generator's labels alone (first copy of each valid id).
+   */
   private static List<PlaceEvent> truth(List<GeneratedLine> lines) {
     EventValidator validator = new EventValidator(config.source("place_event").validationRules());
     List<PlaceEvent> out = new ArrayList<>();
@@ -113,7 +124,9 @@ class BatchPipelineTest {
   }
 
   private static List<PlaceEvent> acceptedOn(LocalDate day) {
-    return accepted.stream().filter(e -> e.eventTime().atZone(SEOUL).toLocalDate().equals(day)).toList();
+    return accepted.stream()
+        .filter(e -> e.eventTime().atZone(SEOUL).toLocalDate().equals(day))
+        .toList();
   }
 
   private static List<LocalDate> days() {
@@ -124,9 +137,16 @@ class BatchPipelineTest {
   @Order(1)
   void theWholeReplayRunsInDependencyOrderAndEveryPeriodSucceeds() {
     List<BatchPipeline.PeriodResult> results =
-        new BatchPipeline(lake, "place_event").run(days(), BatchPipeline.Job.parse("all"), 1, r -> { });
+        new BatchPipeline(lake, "place_event")
+            .run(days(), BatchPipeline.Job.parse("all"), 1, r -> {});
 
-    assertThat(results).hasSize(DAYS).allSatisfy(r -> assertThat(r.status()).as("%s: %s", r.day(), r.error()).isEqualTo(RunStatus.SUCCEEDED));
+    assertThat(results)
+        .hasSize(DAYS)
+        .allSatisfy(
+            r ->
+                assertThat(r.status())
+                    .as("%s: %s", r.day(), r.error())
+                    .isEqualTo(RunStatus.SUCCEEDED));
   }
 
   @Test
@@ -136,11 +156,22 @@ class BatchPipelineTest {
       Map<String, Long> expected = new TreeMap<>();
       for (PlaceEvent e : acceptedOn(day)) {
         Partitions.DayHour h = Partitions.tierPartition(e.eventTime(), SEOUL);
-        expected.merge(e.placeId() + "|" + e.action().wireName() + "|" + h.ymd() + "|" + h.hh(), 1L, Long::sum);
+        expected.merge(
+            e.placeId() + "|" + e.action().wireName() + "|" + h.ymd() + "|" + h.hh(),
+            1L,
+            Long::sum);
       }
       Map<String, Long> actual = new TreeMap<>();
       for (Row r : lake.day(PlatformTables.PLACE_ACTION_1H, Partitions.day(day)).collectAsList()) {
-        actual.put(r.getAs("place_id") + "|" + r.getAs("action") + "|" + r.getAs("p_ymd") + "|" + r.getAs("p_hh"), r.getAs("events"));
+        actual.put(
+            r.getAs("place_id")
+                + "|"
+                + r.getAs("action")
+                + "|"
+                + r.getAs("p_ymd")
+                + "|"
+                + r.getAs("p_hh"),
+            r.getAs("events"));
       }
       assertThat(actual).as("t3.place_action_aggr_1h_hourly on %s", day).isEqualTo(expected);
     }
@@ -151,16 +182,28 @@ class BatchPipelineTest {
   void uniqueUsersAreExactOverOneDayAndOverThirtyDays() {
     LocalDate last = FIRST.plusDays(DAYS - 1);
     Map<String, Set<String>> daily = usersPerPlace(acceptedOn(last));
-    Map<String, Set<String>> range = usersPerPlace(accepted.stream()
-        .filter(e -> !e.eventTime().atZone(SEOUL).toLocalDate().isAfter(last)).toList());
+    Map<String, Set<String>> range =
+        usersPerPlace(
+            accepted.stream()
+                .filter(e -> !e.eventTime().atZone(SEOUL).toLocalDate().isAfter(last))
+                .toList());
 
-    Map<String, Long> actualDaily = column(PlatformTables.PLACE_IMPRESSION_1D, last, "unique_users");
-    Map<String, Long> actualRange = column(PlatformTables.PLACE_IMPRESSION_30D, last, "unique_users");
+    Map<String, Long> actualDaily =
+        column(PlatformTables.PLACE_IMPRESSION_1D, last, "unique_users");
+    Map<String, Long> actualRange =
+        column(PlatformTables.PLACE_IMPRESSION_30D, last, "unique_users");
 
     assertThat(actualDaily).isEqualTo(sizes(daily));
-    assertThat(actualRange).as("30 days ending on %s: distinct over the days, not a sum", last).isEqualTo(sizes(range));
-    long summedDaily = days().stream().mapToLong(d -> column(PlatformTables.PLACE_IMPRESSION_1D, d, "unique_users")
-        .getOrDefault("p-1", 0L)).sum();
+    assertThat(actualRange)
+        .as("30 days ending on %s: distinct over the days, not a sum", last)
+        .isEqualTo(sizes(range));
+    long summedDaily =
+        days().stream()
+            .mapToLong(
+                d ->
+                    column(PlatformTables.PLACE_IMPRESSION_1D, d, "unique_users")
+                        .getOrDefault("p-1", 0L))
+            .sum();
     assertThat(actualRange.get("p-1")).isLessThan(summedDaily);
   }
 
@@ -182,9 +225,12 @@ class BatchPipelineTest {
     assertThat(actualClicks).isEqualTo(clicks);
 
     Map<String, Long> actualSeller = new TreeMap<>();
-    lake.day(PlatformTables.SELLER_PLACE_1D, Partitions.day(day)).collectAsList()
+    lake.day(PlatformTables.SELLER_PLACE_1D, Partitions.day(day))
+        .collectAsList()
         .forEach(r -> actualSeller.put(r.getAs("seller_id"), r.getAs("impressions")));
-    assertThat(actualSeller).as("events of places missing from the master have no seller").isEqualTo(sellerImpressions);
+    assertThat(actualSeller)
+        .as("events of places missing from the master have no seller")
+        .isEqualTo(sellerImpressions);
   }
 
   @Test
@@ -192,7 +238,8 @@ class BatchPipelineTest {
   void theExportMatchesTheT3TableAndARerunReplacesRatherThanAdds() throws Exception {
     LocalDate day = FIRST.plusDays(1);
     Map<String, Long> t3 = new TreeMap<>();
-    lake.day(PlatformTables.SELLER_PLACE_1D, Partitions.day(day)).collectAsList()
+    lake.day(PlatformTables.SELLER_PLACE_1D, Partitions.day(day))
+        .collectAsList()
         .forEach(r -> t3.put(r.getAs("seller_id"), r.getAs("unique_users")));
 
     assertThat(exported(day)).isEqualTo(t3);
@@ -205,27 +252,43 @@ class BatchPipelineTest {
   void whenTheDatabaseIsDownTheT3TableStaysAndAReExportFromItAloneRecovers() throws Exception {
     LocalDate day = FIRST.plusDays(2);
     Map<String, Long> before = exported(day);
-    long t3Version = DeltaTable.forPath(spark, lake.location(PlatformTables.SELLER_PLACE_1D))
-        .history(1).collectAsList().get(0).getAs("version");
+    long t3Version =
+        DeltaTable.forPath(spark, lake.location(PlatformTables.SELLER_PLACE_1D))
+            .history(1)
+            .collectAsList()
+            .get(0)
+            .getAs("version");
     postgres.stop(ServerKind.POSTGRES);
     try {
       List<BatchPipeline.PeriodResult> failed =
-          new BatchPipeline(lake, "place_event").run(List.of(day), BatchPipeline.Job.parse("export"), 1, r -> { });
+          new BatchPipeline(lake, "place_event")
+              .run(List.of(day), BatchPipeline.Job.parse("export"), 1, r -> {});
       assertThat(failed.get(0).failed()).isTrue();
-      assertThat(failed.get(0).error()).contains("t3 table is intact").contains("bin/lambda export");
+      assertThat(failed.get(0).error())
+          .contains("t3 table is intact")
+          .contains("bin/lambda export");
     } finally {
       postgres.restart(ServerKind.POSTGRES);
     }
     assertThat(lake.day(PlatformTables.SELLER_PLACE_1D, Partitions.day(day)).count()).isPositive();
-    assertThat(lake.read(PlatformTables.BATCH_LEDGER)
-        .filter("job = 'export_seller_jdbc' and period = '" + Partitions.day(day) + "' and status = 'failed'").count())
+    assertThat(
+            lake.read(PlatformTables.BATCH_LEDGER)
+                .filter(
+                    "job = 'export_seller_jdbc' and period = '"
+                        + Partitions.day(day)
+                        + "' and status = 'failed'")
+                .count())
         .isEqualTo(1);
 
     new ExportJob(lake).run(day);
 
     assertThat(exported(day)).isEqualTo(before);
-    long after = DeltaTable.forPath(spark, lake.location(PlatformTables.SELLER_PLACE_1D))
-        .history(1).collectAsList().get(0).getAs("version");
+    long after =
+        DeltaTable.forPath(spark, lake.location(PlatformTables.SELLER_PLACE_1D))
+            .history(1)
+            .collectAsList()
+            .get(0)
+            .getAs("version");
     assertThat(after).as("re-export computes nothing: t3 unchanged").isEqualTo(t3Version);
   }
 
@@ -239,30 +302,51 @@ class BatchPipelineTest {
     }
     new SnapshotJob(lake).run(FIRST.plusDays(2));
 
-    List<String> alerts = lake.read(PlatformTables.SCHEMA_CHANGE_ALERTS).collectAsList().stream()
-        .map(r -> r.getAs("change") + ":" + r.getAs("column_name")).sorted().toList();
+    List<String> alerts =
+        lake.read(PlatformTables.SCHEMA_CHANGE_ALERTS).collectAsList().stream()
+            .map(r -> r.getAs("change") + ":" + r.getAs("column_name"))
+            .sorted()
+            .toList();
     assertThat(alerts).containsExactly("added:rating", "dropped:region");
-    assertThat(lake.day(PlatformTables.PLACE_SNAPSHOT, Partitions.day(FIRST)).columns()).contains("rating", "region");
+    assertThat(lake.day(PlatformTables.PLACE_SNAPSHOT, Partitions.day(FIRST)).columns())
+        .contains("rating", "region");
   }
 
   @Test
   @Order(8)
   void twoPeriodsAtOnceGiveTheSameTablesAsOneByOne() {
-    PlatformConfig parallelConfig = ConfigLoader.load("local", Map.of(
-        "platform.storage.root", root.resolve("lake").toString(),
-        "platform.timezone", "Asia/Seoul",
-        "platform.jdbc.url", postgres.jdbcUrl(),
-        "platform.jdbc.user", postgres.jdbcUser(),
-        "platform.storage.datastaging", root.resolve("parallel/datastaging").toString(),
-        "platform.storage.datastore", root.resolve("parallel/datastore").toString()), Map.of(), root);
+    PlatformConfig parallelConfig =
+        ConfigLoader.load(
+            "local",
+            Map.of(
+                "platform.storage.root", root.resolve("lake").toString(),
+                "platform.timezone", "Asia/Seoul",
+                "platform.jdbc.url", postgres.jdbcUrl(),
+                "platform.jdbc.user", postgres.jdbcUser(),
+                "platform.storage.datastaging", root.resolve("parallel/datastaging").toString(),
+                "platform.storage.datastore", root.resolve("parallel/datastore").toString()),
+            Map.of(),
+            root);
     Lake parallel = new Lake(spark, parallelConfig);
     // the source schema changed in the test before; the parallel run reads today's master table,
     // so compare the tables that do not depend on it
-    new BatchPipeline(parallel, "place_event").run(days(), EnumSet.of(
-        BatchPipeline.Job.COLLECT, BatchPipeline.Job.SNAPSHOT, BatchPipeline.Job.ENRICH, BatchPipeline.Job.AGGREGATE), 2, r -> { });
+    new BatchPipeline(parallel, "place_event")
+        .run(
+            days(),
+            EnumSet.of(
+                BatchPipeline.Job.COLLECT,
+                BatchPipeline.Job.SNAPSHOT,
+                BatchPipeline.Job.ENRICH,
+                BatchPipeline.Job.AGGREGATE),
+            2,
+            r -> {});
 
-    for (var table : List.of(PlatformTables.PLACE_EVENT, PlatformTables.PLACE_ACTION_1H,
-        PlatformTables.PLACE_IMPRESSION_1D, PlatformTables.PLACE_IMPRESSION_30D)) {
+    for (var table :
+        List.of(
+            PlatformTables.PLACE_EVENT,
+            PlatformTables.PLACE_ACTION_1H,
+            PlatformTables.PLACE_IMPRESSION_1D,
+            PlatformTables.PLACE_IMPRESSION_30D)) {
       assertThat(rows(parallel, table)).as(table.name().qualified()).isEqualTo(rows(lake, table));
     }
   }
@@ -272,9 +356,9 @@ class BatchPipelineTest {
   void resumeSkipsDonePeriodsUntilTheirRawFilesChange() throws Exception {
     var jobs = EnumSet.of(BatchPipeline.Job.COLLECT, BatchPipeline.Job.ENRICH);
     BatchPipeline pipeline = new BatchPipeline(lake, "place_event");
-    pipeline.run(days(), jobs, 1, r -> { });
+    pipeline.run(days(), jobs, 1, r -> {});
 
-    List<BatchPipeline.PeriodResult> resumed = pipeline.run(days(), jobs, 1, true, r -> { });
+    List<BatchPipeline.PeriodResult> resumed = pipeline.run(days(), jobs, 1, true, r -> {});
     assertThat(resumed).allSatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.SKIPPED));
 
     Path someRawFile;
@@ -283,8 +367,11 @@ class BatchPipelineTest {
     }
     Files.writeString(someRawFile, "not json\n", StandardOpenOption.APPEND);
 
-    List<BatchPipeline.PeriodResult> after = pipeline.run(days(), jobs, 1, true, r -> { });
-    assertThat(after.stream().filter(r -> r.status() == RunStatus.SUCCEEDED).map(BatchPipeline.PeriodResult::day))
+    List<BatchPipeline.PeriodResult> after = pipeline.run(days(), jobs, 1, true, r -> {});
+    assertThat(
+            after.stream()
+                .filter(r -> r.status() == RunStatus.SUCCEEDED)
+                .map(BatchPipeline.PeriodResult::day))
         .as("only the periods that read the changed file run again")
         .isNotEmpty()
         .allSatisfy(d -> assertThat(d).isIn(FIRST.plusDays(1), FIRST.plusDays(2), FIRST));
@@ -302,7 +389,8 @@ class BatchPipelineTest {
     Map<String, Long> sample = new TreeMap<>();
     try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.jdbcUser(), "");
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select seller_id, unique_users from t3_seller_exported_jdbc_sample")) {
+        ResultSet rs =
+            s.executeQuery("select seller_id, unique_users from t3_seller_exported_jdbc_sample")) {
       while (rs.next()) {
         sample.put(rs.getString(1), rs.getLong(2));
       }
@@ -334,7 +422,9 @@ class BatchPipelineTest {
 
   private static Map<String, Long> column(TableSpec table, LocalDate day, String name) {
     Map<String, Long> out = new TreeMap<>();
-    lake.day(table, Partitions.day(day)).collectAsList().forEach(r -> out.put(r.getAs("place_id"), r.getAs(name)));
+    lake.day(table, Partitions.day(day))
+        .collectAsList()
+        .forEach(r -> out.put(r.getAs("place_id"), r.getAs(name)));
     return out;
   }
 
@@ -342,8 +432,11 @@ class BatchPipelineTest {
     Map<String, Long> out = new TreeMap<>();
     try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.jdbcUser(), "");
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select seller_id, unique_users from t3_seller_exported_jdbc where p_ymd = '"
-            + Partitions.day(day) + "'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "select seller_id, unique_users from t3_seller_exported_jdbc where p_ymd = '"
+                    + Partitions.day(day)
+                    + "'")) {
       while (rs.next()) {
         out.put(rs.getString(1), rs.getLong(2));
       }

@@ -28,10 +28,10 @@ import org.lambdaref.model.generator.EventGenerator;
 import org.lambdaref.model.generator.GeneratorSpec;
 
 /**
- * Two batch applications on one lake at {@code s3a://} on the local S3 server, each in a JVM of
- * its own, as an overlapping backfill or a recovery started beside a running one would be: the
- * second is refused at start, naming the first, and commits nothing; once the first has ended the
- * same command runs.
+ * Two batch applications on one lake at {@code s3a://} on the local S3 server, each in a JVM of its
+ * own, as an overlapping backfill or a recovery started beside a running one would be: the second
+ * is refused at start, naming the first, and commits nothing; once the first has ended the same
+ * command runs.
  */
 class BatchWriterLeaseTest {
 
@@ -42,10 +42,17 @@ class BatchWriterLeaseTest {
 
   @Test
   void aSecondBatchApplicationOnTheSameLakeIsRefusedNamingTheFirst() throws Exception {
-    try (LocalStack stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB,
-        ServerKind.S3))) {
-      Files.createDirectories(stack.s3DataDir().resolve("lease-lake")); // the filesystem backend: a folder is a bucket; its own name,
-      // since Hadoop caches a file system per bucket in this JVM (another test class may have used "lake")
+    try (LocalStack stack =
+        LocalStack.start(
+            LocalStackOptions.forTests(
+                root.resolve("stack"), ServerKind.DYNAMODB, ServerKind.S3))) {
+      Files.createDirectories(
+          stack
+              .s3DataDir()
+              .resolve(
+                  "lease-lake")); // the filesystem backend: a folder is a bucket; its own name,
+      // since Hadoop caches a file system per bucket in this JVM (another test class may have used
+      // "lake")
       Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
       overrides.put("platform.storage.root", "s3a://lease-lake/lease");
       overrides.put("platform.work-dir", root.resolve("work").toString());
@@ -55,8 +62,21 @@ class BatchWriterLeaseTest {
       try (DynamoDbCounterStore store = new DynamoDbCounterStore(config.dynamodb(), 1)) {
         store.createTableIfMissing();
       }
-      RawFixtures.writeRaw(config, EventGenerator.generate(new GeneratorSpec(DAY, 4, 2000, 30, 200, 0.05, 0.02, 0.02,
-          ZoneOffset.UTC, Duration.ofHours(6), 5)));
+      RawFixtures.writeRaw(
+          config,
+          EventGenerator.generate(
+              new GeneratorSpec(
+                  DAY,
+                  4,
+                  2000,
+                  30,
+                  200,
+                  0.05,
+                  0.02,
+                  0.02,
+                  ZoneOffset.UTC,
+                  Duration.ofHours(6),
+                  5)));
 
       Path firstLog = root.resolve("first.log");
       Process first = start(overrides, firstLog, "4");
@@ -75,22 +95,32 @@ class BatchWriterLeaseTest {
         first.destroyForcibly();
       }
       Lake lakeTables = new Lake(SparkSessions.getOrCreate(config, "BatchWriterLeaseTest"), config);
-      assertThat(lakeTables.location(PlatformTables.BATCH_LEDGER)).startsWith("s3a://lease-lake/lease/");
-      assertThat(lakeTables.read(PlatformTables.BATCH_LEDGER).filter("job = 'collect_place_event'")
-          .count()).as("one collect per day, all from the first application").isEqualTo(4);
+      assertThat(lakeTables.location(PlatformTables.BATCH_LEDGER))
+          .startsWith("s3a://lease-lake/lease/");
+      assertThat(
+              lakeTables
+                  .read(PlatformTables.BATCH_LEDGER)
+                  .filter("job = 'collect_place_event'")
+                  .count())
+          .as("one collect per day, all from the first application")
+          .isEqualTo(4);
 
       Path againLog = root.resolve("again.log");
       Process again = start(overrides, againLog, "1");
       assertThat(again.waitFor(3, TimeUnit.MINUTES)).isTrue();
-      assertThat(again.exitValue()).as("after the first ended, the lease is free: " + Files.readString(againLog)).isZero();
+      assertThat(again.exitValue())
+          .as("after the first ended, the lease is free: " + Files.readString(againLog))
+          .isZero();
     }
   }
 
   private Process start(Map<String, String> overrides, Path log, String days) throws Exception {
-    List<String> command = new ArrayList<>(SparkJvm.command(SparkJvm.testClasspath(), BatchMain.class.getName()));
+    List<String> command =
+        new ArrayList<>(SparkJvm.command(SparkJvm.testClasspath(), BatchMain.class.getName()));
     command.addAll(List.of("--env", ENV));
     overrides.forEach((k, v) -> command.addAll(List.of("--conf", k + "=" + v)));
-    command.addAll(List.of("--job", "collect", "--start-date", DAY.toString(), "--iteration-count", days));
+    command.addAll(
+        List.of("--job", "collect", "--start-date", DAY.toString(), "--iteration-count", days));
     File out = log.toFile();
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out).start();
   }
@@ -102,7 +132,8 @@ class BatchWriterLeaseTest {
         return;
       }
       if (!p.isAlive()) {
-        throw new AssertionError("the batch JVM exited before '" + text + "': " + Files.readString(log));
+        throw new AssertionError(
+            "the batch JVM exited before '" + text + "': " + Files.readString(log));
       }
       Thread.sleep(200);
     }

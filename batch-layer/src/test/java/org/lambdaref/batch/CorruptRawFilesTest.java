@@ -46,31 +46,51 @@ class CorruptRawFilesTest {
 
   @Test
   void aTruncatedGzipFileIsOneRejectedRecordWithItsPathAndTheGoodFilesAreRead() throws IOException {
-    PlatformConfig config = ConfigLoader.load("local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
+    PlatformConfig config =
+        ConfigLoader.load(
+            "local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
     SparkSession spark = SparkSessions.getOrCreate(config, "CorruptRawFilesTest");
-    List<String> valid = EventGenerator.generate(new GeneratorSpec(DAY, 1, 200, 10, 20, 0.0, 0.0, 0.0, ZoneId.of("UTC"),
-            Duration.ofHours(6), 9)).stream()
-        .filter(l -> l.kind() == GeneratedLine.Kind.VALID && l.arrival().atZone(ZoneId.of("UTC")).toLocalDate().equals(DAY))
-        .map(GeneratedLine::line).toList();
-    Path hour = root.resolve("datasource/place_event")
-        .resolve(Partitions.rawArrivalPartition(DAY.atTime(12, 0).toInstant(ZoneOffset.UTC)).path());
+    List<String> valid =
+        EventGenerator.generate(
+                new GeneratorSpec(
+                    DAY, 1, 200, 10, 20, 0.0, 0.0, 0.0, ZoneId.of("UTC"), Duration.ofHours(6), 9))
+            .stream()
+            .filter(
+                l ->
+                    l.kind() == GeneratedLine.Kind.VALID
+                        && l.arrival().atZone(ZoneId.of("UTC")).toLocalDate().equals(DAY))
+            .map(GeneratedLine::line)
+            .toList();
+    Path hour =
+        root.resolve("datasource/place_event")
+            .resolve(
+                Partitions.rawArrivalPartition(DAY.atTime(12, 0).toInstant(ZoneOffset.UTC)).path());
     Files.createDirectories(hour);
     List<String> first = valid.subList(0, valid.size() / 2);
     List<String> second = valid.subList(valid.size() / 2, valid.size());
     Files.write(hour.resolve("good.json.gz"), gzip(first));
     byte[] whole = gzip(second);
-    Files.write(hour.resolve("truncated.json.gz"), Arrays.copyOf(whole, whole.length / 2)); // an upload cut short
+    Files.write(
+        hour.resolve("truncated.json.gz"),
+        Arrays.copyOf(whole, whole.length / 2)); // an upload cut short
     Files.write(hour.resolve("empty.json.gz"), new byte[0]);
     Files.write(hour.resolve("empty.json"), new byte[0]);
 
     CollectJob.Counts counts = new CollectJob(spark, config, "place_event").run(DAY);
 
-    assertThat(counts.accepted()).as("every line of the good file, none of the truncated one").isEqualTo(first.size());
+    assertThat(counts.accepted())
+        .as("every line of the good file, none of the truncated one")
+        .isEqualTo(first.size());
     assertThat(counts.rejected()).as("the truncated file, as one record").isEqualTo(1);
-    assertThat(counts.owned()).isEqualTo(counts.accepted() + counts.duplicates() + counts.late() + counts.rejected());
-    List<Row> quarantine = spark.read().format("delta")
-        .load(config.storage().tableLocation(PlatformTables.PLACE_EVENT_QUARANTINE.name()))
-        .filter("reason = '" + Rejection.UNREADABLE_FILE + "'").collectAsList();
+    assertThat(counts.owned())
+        .isEqualTo(counts.accepted() + counts.duplicates() + counts.late() + counts.rejected());
+    List<Row> quarantine =
+        spark
+            .read()
+            .format("delta")
+            .load(config.storage().tableLocation(PlatformTables.PLACE_EVENT_QUARANTINE.name()))
+            .filter("reason = '" + Rejection.UNREADABLE_FILE + "'")
+            .collectAsList();
     assertThat(quarantine).hasSize(1);
     assertThat((String) quarantine.get(0).getAs("source_file")).endsWith("truncated.json.gz");
     assertThat((String) quarantine.get(0).getAs("detail")).contains("gzip");

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
@@ -38,7 +39,6 @@ import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.config.SparkSchemas;
 
 /**
  * The JDBC export against a real PostgreSQL whose target table another session has locked: with
@@ -61,12 +61,18 @@ class ExportTimeoutTest {
 
   @BeforeAll
   static void setUp() {
-    postgres = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES));
-    PlatformConfig config = ConfigLoader.load("local", Map.of(
-        "platform.storage.root", root.resolve("lake").toString(),
-        "platform.jdbc.url", postgres.jdbcUrl(),
-        "platform.jdbc.user", postgres.jdbcUser(),
-        "platform.jdbc.lock-timeout", "2s"), Map.of(), root.resolve("lake"));
+    postgres =
+        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES));
+    PlatformConfig config =
+        ConfigLoader.load(
+            "local",
+            Map.of(
+                "platform.storage.root", root.resolve("lake").toString(),
+                "platform.jdbc.url", postgres.jdbcUrl(),
+                "platform.jdbc.user", postgres.jdbcUser(),
+                "platform.jdbc.lock-timeout", "2s"),
+            Map.of(),
+            root.resolve("lake"));
     SparkSession spark = SparkSessions.getOrCreate(config, "ExportTimeoutTest");
     lake = new Lake(spark, config);
     writeT3(DAY_A, 5, 100);
@@ -80,14 +86,31 @@ class ExportTimeoutTest {
     }
   }
 
-  /** A day of t3.seller_place_aggr_1d_daily: {@code sellers} rows with values derived from {@code base}. */
+  /**
+   * A day of t3.seller_place_aggr_1d_daily: {@code sellers} rows with values derived from {@code
+   * base}.
+   */
   private static void writeT3(LocalDate day, int sellers, long base) {
     List<Map<String, ?>> rows = new ArrayList<>();
     for (int i = 0; i < sellers; i++) {
-      rows.add(Map.of("seller_id", "s" + i, "places", base + i, "impressions", 10 * (base + i), "clicks", base + 2L * i,
-          "unique_users", base / 2 + i, Partitions.DAY_COLUMN, Partitions.day(day)));
+      rows.add(
+          Map.of(
+              "seller_id",
+              "s" + i,
+              "places",
+              base + i,
+              "impressions",
+              10 * (base + i),
+              "clicks",
+              base + 2L * i,
+              "unique_users",
+              base / 2 + i,
+              Partitions.DAY_COLUMN,
+              Partitions.day(day)));
     }
-    lake.replaceDay(SparkSchemas.frame(lake.spark(), PlatformTables.SELLER_PLACE_1D, rows), PlatformTables.SELLER_PLACE_1D,
+    lake.replaceDay(
+        SparkSchemas.frame(lake.spark(), PlatformTables.SELLER_PLACE_1D, rows),
+        PlatformTables.SELLER_PLACE_1D,
         Partitions.day(day));
   }
 
@@ -96,8 +119,13 @@ class ExportTimeoutTest {
     Dataset<Row> t3 = lake.day(PlatformTables.SELLER_PLACE_1D, Partitions.day(day));
     Map<String, List<Long>> out = new TreeMap<>();
     for (Row r : t3.collectAsList()) {
-      out.put(r.getAs("seller_id"), List.of(r.<Long>getAs("places"), r.<Long>getAs("impressions"),
-          r.<Long>getAs("clicks"), r.<Long>getAs("unique_users")));
+      out.put(
+          r.getAs("seller_id"),
+          List.of(
+              r.<Long>getAs("places"),
+              r.<Long>getAs("impressions"),
+              r.<Long>getAs("clicks"),
+              r.<Long>getAs("unique_users")));
     }
     assertThat(out).isNotEmpty();
     return out;
@@ -107,10 +135,16 @@ class ExportTimeoutTest {
     Map<String, List<Long>> out = new TreeMap<>();
     try (Connection c = connect();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select seller_id, places, impressions, clicks, unique_users from " + TARGET
-            + " where p_ymd = '" + Partitions.day(day) + "'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "select seller_id, places, impressions, clicks, unique_users from "
+                    + TARGET
+                    + " where p_ymd = '"
+                    + Partitions.day(day)
+                    + "'")) {
       while (rs.next()) {
-        out.put(rs.getString(1), List.of(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+        out.put(
+            rs.getString(1), List.of(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
       }
     }
     return out;
@@ -120,7 +154,9 @@ class ExportTimeoutTest {
     TreeSet<String> out = new TreeSet<>();
     try (Connection c = connect();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select table_name from information_schema.tables where table_name like '%_stage_%'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "select table_name from information_schema.tables where table_name like '%_stage_%'")) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
@@ -133,25 +169,34 @@ class ExportTimeoutTest {
   }
 
   private static void execute(String sql) throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }
 
-  /** Runs the export of {@code day} in its own thread, so that a hang fails the test instead of the suite. */
+  /**
+   * Runs the export of {@code day} in its own thread, so that a hang fails the test instead of the
+   * suite.
+   */
   private static Throwable exportWithin(LocalDate day, Duration join) throws InterruptedException {
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread t = new Thread(() -> {
-      try {
-        new ExportJob(lake).run(day);
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    }, "export-" + day);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                new ExportJob(lake).run(day);
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            },
+            "export-" + day);
     t.setDaemon(true);
     t.start();
     t.join(join.toMillis());
-    assertThat(t.isAlive()).as("the export of " + day + " still runs after " + join + ": it hangs").isFalse();
+    assertThat(t.isAlive())
+        .as("the export of " + day + " still runs after " + join + ": it hangs")
+        .isFalse();
     return failure.get();
   }
 
@@ -165,7 +210,8 @@ class ExportTimeoutTest {
 
   @Test
   @Order(2)
-  void aLockedTargetFailsTheExportWithinTheLockTimeoutAndARerunAfterwardsSucceeds() throws Exception {
+  void aLockedTargetFailsTheExportWithinTheLockTimeoutAndARerunAfterwardsSucceeds()
+      throws Exception {
     Instant now = Instant.now();
     String orphan = ExportJob.stageName(TARGET, now.minus(Duration.ofDays(2)));
     String running = ExportJob.stageName(TARGET, now.minus(Duration.ofMinutes(5)));
@@ -176,7 +222,8 @@ class ExportTimeoutTest {
 
     Throwable failure;
     long elapsedMs;
-    try (Connection holder = connect(); Statement s = holder.createStatement()) {
+    try (Connection holder = connect();
+        Statement s = holder.createStatement()) {
       holder.setAutoCommit(false);
       s.execute("LOCK TABLE " + TARGET + " IN ACCESS EXCLUSIVE MODE");
       try {
@@ -184,27 +231,40 @@ class ExportTimeoutTest {
         failure = exportWithin(DAY_B, Duration.ofSeconds(60));
         elapsedMs = (System.nanoTime() - started) / 1_000_000;
         // while the lock is still held: the failed export dropped its own staging table
-        assertThat(stagingTables()).as("own staging table dropped, the old orphan too; the others kept")
+        assertThat(stagingTables())
+            .as("own staging table dropped, the old orphan too; the others kept")
             .containsExactlyInAnyOrder(running, otherTables);
       } finally {
         holder.rollback();
       }
     }
 
-    assertThat(failure).as("the export must fail while the target is locked").isInstanceOf(PlatformException.class);
-    assertThat(elapsedMs).as("failed within the lock timeout, not after the statement timeout").isLessThan(BOUND.toMillis());
+    assertThat(failure)
+        .as("the export must fail while the target is locked")
+        .isInstanceOf(PlatformException.class);
+    assertThat(elapsedMs)
+        .as("failed within the lock timeout, not after the statement timeout")
+        .isLessThan(BOUND.toMillis());
     assertThat(failure.getMessage())
         .contains("platform.jdbc.lock-timeout = 2s")
         .contains("lock timeout expired")
         .contains("another session holds a lock on " + TARGET)
-        .contains("pg_stat_activity").contains("pg_locks")
+        .contains("pg_stat_activity")
+        .contains("pg_locks")
         .contains("bin/lambda export");
-    assertThat(lake.read(PlatformTables.BATCH_LEDGER)
-        .filter("job = 'export_seller_jdbc' and period = '" + Partitions.day(DAY_B) + "' and status = 'failed'").count())
+    assertThat(
+            lake.read(PlatformTables.BATCH_LEDGER)
+                .filter(
+                    "job = 'export_seller_jdbc' and period = '"
+                        + Partitions.day(DAY_B)
+                        + "' and status = 'failed'")
+                .count())
         .isEqualTo(1);
     assertThat(exported(DAY_B)).as("nothing of the failed period was written").isEmpty();
 
-    assertThat(exportWithin(DAY_B, Duration.ofSeconds(120))).as("rerun after the lock is released").isNull();
+    assertThat(exportWithin(DAY_B, Duration.ofSeconds(120)))
+        .as("rerun after the lock is released")
+        .isNull();
     assertThat(exported(DAY_B)).isEqualTo(expected(DAY_B));
     assertThat(exported(DAY_A)).as("the other period is untouched").isEqualTo(expected(DAY_A));
     assertThat(stagingTables()).containsExactlyInAnyOrder(running, otherTables);
@@ -213,17 +273,35 @@ class ExportTimeoutTest {
   @Test
   @Order(3)
   void driverErrorsMapToTheTimeoutThatExpired() {
-    assertThat(ExportJob.expired(new RuntimeException(new SQLException("ERROR: canceling statement due to lock timeout",
-        "55P03")))).isEqualTo(ExportJob.Timeout.LOCK);
-    assertThat(ExportJob.expired(new SQLException("ERROR: canceling statement due to statement timeout", "57014")))
+    assertThat(
+            ExportJob.expired(
+                new RuntimeException(
+                    new SQLException("ERROR: canceling statement due to lock timeout", "55P03"))))
+        .isEqualTo(ExportJob.Timeout.LOCK);
+    assertThat(
+            ExportJob.expired(
+                new SQLException("ERROR: canceling statement due to statement timeout", "57014")))
         .isEqualTo(ExportJob.Timeout.STATEMENT);
-    assertThat(ExportJob.expired(new SQLException("An I/O error occurred while sending to the backend.", "08006",
-        new SocketTimeoutException("Read timed out")))).isEqualTo(ExportJob.Timeout.SOCKET);
-    assertThat(ExportJob.expired(new SQLException("The connection attempt failed.", "08001",
-        new SocketTimeoutException("Connect timed out")))).isEqualTo(ExportJob.Timeout.CONNECT);
-    assertThat(ExportJob.expired(new SQLException("Connection attempt timed out.", "08001"))).isEqualTo(ExportJob.Timeout.CONNECT);
-    assertThat(ExportJob.expired(new SparkException(
-        "Job aborted: org.postgresql.util.PSQLException: ERROR: canceling statement due to lock timeout")))
+    assertThat(
+            ExportJob.expired(
+                new SQLException(
+                    "An I/O error occurred while sending to the backend.",
+                    "08006",
+                    new SocketTimeoutException("Read timed out"))))
+        .isEqualTo(ExportJob.Timeout.SOCKET);
+    assertThat(
+            ExportJob.expired(
+                new SQLException(
+                    "The connection attempt failed.",
+                    "08001",
+                    new SocketTimeoutException("Connect timed out"))))
+        .isEqualTo(ExportJob.Timeout.CONNECT);
+    assertThat(ExportJob.expired(new SQLException("Connection attempt timed out.", "08001")))
+        .isEqualTo(ExportJob.Timeout.CONNECT);
+    assertThat(
+            ExportJob.expired(
+                new SparkException(
+                    "Job aborted: org.postgresql.util.PSQLException: ERROR: canceling statement due to lock timeout")))
         .isEqualTo(ExportJob.Timeout.LOCK);
     assertThat(ExportJob.expired(new SQLException("Connection refused", "08001"))).isNull();
   }

@@ -20,8 +20,10 @@ public final class HaltDuringDeltaWrite implements SparkPlugin {
 
   /** The table folder to watch. */
   public static final String TABLE_DIR = "lambda.test.halt-when-new-files-in";
+
   /** Files modified at or after this epoch millisecond count as new. */
   public static final String SINCE = "lambda.test.halt-files-since";
+
   public static final int HALT_STATUS = 137;
 
   @Override
@@ -33,13 +35,13 @@ public final class HaltDuringDeltaWrite implements SparkPlugin {
   public ExecutorPlugin executorPlugin() {
     return new ExecutorPlugin() {
       @Override
-      public void init(PluginContext ctx, Map<String, String> extraConf) {
-      }
+      public void init(PluginContext ctx, Map<String, String> extraConf) {}
 
       @Override
       public void onTaskSucceeded() {
         String dir = System.getProperty(TABLE_DIR);
-        if (dir != null && newDataFileIn(Path.of(dir), Long.parseLong(System.getProperty(SINCE, "0")))) {
+        if (dir != null
+            && newDataFileIn(Path.of(dir), Long.parseLong(System.getProperty(SINCE, "0")))) {
           System.err.println("FAULT INJECTED: halting with uncommitted data files in " + dir);
           System.err.flush();
           Runtime.getRuntime().halt(HALT_STATUS);
@@ -53,8 +55,11 @@ public final class HaltDuringDeltaWrite implements SparkPlugin {
       return false;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.anyMatch(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log")
-          && f.toFile().lastModified() >= since);
+      return files.anyMatch(
+          f ->
+              f.toString().endsWith(".parquet")
+                  && !f.toString().contains("_delta_log")
+                  && f.toFile().lastModified() >= since);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,7 +11,8 @@ class JobSelectionTest {
 
   @Test
   void severalJobsRunInDependencyOrderWhateverTheOrderGiven() {
-    assertThat(Job.parse("aggregate, collect,snapshot,enrich")).as("a replay without the JDBC export")
+    assertThat(Job.parse("aggregate, collect,snapshot,enrich"))
+        .as("a replay without the JDBC export")
         .containsExactly(Job.COLLECT, Job.SNAPSHOT, Job.ENRICH, Job.AGGREGATE);
     assertThat(Job.parse("all")).isEqualTo(EnumSet.allOf(Job.class));
     assertThat(Job.parse("export")).containsExactly(Job.EXPORT);

@@ -24,12 +24,23 @@ class OwnershipTest {
   private static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
 
   private static SourceConfig source(TimeBasis basis, ZoneId zone) {
-    return new SourceConfig("place_event", basis, zone, Duration.ofHours(6), Duration.ofMinutes(10), 1 << 20);
+    return new SourceConfig(
+        "place_event", basis, zone, Duration.ofHours(6), Duration.ofMinutes(10), 1 << 20);
   }
 
   private static ValidationResult event(String eventTime, String processingTime) {
-    return new ValidationResult.Valid(new PlaceEvent("e", Instant.parse(eventTime), Instant.parse(processingTime),
-        null, null, null, "place_event", "p", "u", Action.CLICK));
+    return new ValidationResult.Valid(
+        new PlaceEvent(
+            "e",
+            Instant.parse(eventTime),
+            Instant.parse(processingTime),
+            null,
+            null,
+            null,
+            "place_event",
+            "p",
+            "u",
+            Action.CLICK));
   }
 
   private static Instant hourOf(String t) {
@@ -59,7 +70,9 @@ class OwnershipTest {
     assertThat(inTime.status()).isEqualTo(Ownership.Status.ON_TIME);
     assertThat(inTime.ownerDay()).isEqualTo(LocalDate.of(2019, 6, 8));
     assertThat(late.status()).isEqualTo(Ownership.Status.LATE);
-    assertThat(late.ownerDay()).as("late lines belong to their arrival day's run").isEqualTo(LocalDate.of(2019, 6, 9));
+    assertThat(late.ownerDay())
+        .as("late lines belong to their arrival day's run")
+        .isEqualTo(LocalDate.of(2019, 6, 9));
   }
 
   @Test
@@ -67,7 +80,8 @@ class OwnershipTest {
     Ownership ownership = new Ownership(UTC, source(TimeBasis.PROCESSING, UTC));
     ValidationResult deviceWithOldClock = event("2019-06-01T10:00:00Z", "2019-06-09T08:00:00Z");
 
-    Ownership.Decision decision = ownership.decide(deviceWithOldClock, hourOf("2019-06-09T08:00:00Z"));
+    Ownership.Decision decision =
+        ownership.decide(deviceWithOldClock, hourOf("2019-06-09T08:00:00Z"));
 
     assertThat(decision.status()).isEqualTo(Ownership.Status.ON_TIME);
     assertThat(decision.ownerDay()).isEqualTo(LocalDate.of(2019, 6, 9));
@@ -97,19 +111,31 @@ class OwnershipTest {
 
   @Test
   void theWindowReadsFromTheSkewBeforeMidnightToTheClose() {
-    IngestWindow window = IngestWindow.of(LocalDate.of(2019, 6, 8), UTC, source(TimeBasis.EVENT, UTC));
+    IngestWindow window =
+        IngestWindow.of(LocalDate.of(2019, 6, 8), UTC, source(TimeBasis.EVENT, UTC));
 
     assertThat(window.arrivalHours()).hasSize(1 + 24 + 6);
     assertThat(window.arrivalHours().get(0).path()).isEqualTo("p_ymd=20190607/p_hh=23");
     assertThat(window.arrivalHours().get(30).path()).isEqualTo("p_ymd=20190609/p_hh=05");
 
-    IngestWindow seoul = IngestWindow.of(LocalDate.of(2019, 6, 9), SEOUL, source(TimeBasis.EVENT, SEOUL));
-    assertThat(seoul.arrivalHours().get(0).path()).as("Seoul midnight is 15:00 UTC").isEqualTo("p_ymd=20190608/p_hh=14");
+    IngestWindow seoul =
+        IngestWindow.of(LocalDate.of(2019, 6, 9), SEOUL, source(TimeBasis.EVENT, SEOUL));
+    assertThat(seoul.arrivalHours().get(0).path())
+        .as("Seoul midnight is 15:00 UTC")
+        .isEqualTo("p_ymd=20190608/p_hh=14");
   }
 
   private static Ownership hourly(TimeBasis basis, ZoneId zone, Duration lateness) {
-    return new Ownership(zone, new SourceConfig("place_event", basis, zone, lateness, Duration.ofMinutes(10), 1 << 20,
-        PeriodUnit.HOUR));
+    return new Ownership(
+        zone,
+        new SourceConfig(
+            "place_event",
+            basis,
+            zone,
+            lateness,
+            Duration.ofMinutes(10),
+            1 << 20,
+            PeriodUnit.HOUR));
   }
 
   @Test
@@ -125,7 +151,9 @@ class OwnershipTest {
     assertThat(inTime.status()).isEqualTo(Ownership.Status.ON_TIME);
     assertThat(inTime.owner().id()).as("owned by its event hour").isEqualTo("2019060815");
     assertThat(late.status()).isEqualTo(Ownership.Status.LATE);
-    assertThat(late.owner().id()).as("a late line belongs to its arrival hour's run").isEqualTo("2019060817");
+    assertThat(late.owner().id())
+        .as("a late line belongs to its arrival hour's run")
+        .isEqualTo("2019060817");
   }
 
   @Test
@@ -135,8 +163,10 @@ class OwnershipTest {
     // India is 5:30 ahead: the UTC arrival hour 10:00 starts at 15:30 local, in the local hour 15
     Ownership india = hourly(TimeBasis.EVENT, ZoneId.of("Asia/Kolkata"), Duration.ofHours(6));
 
-    assertThat(seoul.decide(broken, Instant.parse("2019-06-08T15:00:00Z")).owner().id()).isEqualTo("2019060900");
-    assertThat(india.decide(broken, Instant.parse("2019-06-08T10:00:00Z")).owner().id()).isEqualTo("2019060815");
+    assertThat(seoul.decide(broken, Instant.parse("2019-06-08T15:00:00Z")).owner().id())
+        .isEqualTo("2019060900");
+    assertThat(india.decide(broken, Instant.parse("2019-06-08T10:00:00Z")).owner().id())
+        .isEqualTo("2019060815");
   }
 
   @Test
@@ -144,7 +174,8 @@ class OwnershipTest {
     Ownership ownership = hourly(TimeBasis.PROCESSING, UTC, Duration.ofHours(1));
     ValidationResult deviceWithOldClock = event("2019-06-01T10:00:00Z", "2019-06-09T08:30:00Z");
 
-    Ownership.Decision decision = ownership.decide(deviceWithOldClock, hourOf("2019-06-09T08:30:00Z"));
+    Ownership.Decision decision =
+        ownership.decide(deviceWithOldClock, hourOf("2019-06-09T08:30:00Z"));
 
     assertThat(decision.status()).isEqualTo(Ownership.Status.ON_TIME);
     assertThat(decision.owner().id()).isEqualTo("2019060908");
@@ -152,13 +183,27 @@ class OwnershipTest {
 
   @Test
   void anHourlyWindowReadsTheArrivalHoursFromTheSkewBeforeItToItsClose() {
-    IngestWindow window = IngestWindow.of(Period.ofHour(LocalDate.of(2019, 6, 8), 15), SEOUL,
-        new SourceConfig("place_event", TimeBasis.EVENT, SEOUL, Duration.ofHours(2), Duration.ofMinutes(10), 1 << 20,
-            PeriodUnit.HOUR));
+    IngestWindow window =
+        IngestWindow.of(
+            Period.ofHour(LocalDate.of(2019, 6, 8), 15),
+            SEOUL,
+            new SourceConfig(
+                "place_event",
+                TimeBasis.EVENT,
+                SEOUL,
+                Duration.ofHours(2),
+                Duration.ofMinutes(10),
+                1 << 20,
+                PeriodUnit.HOUR));
 
     // 15:00-16:00 Seoul is 06:00-07:00 UTC; from 05:50 (skew) to the close at 09:00 UTC
-    assertThat(window.arrivalHours()).extracting(Partitions.DayHour::path).containsExactly(
-        "p_ymd=20190608/p_hh=05", "p_ymd=20190608/p_hh=06", "p_ymd=20190608/p_hh=07", "p_ymd=20190608/p_hh=08");
+    assertThat(window.arrivalHours())
+        .extracting(Partitions.DayHour::path)
+        .containsExactly(
+            "p_ymd=20190608/p_hh=05",
+            "p_ymd=20190608/p_hh=06",
+            "p_ymd=20190608/p_hh=07",
+            "p_ymd=20190608/p_hh=08");
     assertThat(window.close()).isEqualTo(Instant.parse("2019-06-08T09:00:00Z"));
   }
 }

@@ -33,10 +33,16 @@ final class RawFixtures {
   static void writeRaw(Path root, List<GeneratedLine> lines) {
     try {
       for (GeneratedLine line : lines) {
-        Path file = root.resolve("datasource/place_event")
-            .resolve(Partitions.rawArrivalPartition(line.arrival()).path()).resolve("part-0.json");
+        Path file =
+            root.resolve("datasource/place_event")
+                .resolve(Partitions.rawArrivalPartition(line.arrival()).path())
+                .resolve("part-0.json");
         Files.createDirectories(file.getParent());
-        Files.writeString(file, line.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        Files.writeString(
+            file,
+            line.line() + "\n",
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
             StandardOpenOption.APPEND);
       }
     } catch (IOException e) {
@@ -44,23 +50,32 @@ final class RawFixtures {
     }
   }
 
-  /** The lines in the collector layout under the source's raw location of {@code config}, on any Hadoop file system (s3a:// too). */
+  /**
+   * The lines in the collector layout under the source's raw location of {@code config}, on any
+   * Hadoop file system (s3a:// too).
+   */
   static void writeRaw(PlatformConfig config, List<GeneratedLine> lines) {
     Configuration hadoop = new Configuration();
-    SparkSessions.settings(config).forEach((k, v) -> {
-      if (k.startsWith("spark.hadoop.")) {
-        hadoop.set(k.substring("spark.hadoop.".length()), v);
-      }
-    });
+    SparkSessions.settings(config)
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("spark.hadoop.")) {
+                hadoop.set(k.substring("spark.hadoop.".length()), v);
+              }
+            });
     Map<String, StringBuilder> files = new TreeMap<>();
     for (GeneratedLine line : lines) {
-      files.computeIfAbsent(Partitions.rawArrivalPartition(line.arrival()).path(), k -> new StringBuilder())
-          .append(line.line()).append('\n');
+      files
+          .computeIfAbsent(
+              Partitions.rawArrivalPartition(line.arrival()).path(), k -> new StringBuilder())
+          .append(line.line())
+          .append('\n');
     }
     String root = config.storage().rawSourceLocation("place_event");
     try (FileSystem fs = FileSystem.newInstance(URI.create(root), hadoop)) {
       for (Map.Entry<String, StringBuilder> f : files.entrySet()) {
-        try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(root + "/" + f.getKey() + "/part-0.json"))) {
+        try (OutputStream out =
+            fs.create(new org.apache.hadoop.fs.Path(root + "/" + f.getKey() + "/part-0.json"))) {
           out.write(f.getValue().toString().getBytes(StandardCharsets.UTF_8));
         }
       }
@@ -69,12 +84,16 @@ final class RawFixtures {
     }
   }
 
-  static void writePlaces(String url, String user, String password, List<PlaceMaster.Place> places) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+  static void writePlaces(String url, String user, String password, List<PlaceMaster.Place> places)
+      throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, user, password);
+        Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS public.place");
-      s.execute("CREATE TABLE public.place (place_id text primary key, name text, category text, region text,"
-          + " seller_id text, updated_at timestamp)");
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO public.place VALUES (?,?,?,?,?,?)")) {
+      s.execute(
+          "CREATE TABLE public.place (place_id text primary key, name text, category text, region text,"
+              + " seller_id text, updated_at timestamp)");
+      try (PreparedStatement insert =
+          c.prepareStatement("INSERT INTO public.place VALUES (?,?,?,?,?,?)")) {
         for (PlaceMaster.Place p : places) {
           insert.setString(1, p.placeId());
           insert.setString(2, p.name());

@@ -32,38 +32,56 @@ import org.lambdaref.model.generator.PlaceMaster;
 final class RegressionBaseline {
 
   static final String BASELINE = "regression/baseline.txt";
+
   /** Columns whose values are different on every run of the same input. */
-  private static final Set<String> VOLATILE_COLUMNS = Set.of("run_id", "started_at", "ended_at", "exported_at");
+  private static final Set<String> VOLATILE_COLUMNS =
+      Set.of("run_id", "started_at", "ended_at", "exported_at");
+
   /** Keys of the ledger's details whose values are different on every run of the same input. */
   private static final Set<String> VOLATILE_DETAILS = Set.of("inputs");
 
   private RegressionBaseline() {}
 
   /**
-   * Every batch table of {@code lake}, then the rows exported to the database at {@code jdbcUrl}, as
-   * text: a header per table, its columns, its rows sorted. {@code root} is masked in file paths.
+   * Every batch table of {@code lake}, then the rows exported to the database at {@code jdbcUrl},
+   * as text: a header per table, its columns, its rows sorted. {@code root} is masked in file
+   * paths.
    */
-  static String dump(Lake lake, PlatformConfig config, String jdbcUrl, String jdbcUser, Path root) throws Exception {
+  static String dump(Lake lake, PlatformConfig config, String jdbcUrl, String jdbcUser, Path root)
+      throws Exception {
     StringBuilder out = new StringBuilder();
-    out.append("# written by BaselineRegressionTest; the figures are derived in README.md beside it\n");
+    out.append(
+        "# written by BaselineRegressionTest; the figures are derived in README.md beside it\n");
     for (TableSpec table : PlatformTables.ALL) {
       if (table.name().qualified().startsWith("hot.") || !lake.exists(table)) {
         continue;
       }
       Dataset<Row> rows = lake.read(table);
-      out.append("\n## ").append(table.name().qualified()).append(" partitioned by ").append(table.partitionColumns())
+      out.append("\n## ")
+          .append(table.name().qualified())
+          .append(" partitioned by ")
+          .append(table.partitionColumns())
           .append('\n');
       for (StructField f : rows.schema().fields()) {
-        out.append("column ").append(f.name()).append(' ').append(f.dataType().simpleString())
-            .append(f.nullable() ? "" : " not null").append('\n');
+        out.append("column ")
+            .append(f.name())
+            .append(' ')
+            .append(f.dataType().simpleString())
+            .append(f.nullable() ? "" : " not null")
+            .append('\n');
       }
       List<String> lines = new ArrayList<>();
       for (Row r : rows.collectAsList()) {
         StringBuilder line = new StringBuilder("row");
         for (StructField f : rows.schema().fields()) {
           Object value = r.getAs(f.name());
-          line.append(" | ").append(f.name()).append('=').append(
-              VOLATILE_COLUMNS.contains(f.name()) ? "*" : f.name().equals("details") ? details(value) : text(value, root));
+          line.append(" | ")
+              .append(f.name())
+              .append('=')
+              .append(
+                  VOLATILE_COLUMNS.contains(f.name())
+                      ? "*"
+                      : f.name().equals("details") ? details(value) : text(value, root));
         }
         lines.add(line.toString());
       }
@@ -77,13 +95,20 @@ final class RegressionBaseline {
         ResultSet rs = s.executeQuery("SELECT * FROM " + config.export().sellerTable())) {
       ResultSetMetaData meta = rs.getMetaData();
       for (int i = 1; i <= meta.getColumnCount(); i++) {
-        out.append("column ").append(meta.getColumnName(i)).append(' ').append(meta.getColumnTypeName(i)).append('\n');
+        out.append("column ")
+            .append(meta.getColumnName(i))
+            .append(' ')
+            .append(meta.getColumnTypeName(i))
+            .append('\n');
       }
       while (rs.next()) {
         StringBuilder line = new StringBuilder("row");
         for (int i = 1; i <= meta.getColumnCount(); i++) {
           String column = meta.getColumnName(i);
-          line.append(" | ").append(column).append('=').append(VOLATILE_COLUMNS.contains(column) ? "*" : text(rs.getObject(i), root));
+          line.append(" | ")
+              .append(column)
+              .append('=')
+              .append(VOLATILE_COLUMNS.contains(column) ? "*" : text(rs.getObject(i), root));
         }
         exported.add(line.toString());
       }
@@ -103,7 +128,9 @@ final class RegressionBaseline {
     return Objects.toString(value).replace("\n", "\\n").replace(root.toUri().toString(), "<root>/");
   }
 
-  /** The ledger's details ({@code {key=value, ...}}, keys sorted) with the volatile values masked. */
+  /**
+   * The ledger's details ({@code {key=value, ...}}, keys sorted) with the volatile values masked.
+   */
   private static String details(Object value) {
     String details = Objects.toString(value);
     for (String key : VOLATILE_DETAILS) {
@@ -142,7 +169,10 @@ final class RegressionBaseline {
   static String resource(String name) throws IOException {
     try (InputStream in = RegressionBaseline.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
-        throw new AssertionError("no test resource " + name + ": record it with -Dregression.record=true (see the class comment)");
+        throw new AssertionError(
+            "no test resource "
+                + name
+                + ": record it with -Dregression.record=true (see the class comment)");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

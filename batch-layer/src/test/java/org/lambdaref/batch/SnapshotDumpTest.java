@@ -35,23 +35,42 @@ class SnapshotDumpTest {
 
   @Test
   void eachDayIsReadFromItsOwnDumpAndANewColumnRaisesASchemaAlert() {
-    PlatformConfig config = ConfigLoader.load("local", Map.of("platform.storage.root", root.toString(),
-        "platform.source-db.mode", "dump"), Map.of(), root);
+    PlatformConfig config =
+        ConfigLoader.load(
+            "local",
+            Map.of("platform.storage.root", root.toString(), "platform.source-db.mode", "dump"),
+            Map.of(),
+            root);
     SparkSession spark = SparkSessions.getOrCreate(config, "SnapshotDumpTest");
     Lake lake = new Lake(spark, config);
     String dumps = config.storage().rawSourceLocation(config.sourceDb().dumpSource());
-    StructType v1 = new StructType().add("place_id", DataTypes.StringType).add("name", DataTypes.StringType)
-        .add("category", DataTypes.StringType).add("region", DataTypes.StringType)
-        .add("seller_id", DataTypes.StringType).add("updated_at", DataTypes.TimestampType);
+    StructType v1 =
+        new StructType()
+            .add("place_id", DataTypes.StringType)
+            .add("name", DataTypes.StringType)
+            .add("category", DataTypes.StringType)
+            .add("region", DataTypes.StringType)
+            .add("seller_id", DataTypes.StringType)
+            .add("updated_at", DataTypes.TimestampType);
     Timestamp now = Timestamp.from(Instant.parse("2019-06-08T00:00:00Z"));
-    spark.createDataFrame(List.of(RowFactory.create("p-1", "Cafe", "food", "seoul", "s-1", now),
-            RowFactory.create("p-2", "Bar", "food", "busan", "s-1", now)), v1)
-        .write().parquet(dumps + "/p_ymd=" + Partitions.day(D1));
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create("p-1", "Cafe", "food", "seoul", "s-1", now),
+                RowFactory.create("p-2", "Bar", "food", "busan", "s-1", now)),
+            v1)
+        .write()
+        .parquet(dumps + "/p_ymd=" + Partitions.day(D1));
     StructType v2 = v1.add("rating", DataTypes.IntegerType);
-    spark.createDataFrame(List.of(RowFactory.create("p-1", "Cafe", "food", "seoul", "s-1", now, 4),
-            RowFactory.create("p-2", "Bar", "food", "busan", "s-1", now, 5),
-            RowFactory.create("p-3", "Gym", "sport", "seoul", "s-2", now, 3)), v2)
-        .write().parquet(dumps + "/p_ymd=" + Partitions.day(D2));
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create("p-1", "Cafe", "food", "seoul", "s-1", now, 4),
+                RowFactory.create("p-2", "Bar", "food", "busan", "s-1", now, 5),
+                RowFactory.create("p-3", "Gym", "sport", "seoul", "s-2", now, 3)),
+            v2)
+        .write()
+        .parquet(dumps + "/p_ymd=" + Partitions.day(D2));
 
     SnapshotJob job = new SnapshotJob(lake);
     assertThat(job.run(D1).rowsWritten()).isEqualTo(2);
@@ -64,22 +83,33 @@ class SnapshotDumpTest {
     assertThat((String) alerts.get(0).getAs("column_name")).isEqualTo("rating");
     assertThat((String) alerts.get(0).getAs("period")).isEqualTo(Partitions.day(D2));
     // the alerts table and the snapshot (the dump's columns plus the declared ones) as declared
-    for (TableSpec table : List.of(PlatformTables.SCHEMA_CHANGE_ALERTS, PlatformTables.PLACE_SNAPSHOT)) {
-      assertThat(SparkSchemas.mismatches(spark, lake.location(table), table)).as(table.name().qualified()).isEmpty();
+    for (TableSpec table :
+        List.of(PlatformTables.SCHEMA_CHANGE_ALERTS, PlatformTables.PLACE_SNAPSHOT)) {
+      assertThat(SparkSchemas.mismatches(spark, lake.location(table), table))
+          .as(table.name().qualified())
+          .isEmpty();
     }
   }
 
   @Test
   void aMissingDumpFailsThePeriodSayingWhereItWasLookedFor() {
-    PlatformConfig config = ConfigLoader.load("local", Map.of("platform.storage.root", root.toString(),
-        "platform.source-db.mode", "dump"), Map.of(), root);
+    PlatformConfig config =
+        ConfigLoader.load(
+            "local",
+            Map.of("platform.storage.root", root.toString(), "platform.source-db.mode", "dump"),
+            Map.of(),
+            root);
     Lake lake = new Lake(SparkSessions.getOrCreate(config, "SnapshotDumpTest"), config);
 
     assertThatThrownBy(() -> new SnapshotJob(lake).run(D1))
         .isInstanceOf(PlatformException.class)
         .hasMessageContaining("No dump of the place master for 20190608")
         .hasMessageContaining("place_master/p_ymd=20190608");
-    assertThat(lake.read(PlatformTables.BATCH_LEDGER).filter("job = 'snapshot_place' and status = 'failed'").count())
-        .as("the failure is in the ledger with its cause").isEqualTo(1);
+    assertThat(
+            lake.read(PlatformTables.BATCH_LEDGER)
+                .filter("job = 'snapshot_place' and status = 'failed'")
+                .count())
+        .as("the failure is in the ledger with its cause")
+        .isEqualTo(1);
   }
 }

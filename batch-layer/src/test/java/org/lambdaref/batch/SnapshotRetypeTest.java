@@ -26,19 +26,29 @@ class SnapshotRetypeTest {
 
   @Test
   void aRetypedColumnIsCastBackAndAValueThatDoesNotConvertBecomesNullInAnsiModeToo() {
-    PlatformConfig config = ConfigLoader.load("local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
+    PlatformConfig config =
+        ConfigLoader.load(
+            "local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
     SparkSession spark = SparkSessions.getOrCreate(config, "SnapshotRetypeTest");
-    StructType now = new StructType().add("place_id", DataTypes.StringType).add("rating", DataTypes.StringType);
-    StructType previous = new StructType().add("place_id", DataTypes.StringType).add("rating", DataTypes.IntegerType);
-    List<SnapshotJob.SchemaChange> changes = List.of(new SnapshotJob.SchemaChange("type_changed", "rating", "int", "string"));
+    StructType now =
+        new StructType().add("place_id", DataTypes.StringType).add("rating", DataTypes.StringType);
+    StructType previous =
+        new StructType().add("place_id", DataTypes.StringType).add("rating", DataTypes.IntegerType);
+    List<SnapshotJob.SchemaChange> changes =
+        List.of(new SnapshotJob.SchemaChange("type_changed", "rating", "int", "string"));
     String ansiBefore = spark.conf().get("spark.sql.ansi.enabled");
     try {
       for (String ansi : List.of("true", "false")) {
         spark.conf().set("spark.sql.ansi.enabled", ansi);
-        List<Row> out = SnapshotJob.castRetypedColumns(
-                spark.createDataFrame(List.of(RowFactory.create("p1", "12"), RowFactory.create("p2", "five")), now),
-                previous, changes)
-            .orderBy("place_id").collectAsList();
+        List<Row> out =
+            SnapshotJob.castRetypedColumns(
+                    spark.createDataFrame(
+                        List.of(RowFactory.create("p1", "12"), RowFactory.create("p2", "five")),
+                        now),
+                    previous,
+                    changes)
+                .orderBy("place_id")
+                .collectAsList();
         assertThat(out).as("ansi %s", ansi).hasSize(2);
         assertThat(out.get(0).schema().apply("rating").dataType()).isEqualTo(DataTypes.IntegerType);
         assertThat(out.get(0).<Integer>getAs("rating")).isEqualTo(12);

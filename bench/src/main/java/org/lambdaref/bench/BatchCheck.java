@@ -19,8 +19,14 @@ import java.util.Map;
 public final class BatchCheck {
 
   /** The checked outputs, one file each. */
-  public static final List<String> PARTS = List.of("place_action_1h", "place_impression_1d", "place_impression_30d",
-      "seller_place_1d", "rejection_reasons", "accounting");
+  public static final List<String> PARTS =
+      List.of(
+          "place_action_1h",
+          "place_impression_1d",
+          "place_impression_30d",
+          "seller_place_1d",
+          "rejection_reasons",
+          "accounting");
 
   private BatchCheck() {}
 
@@ -35,19 +41,28 @@ public final class BatchCheck {
       Files.createDirectories(dir);
       Files.write(dir.resolve(part + ".tsv"), sorted, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the check file " + dir.resolve(part + ".tsv"), e);
+      throw new UncheckedIOException(
+          "cannot write the check file " + dir.resolve(part + ".tsv"), e);
     }
   }
 
   /** The accounting line both engines write: owned, accepted, duplicates, late, rejected. */
   public static String accounting(Map<String, Long> counts) {
-    return "owned=" + counts.get("owned") + "\taccepted=" + counts.get("accepted") + "\tduplicates="
-        + counts.get("duplicates") + "\tlate=" + counts.get("late") + "\trejected=" + counts.get("rejected");
+    return "owned="
+        + counts.get("owned")
+        + "\taccepted="
+        + counts.get("accepted")
+        + "\tduplicates="
+        + counts.get("duplicates")
+        + "\tlate="
+        + counts.get("late")
+        + "\trejected="
+        + counts.get("rejected");
   }
 
   /**
-   * The parts that differ between two check directories, each with the number of lines only in
-   * one side; empty when the engines agree on everything.
+   * The parts that differ between two check directories, each with the number of lines only in one
+   * side; empty when the engines agree on everything.
    */
   public static List<String> differences(Path a, Path b) {
     List<String> out = new ArrayList<>();
@@ -59,9 +74,21 @@ public final class BatchCheck {
         onlyLeft.removeAll(new HashSet<>(right));
         List<String> onlyRight = new ArrayList<>(right);
         onlyRight.removeAll(new HashSet<>(left));
-        out.add(part + ": " + onlyLeft.size() + " line(s) only in " + a + " (first: "
-            + (onlyLeft.isEmpty() ? "-" : onlyLeft.get(0)) + "), " + onlyRight.size() + " only in " + b
-            + " (first: " + (onlyRight.isEmpty() ? "-" : onlyRight.get(0)) + ")");
+        out.add(
+            part
+                + ": "
+                + onlyLeft.size()
+                + " line(s) only in "
+                + a
+                + " (first: "
+                + (onlyLeft.isEmpty() ? "-" : onlyLeft.get(0))
+                + "), "
+                + onlyRight.size()
+                + " only in "
+                + b
+                + " (first: "
+                + (onlyRight.isEmpty() ? "-" : onlyRight.get(0))
+                + ")");
       }
     }
     return out;
@@ -69,7 +96,9 @@ public final class BatchCheck {
 
   private static List<String> read(Path file) {
     try {
-      return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of("<missing " + file + ">");
+      return Files.exists(file)
+          ? Files.readAllLines(file, StandardCharsets.UTF_8)
+          : List.of("<missing " + file + ">");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the check file " + file, e);
     }

@@ -22,12 +22,21 @@ final class ChildJvm {
 
   /** The JVM flags of a Spark driver as bin/lambda starts it. */
   static List<String> sparkJvmArgs(String heap) {
-    return List.of("-Xmx" + heap, "-XX:+UseParallelGC", "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1");
+    return List.of(
+        "-Xmx" + heap,
+        "-XX:+UseParallelGC",
+        "-Dspark.driver.host=127.0.0.1",
+        "-Dspark.driver.bindAddress=127.0.0.1");
   }
 
-  static Map<String, Object> run(Class<?> main, List<String> jvmArgs, List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(
-        SparkJvm.command(System.getProperty("java.class.path"), main.getName(), jvmArgs.toArray(String[]::new)));
+  static Map<String, Object> run(Class<?> main, List<String> jvmArgs, List<String> args)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            SparkJvm.command(
+                System.getProperty("java.class.path"),
+                main.getName(),
+                jvmArgs.toArray(String[]::new)));
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -35,7 +44,8 @@ final class ChildJvm {
     Process p = pb.start();
     String resultLine = null;
     List<String> tail = new ArrayList<>();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = in.readLine()) != null; ) {
         if (line.startsWith("RESULT ")) {
           resultLine = line.substring("RESULT ".length());
@@ -50,8 +60,12 @@ final class ChildJvm {
     int code = p.waitFor();
     long wall = (System.nanoTime() - started) / 1_000_000;
     if (code != 0 || resultLine == null) {
-      throw new IllegalStateException(main.getSimpleName() + " failed (exit " + code + "); its last output:\n"
-          + String.join("\n", tail));
+      throw new IllegalStateException(
+          main.getSimpleName()
+              + " failed (exit "
+              + code
+              + "); its last output:\n"
+              + String.join("\n", tail));
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> measured = JSON.readValue(resultLine, LinkedHashMap.class);

@@ -28,25 +28,33 @@ final class JvmMemorySampler implements AutoCloseable {
 
   JvmMemorySampler(long pid, long everyMillis) {
     this.pid = pid;
-    this.thread = new Thread(() -> {
-      while (running) {
-        sample();
-        try {
-          Thread.sleep(everyMillis);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "memory-sampler-" + pid);
+    this.thread =
+        new Thread(
+            () -> {
+              while (running) {
+                sample();
+                try {
+                  Thread.sleep(everyMillis);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "memory-sampler-" + pid);
     thread.setDaemon(true);
     thread.start();
   }
 
   private void sample() {
     try {
-      double rss = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-          .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("[^0-9]", "")).mapToDouble(Double::parseDouble)
-          .findFirst().orElse(-1) / 1024;
+      double rss =
+          Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                  .filter(l -> l.startsWith("VmRSS:"))
+                  .map(l -> l.replaceAll("[^0-9]", ""))
+                  .mapToDouble(Double::parseDouble)
+                  .findFirst()
+                  .orElse(-1)
+              / 1024;
       double old = gcColumnsKb(pid).getOrDefault("OU", -1024.0) / 1024;
       samples.add(new Sample((System.nanoTime() - startNanos) / 1e9, round(rss), round(old)));
     } catch (IOException | RuntimeException e) {
@@ -90,7 +98,10 @@ final class JvmMemorySampler implements AutoCloseable {
    */
   static double heapAfterFullGcMb(long pid) {
     try {
-      Process gc = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+      Process gc =
+          new ProcessBuilder("jcmd", Long.toString(pid), "GC.run")
+              .redirectErrorStream(true)
+              .start();
       gc.getInputStream().readAllBytes();
       gc.waitFor(60, TimeUnit.SECONDS);
       Map<String, Double> kb = gcColumnsKb(pid);
@@ -106,9 +117,14 @@ final class JvmMemorySampler implements AutoCloseable {
     }
   }
 
-  /** {@code jstat -gc}'s columns (capacities and usage in KB) by name; empty when the JVM cannot be read. */
-  private static Map<String, Double> gcColumnsKb(long pid) throws IOException, InterruptedException {
-    Process jstat = new ProcessBuilder("jstat", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
+  /**
+   * {@code jstat -gc}'s columns (capacities and usage in KB) by name; empty when the JVM cannot be
+   * read.
+   */
+  private static Map<String, Double> gcColumnsKb(long pid)
+      throws IOException, InterruptedException {
+    Process jstat =
+        new ProcessBuilder("jstat", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
     List<String> out = new String(jstat.getInputStream().readAllBytes()).lines().toList();
     jstat.waitFor(10, TimeUnit.SECONDS);
     return gcColumns(out);
@@ -131,11 +147,13 @@ final class JvmMemorySampler implements AutoCloseable {
   }
 
   /**
-   * Flat: the heap held after a full GC at the end of the run is within 25% (or 64 MB, whichever
-   * is more) of the same figure at its start.
+   * Flat: the heap held after a full GC at the end of the run is within 25% (or 64 MB, whichever is
+   * more) of the same figure at its start.
    */
   static boolean flat(double heapAtStartMb, double heapAtEndMb) {
-    return heapAtStartMb > 0 && heapAtEndMb > 0 && heapAtEndMb <= Math.max(heapAtStartMb * 1.25, heapAtStartMb + 64);
+    return heapAtStartMb > 0
+        && heapAtEndMb > 0
+        && heapAtEndMb <= Math.max(heapAtStartMb * 1.25, heapAtStartMb + 64);
   }
 
   private static double median(List<Double> values) {

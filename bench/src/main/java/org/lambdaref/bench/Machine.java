@@ -19,8 +19,16 @@ public final class Machine {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("cores", Runtime.getRuntime().availableProcessors());
     out.put("memory_mb", memTotalMb());
-    out.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-    out.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    out.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
+    out.put(
+        "jvm",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     out.put("versions", versions());
     out.put("load_average_at_start", loadAverage());
     return out;
@@ -30,7 +38,8 @@ public final class Machine {
   public static List<Double> loadAverage() {
     try {
       String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return List.of(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
+      return List.of(
+          Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
     } catch (IOException | RuntimeException e) {
       return List.of();
     }

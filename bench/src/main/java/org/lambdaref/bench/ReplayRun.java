@@ -8,13 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.lambdaref.model.RunStatus;
 import org.lambdaref.batch.BatchMain;
 import org.lambdaref.batch.BatchPipeline;
 import org.lambdaref.batch.Lake;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.model.RunStatus;
 
 /**
  * The replay benchmark's child JVM: the platform's {@link BatchPipeline} over {@code --days}
@@ -26,13 +26,18 @@ public final class ReplayRun {
   public static void main(String[] argv) throws Exception {
     long started = System.nanoTime();
     Map<String, String> a = BenchArgs.parse(argv);
-    PlatformConfig config = ConfigLoader.load("local", Map.of(
-        "platform.work-dir", a.get("work-dir"),
-        "platform.storage.datasource", a.get("datasource"),
-        "platform.timezone", a.get("zone"),
-        "platform.source-db.mode", "dump",
-        "platform.source-db.dump-format", "parquet",
-        "platform.sources.place_event.period", a.getOrDefault("period", "day")), Map.of(), Path.of("").toAbsolutePath());
+    PlatformConfig config =
+        ConfigLoader.load(
+            "local",
+            Map.of(
+                "platform.work-dir", a.get("work-dir"),
+                "platform.storage.datasource", a.get("datasource"),
+                "platform.timezone", a.get("zone"),
+                "platform.source-db.mode", "dump",
+                "platform.source-db.dump-format", "parquet",
+                "platform.sources.place_event.period", a.getOrDefault("period", "day")),
+            Map.of(),
+            Path.of("").toAbsolutePath());
     SparkSession spark = SparkSessions.getOrCreate(config, BatchMain.APP_NAME + "ReplayBench");
     long ready = System.nanoTime();
     LocalDate start = LocalDate.parse(a.get("start"));
@@ -41,8 +46,9 @@ public final class ReplayRun {
     for (int i = 0; i < count; i++) {
       days.add(start.plusDays(i));
     }
-    List<BatchPipeline.PeriodResult> results = new BatchPipeline(new Lake(spark, config), "place_event")
-        .run(days, BatchPipeline.Job.parse(a.get("jobs")), 1, r -> { });
+    List<BatchPipeline.PeriodResult> results =
+        new BatchPipeline(new Lake(spark, config), "place_event")
+            .run(days, BatchPipeline.Job.parse(a.get("jobs")), 1, r -> {});
     long done = System.nanoTime();
     long failed = results.stream().filter(r -> r.status() != RunStatus.SUCCEEDED).count();
     Map<String, Object> result = new LinkedHashMap<>();
@@ -55,7 +61,8 @@ public final class ReplayRun {
     System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
     spark.stop();
     if (failed > 0) {
-      results.stream().filter(r -> r.status() != RunStatus.SUCCEEDED)
+      results.stream()
+          .filter(r -> r.status() != RunStatus.SUCCEEDED)
           .forEach(r -> System.err.println(r.day() + " " + r.status() + ": " + r.error()));
       System.exit(1);
     }

@@ -39,18 +39,18 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.lambdaref.model.Columns;
-import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.batch.Lake;
 import org.lambdaref.batch.Ledger;
 import org.lambdaref.cli.LocalProvisioning;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.model.BatchCoverage;
+import org.lambdaref.model.Columns;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
@@ -72,8 +72,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Serving latency at a fixed request rate on the local stack ('bin/lambda local up' first): latency,"
-        + " throughput, memory; publishes results/serve-<rate>.json.")
+    description =
+        "Serving latency at a fixed request rate on the local stack ('bin/lambda local up' first): latency,"
+            + " throughput, memory; publishes results/serve-<rate>.json.")
 final class ServeBenchCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,45 +82,82 @@ final class ServeBenchCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--places", defaultValue = "10000", description = "Places in the batch view (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--places",
+      defaultValue = "10000",
+      description = "Places in the batch view (default ${DEFAULT-VALUE}).")
   int places;
 
-  @Option(names = "--days", defaultValue = "30", description = "Closed days in the batch view (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      defaultValue = "30",
+      description = "Closed days in the batch view (default ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--counter-places", defaultValue = "1000", description = "Places with counters today (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--counter-places",
+      defaultValue = "1000",
+      description = "Places with counters today (default ${DEFAULT-VALUE}).")
   int counterPlaces;
 
-  @Option(names = "--rate", defaultValue = "1000", description = "Requests per second (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "1000",
+      description = "Requests per second (default ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--connections", defaultValue = "64", description = "Concurrent connections (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--connections",
+      defaultValue = "64",
+      description = "Concurrent connections (default ${DEFAULT-VALUE}).")
   int connections;
 
-  @Option(names = "--duration", defaultValue = "60s", description = "Measured time (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      defaultValue = "60s",
+      description = "Measured time (default ${DEFAULT-VALUE}).")
   String duration;
 
-  @Option(names = "--warmup", defaultValue = "15s", description = "Load before measuring (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "15s",
+      description = "Load before measuring (default ${DEFAULT-VALUE}).")
   String warmup;
 
-  @Option(names = "--batch-only", negatable = false,
-      description = "Ask for the 7 closed days before today instead (no DynamoDB read): the service's own cost, side by side.")
+  @Option(
+      names = "--batch-only",
+      negatable = false,
+      description =
+          "Ask for the 7 closed days before today instead (no DynamoDB read): the service's own cost, side by side.")
   boolean batchOnly;
 
-  @Option(names = "--results", defaultValue = "${sys:lambda.home:-.}/docs/benchmarks/results", description = "Where to publish.")
+  @Option(
+      names = "--results",
+      defaultValue = "${sys:lambda.home:-.}/docs/benchmarks/results",
+      description = "Where to publish.")
   Path results;
 
-  @Option(names = "--label", description = "Suffix of the result file, for a variant of the same rate (serve-<rate>-<label>.json).")
+  @Option(
+      names = "--label",
+      description =
+          "Suffix of the result file, for a variant of the same rate (serve-<rate>-<label>.json).")
   String label;
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> machine = Machine.describe(); // before the run: its load average is the one at the start
-    run().publish(results.resolve("serve-" + rate + (label == null ? "" : "-" + label) + ".json"), machine);
+    Map<String, Object> machine =
+        Machine.describe(); // before the run: its load average is the one at the start
+    run()
+        .publish(
+            results.resolve("serve-" + rate + (label == null ? "" : "-" + label) + ".json"),
+            machine);
     return 0;
   }
 
-  /** One run: a batch view and counters of its own, then the load; its files stay in the result's folder. */
+  /**
+   * One run: a batch view and counters of its own, then the load; its files stay in the result's
+   * folder.
+   */
   LayerBenchResult run() throws Exception {
     Duration measure = SpeedMain.parseDurationOption("--duration", duration);
     Duration warm = SpeedMain.parseDurationOption("--warmup", warmup);
@@ -132,14 +170,24 @@ final class ServeBenchCommand implements Callable<Integer> {
     overrides.put("platform.dynamodb.counters-table", name);
     PlatformConfig config = configOptions.load(overrides);
     Console console = Console.stdout();
-    Path autocannon = console.step("autocannon " + AUTOCANNON_VERSION + " (npm)", () -> installAutocannon(base.workDir()));
+    Path autocannon =
+        console.step(
+            "autocannon " + AUTOCANNON_VERSION + " (npm)", () -> installAutocannon(base.workDir()));
 
     LocalDate today = LocalDate.now(config.timezone());
     LocalDate first = today.minusDays(days);
-    long rows = console.step("writing the batch view: " + places + " places x " + days + " days x 24 hours x 2 actions",
-        () -> writeBatchView(config, first));
-    long counters = console.step("writing today's counters for " + counterPlaces + " places to DynamoDB",
-        () -> writeCounters(config, today));
+    long rows =
+        console.step(
+            "writing the batch view: "
+                + places
+                + " places x "
+                + days
+                + " days x 24 hours x 2 actions",
+            () -> writeBatchView(config, first));
+    long counters =
+        console.step(
+            "writing today's counters for " + counterPlaces + " places to DynamoDB",
+            () -> writeCounters(config, today));
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("places", places);
@@ -148,26 +196,43 @@ final class ServeBenchCommand implements Callable<Integer> {
     result.put("counters_today", counters);
     Map<String, String> emptyOverrides = new LinkedHashMap<>(overrides);
     emptyOverrides.put("platform.storage.root", dir.resolve("empty-lake").toString());
-    try (Service empty = Service.start(emptyOverrides, dir.resolve("serve-empty.log"), configOptions.env())) {
+    try (Service empty =
+        Service.start(emptyOverrides, dir.resolve("serve-empty.log"), configOptions.env())) {
       result.put("heap_after_gc_mb_empty_service", empty.heapAfterGcMb());
       result.put("rss_mb_empty_service", empty.rssMb());
     }
-    try (Service service = Service.start(overrides, dir.resolve("serve.log"), configOptions.env())) {
+    try (Service service =
+        Service.start(overrides, dir.resolve("serve.log"), configOptions.env())) {
       result.put("batch_view_load_ms", service.loadMs());
       result.put("heap_after_gc_mb_loaded_service", service.heapAfterGcMb());
       result.put("rss_mb_loaded_service", service.rssMb());
       // merged: 6 batch days and today from DynamoDB; batch only: the 7 closed days before today
       String from = today.minusDays(batchOnly ? 7 : 6).toString();
       String to = (batchOnly ? today : today.plusDays(1)).toString();
-      console.step("warm-up: " + rate + " requests/s for " + warm.toSeconds() + " s",
+      console.step(
+          "warm-up: " + rate + " requests/s for " + warm.toSeconds() + " s",
           () -> load(autocannon, service.port, rate, warm, from, to, config));
       String metricsBefore = service.get("/metrics");
-      JsonNode r = console.step("measuring: " + rate + " requests/s for " + measure.toSeconds() + " s (7-day hourly merged queries)",
-          () -> load(autocannon, service.port, rate, measure, from, to, config));
+      JsonNode r =
+          console.step(
+              "measuring: "
+                  + rate
+                  + " requests/s for "
+                  + measure.toSeconds()
+                  + " s (7-day hourly merged queries)",
+              () -> load(autocannon, service.port, rate, measure, from, to, config));
       String metricsAfter = service.get("/metrics");
       Files.writeString(dir.resolve("autocannon.json"), r.toString());
-      result.put("query", "GET /v1/places/p-N/actions/{impression|click}?from=" + from + "&to=" + to + "&granularity=hour");
-      result.put("query_kind", batchOnly ? "batch only (7 closed days)" : "merged (6 batch days + today from DynamoDB)");
+      result.put(
+          "query",
+          "GET /v1/places/p-N/actions/{impression|click}?from="
+              + from
+              + "&to="
+              + to
+              + "&granularity=hour");
+      result.put(
+          "query_kind",
+          batchOnly ? "batch only (7 closed days)" : "merged (6 batch days + today from DynamoDB)");
       result.put("speed_cache_ttl", config.serving().speedCacheTtl().toMillis() + "ms");
       result.put("rate_target", rate);
       result.put("connections", connections);
@@ -191,10 +256,13 @@ final class ServeBenchCommand implements Callable<Integer> {
       String metrics = service.get("/metrics");
       result.put("dynamodb_reads", metric(metrics, "lambda_serving_speed_reads_total"));
       result.put("speed_cache_hits", metric(metrics, "lambda_serving_speed_cache_hits_total"));
-      result.put("dynamodb_read_failures", metric(metrics, "lambda_serving_speed_read_failures_total"));
+      result.put(
+          "dynamodb_read_failures", metric(metrics, "lambda_serving_speed_read_failures_total"));
       result.put("stale_answers", metric(metrics, "lambda_serving_stale_answers_total"));
     }
-    Files.writeString(dir.resolve("result.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+    Files.writeString(
+        dir.resolve("result.json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
     result.forEach((k, v) -> console.line("  %-34s %s", k, v));
     console.line("result: %s", dir.resolve("result.json"));
     return new LayerBenchResult(dir, result);
@@ -205,29 +273,57 @@ final class ServeBenchCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.getOrCreate(config, "BenchServe");
     Lake lake = new Lake(spark, config);
     long perDay = (long) places * 48;
-    Dataset<Row> hourly = spark.range(0, perDay * days)
-        .withColumn("day_index", col("id").divide(perDay).cast("int"))
-        .withColumn("place_id", concat(lit("p-"), col("id").mod(places)))
-        .withColumn("action", when(col("id").divide(places).cast("long").mod(2).equalTo(0), "impression").otherwise("click"))
-        .withColumn("events", pmod(hash(col("id")), lit(20)).plus(1).cast("long"))
-        .withColumn(Partitions.DAY_COLUMN, date_format(date_add(lit(first.toString()).cast("date"), col("day_index")), "yyyyMMdd"))
-        .withColumn(Partitions.HOUR_COLUMN, lpad(col("id").divide(places * 2L).cast("long").mod(24).cast("string"), 2, "0"))
-        // no hour_start, as tables written before it: the view takes each local hour's first instant
-        .withColumn(Columns.HOUR_START.name(), lit(null).cast("timestamp"));
-    SparkSchemas.project(hourly, PlatformTables.PLACE_ACTION_1H).write().format("delta").mode(SaveMode.Overwrite).partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN)
+    Dataset<Row> hourly =
+        spark
+            .range(0, perDay * days)
+            .withColumn("day_index", col("id").divide(perDay).cast("int"))
+            .withColumn("place_id", concat(lit("p-"), col("id").mod(places)))
+            .withColumn(
+                "action",
+                when(col("id").divide(places).cast("long").mod(2).equalTo(0), "impression")
+                    .otherwise("click"))
+            .withColumn("events", pmod(hash(col("id")), lit(20)).plus(1).cast("long"))
+            .withColumn(
+                Partitions.DAY_COLUMN,
+                date_format(
+                    date_add(lit(first.toString()).cast("date"), col("day_index")), "yyyyMMdd"))
+            .withColumn(
+                Partitions.HOUR_COLUMN,
+                lpad(col("id").divide(places * 2L).cast("long").mod(24).cast("string"), 2, "0"))
+            // no hour_start, as tables written before it: the view takes each local hour's first
+            // instant
+            .withColumn(Columns.HOUR_START.name(), lit(null).cast("timestamp"));
+    SparkSchemas.project(hourly, PlatformTables.PLACE_ACTION_1H)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .partitionBy(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN)
         .save(lake.location(PlatformTables.PLACE_ACTION_1H));
-    Dataset<Row> daily = spark.range(0, (long) places * days)
-        .withColumn("place_id", concat(lit("p-"), col("id").mod(places)))
-        .withColumn("impressions", pmod(hash(col("id")), lit(300)).cast("long"))
-        .withColumn("clicks", pmod(hash(col("id"), lit(1)), lit(30)).cast("long"))
-        .withColumn("unique_users", pmod(hash(col("id"), lit(2)), lit(200)).cast("long"))
-        .withColumn(Partitions.DAY_COLUMN, date_format(date_add(lit(first.toString()).cast("date"),
-            col("id").divide(places).cast("int")), "yyyyMMdd"));
-    SparkSchemas.project(daily, PlatformTables.PLACE_IMPRESSION_1D).write().format("delta").mode(SaveMode.Overwrite).partitionBy(Partitions.DAY_COLUMN)
+    Dataset<Row> daily =
+        spark
+            .range(0, (long) places * days)
+            .withColumn("place_id", concat(lit("p-"), col("id").mod(places)))
+            .withColumn("impressions", pmod(hash(col("id")), lit(300)).cast("long"))
+            .withColumn("clicks", pmod(hash(col("id"), lit(1)), lit(30)).cast("long"))
+            .withColumn("unique_users", pmod(hash(col("id"), lit(2)), lit(200)).cast("long"))
+            .withColumn(
+                Partitions.DAY_COLUMN,
+                date_format(
+                    date_add(
+                        lit(first.toString()).cast("date"), col("id").divide(places).cast("int")),
+                    "yyyyMMdd"));
+    SparkSchemas.project(daily, PlatformTables.PLACE_IMPRESSION_1D)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .partitionBy(Partitions.DAY_COLUMN)
         .save(lake.location(PlatformTables.PLACE_IMPRESSION_1D));
     Ledger ledger = new Ledger(lake);
     for (int d = 0; d < days; d++) {
-      ledger.record(BatchCoverage.AGGREGATE_JOB, "place_event", Partitions.day(first.plusDays(d)),
+      ledger.record(
+          BatchCoverage.AGGREGATE_JOB,
+          "place_event",
+          Partitions.day(first.plusDays(d)),
           () -> Ledger.Entry.rows(perDay, Map.of()));
     }
     return perDay * days;
@@ -250,13 +346,28 @@ final class ServeBenchCommand implements Callable<Integer> {
     return deltas.size();
   }
 
-  private JsonNode load(Path autocannon, int port, int requestsPerSecond, Duration length, String from, String to,
+  private JsonNode load(
+      Path autocannon,
+      int port,
+      int requestsPerSecond,
+      Duration length,
+      String from,
+      String to,
       PlatformConfig config) {
     try {
-      List<String> command = new ArrayList<>(List.of("node",
-          Path.of(System.getProperty("lambda.home", "."), "tools", "serve-load.js").toString(),
-          "http://127.0.0.1:" + port, Integer.toString(requestsPerSecond), Long.toString(length.toSeconds()),
-          Integer.toString(connections), Integer.toString(places), from, to));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  "node",
+                  Path.of(System.getProperty("lambda.home", "."), "tools", "serve-load.js")
+                      .toString(),
+                  "http://127.0.0.1:" + port,
+                  Integer.toString(requestsPerSecond),
+                  Long.toString(length.toSeconds()),
+                  Integer.toString(connections),
+                  Integer.toString(places),
+                  from,
+                  to));
       if (config.serving().authRequired()) {
         command.add(config.serving().authToken());
       }
@@ -284,16 +395,31 @@ final class ServeBenchCommand implements Callable<Integer> {
     }
     try {
       Files.createDirectories(home);
-      Process p = new ProcessBuilder("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", home.toString(),
-          "autocannon@" + AUTOCANNON_VERSION).inheritIO().start();
+      Process p =
+          new ProcessBuilder(
+                  "npm",
+                  "install",
+                  "--silent",
+                  "--no-audit",
+                  "--no-fund",
+                  "--prefix",
+                  home.toString(),
+                  "autocannon@" + AUTOCANNON_VERSION)
+              .inheritIO()
+              .start();
       if (p.waitFor() != 0) {
-        throw new PlatformException("Could not install autocannon " + AUTOCANNON_VERSION,
-            "npm exited with " + p.exitValue(), "check that node and npm are installed and the npm registry is reachable");
+        throw new PlatformException(
+            "Could not install autocannon " + AUTOCANNON_VERSION,
+            "npm exited with " + p.exitValue(),
+            "check that node and npm are installed and the npm registry is reachable");
       }
       return home;
     } catch (IOException e) {
-      throw new PlatformException("Could not run npm to install autocannon", e.getMessage(),
-          "install Node.js 18+ with npm (apt-get install nodejs npm)", e);
+      throw new PlatformException(
+          "Could not run npm to install autocannon",
+          e.getMessage(),
+          "install Node.js 18+ with npm (apt-get install nodejs npm)",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -301,8 +427,8 @@ final class ServeBenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Quantiles of the requests served between two scrapes of the service's latency histogram, as
-   * the upper bound (ms) of the bucket each quantile falls in.
+   * Quantiles of the requests served between two scrapes of the service's latency histogram, as the
+   * upper bound (ms) of the bucket each quantile falls in.
    */
   static Map<String, Double> serverQuantiles(String before, String after, double... quantiles) {
     TreeMap<Double, Double> counts = new TreeMap<>();
@@ -318,7 +444,9 @@ final class ServeBenchCommand implements Callable<Integer> {
           break;
         }
       }
-      out.put(Double.toString(q), bound == null ? -1 : (bound.isInfinite() ? Double.POSITIVE_INFINITY : bound * 1000));
+      out.put(
+          Double.toString(q),
+          bound == null ? -1 : (bound.isInfinite() ? Double.POSITIVE_INFINITY : bound * 1000));
     }
     return out;
   }
@@ -326,17 +454,29 @@ final class ServeBenchCommand implements Callable<Integer> {
   /** Cumulative counts per upper bound, summed over routes and statuses. */
   private static Map<Double, Double> bucketCounts(String metrics) {
     Map<Double, Double> out = new TreeMap<>();
-    Pattern bucket = Pattern.compile(
-        "^lambda_serving_request_duration_seconds_bucket\\{.*le=\"([^\"]+)\".*\\} ([0-9.eE+]+)");
-    metrics.lines().map(bucket::matcher).filter(Matcher::find).forEach(m -> out.merge(
-        m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)),
-        Double.parseDouble(m.group(2)), Double::sum));
+    Pattern bucket =
+        Pattern.compile(
+            "^lambda_serving_request_duration_seconds_bucket\\{.*le=\"([^\"]+)\".*\\} ([0-9.eE+]+)");
+    metrics
+        .lines()
+        .map(bucket::matcher)
+        .filter(Matcher::find)
+        .forEach(
+            m ->
+                out.merge(
+                    m.group(1).equals("+Inf")
+                        ? Double.POSITIVE_INFINITY
+                        : Double.parseDouble(m.group(1)),
+                    Double.parseDouble(m.group(2)),
+                    Double::sum));
     return out;
   }
 
   private static double metric(String text, String name) {
-    return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return text.lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** A {@code bin/lambda serve} JVM of its own. */
@@ -356,11 +496,18 @@ final class ServeBenchCommand implements Callable<Integer> {
       try (ServerSocket s = new ServerSocket(0)) {
         port = s.getLocalPort();
       }
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("lambda.home", "."), "bin", "lambda").toString(), "serve", "--env", env,
-          "--port", Integer.toString(port)));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("lambda.home", "."), "bin", "lambda").toString(),
+                  "serve",
+                  "--env",
+                  env,
+                  "--port",
+                  Integer.toString(port)));
       overrides.forEach((k, v) -> command.addAll(List.of("--conf", k + "=" + v)));
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       // a service JVM: the JIT's full tiers (the CLI's default flags favour short commands)
       pb.environment().put("LAMBDA_JAVA_OPTS", "-Xmx2g -XX:+UseParallelGC");
       Service service = new Service(pb.start(), port, log);
@@ -377,32 +524,52 @@ final class ServeBenchCommand implements Callable<Integer> {
         }
       }
       service.close();
-      throw new IllegalStateException("bin/lambda serve did not answer within 3 minutes; see " + log);
+      throw new IllegalStateException(
+          "bin/lambda serve did not answer within 3 minutes; see " + log);
     }
 
     String get(String path) throws IOException, InterruptedException {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     }
 
     long loadMs() throws IOException {
-      return Files.readAllLines(log).stream().filter(l -> l.contains("batch view loaded in "))
-          .map(l -> l.substring(l.indexOf("loaded in ") + 10, l.indexOf(" ms"))).mapToLong(Long::parseLong).max().orElse(-1);
+      return Files.readAllLines(log).stream()
+          .filter(l -> l.contains("batch view loaded in "))
+          .map(l -> l.substring(l.indexOf("loaded in ") + 10, l.indexOf(" ms")))
+          .mapToLong(Long::parseLong)
+          .max()
+          .orElse(-1);
     }
 
-    /** Heap in use after a full GC (jcmd GC.run), in MB, as the service's own JVM metrics report it. */
+    /**
+     * Heap in use after a full GC (jcmd GC.run), in MB, as the service's own JVM metrics report it.
+     */
     double heapAfterGcMb() throws Exception {
-      Process gc = new ProcessBuilder("jcmd", Long.toString(process.pid()), "GC.run").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process gc =
+          new ProcessBuilder("jcmd", Long.toString(process.pid()), "GC.run")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       gc.waitFor(60, TimeUnit.SECONDS);
       Thread.sleep(500);
-      return Math.round(metric(get("/metrics"), "jvm_memory_used_bytes{area=\"heap\"}") / 1e6 * 10) / 10.0;
+      return Math.round(metric(get("/metrics"), "jvm_memory_used_bytes{area=\"heap\"}") / 1e6 * 10)
+          / 10.0;
     }
 
     double rssMb() throws IOException {
       return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
-          .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("[^0-9]", "")).mapToDouble(Double::parseDouble)
-          .map(kb -> Math.round(kb / 1024.0)).findFirst().orElse(-1);
+          .filter(l -> l.startsWith("VmRSS:"))
+          .map(l -> l.replaceAll("[^0-9]", ""))
+          .mapToDouble(Double::parseDouble)
+          .map(kb -> Math.round(kb / 1024.0))
+          .findFirst()
+          .orElse(-1);
     }
 
     @Override

@@ -22,26 +22,41 @@ import picocli.CommandLine.Option;
  * {@code bin/bench serving-memory}: the heap the serving layer's remembered real-time hours take
  * (what a stale answer serves during a DynamoDB outage), measured after a full GC, against the
  * estimate that {@code platform.serving.stale-cache-max-bytes} is enforced with. The counters come
- * from an in-process store that answers every hour: the store is not what is measured, and
- * DynamoDB Local would take minutes to return tens of millions of items.
+ * from an in-process store that answers every hour: the store is not what is measured, and DynamoDB
+ * Local would take minutes to return tens of millions of items.
  */
-@Command(name = "serving-memory", mixinStandardHelpOptions = true,
-    description = "Heap of the serving layer's remembered real-time hours against its byte estimate.")
+@Command(
+    name = "serving-memory",
+    mixinStandardHelpOptions = true,
+    description =
+        "Heap of the serving layer's remembered real-time hours against its byte estimate.")
 final class ServingMemoryBenchCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--keys", defaultValue = "20000", description = "Place-and-action keys (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--keys",
+      defaultValue = "20000",
+      description = "Place-and-action keys (default ${DEFAULT-VALUE}).")
   int keys;
 
-  @Option(names = "--hours", split = ",", defaultValue = "168,744",
-      description = "Hours read per key, one run each (default ${DEFAULT-VALUE}: a week and the 31-day max-range).")
+  @Option(
+      names = "--hours",
+      split = ",",
+      defaultValue = "168,744",
+      description =
+          "Hours read per key, one run each (default ${DEFAULT-VALUE}: a week and the 31-day max-range).")
   List<Integer> hours;
 
-  @Option(names = "--runs", defaultValue = "3", description = "Runs per size; figures are medians (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      defaultValue = "3",
+      description = "Runs per size; figures are medians (default ${DEFAULT-VALUE}).")
   int runs;
 
-  @Option(names = "--result", defaultValue = "${sys:lambda.home:-.}/docs/benchmarks/results/serving-memory.json",
+  @Option(
+      names = "--result",
+      defaultValue = "${sys:lambda.home:-.}/docs/benchmarks/results/serving-memory.json",
       description = "The JSON result (default docs/benchmarks/results/serving-memory.json).")
   Path result;
 
@@ -52,8 +67,17 @@ final class ServingMemoryBenchCommand implements Callable<Integer> {
     out.put("benchmark", "serving-memory");
     out.put("started_at", Instant.now().toString());
     out.put("machine", Machine.describe());
-    out.put("settings", Map.of("keys", keys, "hours", hours, "runs", runs,
-        "reads_per_key", "one of all its hours, then one of its last 6 hours (two spans per key)"));
+    out.put(
+        "settings",
+        Map.of(
+            "keys",
+            keys,
+            "hours",
+            hours,
+            "runs",
+            runs,
+            "reads_per_key",
+            "one of all its hours, then one of its last 6 hours (two spans per key)"));
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int h : hours) {
       List<Double> measured = new ArrayList<>();
@@ -73,8 +97,9 @@ final class ServingMemoryBenchCommand implements Callable<Integer> {
       row.put("keys_in_256m_budget", Math.round(256.0 * 1024 * 1024 / est));
       row.put("heap_bytes_per_key_by_run", measured.stream().map(Math::round).toList());
       rows.add(row);
-      console.line("%,d keys x %d hours: heap %,.0f B/key, estimate %,.0f B/key (%.2fx), 256m holds %,d keys", keys, h,
-          med, est, est / med, row.get("keys_in_256m_budget"));
+      console.line(
+          "%,d keys x %d hours: heap %,.0f B/key, estimate %,.0f B/key (%.2fx), 256m holds %,d keys",
+          keys, h, med, est, est / med, row.get("keys_in_256m_budget"));
     }
     out.put("sizes", rows);
     out.put("load_average_at_end", Machine.loadAverage());
@@ -84,11 +109,25 @@ final class ServingMemoryBenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {heap bytes after a full GC, the view's own estimate} for {@code keys} keys of {@code hours} hours. */
+  /**
+   * {heap bytes after a full GC, the view's own estimate} for {@code keys} keys of {@code hours}
+   * hours.
+   */
   private static long[] measure(int keys, int hours) throws InterruptedException {
     Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
-    SpeedView view = new SpeedView(new EveryHourStore(), new SpeedView.Limits(Duration.ZERO, Duration.ofMillis(500),
-        Duration.ofSeconds(5), 3, Duration.ofSeconds(1), keys + 1, Long.MAX_VALUE, hours + 48), Clock.systemUTC());
+    SpeedView view =
+        new SpeedView(
+            new EveryHourStore(),
+            new SpeedView.Limits(
+                Duration.ZERO,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(5),
+                3,
+                Duration.ofSeconds(1),
+                keys + 1,
+                Long.MAX_VALUE,
+                hours + 48),
+            Clock.systemUTC());
     view.start();
     view.read("warm-up", Action.IMPRESSION, t0, t0.plusSeconds(3600));
     long before = heapAfterGc();
@@ -113,8 +152,8 @@ final class ServingMemoryBenchCommand implements Callable<Integer> {
   }
 
   /**
-   * A count of 7 in every hour asked, made up at each read. Not {@code InMemoryCounterStore}:
-   * that would need every key's hours stored up front (15 million counters at the defaults, some
+   * A count of 7 in every hour asked, made up at each read. Not {@code InMemoryCounterStore}: that
+   * would need every key's hours stored up front (15 million counters at the defaults, some
    * gigabytes) in the JVM whose heap is being measured.
    */
   private static final class EveryHourStore implements CounterStore {

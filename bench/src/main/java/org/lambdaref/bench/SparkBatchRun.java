@@ -34,19 +34,22 @@ public final class SparkBatchRun {
     long started = System.nanoTime();
     Map<String, String> a = BenchArgs.parse(argv);
     LocalDate day = LocalDate.parse(a.get("day"));
-    Map<String, String> overrides = new LinkedHashMap<>(Map.of(
-        "platform.work-dir", a.get("work-dir"),
-        "platform.storage.datasource", a.get("datasource"),
-        "platform.timezone", a.get("zone"),
-        "platform.source-db.mode", "dump",
-        "platform.source-db.dump-format", "parquet"));
+    Map<String, String> overrides =
+        new LinkedHashMap<>(
+            Map.of(
+                "platform.work-dir", a.get("work-dir"),
+                "platform.storage.datasource", a.get("datasource"),
+                "platform.timezone", a.get("zone"),
+                "platform.source-db.mode", "dump",
+                "platform.source-db.dump-format", "parquet"));
     // --spark-conf k=v,k=v: a setting under trial, recorded in the result
     String trial = a.getOrDefault("spark-conf", "");
     for (String pair : trial.isEmpty() ? new String[0] : trial.split(",")) {
       String[] kv = pair.split("=", 2);
       overrides.put("platform.spark.conf.\"" + kv[0] + "\"", kv[1]);
     }
-    PlatformConfig config = ConfigLoader.load("local", overrides, Map.of(), Path.of("").toAbsolutePath());
+    PlatformConfig config =
+        ConfigLoader.load("local", overrides, Map.of(), Path.of("").toAbsolutePath());
     Map<String, Object> steps = new LinkedHashMap<>();
     SparkSession spark = SparkSessions.getOrCreate(config, BatchMain.APP_NAME + "Bench");
     steps.put("start_ms", millisSince(started));
@@ -96,15 +99,57 @@ public final class SparkBatchRun {
   }
 
   private static void writeCheck(Lake lake, String period, Path dir, Map<String, Long> counts) {
-    BatchCheck.write(dir, "place_action_1h", lines(lake, PlatformTables.PLACE_ACTION_1H, period,
-        "place_id", "action", Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN, "events"));
-    BatchCheck.write(dir, "place_impression_1d", lines(lake, PlatformTables.PLACE_IMPRESSION_1D, period,
-        "place_id", "impressions", "clicks", "unique_users", Partitions.DAY_COLUMN));
-    BatchCheck.write(dir, "place_impression_30d", lines(lake, PlatformTables.PLACE_IMPRESSION_30D, period,
-        "place_id", "impressions", "clicks", "unique_users", Partitions.DAY_COLUMN));
-    BatchCheck.write(dir, "seller_place_1d", lines(lake, PlatformTables.SELLER_PLACE_1D, period,
-        "seller_id", "places", "impressions", "clicks", "unique_users", Partitions.DAY_COLUMN));
-    Dataset<Row> reasons = lake.day(PlatformTables.PLACE_EVENT_QUARANTINE, period).groupBy("reason").count();
+    BatchCheck.write(
+        dir,
+        "place_action_1h",
+        lines(
+            lake,
+            PlatformTables.PLACE_ACTION_1H,
+            period,
+            "place_id",
+            "action",
+            Partitions.DAY_COLUMN,
+            Partitions.HOUR_COLUMN,
+            "events"));
+    BatchCheck.write(
+        dir,
+        "place_impression_1d",
+        lines(
+            lake,
+            PlatformTables.PLACE_IMPRESSION_1D,
+            period,
+            "place_id",
+            "impressions",
+            "clicks",
+            "unique_users",
+            Partitions.DAY_COLUMN));
+    BatchCheck.write(
+        dir,
+        "place_impression_30d",
+        lines(
+            lake,
+            PlatformTables.PLACE_IMPRESSION_30D,
+            period,
+            "place_id",
+            "impressions",
+            "clicks",
+            "unique_users",
+            Partitions.DAY_COLUMN));
+    BatchCheck.write(
+        dir,
+        "seller_place_1d",
+        lines(
+            lake,
+            PlatformTables.SELLER_PLACE_1D,
+            period,
+            "seller_id",
+            "places",
+            "impressions",
+            "clicks",
+            "unique_users",
+            Partitions.DAY_COLUMN));
+    Dataset<Row> reasons =
+        lake.day(PlatformTables.PLACE_EVENT_QUARANTINE, period).groupBy("reason").count();
     BatchCheck.write(dir, "rejection_reasons", toLines(reasons));
     BatchCheck.write(dir, "accounting", List.of(BatchCheck.accounting(counts)));
   }

@@ -12,7 +12,9 @@ import java.util.Map;
  */
 public final class SvgChart {
 
-  private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
+  private static final String[] COLORS = {
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
+  };
   private static final int WIDTH = 720;
   private static final int HEIGHT = 360;
   private static final int LEFT = 70;
@@ -38,8 +40,14 @@ public final class SvgChart {
 
   public SvgChart series(String name, List<Double> values) {
     if (values.size() != categories.size()) {
-      throw new IllegalArgumentException("series " + name + " has " + values.size() + " values for "
-          + categories.size() + " categories");
+      throw new IllegalArgumentException(
+          "series "
+              + name
+              + " has "
+              + values.size()
+              + " values for "
+              + categories.size()
+              + " categories");
     }
     series.put(name, List.copyOf(values));
     return this;
@@ -60,16 +68,33 @@ public final class SvgChart {
         double h = v / max * plotHeight();
         double x = LEFT + c * group + group * 0.1 + s * bar;
         double y = TOP + plotHeight() - h;
-        svg.append(String.format(Locale.ROOT,
-            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>%n", x, y, bar - 2, h, COLORS[s % COLORS.length]));
-        svg.append(String.format(Locale.ROOT,
-            "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s</text>%n", x + (bar - 2) / 2, y - 3, format(v)));
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>%n",
+                x,
+                y,
+                bar - 2,
+                h,
+                COLORS[s % COLORS.length]));
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s</text>%n",
+                x + (bar - 2) / 2,
+                y - 3,
+                format(v)));
       }
       s++;
     }
     for (int c = 0; c < categories.size(); c++) {
-      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>%n",
-          LEFT + c * group + group / 2, TOP + plotHeight() + 18, escape(categories.get(c))));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>%n",
+              LEFT + c * group + group / 2,
+              TOP + plotHeight() + 18,
+              escape(categories.get(c))));
     }
     return legendAndClose(svg);
   }
@@ -88,17 +113,37 @@ public final class SvgChart {
         double x = LEFT + plotWidth * 0.05 + c * step;
         double y = TOP + plotHeight() - e.getValue().get(c) / max * plotHeight();
         points.add(String.format(Locale.ROOT, "%.1f,%.1f", x, y));
-        svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y, COLORS[s % COLORS.length]));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s</text>%n",
-            x, y - 6, format(e.getValue().get(c))));
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n",
+                x,
+                y,
+                COLORS[s % COLORS.length]));
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s</text>%n",
+                x,
+                y - 6,
+                format(e.getValue().get(c))));
       }
-      svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",
-          String.join(" ", points), COLORS[s % COLORS.length]));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",
+              String.join(" ", points),
+              COLORS[s % COLORS.length]));
       s++;
     }
     for (int c = 0; c < categories.size(); c++) {
-      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>%n",
-          LEFT + plotWidth * 0.05 + c * step, TOP + plotHeight() + 18, escape(categories.get(c))));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>%n",
+              LEFT + plotWidth * 0.05 + c * step,
+              TOP + plotHeight() + 18,
+              escape(categories.get(c))));
     }
     return legendAndClose(svg);
   }
@@ -109,40 +154,90 @@ public final class SvgChart {
 
   private StringBuilder header() {
     StringBuilder svg = new StringBuilder();
-    svg.append(String.format(Locale.ROOT,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">%n",
-        WIDTH, HEIGHT, WIDTH, HEIGHT));
-    svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
-    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
-        LEFT, escape(title)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">%n",
+            WIDTH,
+            HEIGHT,
+            WIDTH,
+            HEIGHT));
+    svg.append(
+        String.format(
+            Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
+            LEFT,
+            escape(title)));
     return svg;
   }
 
   private void axes(StringBuilder svg, double max) {
     int bottom = TOP + plotHeight();
-    svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n", LEFT, TOP, LEFT, bottom));
-    svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
-        LEFT, bottom, WIDTH - RIGHT, bottom));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
+            LEFT,
+            TOP,
+            LEFT,
+            bottom));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
+            LEFT,
+            bottom,
+            WIDTH - RIGHT,
+            bottom));
     for (int i = 0; i <= 4; i++) {
       double v = max * i / 4;
       double y = bottom - plotHeight() * i / 4.0;
-      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
-          LEFT, y, WIDTH - RIGHT, y));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>%n",
-          LEFT - 6, y + 4, format(v)));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
+              LEFT,
+              y,
+              WIDTH - RIGHT,
+              y));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>%n",
+              LEFT - 6,
+              y + 4,
+              format(v)));
     }
-    svg.append(String.format(Locale.ROOT,
-        "<text x=\"16\" y=\"%d\" font-size=\"12\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">%s</text>%n",
-        TOP + plotHeight() / 2, TOP + plotHeight() / 2, escape(unit)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"16\" y=\"%d\" font-size=\"12\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">%s</text>%n",
+            TOP + plotHeight() / 2,
+            TOP + plotHeight() / 2,
+            escape(unit)));
   }
 
   private String legendAndClose(StringBuilder svg) {
     int x = LEFT;
     int s = 0;
     for (String name : series.keySet()) {
-      svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
-          x, HEIGHT - 26, COLORS[s % COLORS.length]));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>%n", x + 16, HEIGHT - 16, escape(name)));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
+              x,
+              HEIGHT - 26,
+              COLORS[s % COLORS.length]));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>%n",
+              x + 16,
+              HEIGHT - 16,
+              escape(name)));
       x += 24 + 8 * name.length();
       s++;
     }
@@ -150,7 +245,12 @@ public final class SvgChart {
   }
 
   private double niceMax() {
-    double max = series.values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue).max().orElse(1);
+    double max =
+        series.values().stream()
+            .flatMap(List::stream)
+            .mapToDouble(Double::doubleValue)
+            .max()
+            .orElse(1);
     if (max <= 0) {
       return 1;
     }
@@ -167,7 +267,9 @@ public final class SvgChart {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return String.format(Locale.ROOT, "%,d", (long) v);
     }
-    return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    return Math.abs(v) >= 100
+        ? String.format(Locale.ROOT, "%,.0f", v)
+        : String.format(Locale.ROOT, "%.2f", v);
   }
 
   private static String escape(String text) {

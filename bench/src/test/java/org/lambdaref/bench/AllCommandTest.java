@@ -9,9 +9,11 @@ class AllCommandTest {
 
   @Test
   void everyPublishedRunParses() {
-    // the speed and serve options were passed through to bin/lambda once; now bin/bench declares them
+    // the speed and serve options were passed through to bin/lambda once; now bin/bench declares
+    // them
     for (String[] run : AllCommand.RUNS) {
-      assertThatCode(() -> new CommandLine(new BenchCli()).parseArgs(run)).as(String.join(" ", run))
+      assertThatCode(() -> new CommandLine(new BenchCli()).parseArgs(run))
+          .as(String.join(" ", run))
           .doesNotThrowAnyException();
     }
   }

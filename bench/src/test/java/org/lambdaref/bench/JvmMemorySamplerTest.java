@@ -23,8 +23,10 @@ class JvmMemorySamplerTest {
     Map<String, Object> climbing = JvmMemorySampler.summary(series(400, 10, 1500));
     assertThat((double) climbing.get("old_gen_mb_last_third_p50"))
         .isGreaterThan((double) climbing.get("old_gen_mb_first_third_p50"));
-    assertThat(JvmMemorySampler.summary(series(400, 0, 1500)).get("old_gen_mb_max")).isEqualTo(480.0);
-    assertThat(JvmMemorySampler.summary(series(400, 0, 1500).subList(0, 5))).as("too few samples: counted only")
+    assertThat(JvmMemorySampler.summary(series(400, 0, 1500)).get("old_gen_mb_max"))
+        .isEqualTo(480.0);
+    assertThat(JvmMemorySampler.summary(series(400, 0, 1500).subList(0, 5)))
+        .as("too few samples: counted only")
         .containsOnlyKeys("memory_samples");
   }
 
@@ -39,14 +41,19 @@ class JvmMemorySamplerTest {
   @Test
   void jstatColumnsOfAParallelGcJvmAreReadThoughItHasNoConcurrentCycles() {
     // jstat -gc of a -XX:+UseParallelGC JVM (the speed layer's collector), as JDK 17.0.15 prints it
-    List<String> out = List.of(
-        "    S0C         S1C         S0U         S1U          EC           EU           OC           OU          MC"
-            + "         MU       CCSC      CCSU     YGC     YGCT     FGC    FGCT     CGC    CGCT       GCT   ",
-        "    41984.0     40960.0         0.0         0.0     615424.0     255872.5     258048.0      40162.8    21504.0"
-            + "    21204.3    2496.0    2328.8      7     0.073     1     0.035     -         -     0.109");
+    List<String> out =
+        List.of(
+            "    S0C         S1C         S0U         S1U          EC           EU           OC           OU          MC"
+                + "         MU       CCSC      CCSU     YGC     YGCT     FGC    FGCT     CGC    CGCT       GCT   ",
+            "    41984.0     40960.0         0.0         0.0     615424.0     255872.5     258048.0      40162.8    21504.0"
+                + "    21204.3    2496.0    2328.8      7     0.073     1     0.035     -         -     0.109");
     Map<String, Double> columns = JvmMemorySampler.gcColumns(out);
-    assertThat(columns).containsEntry("OU", 40162.8).containsEntry("EU", 255872.5).containsEntry("GCT", 0.109)
-        .as("no value for the columns ParallelGC leaves empty").doesNotContainKeys("CGC", "CGCT");
+    assertThat(columns)
+        .containsEntry("OU", 40162.8)
+        .containsEntry("EU", 255872.5)
+        .containsEntry("GCT", 0.109)
+        .as("no value for the columns ParallelGC leaves empty")
+        .doesNotContainKeys("CGC", "CGCT");
   }
 
   @Test
@@ -60,7 +67,8 @@ class JvmMemorySamplerTest {
       assertThat(s.rssMb()).as("resident set of this test JVM").isGreaterThan(10);
       assertThat(s.oldGenMb()).as("jstat's old generation in use").isGreaterThanOrEqualTo(0);
     }
-    assertThat(JvmMemorySampler.heapAfterFullGcMb(ProcessHandle.current().pid())).as("heap held after a full GC")
+    assertThat(JvmMemorySampler.heapAfterFullGcMb(ProcessHandle.current().pid()))
+        .as("heap held after a full GC")
         .isGreaterThan(1);
   }
 }

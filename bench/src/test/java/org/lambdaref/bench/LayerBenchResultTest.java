@@ -32,12 +32,20 @@ class LayerBenchResultTest {
     List<String> keys = new ArrayList<>();
     published.fieldNames().forEachRemaining(keys::add);
     // the report reads these files: the figures first, in the run's order, as result.json had them
-    assertThat(keys).containsExactly("rate_target", "latency_ms_p50", "server_latency_ms_p999_at_most", "sustained",
-        "machine", "load_average_at_end", "run");
+    assertThat(keys)
+        .containsExactly(
+            "rate_target",
+            "latency_ms_p50",
+            "server_latency_ms_p999_at_most",
+            "sustained",
+            "machine",
+            "load_average_at_end",
+            "run");
     assertThat(published.path("latency_ms_p50").asDouble()).isEqualTo(1.5);
     assertThat(published.path("server_latency_ms_p999_at_most").asText()).isEqualTo("Infinity");
     assertThat(published.path("machine").path("cores").asInt()).isEqualTo(2);
-    assertThat(published.path("run").asText()).as("the folder the command returned, not the newest one")
+    assertThat(published.path("run").asText())
+        .as("the folder the command returned, not the newest one")
         .isEqualTo(run.toString());
   }
 }

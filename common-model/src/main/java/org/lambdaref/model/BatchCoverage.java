@@ -6,8 +6,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -23,23 +23,24 @@ import java.util.TreeSet;
  * ({@value #AGGREGATE_JOB}) succeeded and, for a source loaded hour by hour, a run of the hourly
  * aggregate ({@value #HOURLY_AGGREGATE_JOB}) succeeded for every one of its 24 local hours. Each
  * day is judged on its own rows: a backfill or rerun of one range never changes whether any other
- * day is covered (the cut is not a single date that an old day could pull backwards), and a gap
- * is simply a day that is not covered.
+ * day is covered (the cut is not a single date that an old day could pull backwards), and a gap is
+ * simply a day that is not covered.
  *
- * <p>A failed rerun of a covered day leaves it covered: a failed job commits nothing to a table
- * it did not finish (each Delta write is one atomic commit), and a rerun of the same inputs writes
- * the same rows, so the previous good result is what readers see. (The four t3 tables of a day are
- * each atomic, not atomic together: a rerun with new inputs that fails between two of them leaves
- * the earlier tables at the new result; the ledger's failure row says so and a rerun completes it.)
+ * <p>A failed rerun of a covered day leaves it covered: a failed job commits nothing to a table it
+ * did not finish (each Delta write is one atomic commit), and a rerun of the same inputs writes the
+ * same rows, so the previous good result is what readers see. (The four t3 tables of a day are each
+ * atomic, not atomic together: a rerun with new inputs that fails between two of them leaves the
+ * earlier tables at the new result; the ledger's failure row says so and a rerun completes it.)
  *
  * <p>A covered day's latest good aggregate run also says whether its numbers include late events
- * ({@link Restatement}): those of the runs it names are counted, every other late event of the
- * day is set aside.
+ * ({@link Restatement}): those of the runs it names are counted, every other late event of the day
+ * is set aside.
  */
 public final class BatchCoverage {
 
   /** The ledger's job name of the job that writes a day's batch views. */
   public static final String AGGREGATE_JOB = "aggregate_place";
+
   /** The ledger's job name of the hourly batch view of one hour, for sources cut into hours. */
   public static final String HOURLY_AGGREGATE_JOB = "aggregate_place_action_1h";
 
@@ -47,7 +48,8 @@ public final class BatchCoverage {
    * One row of {@code ops.batch_ledger}, as far as coverage cares: {@code details} and {@code
    * endedAt} tell which late events the latest good run of a day included ({@link Restatement}).
    */
-  public record LedgerRun(String job, String period, String status, String details, Instant endedAt) {
+  public record LedgerRun(
+      String job, String period, String status, String details, Instant endedAt) {
     public LedgerRun(String job, String period, String status) {
       this(job, period, status, null, Instant.EPOCH);
     }
@@ -107,23 +109,25 @@ public final class BatchCoverage {
         continue; // a day with a hole: its hourly buckets would read 0 from the batch
       }
       covered.add(day.get());
-      Restatement.fromDetails(latestAggregate.get(period).details()).ifPresent(r -> restated.put(day.get(), r));
+      Restatement.fromDetails(latestAggregate.get(period).details())
+          .ifPresent(r -> restated.put(day.get(), r));
     }
     return new BatchCoverage(covered, restated);
   }
 
   /**
    * The restatement the covered {@code day}'s batch numbers are, if its latest good aggregate run
-   * was built on t2 that took in late events ({@code batch --restate}); empty otherwise (the
-   * day's late events are set aside).
+   * was built on t2 that took in late events ({@code batch --restate}); empty otherwise (the day's
+   * late events are set aside).
    */
   public Optional<Restatement> restatement(LocalDate day) {
     return Optional.ofNullable(restated.get(day));
   }
 
   /**
-   * Whether a late row owned by the run {@code ownerPeriod} (its {@code owner_period}) is counted in
-   * {@code day}'s batch numbers: only when a restatement of the day took that run's late rows in.
+   * Whether a late row owned by the run {@code ownerPeriod} (its {@code owner_period}) is counted
+   * in {@code day}'s batch numbers: only when a restatement of the day took that run's late rows
+   * in.
    */
   public boolean includesLate(LocalDate day, String ownerPeriod) {
     Restatement r = restated.get(day);
@@ -168,8 +172,8 @@ public final class BatchCoverage {
   }
 
   /**
-   * The part of {@code [from, to)} the real-time view must be read for: from the start of its
-   * first hour not covered, or an empty range ({@code to}) when the batch covers all of it.
+   * The part of {@code [from, to)} the real-time view must be read for: from the start of its first
+   * hour not covered, or an empty range ({@code to}) when the batch covers all of it.
    */
   public Instant firstUncovered(Instant from, Instant to, ZoneId zone) {
     Instant h = from;

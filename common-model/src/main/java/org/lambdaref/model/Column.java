@@ -15,7 +15,9 @@ public record Column(String name, ColumnType type, boolean nullable) {
     Objects.requireNonNull(type, "type");
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "Column name '" + name + "' is not snake_case: write it as lower-case letters, digits and '_'");
+          "Column name '"
+              + name
+              + "' is not snake_case: write it as lower-case letters, digits and '_'");
     }
   }
 

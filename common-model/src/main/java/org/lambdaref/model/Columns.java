@@ -28,7 +28,16 @@ public final class Columns {
 
   /** The envelope's columns in the written order. */
   public static final List<Column> EVENT =
-      List.of(EVENT_ID, EVENT_TIME, PROCESSING_TIME, COUNTRY, CATEGORY, SUB_CATEGORY, TABLE_NAME, PLACE_ID, USER_ID,
+      List.of(
+          EVENT_ID,
+          EVENT_TIME,
+          PROCESSING_TIME,
+          COUNTRY,
+          CATEGORY,
+          SUB_CATEGORY,
+          TABLE_NAME,
+          PLACE_ID,
+          USER_ID,
           ACTION);
 
   // partitions: the day and hour of the platform zone (Partitions)
@@ -42,6 +51,7 @@ public final class Columns {
   public static final Column DETAIL = string("detail");
   public static final Column ARRIVAL_HOUR = timestamp("arrival_hour");
   public static final Column OWNER_PERIOD = string("owner_period");
+
   /** The day (platform zone, {@code yyyyMMdd}) a late event belongs to by its time basis. */
   public static final Column EVENT_DAY = string("event_day");
 
@@ -54,6 +64,7 @@ public final class Columns {
   // t3
   /** The start instant of a count's hour (two fall-back hours are two values). */
   public static final Column HOUR_START = timestamp("hour_start");
+
   public static final Column EVENTS = int64("events");
   public static final Column IMPRESSIONS = int64("impressions");
   public static final Column CLICKS = int64("clicks");

@@ -3,8 +3,8 @@ package org.lambdaref.model;
 import java.util.Collection;
 
 /**
- * Every user-facing error of the platform is built here: problem, cause, fix. Keeping the wording in
- * one place keeps it consistent and makes it reviewable.
+ * Every user-facing error of the platform is built here: problem, cause, fix. Keeping the wording
+ * in one place keeps it consistent and makes it reviewable.
  */
 public final class Errors {
 
@@ -27,8 +27,13 @@ public final class Errors {
     return new PlatformException(
         "Configuration key '" + key + "' has a bad value '" + value + "'",
         "allowed: " + allowed,
-        "set " + key + " in your env overlay, with --conf " + key + "=<value>, or with the"
-            + " environment variable CONFIG_FORCE_" + key.replace('.', '_').replace("-", "__"),
+        "set "
+            + key
+            + " in your env overlay, with --conf "
+            + key
+            + "=<value>, or with the"
+            + " environment variable CONFIG_FORCE_"
+            + key.replace('.', '_').replace("-", "__"),
         cause);
   }
 
@@ -40,13 +45,18 @@ public final class Errors {
             + Suggest.closest(key, known));
   }
 
-  /** A reader or writer asked a table for a column its declaration ({@link PlatformTables}) lacks. */
-  public static PlatformException undeclaredColumn(TableName table, String column, Collection<String> declared) {
+  /**
+   * A reader or writer asked a table for a column its declaration ({@link PlatformTables}) lacks.
+   */
+  public static PlatformException undeclaredColumn(
+      TableName table, String column, Collection<String> declared) {
     return new PlatformException(
         "Table " + table.qualified() + " declares no column '" + column + "'",
         "the code asks for it, but the table's columns are declared once, in PlatformTables, and"
-            + " that declaration lists " + declared,
-        "ask for a declared column (close to it: " + Suggest.closest(column, declared)
+            + " that declaration lists "
+            + declared,
+        "ask for a declared column (close to it: "
+            + Suggest.closest(column, declared)
             + "), or declare the new column in PlatformTables");
   }
 
@@ -74,7 +84,9 @@ public final class Errors {
   public static PlatformException ioFailure(String what, String where, Throwable cause) {
     return new PlatformException(
         "Could not " + what + " at " + where,
-        cause == null ? "unknown I/O failure" : cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+        cause == null
+            ? "unknown I/O failure"
+            : cause.getClass().getSimpleName() + ": " + cause.getMessage(),
         "check that the location exists and is reachable (for s3a:// also the endpoint and credentials)",
         cause);
   }
@@ -83,7 +95,8 @@ public final class Errors {
    * A job of a period failed because the lake's storage (the S3 endpoint, or any Hadoop file
    * system) stopped answering. Delta commits last, so the tables still show their previous version.
    */
-  public static PlatformException storageUnreachable(String job, String period, String root, Throwable cause) {
+  public static PlatformException storageUnreachable(
+      String job, String period, String root, Throwable cause) {
     return new PlatformException(
         job + " for " + period + " failed: the lake storage at " + root + " stopped answering",
         rootCause(cause),
@@ -93,7 +106,9 @@ public final class Errors {
         cause);
   }
 
-  /** The innermost cause, as {@code Type: message}: the part of a long chain a person can act on. */
+  /**
+   * The innermost cause, as {@code Type: message}: the part of a long chain a person can act on.
+   */
   public static String rootCause(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {

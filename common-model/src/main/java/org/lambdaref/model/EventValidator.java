@@ -32,9 +32,7 @@ public final class EventValidator implements Serializable {
 
   private static final ObjectReader READER =
       new ObjectMapper(
-              JsonFactory.builder()
-                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                  .build())
+              JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .disable(JsonParser.Feature.ALLOW_COMMENTS)
           .reader();
@@ -50,8 +48,8 @@ public final class EventValidator implements Serializable {
   /**
    * Whether {@code value} is a well-formed id (place, user, event): the one rule, used by the
    * batch, the speed and the serving layer alike. Ids are opaque, but they become keys in Delta,
-   * DynamoDB and URLs, so they must be visible and bounded: 1 to {@value #MAX_ID_LENGTH} code points
-   * (a supplementary character such as an emoji counts once), none of them
+   * DynamoDB and URLs, so they must be visible and bounded: 1 to {@value #MAX_ID_LENGTH} code
+   * points (a supplementary character such as an emoji counts once), none of them
    *
    * <ul>
    *   <li>whitespace or a separator (general categories Zs, Zl, Zp: U+00A0, U+2028, U+2029, ...),
@@ -64,8 +62,8 @@ public final class EventValidator implements Serializable {
    * </ul>
    *
    * Unassigned code points are deliberately not refused: which ones are unassigned depends on the
-   * JDK's Unicode version, and two layers on two JDKs would then disagree about a new emoji.
-   * A loop rather than a regex: it runs for three ids of every line on the hot path.
+   * JDK's Unicode version, and two layers on two JDKs would then disagree about a new emoji. A loop
+   * rather than a regex: it runs for three ids of every line on the hot path.
    */
   public static boolean isValidId(String value) {
     if (value == null) {

@@ -24,29 +24,54 @@ public final class PartitionPredicates {
 
   /** The rows of one day and hour partition. */
   public static String hour(String ymd, String hh) {
-    return day(ymd) + " AND " + Partitions.HOUR_COLUMN + " = " + quoted(hh, HOUR, Partitions.HOUR_COLUMN);
+    return day(ymd)
+        + " AND "
+        + Partitions.HOUR_COLUMN
+        + " = "
+        + quoted(hh, HOUR, Partitions.HOUR_COLUMN);
   }
 
   /** The rows of any of {@code ymds}; never empty (it would match nothing, silently). */
   public static String days(Collection<String> ymds) {
     if (ymds.isEmpty()) {
-      throw new IllegalArgumentException("no days to select: a predicate over no partitions matches nothing");
+      throw new IllegalArgumentException(
+          "no days to select: a predicate over no partitions matches nothing");
     }
-    return Partitions.DAY_COLUMN + " IN ("
-        + ymds.stream().map(d -> quoted(d, DAY, Partitions.DAY_COLUMN)).collect(Collectors.joining(", ")) + ")";
+    return Partitions.DAY_COLUMN
+        + " IN ("
+        + ymds.stream()
+            .map(d -> quoted(d, DAY, Partitions.DAY_COLUMN))
+            .collect(Collectors.joining(", "))
+        + ")";
   }
 
   /** The rows of the days {@code fromYmd} to {@code toYmd}, both included. */
   public static String dayRange(String fromYmd, String toYmd) {
-    return Partitions.DAY_COLUMN + " >= " + quoted(fromYmd, DAY, Partitions.DAY_COLUMN) + " AND " + Partitions.DAY_COLUMN + " <= "
+    return Partitions.DAY_COLUMN
+        + " >= "
+        + quoted(fromYmd, DAY, Partitions.DAY_COLUMN)
+        + " AND "
+        + Partitions.DAY_COLUMN
+        + " <= "
         + quoted(toYmd, DAY, Partitions.DAY_COLUMN);
   }
 
   /** The rows of the hours at or after {@code from} (by partition: day, then hour of day). */
   public static String hoursFrom(Partitions.DayHour from) {
     String ymd = quoted(from.ymd(), DAY, Partitions.DAY_COLUMN);
-    return "(" + Partitions.DAY_COLUMN + " > " + ymd + " OR (" + Partitions.DAY_COLUMN + " = " + ymd + " AND "
-        + Partitions.HOUR_COLUMN + " >= " + quoted(from.hh(), HOUR, Partitions.HOUR_COLUMN) + "))";
+    return "("
+        + Partitions.DAY_COLUMN
+        + " > "
+        + ymd
+        + " OR ("
+        + Partitions.DAY_COLUMN
+        + " = "
+        + ymd
+        + " AND "
+        + Partitions.HOUR_COLUMN
+        + " >= "
+        + quoted(from.hh(), HOUR, Partitions.HOUR_COLUMN)
+        + "))";
   }
 
   /**
@@ -57,14 +82,23 @@ public final class PartitionPredicates {
     if (!period.isHour()) {
       return period.partitionPredicate();
     }
-    return period.dayPeriod().partitionPredicate() + " AND " + Columns.OWNER_PERIOD.name() + " = "
+    return period.dayPeriod().partitionPredicate()
+        + " AND "
+        + Columns.OWNER_PERIOD.name()
+        + " = "
         + quoted(period.id(), PERIOD_ID, Columns.OWNER_PERIOD.name());
   }
 
   private static String quoted(String value, Pattern form, String column) {
     if (value == null || !form.matcher(value).matches()) {
-      throw new IllegalArgumentException("'" + value + "' is not a value of " + column + " (" + form.pattern()
-          + "): partition predicates take only values made by Partitions and Period");
+      throw new IllegalArgumentException(
+          "'"
+              + value
+              + "' is not a value of "
+              + column
+              + " ("
+              + form.pattern()
+              + "): partition predicates take only values made by Partitions and Period");
     }
     return "'" + value + "'";
   }

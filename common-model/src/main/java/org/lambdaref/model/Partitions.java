@@ -48,7 +48,10 @@ public final class Partitions {
     return instant.atZone(zone).truncatedTo(ChronoUnit.HOURS).toInstant();
   }
 
-  /** The index of the hour starting at {@code hourStart} within its local day: 0..22 on a spring-forward day, 0..24 on a fall-back day. */
+  /**
+   * The index of the hour starting at {@code hourStart} within its local day: 0..22 on a
+   * spring-forward day, 0..24 on a fall-back day.
+   */
   public static int hourOfDay(Instant hourStart, ZoneId zone) {
     Instant dayStart = hourStart.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
     return (int) Math.floorDiv(hourStart.getEpochSecond() - dayStart.getEpochSecond(), 3600);

@@ -12,14 +12,15 @@ import java.util.stream.IntStream;
 
 /**
  * One batch period: a day, or one hour of a day, in the platform zone. Its id is what the ledger
- * records and what the partitions read: {@code 20190608} for a day, {@code 2019060815} for the
- * hour from 15:00.
+ * records and what the partitions read: {@code 20190608} for a day, {@code 2019060815} for the hour
+ * from 15:00.
  *
  * <p>An hour is a label of the local clock, as the tier partitions ({@code p_ymd}, {@code p_hh})
  * are: where the clock goes back, hour 01 spans two real hours; where it jumps forward, the skipped
  * hour is empty. Either way every instant belongs to exactly one hour period.
  */
-public record Period(PeriodUnit unit, LocalDate day, int hour) implements Comparable<Period>, Serializable {
+public record Period(PeriodUnit unit, LocalDate day, int hour)
+    implements Comparable<Period>, Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -28,7 +29,8 @@ public record Period(PeriodUnit unit, LocalDate day, int hour) implements Compar
       throw new IllegalArgumentException("a period needs a unit and a day");
     }
     if (unit == PeriodUnit.DAY ? hour != 0 : hour < 0 || hour > 23) {
-      throw new IllegalArgumentException("hour " + hour + " is not valid for a " + unit + " period of " + day);
+      throw new IllegalArgumentException(
+          "hour " + hour + " is not valid for a " + unit + " period of " + day);
     }
   }
 
@@ -43,7 +45,9 @@ public record Period(PeriodUnit unit, LocalDate day, int hour) implements Compar
   /** The period of {@code unit} that holds {@code instant} on the clock of {@code zone}. */
   public static Period containing(Instant instant, ZoneId zone, PeriodUnit unit) {
     ZonedDateTime local = instant.atZone(zone);
-    return unit == PeriodUnit.DAY ? ofDay(local.toLocalDate()) : ofHour(local.toLocalDate(), local.getHour());
+    return unit == PeriodUnit.DAY
+        ? ofDay(local.toLocalDate())
+        : ofHour(local.toLocalDate(), local.getHour());
   }
 
   /** {@code 20190608} or {@code 2019060815}, as {@link #id()} writes it. */
@@ -53,12 +57,15 @@ public record Period(PeriodUnit unit, LocalDate day, int hour) implements Compar
         return ofDay(LocalDate.parse(id, Partitions.DAY_FORMAT));
       }
       if (id != null && id.length() == 10) {
-        return ofHour(LocalDate.parse(id.substring(0, 8), Partitions.DAY_FORMAT), Integer.parseInt(id.substring(8)));
+        return ofHour(
+            LocalDate.parse(id.substring(0, 8), Partitions.DAY_FORMAT),
+            Integer.parseInt(id.substring(8)));
       }
     } catch (DateTimeParseException | IllegalArgumentException e) {
       // reported below with the expected forms
     }
-    throw new IllegalArgumentException("not a period id: '" + id + "' (expected yyyyMMdd or yyyyMMddHH)");
+    throw new IllegalArgumentException(
+        "not a period id: '" + id + "' (expected yyyyMMdd or yyyyMMddHH)");
   }
 
   public boolean isHour() {

@@ -1,8 +1,8 @@
 package org.lambdaref.model;
 
 /**
- * The one exception type a user sees. Every instance says what is wrong, why, and how to fix it,
- * so that a message in a log or on a terminal is enough to act on. Build instances through {@link
+ * The one exception type a user sees. Every instance says what is wrong, why, and how to fix it, so
+ * that a message in a log or on a terminal is enough to act on. Build instances through {@link
  * Errors}, which keeps all user-facing wording in one place.
  */
 public class PlatformException extends RuntimeException {

@@ -65,46 +65,161 @@ public final class PlatformTables {
   private static final List<String> HOURLY = List.of(Partitions.DAY_COLUMN, Partitions.HOUR_COLUMN);
 
   public static final TableSpec PLACE_EVENT =
-      spec("t1_log.place_event_timeseries_hourly", HOURLY, "valid, deduplicated place events",
-          EVENT, SOURCE_FILE, P_YMD, P_HH);
+      spec(
+          "t1_log.place_event_timeseries_hourly",
+          HOURLY,
+          "valid, deduplicated place events",
+          EVENT,
+          SOURCE_FILE,
+          P_YMD,
+          P_HH);
   public static final TableSpec PLACE_EVENT_QUARANTINE =
-      spec("t1_log.place_event_quarantine_timeseries_daily", DAILY, "rejected raw lines with reasons",
-          RAW_LINE, REASON, DETAIL, SOURCE_FILE, ARRIVAL_HOUR, OWNER_PERIOD, P_YMD);
+      spec(
+          "t1_log.place_event_quarantine_timeseries_daily",
+          DAILY,
+          "rejected raw lines with reasons",
+          RAW_LINE,
+          REASON,
+          DETAIL,
+          SOURCE_FILE,
+          ARRIVAL_HOUR,
+          OWNER_PERIOD,
+          P_YMD);
   public static final TableSpec PLACE_EVENT_LATE =
-      spec("t1_log.place_event_late_timeseries_daily", DAILY, "events that arrived after their day closed",
-          EVENT, SOURCE_FILE, EVENT_DAY, OWNER_PERIOD, P_YMD);
-  /** The place master's columns as its JDBC table has them, plus the day; the platform needs {@code place_id}. */
+      spec(
+          "t1_log.place_event_late_timeseries_daily",
+          DAILY,
+          "events that arrived after their day closed",
+          EVENT,
+          SOURCE_FILE,
+          EVENT_DAY,
+          OWNER_PERIOD,
+          P_YMD);
+
+  /**
+   * The place master's columns as its JDBC table has them, plus the day; the platform needs {@code
+   * place_id}.
+   */
   public static final TableSpec PLACE_SNAPSHOT =
-      new TableSpec(TableName.parse("t1_db.place_snapshot_daily"), List.of(PLACE_ID, P_YMD), DAILY, true,
+      new TableSpec(
+          TableName.parse("t1_db.place_snapshot_daily"),
+          List.of(PLACE_ID, P_YMD),
+          DAILY,
+          true,
           "daily snapshot of the place master table");
+
   public static final TableSpec PLACE_EVENT_ENRICHED =
-      spec("t2.place_event_enriched_timeseries_hourly", HOURLY, "events joined with the day's place snapshot",
-          EVENT, P_YMD, P_HH, PLACE_NAME, PLACE_CATEGORY, PLACE_REGION, SELLER_ID);
+      spec(
+          "t2.place_event_enriched_timeseries_hourly",
+          HOURLY,
+          "events joined with the day's place snapshot",
+          EVENT,
+          P_YMD,
+          P_HH,
+          PLACE_NAME,
+          PLACE_CATEGORY,
+          PLACE_REGION,
+          SELLER_ID);
   public static final TableSpec PLACE_ACTION_1H =
-      spec("t3.place_action_aggr_1h_hourly", HOURLY, "events per place, action and hour (batch view)",
-          PLACE_ID, ACTION, P_YMD, P_HH, HOUR_START, EVENTS);
+      spec(
+          "t3.place_action_aggr_1h_hourly",
+          HOURLY,
+          "events per place, action and hour (batch view)",
+          PLACE_ID,
+          ACTION,
+          P_YMD,
+          P_HH,
+          HOUR_START,
+          EVENTS);
   public static final TableSpec PLACE_IMPRESSION_1D =
-      spec("t3.place_impression_aggr_1d_daily", DAILY, "impressions, clicks, unique users per place and day",
-          PLACE_ID, IMPRESSIONS, CLICKS, UNIQUE_USERS, P_YMD);
+      spec(
+          "t3.place_impression_aggr_1d_daily",
+          DAILY,
+          "impressions, clicks, unique users per place and day",
+          PLACE_ID,
+          IMPRESSIONS,
+          CLICKS,
+          UNIQUE_USERS,
+          P_YMD);
   public static final TableSpec PLACE_IMPRESSION_30D =
-      spec("t3.place_impression_aggr_30d_daily", DAILY, "the same over the 30 days ending on p_ymd",
-          PLACE_ID, IMPRESSIONS, CLICKS, UNIQUE_USERS, P_YMD);
+      spec(
+          "t3.place_impression_aggr_30d_daily",
+          DAILY,
+          "the same over the 30 days ending on p_ymd",
+          PLACE_ID,
+          IMPRESSIONS,
+          CLICKS,
+          UNIQUE_USERS,
+          P_YMD);
   public static final TableSpec SELLER_PLACE_1D =
-      spec("t3.seller_place_aggr_1d_daily", DAILY, "per seller and day, exported to JDBC",
-          SELLER_ID, PLACES, IMPRESSIONS, CLICKS, UNIQUE_USERS, P_YMD);
+      spec(
+          "t3.seller_place_aggr_1d_daily",
+          DAILY,
+          "per seller and day, exported to JDBC",
+          SELLER_ID,
+          PLACES,
+          IMPRESSIONS,
+          CLICKS,
+          UNIQUE_USERS,
+          P_YMD);
   public static final TableSpec HOT_PLACE_EVENT =
-      spec("hot.place_event_timeseries_hourly", HOURLY, "speed layer: valid events within a minute",
-          EVENT, KAFKA_PARTITION, KAFKA_OFFSET, KAFKA_TIMESTAMP, P_YMD, P_HH);
+      spec(
+          "hot.place_event_timeseries_hourly",
+          HOURLY,
+          "speed layer: valid events within a minute",
+          EVENT,
+          KAFKA_PARTITION,
+          KAFKA_OFFSET,
+          KAFKA_TIMESTAMP,
+          P_YMD,
+          P_HH);
   public static final TableSpec HOT_PLACE_EVENT_QUARANTINE =
-      spec("hot.place_event_quarantine_timeseries_hourly", HOURLY, "speed layer: rejected records",
-          REASON, DETAIL, RAW_VALUE, KAFKA_TOPIC, KAFKA_PARTITION, KAFKA_OFFSET, KAFKA_TIMESTAMP, P_YMD, P_HH);
+      spec(
+          "hot.place_event_quarantine_timeseries_hourly",
+          HOURLY,
+          "speed layer: rejected records",
+          REASON,
+          DETAIL,
+          RAW_VALUE,
+          KAFKA_TOPIC,
+          KAFKA_PARTITION,
+          KAFKA_OFFSET,
+          KAFKA_TIMESTAMP,
+          P_YMD,
+          P_HH);
   public static final TableSpec BATCH_LEDGER =
-      spec("ops.batch_ledger", List.of(), "one row per job, period and run, with record accounting",
-          JOB, SOURCE, PERIOD, RUN_ID, STATUS, LINES_READ, OWNED, ACCEPTED, DUPLICATES, LATE, REJECTED, ROWS_WRITTEN,
-          DETAILS, STARTED_AT, ENDED_AT, ERROR);
+      spec(
+          "ops.batch_ledger",
+          List.of(),
+          "one row per job, period and run, with record accounting",
+          JOB,
+          SOURCE,
+          PERIOD,
+          RUN_ID,
+          STATUS,
+          LINES_READ,
+          OWNED,
+          ACCEPTED,
+          DUPLICATES,
+          LATE,
+          REJECTED,
+          ROWS_WRITTEN,
+          DETAILS,
+          STARTED_AT,
+          ENDED_AT,
+          ERROR);
   public static final TableSpec SCHEMA_CHANGE_ALERTS =
-      spec("ops.schema_change_alerts", List.of(), "columns added, dropped or retyped between snapshots",
-          TABLE_NAME, PERIOD, CHANGE, COLUMN_NAME, PREVIOUS_TYPE, NEW_TYPE, DETECTED_AT);
+      spec(
+          "ops.schema_change_alerts",
+          List.of(),
+          "columns added, dropped or retyped between snapshots",
+          TABLE_NAME,
+          PERIOD,
+          CHANGE,
+          COLUMN_NAME,
+          PREVIOUS_TYPE,
+          NEW_TYPE,
+          DETECTED_AT);
 
   public static final List<TableSpec> ALL =
       List.of(
@@ -129,11 +244,14 @@ public final class PlatformTables {
   }
 
   /** A table with a fixed set of columns, in the written order. */
-  private static TableSpec spec(String name, List<String> partitions, String description, Column... columns) {
+  private static TableSpec spec(
+      String name, List<String> partitions, String description, Column... columns) {
     return spec(name, partitions, description, List.of(), columns);
   }
 
-  /** As above, the columns being {@code lead} (e.g. the event envelope) followed by {@code rest}. */
+  /**
+   * As above, the columns being {@code lead} (e.g. the event envelope) followed by {@code rest}.
+   */
   private static TableSpec spec(
       String name, List<String> partitions, String description, List<Column> lead, Column... rest) {
     List<Column> columns = new ArrayList<>(lead);

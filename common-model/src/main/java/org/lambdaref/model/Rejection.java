@@ -18,6 +18,7 @@ public record Rejection(String reason, String detail) {
   public static final String LINE_TOO_LONG = "line_too_long";
   public static final String INVALID_UTF8 = "invalid_utf8";
   public static final String UNREADABLE_FILE = "unreadable_file";
+
   /** The record's processing time and the collector's arrival partition disagree. */
   public static final String ARRIVAL_MISMATCH = "arrival_mismatch";
 
@@ -30,7 +31,8 @@ public record Rejection(String reason, String detail) {
   }
 
   public static Rejection missingField(String field) {
-    return new Rejection(MISSING_FIELD + ":" + field, "required field " + field + " is absent or null");
+    return new Rejection(
+        MISSING_FIELD + ":" + field, "required field " + field + " is absent or null");
   }
 
   public static Rejection wrongType(String field, String expected, String found) {
@@ -56,7 +58,8 @@ public record Rejection(String reason, String detail) {
 
   public static Rejection unknownAction(String value) {
     return new Rejection(
-        UNKNOWN_ACTION, "records.action '" + abbreviate(value) + "' is not one of " + Action.wireNames());
+        UNKNOWN_ACTION,
+        "records.action '" + abbreviate(value) + "' is not one of " + Action.wireNames());
   }
 
   public static Rejection clockSkew(String detail) {
@@ -107,7 +110,8 @@ public record Rejection(String reason, String detail) {
     for (int i = 0; i < value.length(); ) {
       int cp = value.codePointAt(i);
       int units = Character.charCount(cp);
-      boolean visible = cp == ' ' || (cp < 0x80 ? cp > 0x20 && cp != 0x7F : EventValidator.isIdCodePoint(cp));
+      boolean visible =
+          cp == ' ' || (cp < 0x80 ? cp > 0x20 && cp != 0x7F : EventValidator.isIdCodePoint(cp));
       if (!visible && out == null) {
         out = new StringBuilder(value.length() + 16).append(value, 0, i);
       }

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * runs' late rows it took in ({@code owner_period} values of {@code t1_log.place_event_late}) and
  * how many events that added after deduplication. Recorded in the ledger's {@code details} of the
  * enrich run that read them and of every aggregate run built on that t2, so a reader knows which
- * late events a day's batch numbers include (served as restated) and which are still set aside
- * (a late event that arrives after the restatement, from a run not in {@link #lateOwners}).
+ * late events a day's batch numbers include (served as restated) and which are still set aside (a
+ * late event that arrives after the restatement, from a run not in {@link #lateOwners}).
  *
  * <p>The encoding is the ledger's details map ({@code {key=value, ...}}): owner ids are digits,
  * joined by single spaces, so a value never holds the map's separator.
@@ -23,11 +23,14 @@ public record Restatement(Set<String> lateOwners, long lateIncluded) {
 
   /** Details key: the owner periods whose late rows the period's numbers include. */
   public static final String LATE_OWNERS_DETAIL = "restated_late_from";
+
   /** Details key: how many late events the restatement added. */
   public static final String LATE_INCLUDED_DETAIL = "restated_late_events";
 
-  private static final Pattern OWNERS = Pattern.compile("(?:\\{|, )" + LATE_OWNERS_DETAIL + "=([0-9 ]*)(?=, |\\})");
-  private static final Pattern INCLUDED = Pattern.compile("(?:\\{|, )" + LATE_INCLUDED_DETAIL + "=([0-9]+)(?=, |\\})");
+  private static final Pattern OWNERS =
+      Pattern.compile("(?:\\{|, )" + LATE_OWNERS_DETAIL + "=([0-9 ]*)(?=, |\\})");
+  private static final Pattern INCLUDED =
+      Pattern.compile("(?:\\{|, )" + LATE_INCLUDED_DETAIL + "=([0-9]+)(?=, |\\})");
 
   public Restatement {
     lateOwners = Set.copyOf(new TreeSet<>(lateOwners));
@@ -36,15 +39,19 @@ public record Restatement(Set<String> lateOwners, long lateIncluded) {
     }
     for (String owner : lateOwners) {
       if (!owner.matches("[0-9]{8}([0-9]{2})?")) {
-        throw new IllegalArgumentException("an owner period is a day (yyyyMMdd) or an hour (yyyyMMddHH): '" + owner + "'");
+        throw new IllegalArgumentException(
+            "an owner period is a day (yyyyMMdd) or an hour (yyyyMMddHH): '" + owner + "'");
       }
     }
   }
 
   /** The ledger details that record this restatement. */
   public Map<String, String> toDetails() {
-    return Map.of(LATE_OWNERS_DETAIL, String.join(" ", new TreeSet<>(lateOwners)),
-        LATE_INCLUDED_DETAIL, Long.toString(lateIncluded));
+    return Map.of(
+        LATE_OWNERS_DETAIL,
+        String.join(" ", new TreeSet<>(lateOwners)),
+        LATE_INCLUDED_DETAIL,
+        Long.toString(lateIncluded));
   }
 
   /** The restatement a ledger row's details record, or empty for a run that did not restate. */
@@ -63,7 +70,8 @@ public record Restatement(Set<String> lateOwners, long lateIncluded) {
         ids.add(id);
       }
     }
-    return Optional.of(new Restatement(ids, included.find() ? Long.parseLong(included.group(1)) : 0));
+    return Optional.of(
+        new Restatement(ids, included.find() ? Long.parseLong(included.group(1)) : 0));
   }
 
   /**

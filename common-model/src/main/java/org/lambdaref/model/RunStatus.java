@@ -23,9 +23,16 @@ public enum RunStatus {
 
   /** The status a ledger row's word names; fails on any other word. */
   public static RunStatus fromWire(String word) {
-    return Arrays.stream(values()).filter(s -> s.wire().equals(word)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("'" + word + "' is not a run status; one of "
-            + Arrays.stream(values()).map(RunStatus::wire).toList()));
+    return Arrays.stream(values())
+        .filter(s -> s.wire().equals(word))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "'"
+                        + word
+                        + "' is not a run status; one of "
+                        + Arrays.stream(values()).map(RunStatus::wire).toList()));
   }
 
   @Override

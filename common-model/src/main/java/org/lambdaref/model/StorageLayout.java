@@ -23,7 +23,9 @@ public record StorageLayout(String datasource, String datastaging, String datast
     return new StorageLayout(r + "/datasource", r + "/datastaging", r + "/datastore");
   }
 
-  /** Where a raw source's files live: {@code <datasource>/<source>/p_ymd=.../p_hh=.../*.json.gz}. */
+  /**
+   * Where a raw source's files live: {@code <datasource>/<source>/p_ymd=.../p_hh=.../*.json.gz}.
+   */
   public String rawSourceLocation(String source) {
     return datasource + "/" + source;
   }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * A lake table's qualified name, {@code <database>.<name>}, checked against the naming rule of the
- * source notes (004, section 14): {@code <domain>[_<subject>]_<timeseries|snapshot|aggr>[_<range>]_<daily|hourly>}.
+ * source notes (004, section 14): {@code
+ * <domain>[_<subject>]_<timeseries|snapshot|aggr>[_<range>]_<daily|hourly>}.
  *
  * <p>The kind says what the data is (raw time series, a dump, or an aggregate), the range how far
  * back an aggregate looks (needed for exact distinct counts over several days, e.g. {@code 30d}),
@@ -27,9 +28,12 @@ public record TableName(String database, String name) {
       "t1_log.place_event_timeseries_hourly, t1_db.place_snapshot_daily,"
           + " t3.place_impression_aggr_30d_daily";
 
-  /** Data tier databases: collected (t1_*), processed and shared (t2), service (t3), speed (hot). */
+  /**
+   * Data tier databases: collected (t1_*), processed and shared (t2), service (t3), speed (hot).
+   */
   public static final Set<String> TIER_DATABASES =
       Set.of("t1_log", "t1_db", "t1_meta", "t2", "t3", "hot");
+
   /** Databases whose tables are not data tiers and follow only snake_case. */
   public static final Set<String> SERVICE_DATABASES = Set.of("ops", "serving");
 
@@ -54,7 +58,8 @@ public record TableName(String database, String name) {
     }
     int dot = qualified.indexOf('.');
     if (dot <= 0 || dot != qualified.lastIndexOf('.') || dot == qualified.length() - 1) {
-      throw Errors.badTableName(qualified, "a table is named <database>.<table>, with exactly one dot");
+      throw Errors.badTableName(
+          qualified, "a table is named <database>.<table>, with exactly one dot");
     }
     return new TableName(qualified.substring(0, dot), qualified.substring(dot + 1));
   }
@@ -108,7 +113,8 @@ public record TableName(String database, String name) {
       String range = tokens.remove(tokens.size() - 1);
       if (!tokens.isEmpty() && !tokens.get(tokens.size() - 1).equals("aggr")) {
         throw Errors.badTableName(
-            shown, "a range (_" + range + ") belongs only to aggregated tables (_aggr_" + range + ")");
+            shown,
+            "a range (_" + range + ") belongs only to aggregated tables (_aggr_" + range + ")");
       }
     }
     if (tokens.isEmpty() || !KINDS.contains(tokens.get(tokens.size() - 1))) {
@@ -124,9 +130,11 @@ public record TableName(String database, String name) {
     for (String token : tokens) {
       if (!WORD.matcher(token).matches() || KINDS.contains(token) || PERIODS.contains(token)) {
         throw Errors.badTableName(
-            shown, "'" + token + "' is not a valid domain or subject word (lower-case, starts with a letter, not a kind or period)");
+            shown,
+            "'"
+                + token
+                + "' is not a valid domain or subject word (lower-case, starts with a letter, not a kind or period)");
       }
     }
   }
-
 }

@@ -20,7 +20,11 @@ import java.util.stream.Collectors;
  *     then {@code columns} lists the ones the platform relies on
  */
 public record TableSpec(
-    TableName name, List<Column> columns, List<String> partitionColumns, boolean sourceColumns, String description) {
+    TableName name,
+    List<Column> columns,
+    List<String> partitionColumns,
+    boolean sourceColumns,
+    String description) {
 
   public TableSpec {
     Objects.requireNonNull(name, "name");
@@ -30,14 +34,20 @@ public record TableSpec(
     Set<String> seen = new HashSet<>();
     for (Column c : columns) {
       if (!seen.add(c.name())) {
-        throw new IllegalArgumentException("Table " + name.qualified() + " declares column '" + c.name() + "' twice");
+        throw new IllegalArgumentException(
+            "Table " + name.qualified() + " declares column '" + c.name() + "' twice");
       }
     }
     for (String p : partitionColumns) {
       if (!seen.contains(p)) {
-        throw new IllegalArgumentException("Table " + name.qualified() + " is partitioned by '" + p
-            + "', which is not among its columns " + columns.stream().map(Column::name).toList()
-            + ": declare it as a column too");
+        throw new IllegalArgumentException(
+            "Table "
+                + name.qualified()
+                + " is partitioned by '"
+                + p
+                + "', which is not among its columns "
+                + columns.stream().map(Column::name).toList()
+                + ": declare it as a column too");
       }
     }
   }
@@ -57,7 +67,8 @@ public record TableSpec(
    * column and every declared one, when the table has no such column.
    */
   public Column column(String columnName) {
-    return find(columnName).orElseThrow(() -> Errors.undeclaredColumn(name, columnName, columnNames()));
+    return find(columnName)
+        .orElseThrow(() -> Errors.undeclaredColumn(name, columnName, columnNames()));
   }
 
   /** {@code columnNames}, each checked against the declaration as {@link #column} does. */
@@ -71,14 +82,20 @@ public record TableSpec(
 
   /** The declared columns that are not partition columns (a row's data). */
   public List<Column> dataColumns() {
-    return columns.stream().filter(c -> !partitionColumns.contains(c.name())).collect(Collectors.toList());
+    return columns.stream()
+        .filter(c -> !partitionColumns.contains(c.name()))
+        .collect(Collectors.toList());
   }
 
   /**
-   * The Spark SQL statement that registers the table by its location (Glue, Hive metastore,
-   * Trino via Glue). Delta keeps schema and partitions in its log: nothing else to register.
+   * The Spark SQL statement that registers the table by its location (Glue, Hive metastore, Trino
+   * via Glue). Delta keeps schema and partitions in its log: nothing else to register.
    */
   public String createStatement(String location) {
-    return "CREATE TABLE IF NOT EXISTS " + name.qualified() + " USING DELTA LOCATION '" + location + "'";
+    return "CREATE TABLE IF NOT EXISTS "
+        + name.qualified()
+        + " USING DELTA LOCATION '"
+        + location
+        + "'";
   }
 }

@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
  * The three timestamp forms a collector may send, and nothing else:
  *
  * <ul>
- *   <li>ISO-8601 with {@code Z} or an offset: {@code 2019-06-08T15:30:02.123Z}, {@code 2019-06-09T00:30:02+09:00};
+ *   <li>ISO-8601 with {@code Z} or an offset: {@code 2019-06-08T15:30:02.123Z}, {@code
+ *       2019-06-09T00:30:02+09:00};
  *   <li>epoch milliseconds, as a JSON number or a string of digits: {@code 1560007802123};
- *   <li>the notes' {@code yyyy-MM-dd HH:mm:ss:SSS} (milliseconds after a colon, no zone): read in the
- *       source's configured zone, because the collector wrote its local wall clock.
+ *   <li>the notes' {@code yyyy-MM-dd HH:mm:ss:SSS} (milliseconds after a colon, no zone): read in
+ *       the source's configured zone, because the collector wrote its local wall clock.
  * </ul>
  *
  * Instants outside [1970-01-01, 2100-01-01) are refused: no collector of ours produced them, and a
@@ -32,7 +33,8 @@ public final class Timestamps {
 
   /** The notes' log format. STRICT resolving refuses 2019-02-30 instead of rolling it over. */
   public static final DateTimeFormatter NOTES_FORMAT =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss:SSS").withResolverStyle(ResolverStyle.STRICT);
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss:SSS")
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private static final Pattern DIGITS = Pattern.compile("-?[0-9]{1,18}");
   private static final Pattern NOTES_SHAPE =
@@ -74,7 +76,8 @@ public final class Timestamps {
 
   /**
    * A time a person gives a query or a command ({@code --from}, {@code ?to=}): a date (the start of
-   * that day in {@code zone}), a local date-time in {@code zone}, or an instant with Z or an offset.
+   * that day in {@code zone}), a local date-time in {@code zone}, or an instant with Z or an
+   * offset.
    */
   public static Optional<Instant> parseQueryTime(String text, ZoneId zone) {
     if (text == null || text.isBlank()) {

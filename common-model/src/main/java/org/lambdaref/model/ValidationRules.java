@@ -9,8 +9,8 @@ import java.util.Objects;
  * What a source's records are checked against.
  *
  * @param localTimestampZone zone of zone-less {@code yyyy-MM-dd HH:mm:ss:SSS} timestamps
- * @param maxClockSkew how far event time may run ahead of processing time before the emitting
- *     clock is judged wrong (devices with bad clocks send events "from the future")
+ * @param maxClockSkew how far event time may run ahead of processing time before the emitting clock
+ *     is judged wrong (devices with bad clocks send events "from the future")
  * @param maxLineBytes records longer than this are refused rather than parsed
  */
 public record ValidationRules(ZoneId localTimestampZone, Duration maxClockSkew, int maxLineBytes)

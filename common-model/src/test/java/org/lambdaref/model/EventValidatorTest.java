@@ -63,7 +63,8 @@ class EventValidatorTest {
 
   @Test
   void tagsAreOptional() {
-    String line = VALID.replace("\"country\":\"KR\",", "").replace("\"sub_category\":\"search\",", "");
+    String line =
+        VALID.replace("\"country\":\"KR\",", "").replace("\"sub_category\":\"search\",", "");
 
     ValidationResult result = validator.validate(line);
 
@@ -143,29 +144,73 @@ class EventValidatorTest {
         .isEqualTo("bad_id:records.user_id");
   }
 
-  /** Issue 16: characters that looked "printable" to the old regex; each inside an otherwise good id. */
+  /**
+   * Issue 16: characters that looked "printable" to the old regex; each inside an otherwise good
+   * id.
+   */
   @ParameterizedTest(name = "U+{0} ({1}) is refused")
   @CsvSource({
     // whitespace, C0 controls and DEL
-    "0020, space", "0009, tab", "000A, line feed", "000D, carriage return", "0000, NUL", "001F, unit separator",
+    "0020, space",
+    "0009, tab",
+    "000A, line feed",
+    "000D, carriage return",
+    "0000, NUL",
+    "001F, unit separator",
     "007F, DEL",
     // C1 controls
-    "0080, C1 PAD", "0085, next line", "009F, C1 APC",
+    "0080, C1 PAD",
+    "0085, next line",
+    "009F, C1 APC",
     // Unicode spaces (Zs) and the line and paragraph separators
-    "00A0, no-break space", "1680, ogham space", "2000, en quad", "200A, hair space", "202F, narrow no-break space",
-    "205F, medium math space", "3000, ideographic space", "2028, line separator", "2029, paragraph separator",
+    "00A0, no-break space",
+    "1680, ogham space",
+    "2000, en quad",
+    "200A, hair space",
+    "202F, narrow no-break space",
+    "205F, medium math space",
+    "3000, ideographic space",
+    "2028, line separator",
+    "2029, paragraph separator",
     // bidi controls
-    "200E, LRM", "200F, RLM", "061C, ALM", "202A, LRE", "202B, RLE", "202C, PDF", "202D, LRO", "202E, RLO",
-    "2066, LRI", "2067, RLI", "2068, FSI", "2069, PDI",
+    "200E, LRM",
+    "200F, RLM",
+    "061C, ALM",
+    "202A, LRE",
+    "202B, RLE",
+    "202C, PDF",
+    "202D, LRO",
+    "202E, RLO",
+    "2066, LRI",
+    "2067, RLI",
+    "2068, FSI",
+    "2069, PDI",
     // zero-width and other format characters (Cf)
-    "200B, zero-width space", "200C, ZWNJ", "200D, ZWJ", "2060, word joiner", "FEFF, BOM", "00AD, soft hyphen",
-    "180E, mongolian vowel separator", "E0001, language tag",
+    "200B, zero-width space",
+    "200C, ZWNJ",
+    "200D, ZWJ",
+    "2060, word joiner",
+    "FEFF, BOM",
+    "00AD, soft hyphen",
+    "180E, mongolian vowel separator",
+    "E0001, language tag",
     // unpaired surrogates
-    "D800, lone high surrogate", "DBFF, lone high surrogate", "DC00, lone low surrogate", "DFFF, lone low surrogate",
+    "D800, lone high surrogate",
+    "DBFF, lone high surrogate",
+    "DC00, lone low surrogate",
+    "DFFF, lone low surrogate",
     // private use, noncharacters and the replacement character
-    "E000, private use", "F8FF, private use", "F0000, plane 15 private use", "10FFFD, plane 16 private use",
-    "FDD0, noncharacter", "FDEF, noncharacter", "FFFE, noncharacter", "FFFF, noncharacter", "1FFFF, noncharacter",
-    "10FFFF, noncharacter", "FFFD, replacement character",
+    "E000, private use",
+    "F8FF, private use",
+    "F0000, plane 15 private use",
+    "10FFFD, plane 16 private use",
+    "FDD0, noncharacter",
+    "FDEF, noncharacter",
+    "FFFE, noncharacter",
+    "FFFF, noncharacter",
+    "1FFFF, noncharacter",
+    "10FFFF, noncharacter",
+    "FFFD, replacement character",
   })
   void refusesIdsWithInvisibleOrUnpairedCharacters(String hex, String name) {
     // Character.toString of a surrogate code point is that lone surrogate
@@ -187,7 +232,9 @@ class EventValidatorTest {
   void refusesUnpairedSurrogatesWhereverTheyAre() {
     assertThat(EventValidator.isValidId("p-\uD83D")).as("high surrogate at the end").isFalse();
     assertThat(EventValidator.isValidId("\uDE00p-1")).as("low surrogate at the start").isFalse();
-    assertThat(EventValidator.isValidId("p-\uDE00\uD83D")).as("a pair in the wrong order").isFalse();
+    assertThat(EventValidator.isValidId("p-\uDE00\uD83D"))
+        .as("a pair in the wrong order")
+        .isFalse();
     assertThat(EventValidator.isValidId("p-\uD83D\uD83D\uDE00")).as("two highs, one low").isFalse();
     assertThat(EventValidator.isValidId(null)).isFalse();
     assertThat(EventValidator.isValidId("")).isFalse();
@@ -227,22 +274,31 @@ class EventValidatorTest {
     assertThat(EventValidator.isValidId("a".repeat(128))).isTrue();
     assertThat(EventValidator.isValidId("a".repeat(129))).isFalse();
     assertThat(EventValidator.isValidId("\uD55C".repeat(128))).as("128 Hangul syllables").isTrue();
-    assertThat(EventValidator.isValidId("\uD83D\uDE00".repeat(128))).as("128 emoji, 256 UTF-16 units").isTrue();
+    assertThat(EventValidator.isValidId("\uD83D\uDE00".repeat(128)))
+        .as("128 emoji, 256 UTF-16 units")
+        .isTrue();
     assertThat(EventValidator.isValidId("\uD83D\uDE00".repeat(129))).isFalse();
     assertThat(EventValidator.isValidId("a".repeat(127) + "\uD83D\uDE00")).isTrue();
     assertThat(EventValidator.isValidId("a".repeat(128) + "\uD83D\uDE00")).isFalse();
-    assertThat(EventValidator.isValidId("\uD83D\uDE00".repeat(128) + "a")).as("257 units").isFalse();
-    assertThat(validator.validate(VALID.replace("\"u-9\"", "\"" + "u".repeat(128) + "\"")).isValid()).isTrue();
+    assertThat(EventValidator.isValidId("\uD83D\uDE00".repeat(128) + "a"))
+        .as("257 units")
+        .isFalse();
+    assertThat(
+            validator.validate(VALID.replace("\"u-9\"", "\"" + "u".repeat(128) + "\"")).isValid())
+        .isTrue();
   }
 
   @Test
   void theRejectionShowsInvisibleCharactersEscaped() {
-    Rejection rejection = ((ValidationResult.Rejected) validator.validate(
-        VALID.replace("\"p-1\"", "\"p\\u202e1\\u200b\\ud800\""))).rejection();
+    Rejection rejection =
+        ((ValidationResult.Rejected)
+                validator.validate(VALID.replace("\"p-1\"", "\"p\\u202e1\\u200b\\ud800\"")))
+            .rejection();
 
     assertThat(rejection.reason()).isEqualTo("bad_id:records.place_id");
     assertThat(rejection.detail())
-        .startsWith("records.place_id 'p\\u202E1\\u200B\\uD800' is not 1 to 128 printable characters")
+        .startsWith(
+            "records.place_id 'p\\u202E1\\u200B\\uD800' is not 1 to 128 printable characters")
         .doesNotContain("\u202E", "\u200B", "\uD800");
   }
 
@@ -332,8 +388,7 @@ class EventValidatorTest {
 
   @Test
   void readsZonelessTimestampsInTheSourceZone() {
-    EventValidator utcSource =
-        new EventValidator(ValidationRules.defaults(ZoneOffset.UTC));
+    EventValidator utcSource = new EventValidator(ValidationRules.defaults(ZoneOffset.UTC));
     String line = VALID.replace("\"2019-06-08T15:30:02.123Z\"", "\"2019-06-08 15:30:00:000\"");
 
     PlaceEvent event = ((ValidationResult.Valid) utcSource.validate(line)).event();
@@ -352,7 +407,9 @@ class EventValidatorTest {
 
   private String reasonOf(String line) {
     ValidationResult result = validator.validate(line);
-    assertThat(result).as("expected a rejection for %s", line).isInstanceOf(ValidationResult.Rejected.class);
+    assertThat(result)
+        .as("expected a rejection for %s", line)
+        .isInstanceOf(ValidationResult.Rejected.class);
     return ((ValidationResult.Rejected) result).rejection().reason();
   }
 }

@@ -12,7 +12,8 @@ class PartitionPredicatesTest {
   @Test
   void eachPredicateNamesThePartitionsAndQuotesTheirValues() {
     assertThat(PartitionPredicates.day("20261101")).isEqualTo("p_ymd = '20261101'");
-    assertThat(PartitionPredicates.hour("20261101", "07")).isEqualTo("p_ymd = '20261101' AND p_hh = '07'");
+    assertThat(PartitionPredicates.hour("20261101", "07"))
+        .isEqualTo("p_ymd = '20261101' AND p_hh = '07'");
     assertThat(PartitionPredicates.days(List.of("20261101", "20261103")))
         .isEqualTo("p_ymd IN ('20261101', '20261103')");
     assertThat(PartitionPredicates.dayRange("20261101", "20261130"))
@@ -27,7 +28,8 @@ class PartitionPredicatesTest {
     assertThat(PartitionPredicates.ownedRows(Period.ofDay(day))).isEqualTo("p_ymd = '20261101'");
     assertThat(PartitionPredicates.ownedRows(Period.ofHour(day, 5)))
         .isEqualTo("p_ymd = '20261101' AND owner_period = '2026110105'");
-    assertThat(Period.ofHour(day, 5).partitionPredicate()).isEqualTo("p_ymd = '20261101' AND p_hh = '05'");
+    assertThat(Period.ofHour(day, 5).partitionPredicate())
+        .isEqualTo("p_ymd = '20261101' AND p_hh = '05'");
   }
 
   @Test
@@ -35,7 +37,9 @@ class PartitionPredicatesTest {
     assertThatThrownBy(() -> PartitionPredicates.day("2026-11-01' OR '1'='1"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not a value of p_ymd");
-    assertThatThrownBy(() -> PartitionPredicates.hour("20261101", "7")).hasMessageContaining("'7' is not a value of p_hh");
-    assertThatThrownBy(() -> PartitionPredicates.days(List.of())).hasMessageContaining("matches nothing");
+    assertThatThrownBy(() -> PartitionPredicates.hour("20261101", "7"))
+        .hasMessageContaining("'7' is not a value of p_hh");
+    assertThatThrownBy(() -> PartitionPredicates.days(List.of()))
+        .hasMessageContaining("matches nothing");
   }
 }

@@ -22,7 +22,8 @@ class PartitionsTest {
 
   @Test
   void rawArrivalPartitionsAreAlwaysUtcHours() {
-    assertThat(Partitions.rawArrivalPartition(AFTERNOON_UTC).path()).isEqualTo("p_ymd=20190608/p_hh=15");
+    assertThat(Partitions.rawArrivalPartition(AFTERNOON_UTC).path())
+        .isEqualTo("p_ymd=20190608/p_hh=15");
   }
 
   @Test

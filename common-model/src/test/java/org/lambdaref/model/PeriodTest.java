@@ -20,7 +20,8 @@ class PeriodTest {
     assertThat(Period.ofHour(DAY, 7).id()).isEqualTo("2019060807");
     assertThat(Period.parseId("2019060807")).isEqualTo(Period.ofHour(DAY, 7));
     assertThat(Period.parseId("20190608")).isEqualTo(Period.ofDay(DAY));
-    assertThat(Period.ofHour(DAY, 7).partitionPredicate()).isEqualTo("p_ymd = '20190608' AND p_hh = '07'");
+    assertThat(Period.ofHour(DAY, 7).partitionPredicate())
+        .isEqualTo("p_ymd = '20190608' AND p_hh = '07'");
     assertThatThrownBy(() -> Period.parseId("2019060824")).hasMessageContaining("2019060824");
     assertThatThrownBy(() -> Period.ofHour(DAY, 24)).hasMessageContaining("hour 24");
   }
@@ -28,11 +29,15 @@ class PeriodTest {
   @Test
   void hoursRollOverMidnightAndADaySplitsIntoItsTwentyFourHours() {
     assertThat(Period.ofHour(DAY, 23).plus(1)).isEqualTo(Period.ofHour(DAY.plusDays(1), 0));
-    assertThat(Period.ofDay(DAY).split(PeriodUnit.HOUR)).hasSize(24)
-        .startsWith(Period.ofHour(DAY, 0)).endsWith(Period.ofHour(DAY, 23));
+    assertThat(Period.ofDay(DAY).split(PeriodUnit.HOUR))
+        .hasSize(24)
+        .startsWith(Period.ofHour(DAY, 0))
+        .endsWith(Period.ofHour(DAY, 23));
     assertThat(Period.ofHour(DAY, 23).endsDay()).isTrue();
     assertThat(Period.ofHour(DAY, 22).endsDay()).isFalse();
-    assertThat(Period.ofHour(DAY, 23)).as("a day sorts after its hours").isLessThan(Period.ofDay(DAY));
+    assertThat(Period.ofHour(DAY, 23))
+        .as("a day sorts after its hours")
+        .isLessThan(Period.ofDay(DAY));
   }
 
   @Test
@@ -42,12 +47,15 @@ class PeriodTest {
     Period doubled = Period.ofHour(LocalDate.of(2019, 11, 3), 1);
 
     assertThat(Duration.between(skipped.start(NEW_YORK), skipped.end(NEW_YORK))).isZero();
-    assertThat(Duration.between(doubled.start(NEW_YORK), doubled.end(NEW_YORK))).isEqualTo(Duration.ofHours(2));
-    for (Instant t = Instant.parse("2019-11-03T04:00:00Z"); t.isBefore(Instant.parse("2019-11-03T08:00:00Z"));
+    assertThat(Duration.between(doubled.start(NEW_YORK), doubled.end(NEW_YORK)))
+        .isEqualTo(Duration.ofHours(2));
+    for (Instant t = Instant.parse("2019-11-03T04:00:00Z");
+        t.isBefore(Instant.parse("2019-11-03T08:00:00Z"));
         t = t.plus(Duration.ofMinutes(10))) {
       Period p = Period.containing(t, NEW_YORK, PeriodUnit.HOUR);
       assertThat(!t.isBefore(p.start(NEW_YORK)) && t.isBefore(p.end(NEW_YORK)))
-          .as("%s lies in its own period %s", t, p).isTrue();
+          .as("%s lies in its own period %s", t, p)
+          .isTrue();
     }
   }
 }

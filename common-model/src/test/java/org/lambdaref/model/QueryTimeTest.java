@@ -13,10 +13,14 @@ class QueryTimeTest {
 
   @Test
   void queryTimesAreDatesLocalTimesInTheZoneOrInstantsWithAnOffset() {
-    assertThat(Timestamps.parseQueryTime("2026-11-20", SEOUL)).contains(Instant.parse("2026-11-19T15:00:00Z"));
-    assertThat(Timestamps.parseQueryTime("2026-11-20T13:00", SEOUL)).contains(Instant.parse("2026-11-20T04:00:00Z"));
-    assertThat(Timestamps.parseQueryTime("2026-11-20T13:00+09:00", SEOUL)).contains(Instant.parse("2026-11-20T04:00:00Z"));
-    assertThat(Timestamps.parseQueryTime("2026-11-20T04:00:00Z", SEOUL)).contains(Instant.parse("2026-11-20T04:00:00Z"));
+    assertThat(Timestamps.parseQueryTime("2026-11-20", SEOUL))
+        .contains(Instant.parse("2026-11-19T15:00:00Z"));
+    assertThat(Timestamps.parseQueryTime("2026-11-20T13:00", SEOUL))
+        .contains(Instant.parse("2026-11-20T04:00:00Z"));
+    assertThat(Timestamps.parseQueryTime("2026-11-20T13:00+09:00", SEOUL))
+        .contains(Instant.parse("2026-11-20T04:00:00Z"));
+    assertThat(Timestamps.parseQueryTime("2026-11-20T04:00:00Z", SEOUL))
+        .contains(Instant.parse("2026-11-20T04:00:00Z"));
     assertThat(Timestamps.parseQueryTime("yesterday", SEOUL)).isEmpty();
     assertThat(Timestamps.parseQueryTime(null, SEOUL)).isEmpty();
   }

@@ -13,7 +13,8 @@ class StorageLayoutTest {
     assertThat(layout.datasource()).isEqualTo("s3a://lake/datasource");
     assertThat(layout.datastaging()).isEqualTo("s3a://lake/datastaging");
     assertThat(layout.datastore()).isEqualTo("s3a://lake/datastore");
-    assertThat(layout.rawSourceLocation("place_event")).isEqualTo("s3a://lake/datasource/place_event");
+    assertThat(layout.rawSourceLocation("place_event"))
+        .isEqualTo("s3a://lake/datasource/place_event");
   }
 
   @Test
@@ -26,7 +27,9 @@ class StorageLayoutTest {
         .startsWith("file:/staging/t2/");
     assertThat(layout.tableLocation(PlatformTables.PLACE_IMPRESSION_30D.name()))
         .isEqualTo("file:/store/t3/place_impression_aggr_30d_daily");
-    assertThat(layout.tableLocation(PlatformTables.BATCH_LEDGER.name())).startsWith("file:/store/ops/");
-    assertThat(layout.tableLocation(PlatformTables.HOT_PLACE_EVENT.name())).startsWith("file:/staging/hot/");
+    assertThat(layout.tableLocation(PlatformTables.BATCH_LEDGER.name()))
+        .startsWith("file:/store/ops/");
+    assertThat(layout.tableLocation(PlatformTables.HOT_PLACE_EVENT.name()))
+        .startsWith("file:/staging/hot/");
   }
 }

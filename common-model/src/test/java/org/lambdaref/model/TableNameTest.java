@@ -51,7 +51,8 @@ class TableNameTest {
   void refusesNamesThatBreakTheRuleAndShowsTheRule(String qualified) {
     assertThatThrownBy(() -> TableName.parse(qualified))
         .isInstanceOf(PlatformException.class)
-        .hasMessageContaining(qualified.contains(".") ? qualified.substring(qualified.indexOf('.') + 1) : qualified)
+        .hasMessageContaining(
+            qualified.contains(".") ? qualified.substring(qualified.indexOf('.') + 1) : qualified)
         .hasMessageContaining(TableName.RULE)
         .hasMessageContaining("fix:");
   }
@@ -67,6 +68,7 @@ class TableNameTest {
   void everyPlatformTableFollowsTheRule() {
     assertThat(PlatformTables.ALL)
         .as("PlatformTables builds every name through TableName.parse")
-        .allSatisfy(spec -> assertThat(TableName.parse(spec.name().qualified())).isEqualTo(spec.name()));
+        .allSatisfy(
+            spec -> assertThat(TableName.parse(spec.name().qualified())).isEqualTo(spec.name()));
   }
 }

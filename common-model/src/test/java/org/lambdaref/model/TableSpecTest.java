@@ -27,11 +27,16 @@ class TableSpecTest {
   @Test
   void aPartitionColumnMustBeDeclaredAndAColumnDeclaredOnce() {
     TableName name = TableName.parse("t3.place_action_aggr_1h_hourly");
-    assertThatThrownBy(() -> new TableSpec(name, List.of(Columns.PLACE_ID), List.of("p_ymd"), false, ""))
+    assertThatThrownBy(
+            () -> new TableSpec(name, List.of(Columns.PLACE_ID), List.of("p_ymd"), false, ""))
         .hasMessageContaining("partitioned by 'p_ymd', which is not among its columns [place_id]");
-    assertThatThrownBy(() -> new TableSpec(name, List.of(Columns.PLACE_ID, Columns.PLACE_ID), List.of(), false, ""))
+    assertThatThrownBy(
+            () ->
+                new TableSpec(
+                    name, List.of(Columns.PLACE_ID, Columns.PLACE_ID), List.of(), false, ""))
         .hasMessageContaining("declares column 'place_id' twice");
-    assertThatThrownBy(() -> Column.string("Place Id")).hasMessageContaining("'Place Id' is not snake_case");
+    assertThatThrownBy(() -> Column.string("Place Id"))
+        .hasMessageContaining("'Place Id' is not snake_case");
   }
 
   @Test
@@ -39,10 +44,14 @@ class TableSpecTest {
     // written out by hand from the tables the platform wrote before the declarations existed
     assertThat(PlatformTables.PLACE_ACTION_1H.columnNames())
         .containsExactly("place_id", "action", "p_ymd", "p_hh", "hour_start", "events");
-    assertThat(PlatformTables.PLACE_ACTION_1H.dataColumns()).extracting(Column::name)
+    assertThat(PlatformTables.PLACE_ACTION_1H.dataColumns())
+        .extracting(Column::name)
         .containsExactly("place_id", "action", "hour_start", "events");
-    assertThat(PlatformTables.HOT_PLACE_EVENT.column("kafka_partition").type()).isEqualTo(ColumnType.INT32);
+    assertThat(PlatformTables.HOT_PLACE_EVENT.column("kafka_partition").type())
+        .isEqualTo(ColumnType.INT32);
     assertThat(PlatformTables.ALL).allSatisfy(t -> assertThat(t.columns()).isNotEmpty());
-    assertThat(PlatformTables.ALL).filteredOn(TableSpec::sourceColumns).containsExactly(PlatformTables.PLACE_SNAPSHOT);
+    assertThat(PlatformTables.ALL)
+        .filteredOn(TableSpec::sourceColumns)
+        .containsExactly(PlatformTables.PLACE_SNAPSHOT);
   }
 }

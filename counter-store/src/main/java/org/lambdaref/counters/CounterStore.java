@@ -8,8 +8,8 @@ import java.util.List;
 import org.lambdaref.model.Action;
 
 /**
- * The real-time view: exact event counts per place, action and hour, kept outside Spark so that
- * no count lives in application state (the source notes, "Stream application").
+ * The real-time view: exact event counts per place, action and hour, kept outside Spark so that no
+ * count lives in application state (the source notes, "Stream application").
  *
  * <p>{@link #add} must be idempotent per {@code (queryId, batchId)}: a micro-batch retried after a
  * crash calls it again with the same deltas, and every key already carrying that batch is left
@@ -27,7 +27,8 @@ public interface CounterStore extends AutoCloseable {
   record Delta(String placeId, String action, Instant hour, long count) {}
 
   /** One stored counter. */
-  record Counter(String placeId, String action, Instant hour, long count, String queryId, long lastBatchId) {}
+  record Counter(
+      String placeId, String action, Instant hour, long count, String queryId, long lastBatchId) {}
 
   /** What one {@link #add} call did. */
   record AddResult(int applied, int alreadyApplied) {}
@@ -35,8 +36,8 @@ public interface CounterStore extends AutoCloseable {
   AddResult add(List<Delta> deltas, String queryId, long batchId);
 
   /**
-   * Counters of one place for hours in {@code [fromHour, toHour)}, ordered by hour then action:
-   * one {@link #read(String, String, Instant, Instant)} per action the platform counts.
+   * Counters of one place for hours in {@code [fromHour, toHour)}, ordered by hour then action: one
+   * {@link #read(String, String, Instant, Instant)} per action the platform counts.
    */
   default List<Counter> read(String placeId, Instant fromHour, Instant toHour) {
     CounterArguments.checkRead(placeId, fromHour, toHour);
@@ -52,14 +53,14 @@ public interface CounterStore extends AutoCloseable {
   List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour);
 
   /**
-   * Makes the first request a process would make (connection, credentials) within {@code
-   * within}, so that a request path's tighter bound never judges it; fails as a read would.
+   * Makes the first request a process would make (connection, credentials) within {@code within},
+   * so that a request path's tighter bound never judges it; fails as a read would.
    */
   default void warmUp(Duration within) {}
 
   /**
-   * Fails when this store's writer may no longer write (it lost its writer lease); a caller
-   * checks it before writes the store does not make itself (the hot table's Delta appends).
+   * Fails when this store's writer may no longer write (it lost its writer lease); a caller checks
+   * it before writes the store does not make itself (the hot table's Delta appends).
    */
   default void checkWriter() {}
 

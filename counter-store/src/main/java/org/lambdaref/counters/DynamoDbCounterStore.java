@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -40,7 +41,6 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -70,12 +70,17 @@ public final class DynamoDbCounterStore implements CounterStore {
   static final String COUNT = "cnt";
   static final String LAST_BATCH = "last_batch_id";
   static final String QUERY = "query_id";
-  /** A partition key no place has (ids are printable without spaces): the warm-up read finds nothing. */
+
+  /**
+   * A partition key no place has (ids are printable without spaces): the warm-up read finds
+   * nothing.
+   */
   static final String WARM_UP_KEY = "warm up";
 
   // kept short: the key already says place, action and hour, and every extra attribute costs
   // request size and (on DynamoDB Local) parse time
-  private static final String ADD_EXPRESSION = "ADD " + COUNT + " :d SET " + LAST_BATCH + " = :b, " + QUERY + " = :q";
+  private static final String ADD_EXPRESSION =
+      "ADD " + COUNT + " :d SET " + LAST_BATCH + " = :b, " + QUERY + " = :q";
   private static final String ADD_CONDITION =
       "attribute_not_exists(" + LAST_BATCH + ") OR " + QUERY + " <> :q OR " + LAST_BATCH + " < :b";
 
@@ -101,7 +106,8 @@ public final class DynamoDbCounterStore implements CounterStore {
     this(settings, client(settings), writers, fault);
   }
 
-  private DynamoDbCounterStore(DynamoDbSettings settings, DynamoDbClient client, int writers, BatchFault fault) {
+  private DynamoDbCounterStore(
+      DynamoDbSettings settings, DynamoDbClient client, int writers, BatchFault fault) {
     this.settings = settings;
     this.client = client;
     this.writers = Executors.newFixedThreadPool(writers, daemon("dynamodb-counter-writer"));
@@ -115,13 +121,26 @@ public final class DynamoDbCounterStore implements CounterStore {
    * credentials), and a later read that has to open a new one is still cut at {@code readTimeout}
    * by the SDK's own call timeouts.
    */
-  public static DynamoDbCounterStore forReads(DynamoDbSettings settings, Duration readTimeout, Duration warmUpTimeout) {
+  public static DynamoDbCounterStore forReads(
+      DynamoDbSettings settings, Duration readTimeout, Duration warmUpTimeout) {
     Duration backoff = readTimeout.dividedBy(5);
-    DynamoDbSettings bounded = new DynamoDbSettings(settings.endpoint(), settings.region(), settings.countersTable(),
-        settings.accessKey(), settings.secretKey(), backoff, backoff, readTimeout, settings.counterBatchSize());
+    DynamoDbSettings bounded =
+        new DynamoDbSettings(
+            settings.endpoint(),
+            settings.region(),
+            settings.countersTable(),
+            settings.accessKey(),
+            settings.secretKey(),
+            backoff,
+            backoff,
+            readTimeout,
+            settings.counterBatchSize());
     // two attempts fit in one read: a single reset connection is retried, not reported
-    return new DynamoDbCounterStore(bounded,
-        client(bounded, warmUpTimeout, readTimeout.dividedBy(2), readTimeout), 1, BatchFault.NONE);
+    return new DynamoDbCounterStore(
+        bounded,
+        client(bounded, warmUpTimeout, readTimeout.dividedBy(2), readTimeout),
+        1,
+        BatchFault.NONE);
   }
 
   static DynamoDbClient client(DynamoDbSettings settings) {
@@ -129,26 +148,36 @@ public final class DynamoDbCounterStore implements CounterStore {
     return client(settings, Duration.ofSeconds(2), attempt, attempt.multipliedBy(3));
   }
 
-  private static DynamoDbClient client(DynamoDbSettings settings, Duration connectionTimeout, Duration attemptTimeout,
+  private static DynamoDbClient client(
+      DynamoDbSettings settings,
+      Duration connectionTimeout,
+      Duration attemptTimeout,
       Duration callTimeout) {
     DynamoDbClientBuilder builder =
         DynamoDbClient.builder()
             .region(Region.of(settings.region()))
             // the connection's own bounds; the call timeouts below cut a request sooner
-            .httpClient(UrlConnectionHttpClient.builder()
-                .connectionTimeout(connectionTimeout)
-                .socketTimeout(connectionTimeout.compareTo(attemptTimeout) > 0 ? connectionTimeout : attemptTimeout)
-                .build())
+            .httpClient(
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(connectionTimeout)
+                    .socketTimeout(
+                        connectionTimeout.compareTo(attemptTimeout) > 0
+                            ? connectionTimeout
+                            : attemptTimeout)
+                    .build())
             // the SDK's own retries stay within the same bound: a request path waits no longer
-            .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD)
-                .apiCallAttemptTimeout(attemptTimeout)
-                .apiCallTimeout(callTimeout));
+            .overrideConfiguration(
+                c ->
+                    c.retryStrategy(RetryMode.STANDARD)
+                        .apiCallAttemptTimeout(attemptTimeout)
+                        .apiCallTimeout(callTimeout));
     if (!settings.endpoint().isBlank()) {
       builder.endpointOverride(URI.create(settings.endpoint()));
     }
     builder.credentialsProvider(
         settings.hasStaticCredentials()
-            ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
+            ? StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
             : DefaultCredentialsProvider.builder().build());
     return builder.build();
   }
@@ -159,27 +188,35 @@ public final class DynamoDbCounterStore implements CounterStore {
    */
   @Override
   public void warmUp(Duration within) {
-    client.query(QueryRequest.builder()
-        .tableName(settings.countersTable())
-        .keyConditionExpression(PK + " = :p")
-        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(WARM_UP_KEY)))
-        .limit(1)
-        .overrideConfiguration(o -> o.apiCallTimeout(within).apiCallAttemptTimeout(within))
-        .build());
+    client.query(
+        QueryRequest.builder()
+            .tableName(settings.countersTable())
+            .keyConditionExpression(PK + " = :p")
+            .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(WARM_UP_KEY)))
+            .limit(1)
+            .overrideConfiguration(o -> o.apiCallTimeout(within).apiCallAttemptTimeout(within))
+            .build());
   }
 
   /** Creates the counters table (on-demand capacity) unless it exists. */
   public void createTableIfMissing() {
     try {
       client.createTable(
-          b -> b.tableName(settings.countersTable())
-              .keySchema(
-                  KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build(),
-                  KeySchemaElement.builder().attributeName(SK).keyType(KeyType.RANGE).build())
-              .attributeDefinitions(
-                  AttributeDefinition.builder().attributeName(PK).attributeType(ScalarAttributeType.S).build(),
-                  AttributeDefinition.builder().attributeName(SK).attributeType(ScalarAttributeType.S).build())
-              .billingMode(BillingMode.PAY_PER_REQUEST));
+          b ->
+              b.tableName(settings.countersTable())
+                  .keySchema(
+                      KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build(),
+                      KeySchemaElement.builder().attributeName(SK).keyType(KeyType.RANGE).build())
+                  .attributeDefinitions(
+                      AttributeDefinition.builder()
+                          .attributeName(PK)
+                          .attributeType(ScalarAttributeType.S)
+                          .build(),
+                      AttributeDefinition.builder()
+                          .attributeName(SK)
+                          .attributeType(ScalarAttributeType.S)
+                          .build())
+                  .billingMode(BillingMode.PAY_PER_REQUEST));
     } catch (ResourceInUseException e) {
       // exists already
     }
@@ -187,7 +224,8 @@ public final class DynamoDbCounterStore implements CounterStore {
 
   /** Fails with a clear message when the table is missing or DynamoDB cannot be reached. */
   public void describeTable() {
-    withRetry("describe table " + settings.countersTable(),
+    withRetry(
+        "describe table " + settings.countersTable(),
         () -> client.describeTable(b -> b.tableName(settings.countersTable())));
   }
 
@@ -205,18 +243,26 @@ public final class DynamoDbCounterStore implements CounterStore {
     WriterLease lease = this.lease;
     checkWriter();
     // fenced: every write is a transaction that also checks the lease item (100 items at most)
-    int chunkSize = lease == null ? settings.counterBatchSize() : Math.min(settings.counterBatchSize(), 99);
+    int chunkSize =
+        lease == null ? settings.counterBatchSize() : Math.min(settings.counterBatchSize(), 99);
     for (int start = 0; start < deltas.size(); start += chunkSize) {
       List<Delta> chunk = deltas.subList(start, Math.min(deltas.size(), start + chunkSize));
-      pending.add(writers.submit(() -> {
-        int done = chunk.size() == 1 && lease == null
-            ? (withRetry("add to counter " + describe(chunk.get(0)) + " of batch " + batchId, () -> addOne(chunk.get(0), queryId, batchId)) ? 1 : 0)
-            : addChunk(chunk, queryId, batchId);
-        applied.addAndGet(done);
-        skipped.addAndGet(chunk.size() - done);
-        fault.afterWrite(batchId, writes.addAndGet(chunk.size()));
-        return null;
-      }));
+      pending.add(
+          writers.submit(
+              () -> {
+                int done =
+                    chunk.size() == 1 && lease == null
+                        ? (withRetry(
+                                "add to counter " + describe(chunk.get(0)) + " of batch " + batchId,
+                                () -> addOne(chunk.get(0), queryId, batchId))
+                            ? 1
+                            : 0)
+                        : addChunk(chunk, queryId, batchId);
+                applied.addAndGet(done);
+                skipped.addAndGet(chunk.size() - done);
+                fault.afterWrite(batchId, writes.addAndGet(chunk.size()));
+                return null;
+              }));
     }
     for (Future<?> f : pending) {
       try {
@@ -224,10 +270,13 @@ public final class DynamoDbCounterStore implements CounterStore {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         pending.forEach(p -> p.cancel(true));
-        throw new IllegalStateException("interrupted while writing counters of batch " + batchId, e);
+        throw new IllegalStateException(
+            "interrupted while writing counters of batch " + batchId, e);
       } catch (ExecutionException e) {
         pending.forEach(p -> p.cancel(true));
-        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        throw e.getCause() instanceof RuntimeException r
+            ? r
+            : new IllegalStateException(e.getCause());
       }
     }
     return new AddResult(applied.get(), skipped.get());
@@ -252,12 +301,14 @@ public final class DynamoDbCounterStore implements CounterStore {
 
   private static PlatformException lostLease(WriterLease lease, long batchId, Exception cause) {
     return new PlatformException(
-        "This speed writer no longer holds the writer lease of " + lease.resource()
+        "This speed writer no longer holds the writer lease of "
+            + lease.resource()
             + (batchId < 0 ? "" : "; the counter writes of batch " + batchId + " were refused"),
         "another writer took it over, or it could not be renewed in time (a long pause, DynamoDB unreachable):"
             + " writing now could count what the new holder counts",
         "nothing to do for the counts, they stay exact; find out why this writer lost it (its log, GC pauses) and"
-            + " make sure only one speed query runs on the counters table", cause);
+            + " make sure only one speed query runs on the counters table",
+        cause);
   }
 
   private static String describe(Delta d) {
@@ -267,17 +318,25 @@ public final class DynamoDbCounterStore implements CounterStore {
   private UpdateItemRequest update(Delta delta, String queryId, long batchId) {
     return UpdateItemRequest.builder()
         .tableName(settings.countersTable())
-        .key(Map.of(PK, AttributeValue.fromS(delta.placeId()), SK, AttributeValue.fromS(sortKey(delta.action(), delta.hour()))))
+        .key(
+            Map.of(
+                PK,
+                AttributeValue.fromS(delta.placeId()),
+                SK,
+                AttributeValue.fromS(sortKey(delta.action(), delta.hour()))))
         .updateExpression(ADD_EXPRESSION)
         .conditionExpression(ADD_CONDITION)
-        .expressionAttributeValues(Map.of(
-            ":d", AttributeValue.fromN(Long.toString(delta.count())),
-            ":b", AttributeValue.fromN(Long.toString(batchId)),
-            ":q", AttributeValue.fromS(queryId)))
+        .expressionAttributeValues(
+            Map.of(
+                ":d", AttributeValue.fromN(Long.toString(delta.count())),
+                ":b", AttributeValue.fromN(Long.toString(batchId)),
+                ":q", AttributeValue.fromS(queryId)))
         .build();
   }
 
-  /** @return true if applied, false if this batch had reached the key already */
+  /**
+   * @return true if applied, false if this batch had reached the key already
+   */
   private boolean addOne(Delta delta, String queryId, long batchId) {
     try {
       client.updateItem(update(delta, queryId, batchId));
@@ -307,23 +366,39 @@ public final class DynamoDbCounterStore implements CounterStore {
       List<Delta> sending = remaining;
       try {
         WriterLease fence = lease;
-        withRetry(what, deadline, () -> client.transactWriteItems(b -> {
-          List<TransactWriteItem> items = new ArrayList<>(sending.size() + 1);
-          for (Delta d : sending) {
-            UpdateItemRequest u = update(d, queryId, batchId);
-            items.add(TransactWriteItem.builder().update(Update.builder().tableName(u.tableName()).key(u.key())
-                .updateExpression(u.updateExpression()).conditionExpression(u.conditionExpression())
-                .expressionAttributeValues(u.expressionAttributeValues()).build()).build());
-          }
-          if (fence != null) {
-            items.add(TransactWriteItem.builder().conditionCheck(fence.fence()).build());
-          }
-          b.transactItems(items);
-        }));
+        withRetry(
+            what,
+            deadline,
+            () ->
+                client.transactWriteItems(
+                    b -> {
+                      List<TransactWriteItem> items = new ArrayList<>(sending.size() + 1);
+                      for (Delta d : sending) {
+                        UpdateItemRequest u = update(d, queryId, batchId);
+                        items.add(
+                            TransactWriteItem.builder()
+                                .update(
+                                    Update.builder()
+                                        .tableName(u.tableName())
+                                        .key(u.key())
+                                        .updateExpression(u.updateExpression())
+                                        .conditionExpression(u.conditionExpression())
+                                        .expressionAttributeValues(u.expressionAttributeValues())
+                                        .build())
+                                .build());
+                      }
+                      if (fence != null) {
+                        items.add(
+                            TransactWriteItem.builder().conditionCheck(fence.fence()).build());
+                      }
+                      b.transactItems(items);
+                    }));
         return sending.size(); // the keys dropped on the way had this batch already
       } catch (TransactionCanceledException e) {
-        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-        if (lease != null && reasons.size() > sending.size()
+        List<CancellationReason> reasons =
+            e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+        if (lease != null
+            && reasons.size() > sending.size()
             && "ConditionalCheckFailed".equals(reasons.get(sending.size()).code())) {
           throw lostLease(lease, batchId, e);
         }
@@ -335,10 +410,15 @@ public final class DynamoDbCounterStore implements CounterStore {
           if ("ConditionalCheckFailed".equals(code)) {
             continue; // this batch already reached the key
           }
-          if (!"None".equals(code) && !"TransactionConflict".equals(code) && !code.contains("Throttl")
+          if (!"None".equals(code)
+              && !"TransactionConflict".equals(code)
+              && !code.contains("Throttl")
               && !"ProvisionedThroughputExceeded".equals(code)) {
-            throw new PlatformException("DynamoDB refused to add to counter " + describe(sending.get(i)),
-                code + ": " + reason.message(), "check platform.dynamodb.* and the table's key schema (pk S, sk S)", e);
+            throw new PlatformException(
+                "DynamoDB refused to add to counter " + describe(sending.get(i)),
+                code + ": " + reason.message(),
+                "check platform.dynamodb.* and the table's key schema (pk S, sk S)",
+                e);
           }
           if (!"None".equals(code)) {
             cancelledFor.merge(code, 1, Integer::sum);
@@ -350,22 +430,42 @@ public final class DynamoDbCounterStore implements CounterStore {
           return 0;
         }
         remaining = next;
-        long backoffMs = Math.min(settings.retryMaxBackoff().toMillis(), settings.retryInitialBackoff().toMillis() * attempt);
+        long backoffMs =
+            Math.min(
+                settings.retryMaxBackoff().toMillis(),
+                settings.retryInitialBackoff().toMillis() * attempt);
         if (System.nanoTime() + backoffMs * 1_000_000 > deadline) {
           throw new PlatformException(
-              "Could not " + what + " (query " + queryId + "): DynamoDB cancelled the transaction " + attempt
-                  + " times in a row within platform.dynamodb.retry-deadline = " + settings.retryDeadline(),
-              "cancellation reasons per item over all attempts " + (cancelledFor.isEmpty() ? "{none given}" : cancelledFor)
-                  + (lastReason == null ? "" : ", last: " + lastReason) + "; " + next.size()
-                  + " of the counters were still not written. The table at " + endpointName()
+              "Could not "
+                  + what
+                  + " (query "
+                  + queryId
+                  + "): DynamoDB cancelled the transaction "
+                  + attempt
+                  + " times in a row within platform.dynamodb.retry-deadline = "
+                  + settings.retryDeadline(),
+              "cancellation reasons per item over all attempts "
+                  + (cancelledFor.isEmpty() ? "{none given}" : cancelledFor)
+                  + (lastReason == null ? "" : ", last: " + lastReason)
+                  + "; "
+                  + next.size()
+                  + " of the counters were still not written. The table at "
+                  + endpointName()
                   + " is throttling these writes or other writers keep conflicting on the same keys",
               "the micro-batch fails and the query restarts from its checkpoint; counts stay exact."
                   + " Check the table's capacity and throttling (on-demand/provisioned limits, ThrottledRequests,"
-                  + " hot keys), or raise platform.dynamodb.retry-deadline to wait longer", e);
+                  + " hot keys), or raise platform.dynamodb.retry-deadline to wait longer",
+              e);
         }
         if (attempt == 1 || attempt % 10 == 0) {
-          LOG.warn("counter transaction of batch {} cancelled {} times in a row ({}); retrying in {} ms until the"
-              + " retry deadline of {}", batchId, attempt, cancelledFor, backoffMs, settings.retryDeadline());
+          LOG.warn(
+              "counter transaction of batch {} cancelled {} times in a row ({}); retrying in {} ms until the"
+                  + " retry deadline of {}",
+              batchId,
+              attempt,
+              cancelledFor,
+              backoffMs,
+              settings.retryDeadline());
         }
         sleep(backoffMs);
       }
@@ -380,7 +480,10 @@ public final class DynamoDbCounterStore implements CounterStore {
     return withRetry(what, System.nanoTime() + settings.retryDeadline().toNanos(), call);
   }
 
-  /** {@link #withRetry(String, Supplier)} until a deadline of {@link System#nanoTime()} shared with the caller. */
+  /**
+   * {@link #withRetry(String, Supplier)} until a deadline of {@link System#nanoTime()} shared with
+   * the caller.
+   */
   private <T> T withRetry(String what, long deadline, Supplier<T> call) {
     long backoffMs = settings.retryInitialBackoff().toMillis();
     int attempt = 0;
@@ -394,26 +497,39 @@ public final class DynamoDbCounterStore implements CounterStore {
         throw new PlatformException(
             "DynamoDB table '" + settings.countersTable() + "' does not exist at " + endpointName(),
             "the speed layer adds to counters in that table and never creates it while running",
-            "create it with 'bin/lambda local up' locally, or deploy it (deploy-emr) with key pk (S) + sk (S)", e);
+            "create it with 'bin/lambda local up' locally, or deploy it (deploy-emr) with key pk (S) + sk (S)",
+            e);
       } catch (SdkClientException | DynamoDbException e) {
         if (Thread.currentThread().isInterrupted() || e instanceof AbortedException) {
-          throw new IllegalStateException("interrupted while trying to " + what + " (the query is stopping)", e);
+          throw new IllegalStateException(
+              "interrupted while trying to " + what + " (the query is stopping)", e);
         }
         if (e instanceof DynamoDbException d && !retryable(d)) {
-          throw new PlatformException("DynamoDB refused to " + what, String.valueOf(e.getMessage()),
-              "check platform.dynamodb.* and the table's key schema (pk S, sk S)", e);
+          throw new PlatformException(
+              "DynamoDB refused to " + what,
+              String.valueOf(e.getMessage()),
+              "check platform.dynamodb.* and the table's key schema (pk S, sk S)",
+              e);
         }
         if (System.nanoTime() + backoffMs * 1_000_000 > deadline) {
           throw new PlatformException(
-              "Could not " + what + " after " + attempt + " attempts within platform.dynamodb.retry-deadline = "
+              "Could not "
+                  + what
+                  + " after "
+                  + attempt
+                  + " attempts within platform.dynamodb.retry-deadline = "
                   + settings.retryDeadline(),
-              "DynamoDB at " + endpointName() + " stayed unreachable or throttled: " + e.getMessage(),
+              "DynamoDB at "
+                  + endpointName()
+                  + " stayed unreachable or throttled: "
+                  + e.getMessage(),
               "the micro-batch fails and the query restarts from its checkpoint; counts stay exact."
                   + " Check the table's capacity and throttling, or raise platform.dynamodb.retry-deadline to wait longer",
               e);
         }
         if (attempt == 1 || attempt % 10 == 0) {
-          LOG.warn("DynamoDB unavailable ({}), retrying in {} ms: {}", what, backoffMs, e.getMessage());
+          LOG.warn(
+              "DynamoDB unavailable ({}), retrying in {} ms: {}", what, backoffMs, e.getMessage());
         }
         sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, settings.retryMaxBackoff().toMillis());
@@ -423,52 +539,76 @@ public final class DynamoDbCounterStore implements CounterStore {
 
   private static boolean retryable(DynamoDbException e) {
     int status = e.statusCode();
-    String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
-    return status >= 500 || status == 0 || code.contains("Throttl") || code.equals("ProvisionedThroughputExceededException")
+    String code =
+        e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+    return status >= 500
+        || status == 0
+        || code.contains("Throttl")
+        || code.equals("ProvisionedThroughputExceededException")
         || code.equals("RequestLimitExceeded");
   }
 
   private String endpointName() {
-    return settings.endpoint().isBlank() ? "the AWS endpoint of " + settings.region() : settings.endpoint();
+    return settings.endpoint().isBlank()
+        ? "the AWS endpoint of " + settings.region()
+        : settings.endpoint();
   }
 
   @Override
   public List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour) {
     CounterArguments.checkRead(placeId, action, fromHour, toHour);
-    QueryRequest request = QueryRequest.builder()
-        .tableName(settings.countersTable())
-        .keyConditionExpression(PK + " = :p AND " + SK + " BETWEEN :from AND :to")
-        .expressionAttributeValues(Map.of(
-            ":p", AttributeValue.fromS(placeId),
-            ":from", AttributeValue.fromS(sortKey(action, fromHour)),
-            // '#' + instant: every hour before toHour sorts below this bound
-            ":to", AttributeValue.fromS(sortKey(action, toHour))))
-        .consistentRead(true)
-        .build();
-    return withRetry("read counters of " + placeId, () -> {
-      List<Counter> out = new ArrayList<>();
-      client.queryPaginator(request).items().forEach(item -> {
-        Counter c = counter(item);
-        if (c.hour().isBefore(toHour)) {
-          out.add(c);
-        }
-      });
-      return out;
-    });
+    QueryRequest request =
+        QueryRequest.builder()
+            .tableName(settings.countersTable())
+            .keyConditionExpression(PK + " = :p AND " + SK + " BETWEEN :from AND :to")
+            .expressionAttributeValues(
+                Map.of(
+                    ":p", AttributeValue.fromS(placeId),
+                    ":from", AttributeValue.fromS(sortKey(action, fromHour)),
+                    // '#' + instant: every hour before toHour sorts below this bound
+                    ":to", AttributeValue.fromS(sortKey(action, toHour))))
+            .consistentRead(true)
+            .build();
+    return withRetry(
+        "read counters of " + placeId,
+        () -> {
+          List<Counter> out = new ArrayList<>();
+          client
+              .queryPaginator(request)
+              .items()
+              .forEach(
+                  item -> {
+                    Counter c = counter(item);
+                    if (c.hour().isBefore(toHour)) {
+                      out.add(c);
+                    }
+                  });
+          return out;
+        });
   }
 
   /** Every counter in the table; for tests and small local tables only (a full Scan). */
   public List<Counter> scanAll() {
     List<Counter> out = new ArrayList<>();
-    withRetry("scan counters", () -> {
-      client.scanPaginator(ScanRequest.builder().tableName(settings.countersTable()).consistentRead(true).build())
-          .items().forEach(item -> {
-            if (!WriterLease.LEASE_PK.equals(item.get(PK).s())) { // lease items live beside the counters
-              out.add(counter(item));
-            }
-          });
-      return null;
-    });
+    withRetry(
+        "scan counters",
+        () -> {
+          client
+              .scanPaginator(
+                  ScanRequest.builder()
+                      .tableName(settings.countersTable())
+                      .consistentRead(true)
+                      .build())
+              .items()
+              .forEach(
+                  item -> {
+                    if (!WriterLease.LEASE_PK.equals(
+                        item.get(PK).s())) { // lease items live beside the counters
+                      out.add(counter(item));
+                    }
+                  });
+          return null;
+        });
     return out;
   }
 
@@ -478,8 +618,18 @@ public final class DynamoDbCounterStore implements CounterStore {
     long deleted = 0;
     for (Counter c : scanAll()) {
       if (!c.hour().isBefore(fromHour)) {
-        withRetry("delete counter " + c.placeId(), () -> client.deleteItem(b -> b.tableName(settings.countersTable())
-            .key(Map.of(PK, AttributeValue.fromS(c.placeId()), SK, AttributeValue.fromS(sortKey(c.action(), c.hour()))))));
+        withRetry(
+            "delete counter " + c.placeId(),
+            () ->
+                client.deleteItem(
+                    b ->
+                        b.tableName(settings.countersTable())
+                            .key(
+                                Map.of(
+                                    PK,
+                                    AttributeValue.fromS(c.placeId()),
+                                    SK,
+                                    AttributeValue.fromS(sortKey(c.action(), c.hour()))))));
         deleted++;
       }
     }
@@ -489,8 +639,13 @@ public final class DynamoDbCounterStore implements CounterStore {
   private static Counter counter(Map<String, AttributeValue> item) {
     String sk = item.get(SK).s();
     int hash = sk.indexOf('#');
-    return new Counter(item.get(PK).s(), sk.substring(0, hash), Instant.parse(sk.substring(hash + 1)),
-        Long.parseLong(item.get(COUNT).n()), item.get(QUERY).s(), Long.parseLong(item.get(LAST_BATCH).n()));
+    return new Counter(
+        item.get(PK).s(),
+        sk.substring(0, hash),
+        Instant.parse(sk.substring(hash + 1)),
+        Long.parseLong(item.get(COUNT).n()),
+        item.get(QUERY).s(),
+        Long.parseLong(item.get(LAST_BATCH).n()));
   }
 
   private static void sleep(long millis) {

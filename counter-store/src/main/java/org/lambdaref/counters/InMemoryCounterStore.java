@@ -23,10 +23,9 @@ import org.lambdaref.model.Action;
  *       exist, or it was last written by another query id, or by a lower batch id of this query.
  *       Applying adds the count to what the key holds (a new query id after a checkpoint reset
  *       counts on from there) and records this query id and batch id as the key's last. A key
- *       remembers only its last writer: a batch retried by an older query after another query
- *       wrote the key counts again, which is why one writer at a time holds the {@link
- *       WriterLease}. Counts are added as given, zero and negative ones too, as DynamoDB's {@code
- *       ADD} does.
+ *       remembers only its last writer: a batch retried by an older query after another query wrote
+ *       the key counts again, which is why one writer at a time holds the {@link WriterLease}.
+ *       Counts are added as given, zero and negative ones too, as DynamoDB's {@code ADD} does.
  *   <li>Reads select on the same sort key, {@code action#hour} with the hour as an ISO instant,
  *       between the two bounds' keys and then before {@code toHour}, so that the order and the
  *       half-open range are DynamoDB's; the read of a whole place returns the platform's actions
@@ -36,21 +35,24 @@ import org.lambdaref.model.Action;
  * </ul>
  *
  * <p>Where it differs, on purpose: one {@link #add} is applied all at once under this store's lock
- * (the DynamoDB store writes transactions of up to 100 keys in parallel, so a reader may see part of
- * a batch; the interface promises neither). {@link #checkWriter} never fails: the fence is a
+ * (the DynamoDB store writes transactions of up to 100 keys in parallel, so a reader may see part
+ * of a batch; the interface promises neither). {@link #checkWriter} never fails: the fence is a
  * DynamoDB condition on a lease item, and a store in one JVM has no second writer to be fenced
  * from; the lease tests need DynamoDB. After {@link #close} every call but {@code close} and {@code
  * checkWriter} fails with an {@link IllegalStateException} saying so (the DynamoDB store fails with
- * its closed thread pools' {@code RejectedExecutionException}). A count that would overflow a {@code
- * long} fails the whole call (DynamoDB would store it and fail every later read of the key).
+ * its closed thread pools' {@code RejectedExecutionException}). A count that would overflow a
+ * {@code long} fails the whole call (DynamoDB would store it and fail every later read of the key).
  *
  * <p>Thread-safe: every method holds this store's lock. Not final, so that a test can script
  * failures around it (override a method, call {@code super}).
  */
 public class InMemoryCounterStore implements CounterStore {
 
-  /** Place id to its counters by sort key ({@code action#hour}), as the DynamoDB table keys them. */
+  /**
+   * Place id to its counters by sort key ({@code action#hour}), as the DynamoDB table keys them.
+   */
   private final Map<String, NavigableMap<String, Counter>> places = new HashMap<>();
+
   private boolean closed;
 
   @Override
@@ -61,9 +63,12 @@ public class InMemoryCounterStore implements CounterStore {
     // worked out in full before anything is stored, so that a failing call changes nothing
     List<Counter> updated = new ArrayList<>(deltas.size());
     for (Delta d : deltas) {
-      Counter stored = counters(d.placeId()).get(DynamoDbCounterStore.sortKey(d.action(), d.hour()));
+      Counter stored =
+          counters(d.placeId()).get(DynamoDbCounterStore.sortKey(d.action(), d.hour()));
       if (stored == null || !stored.queryId().equals(queryId) || stored.lastBatchId() < batchId) {
-        updated.add(new Counter(d.placeId(), d.action(), d.hour(), sum(stored, d, batchId), queryId, batchId));
+        updated.add(
+            new Counter(
+                d.placeId(), d.action(), d.hour(), sum(stored, d, batchId), queryId, batchId));
       }
     }
     for (Counter c : updated) {
@@ -76,9 +81,19 @@ public class InMemoryCounterStore implements CounterStore {
     try {
       return Math.addExact(stored == null ? 0 : stored.count(), delta.count());
     } catch (ArithmeticException e) {
-      throw new IllegalStateException("adding " + delta.count() + " to counter " + delta.placeId() + "/"
-          + DynamoDbCounterStore.sortKey(delta.action(), delta.hour()) + " (" + stored.count() + ") in batch " + batchId
-          + " overflows a long: a count that large is a bug in what is counted", e);
+      throw new IllegalStateException(
+          "adding "
+              + delta.count()
+              + " to counter "
+              + delta.placeId()
+              + "/"
+              + DynamoDbCounterStore.sortKey(delta.action(), delta.hour())
+              + " ("
+              + stored.count()
+              + ") in batch "
+              + batchId
+              + " overflows a long: a count that large is a bug in what is counted",
+          e);
     }
   }
 
@@ -87,14 +102,21 @@ public class InMemoryCounterStore implements CounterStore {
   }
 
   @Override
-  public synchronized List<Counter> read(String placeId, String action, Instant fromHour, Instant toHour) {
+  public synchronized List<Counter> read(
+      String placeId, String action, Instant fromHour, Instant toHour) {
     ensureOpen("read counters of " + placeId);
     CounterArguments.checkRead(placeId, action, fromHour, toHour);
     NavigableMap<String, Counter> counters = places.getOrDefault(placeId, new TreeMap<>());
     List<Counter> out = new ArrayList<>();
     // DynamoDB's BETWEEN on the sort keys, both ends included, then the end itself left out
-    for (Counter c : counters.subMap(DynamoDbCounterStore.sortKey(action, fromHour), true,
-        DynamoDbCounterStore.sortKey(action, toHour), true).values()) {
+    for (Counter c :
+        counters
+            .subMap(
+                DynamoDbCounterStore.sortKey(action, fromHour),
+                true,
+                DynamoDbCounterStore.sortKey(action, toHour),
+                true)
+            .values()) {
       if (c.hour().isBefore(toHour)) {
         out.add(c);
       }
@@ -131,7 +153,9 @@ public class InMemoryCounterStore implements CounterStore {
   private void ensureOpen(String what) {
     if (closed) {
       throw new IllegalStateException(
-          "Cannot " + what + ": this in-memory counter store is closed; use it before close(), or make a new one");
+          "Cannot "
+              + what
+              + ": this in-memory counter store is closed; use it before close(), or make a new one");
     }
   }
 }

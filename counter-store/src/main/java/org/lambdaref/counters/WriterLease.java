@@ -34,19 +34,21 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  * stops renewing: once its lease has expired the next start takes it over. A start that finds a
  * lease still valid watches it for one renewal interval first, so that a crashed holder's restart
  * waits out the lease instead of failing, while a live holder is recognised by its renewal and
- * refused at once. Lease items use a partition key that no place id can have (it holds a space),
- * so they never mix with counters.
+ * refused at once. Lease items use a partition key that no place id can have (it holds a space), so
+ * they never mix with counters.
  *
- * <p>Expiry is judged by the clocks of the machines involved (as every lease is): keep the TTL
- * well above any clock skew between them and any pause of the holder (a long GC), and see {@link
+ * <p>Expiry is judged by the clocks of the machines involved (as every lease is): keep the TTL well
+ * above any clock skew between them and any pause of the holder (a long GC), and see {@link
  * #fence()} for how counter writes are tied to the lease so that a paused holder that lost it
  * cannot write after a takeover.
  */
 public final class WriterLease implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WriterLease.class);
+
   /** The partition key of every lease item: not a valid place id (ids have no spaces). */
   static final String LEASE_PK = "writer lease";
+
   static final String TOKEN = "lease_token";
   static final String HOLDER = "holder";
   static final String EXPIRES = "expires_at";
@@ -65,15 +67,23 @@ public final class WriterLease implements AutoCloseable {
   private final Clock clock;
   private final AtomicBoolean lost = new AtomicBoolean();
   private final AtomicLong validUntilMillis = new AtomicLong();
-  private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "writer-lease-renewer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService renewer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "writer-lease-renewer");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile Runnable onLost = () -> {};
 
-  private WriterLease(DynamoDbClient client, boolean ownsClient, String table, String resource, String description,
-      Duration ttl, Clock clock) {
+  private WriterLease(
+      DynamoDbClient client,
+      boolean ownsClient,
+      String table,
+      String resource,
+      String description,
+      Duration ttl,
+      Clock clock) {
     this.client = client;
     this.ownsClient = ownsClient;
     this.table = table;
@@ -87,25 +97,48 @@ public final class WriterLease implements AutoCloseable {
    * Takes the lease of {@code role} on {@code resource} in the counters table of {@code settings},
    * or fails naming the writer that holds it. Renews it every third of {@code ttl} until closed.
    */
-  public static WriterLease acquire(DynamoDbSettings settings, String role, String resource, Duration ttl) {
-    WriterLease lease = new WriterLease(DynamoDbCounterStore.client(settings), true, settings.countersTable(),
-        role + "#" + resource, role + " writer " + whoAmI(), ttl, Clock.systemUTC());
+  public static WriterLease acquire(
+      DynamoDbSettings settings, String role, String resource, Duration ttl) {
+    WriterLease lease =
+        new WriterLease(
+            DynamoDbCounterStore.client(settings),
+            true,
+            settings.countersTable(),
+            role + "#" + resource,
+            role + " writer " + whoAmI(),
+            ttl,
+            Clock.systemUTC());
     try {
       lease.take();
     } catch (ResourceNotFoundException e) {
       lease.closeClient();
       throw new PlatformException(
-          "The writer lease of " + role + " on " + resource + " cannot be taken: DynamoDB table '"
-              + settings.countersTable() + "' does not exist" + at(settings),
+          "The writer lease of "
+              + role
+              + " on "
+              + resource
+              + " cannot be taken: DynamoDB table '"
+              + settings.countersTable()
+              + "' does not exist"
+              + at(settings),
           "the lease that keeps one " + role + " writer at a time lives in the counters table",
-          "create it: 'bin/lambda local up' does locally, deploy-emr on AWS (key pk S + sk S)", e);
+          "create it: 'bin/lambda local up' does locally, deploy-emr on AWS (key pk S + sk S)",
+          e);
     } catch (SdkClientException e) {
       lease.closeClient();
       throw new PlatformException(
-          "The writer lease of " + role + " on " + resource + " cannot be taken: DynamoDB is not reachable"
+          "The writer lease of "
+              + role
+              + " on "
+              + resource
+              + " cannot be taken: DynamoDB is not reachable"
               + at(settings),
-          String.valueOf(e.getMessage()) + "; the lease that keeps one " + role + " writer at a time lives there",
-          "start it ('bin/lambda local up' locally) or check platform.dynamodb.endpoint / region and credentials", e);
+          String.valueOf(e.getMessage())
+              + "; the lease that keeps one "
+              + role
+              + " writer at a time lives there",
+          "start it ('bin/lambda local up' locally) or check platform.dynamodb.endpoint / region and credentials",
+          e);
     } catch (RuntimeException e) {
       lease.closeClient();
       throw e;
@@ -114,7 +147,9 @@ public final class WriterLease implements AutoCloseable {
   }
 
   private static String at(DynamoDbSettings settings) {
-    return settings.endpoint().isBlank() ? " (AWS, " + settings.region() + ")" : " at " + settings.endpoint();
+    return settings.endpoint().isBlank()
+        ? " (AWS, " + settings.region() + ")"
+        : " at " + settings.endpoint();
   }
 
   /** "host pid N, started at ..." of this JVM, for the message a refused writer reads. */
@@ -125,12 +160,20 @@ public final class WriterLease implements AutoCloseable {
     } catch (Exception e) {
       host = "unknown-host";
     }
-    return "on " + host + " (pid " + ProcessHandle.current().pid() + ", started "
-        + Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()) + ")";
+    return "on "
+        + host
+        + " (pid "
+        + ProcessHandle.current().pid()
+        + ", started "
+        + Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime())
+        + ")";
   }
 
   private Map<String, AttributeValue> key() {
-    return Map.of(DynamoDbCounterStore.PK, AttributeValue.fromS(LEASE_PK), DynamoDbCounterStore.SK,
+    return Map.of(
+        DynamoDbCounterStore.PK,
+        AttributeValue.fromS(LEASE_PK),
+        DynamoDbCounterStore.SK,
         AttributeValue.fromS(resource));
   }
 
@@ -148,44 +191,77 @@ public final class WriterLease implements AutoCloseable {
       }
       if (first.isEmpty()) {
         first = now;
-        LOG.info("{} is held by {} until {}; waiting up to {} to see whether it is still renewed", resource,
-            now.get().description(), now.get().expiresAt(), ttl.plus(interval));
-      } else if (!now.get().renewedAt().equals(first.get().renewedAt()) || System.nanoTime() > watchUntil) {
+        LOG.info(
+            "{} is held by {} until {}; waiting up to {} to see whether it is still renewed",
+            resource,
+            now.get().description(),
+            now.get().expiresAt(),
+            ttl.plus(interval));
+      } else if (!now.get().renewedAt().equals(first.get().renewedAt())
+          || System.nanoTime() > watchUntil) {
         throw refused(now.get());
       }
       sleep(Duration.ofMillis(Math.max(100, interval.toMillis() / 4)));
     }
     validUntilMillis.set(System.currentTimeMillis() + ttl.toMillis());
     LOG.info("took the writer lease of {} ({}, ttl {})", resource, description, ttl);
-    renewer.scheduleWithFixedDelay(this::renew, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    renewer.scheduleWithFixedDelay(
+        this::renew, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private PlatformException refused(Holder h) {
     String[] parts = resource.split("#", 2);
     return new PlatformException(
-        "Another " + parts[0] + " writer holds " + parts[1] + ": " + h.description() + ", renewed at " + h.renewedAt()
-            + ", valid until " + h.expiresAt(),
-        "one writer at a time: a second " + parts[0] + " writer on the same "
-            + (parts[0].equals("speed") ? "counters table would count a retried micro-batch twice"
+        "Another "
+            + parts[0]
+            + " writer holds "
+            + parts[1]
+            + ": "
+            + h.description()
+            + ", renewed at "
+            + h.renewedAt()
+            + ", valid until "
+            + h.expiresAt(),
+        "one writer at a time: a second "
+            + parts[0]
+            + " writer on the same "
+            + (parts[0].equals("speed")
+                ? "counters table would count a retried micro-batch twice"
                 : "lake would commit to the same Delta tables concurrently, which Delta's default S3 log store does not make safe"),
         "stop the other writer first (it releases the lease when it ends); if it crashed, its lease expires by "
-            + h.expiresAt() + " (platform.leases.ttl) and a new start takes it over; run periods in parallel inside one"
+            + h.expiresAt()
+            + " (platform.leases.ttl) and a new start takes it over; run periods in parallel inside one"
             + " application with --parallelism");
   }
 
   private boolean tryPut() {
     long now = clock.millis();
     try {
-      client.putItem(b -> b.tableName(table)
-          .item(Map.of(
-              DynamoDbCounterStore.PK, AttributeValue.fromS(LEASE_PK),
-              DynamoDbCounterStore.SK, AttributeValue.fromS(resource),
-              TOKEN, AttributeValue.fromS(token),
-              HOLDER, AttributeValue.fromS(description),
-              EXPIRES, AttributeValue.fromN(Long.toString(now + ttl.toMillis())),
-              RENEWED, AttributeValue.fromN(Long.toString(now))))
-          .conditionExpression("attribute_not_exists(" + DynamoDbCounterStore.PK + ") OR " + EXPIRES + " < :now")
-          .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)))));
+      client.putItem(
+          b ->
+              b.tableName(table)
+                  .item(
+                      Map.of(
+                          DynamoDbCounterStore.PK,
+                          AttributeValue.fromS(LEASE_PK),
+                          DynamoDbCounterStore.SK,
+                          AttributeValue.fromS(resource),
+                          TOKEN,
+                          AttributeValue.fromS(token),
+                          HOLDER,
+                          AttributeValue.fromS(description),
+                          EXPIRES,
+                          AttributeValue.fromN(Long.toString(now + ttl.toMillis())),
+                          RENEWED,
+                          AttributeValue.fromN(Long.toString(now))))
+                  .conditionExpression(
+                      "attribute_not_exists("
+                          + DynamoDbCounterStore.PK
+                          + ") OR "
+                          + EXPIRES
+                          + " < :now")
+                  .expressionAttributeValues(
+                      Map.of(":now", AttributeValue.fromN(Long.toString(now)))));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -199,8 +275,11 @@ public final class WriterLease implements AutoCloseable {
       return Optional.empty();
     }
     Map<String, AttributeValue> item = r.item();
-    return Optional.of(new Holder(item.get(HOLDER).s(), Instant.ofEpochMilli(Long.parseLong(item.get(EXPIRES).n())),
-        Instant.ofEpochMilli(Long.parseLong(item.get(RENEWED).n()))));
+    return Optional.of(
+        new Holder(
+            item.get(HOLDER).s(),
+            Instant.ofEpochMilli(Long.parseLong(item.get(EXPIRES).n())),
+            Instant.ofEpochMilli(Long.parseLong(item.get(RENEWED).n()))));
   }
 
   private Duration renewInterval() {
@@ -213,13 +292,17 @@ public final class WriterLease implements AutoCloseable {
     }
     long now = clock.millis();
     try {
-      client.updateItem(b -> b.tableName(table).key(key())
-          .updateExpression("SET " + EXPIRES + " = :exp, " + RENEWED + " = :now")
-          .conditionExpression(TOKEN + " = :me")
-          .expressionAttributeValues(Map.of(
-              ":exp", AttributeValue.fromN(Long.toString(now + ttl.toMillis())),
-              ":now", AttributeValue.fromN(Long.toString(now)),
-              ":me", AttributeValue.fromS(token))));
+      client.updateItem(
+          b ->
+              b.tableName(table)
+                  .key(key())
+                  .updateExpression("SET " + EXPIRES + " = :exp, " + RENEWED + " = :now")
+                  .conditionExpression(TOKEN + " = :me")
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":exp", AttributeValue.fromN(Long.toString(now + ttl.toMillis())),
+                          ":now", AttributeValue.fromN(Long.toString(now)),
+                          ":me", AttributeValue.fromS(token))));
       validUntilMillis.set(System.currentTimeMillis() + ttl.toMillis());
     } catch (ConditionalCheckFailedException e) {
       markLost("another writer took it over");
@@ -227,8 +310,13 @@ public final class WriterLease implements AutoCloseable {
       // DynamoDB unreachable: not lost, only unconfirmed. Past its expiry by our clock, held() is
       // false and this writer's own writes wait (the counter writes fail anyway); once DynamoDB
       // answers again, the next renewal tells whether another writer took it over meanwhile
-      LOG.warn("could not renew the writer lease of {} ({}); {}", resource, e.getMessage(),
-          held() ? "retrying" : "it has expired by this clock: writes wait until a renewal confirms it");
+      LOG.warn(
+          "could not renew the writer lease of {} ({}); {}",
+          resource,
+          e.getMessage(),
+          held()
+              ? "retrying"
+              : "it has expired by this clock: writes wait until a renewal confirms it");
     }
   }
 
@@ -239,7 +327,9 @@ public final class WriterLease implements AutoCloseable {
     }
   }
 
-  /** Called once, on the renewer thread, if the lease is lost (taken over, or not renewed in time). */
+  /**
+   * Called once, on the renewer thread, if the lease is lost (taken over, or not renewed in time).
+   */
   public void onLost(Runnable action) {
     this.onLost = action;
   }
@@ -256,11 +346,13 @@ public final class WriterLease implements AutoCloseable {
 
   /**
    * A condition on the lease item that a counter transaction includes: the whole transaction is
-   * cancelled unless this writer still holds the lease, so a holder that paused past its expiry
-   * and lost the lease cannot add to counters another writer now owns.
+   * cancelled unless this writer still holds the lease, so a holder that paused past its expiry and
+   * lost the lease cannot add to counters another writer now owns.
    */
   public ConditionCheck fence() {
-    return ConditionCheck.builder().tableName(table).key(key())
+    return ConditionCheck.builder()
+        .tableName(table)
+        .key(key())
         .conditionExpression(TOKEN + " = :lease_token")
         .expressionAttributeValues(Map.of(":lease_token", AttributeValue.fromS(token)))
         .build();
@@ -277,13 +369,20 @@ public final class WriterLease implements AutoCloseable {
     renewer.shutdownNow();
     if (!lost.get()) {
       try {
-        client.deleteItem(b -> b.tableName(table).key(key()).conditionExpression(TOKEN + " = :me")
-            .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(token))));
+        client.deleteItem(
+            b ->
+                b.tableName(table)
+                    .key(key())
+                    .conditionExpression(TOKEN + " = :me")
+                    .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(token))));
         LOG.info("released the writer lease of {}", resource);
       } catch (ConditionalCheckFailedException e) {
         // taken over already
       } catch (RuntimeException e) {
-        LOG.warn("could not release the writer lease of {} (it expires by itself): {}", resource, e.getMessage());
+        LOG.warn(
+            "could not release the writer lease of {} (it expires by itself): {}",
+            resource,
+            e.getMessage());
       }
     }
     closeClient();

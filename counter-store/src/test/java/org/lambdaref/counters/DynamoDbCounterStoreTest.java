@@ -28,7 +28,8 @@ class DynamoDbCounterStoreTest {
 
   @BeforeAll
   static void startDynamoDb() {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
+    stack =
+        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
     Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
     overrides.put("platform.storage.root", root.resolve("lake").toString());
     overrides.put("platform.work-dir", root.resolve("work").toString());
@@ -44,9 +45,19 @@ class DynamoDbCounterStoreTest {
 
   private static CounterStore storeOnANewTable(int counterBatchSize) {
     DynamoDbSettings s = settings;
-    DynamoDbCounterStore store = new DynamoDbCounterStore(new DynamoDbSettings(s.endpoint(), s.region(),
-        "contract_" + TABLES.incrementAndGet(), s.accessKey(), s.secretKey(), s.retryInitialBackoff(),
-        s.retryMaxBackoff(), s.retryDeadline(), counterBatchSize), 4);
+    DynamoDbCounterStore store =
+        new DynamoDbCounterStore(
+            new DynamoDbSettings(
+                s.endpoint(),
+                s.region(),
+                "contract_" + TABLES.incrementAndGet(),
+                s.accessKey(),
+                s.secretKey(),
+                s.retryInitialBackoff(),
+                s.retryMaxBackoff(),
+                s.retryDeadline(),
+                counterBatchSize),
+            4);
     store.createTableIfMissing();
     return store;
   }

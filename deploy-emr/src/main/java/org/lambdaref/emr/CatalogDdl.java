@@ -5,10 +5,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.TableSpec;
 import org.lambdaref.model.PlatformException;
+import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.StorageLayout;
+import org.lambdaref.model.TableSpec;
 
 /**
  * The statements that register every platform table in a catalog. Delta tables keep their schema
@@ -19,7 +19,10 @@ public final class CatalogDdl {
 
   /** Which engine's dialect. */
   public enum Dialect {
-    /** Spark SQL on EMR with the Glue Data Catalog or a Hive metastore, and Trino's Delta connector via Glue. */
+    /**
+     * Spark SQL on EMR with the Glue Data Catalog or a Hive metastore, and Trino's Delta connector
+     * via Glue.
+     */
     SPARK,
     /** Athena (engine v3): Delta tables are registered by location with table_type DELTA. */
     ATHENA;
@@ -28,7 +31,9 @@ public final class CatalogDdl {
       try {
         return valueOf(value.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new PlatformException("Unknown --dialect '" + value + "'", "the dialects are spark and athena",
+        throw new PlatformException(
+            "Unknown --dialect '" + value + "'",
+            "the dialects are spark and athena",
             "use --dialect spark (Glue / Hive metastore, Trino) or --dialect athena");
       }
     }
@@ -45,11 +50,20 @@ public final class CatalogDdl {
     }
     for (TableSpec t : PlatformTables.ALL) {
       String location = storage.tableLocation(t.name());
-      out.add(switch (dialect) {
-        case SPARK -> t.createStatement(location) + " COMMENT '" + t.description().replace("'", "''") + "'";
-        case ATHENA -> "CREATE EXTERNAL TABLE IF NOT EXISTS " + t.name().qualified() + " LOCATION '"
-            + location.replaceFirst("^s3a://", "s3://") + "' TBLPROPERTIES ('table_type' = 'DELTA')";
-      });
+      out.add(
+          switch (dialect) {
+            case SPARK ->
+                t.createStatement(location)
+                    + " COMMENT '"
+                    + t.description().replace("'", "''")
+                    + "'";
+            case ATHENA ->
+                "CREATE EXTERNAL TABLE IF NOT EXISTS "
+                    + t.name().qualified()
+                    + " LOCATION '"
+                    + location.replaceFirst("^s3a://", "s3://")
+                    + "' TBLPROPERTIES ('table_type' = 'DELTA')";
+          });
     }
     return out;
   }

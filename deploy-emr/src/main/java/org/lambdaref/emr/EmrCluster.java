@@ -37,33 +37,39 @@ public final class EmrCluster {
   /** The cluster with {@code steps} (may be empty: a cluster waiting for steps). */
   public static RunJobFlowRequest request(PlatformConfig config, List<StepConfig> steps) {
     EmrSettings emr = config.emr();
-    JobFlowInstancesConfig.Builder instances = JobFlowInstancesConfig.builder()
-        .instanceGroups(groups(emr))
-        // a cluster with steps ends when they are done; auto-termination covers the idle case
-        .keepJobFlowAliveWhenNoSteps(steps.isEmpty())
-        .terminationProtected(false);
+    JobFlowInstancesConfig.Builder instances =
+        JobFlowInstancesConfig.builder()
+            .instanceGroups(groups(emr))
+            // a cluster with steps ends when they are done; auto-termination covers the idle case
+            .keepJobFlowAliveWhenNoSteps(steps.isEmpty())
+            .terminationProtected(false);
     if (!emr.subnetId().isBlank()) {
       instances.ec2SubnetId(emr.subnetId());
     }
     if (!emr.keyName().isBlank()) {
       instances.ec2KeyName(emr.keyName());
     }
-    RunJobFlowRequest.Builder request = RunJobFlowRequest.builder()
-        .name(emr.clusterName())
-        .releaseLabel(emr.releaseLabel())
-        .applications(BuildLine.current().emrApplications().stream()
-            .map(name -> Application.builder().name(name).build()).toList())
-        .configurations(configurations(config))
-        .instances(instances.build())
-        .serviceRole(emr.serviceRole())
-        .jobFlowRole(emr.instanceProfile())
-        .autoTerminationPolicy(AutoTerminationPolicy.builder().idleTimeout(emr.idleTimeout().toSeconds()).build())
-        // parallel replays run their steps side by side
-        .stepConcurrencyLevel(Math.max(1, Math.min(256, emr.parallelSteps())))
-        .visibleToAllUsers(true)
-        .tags(Tag.builder().key("application").value("lambda-platform").build(),
-            Tag.builder().key("env").value(config.env()).build())
-        .steps(steps);
+    RunJobFlowRequest.Builder request =
+        RunJobFlowRequest.builder()
+            .name(emr.clusterName())
+            .releaseLabel(emr.releaseLabel())
+            .applications(
+                BuildLine.current().emrApplications().stream()
+                    .map(name -> Application.builder().name(name).build())
+                    .toList())
+            .configurations(configurations(config))
+            .instances(instances.build())
+            .serviceRole(emr.serviceRole())
+            .jobFlowRole(emr.instanceProfile())
+            .autoTerminationPolicy(
+                AutoTerminationPolicy.builder().idleTimeout(emr.idleTimeout().toSeconds()).build())
+            // parallel replays run their steps side by side
+            .stepConcurrencyLevel(Math.max(1, Math.min(256, emr.parallelSteps())))
+            .visibleToAllUsers(true)
+            .tags(
+                Tag.builder().key("application").value("lambda-platform").build(),
+                Tag.builder().key("env").value(config.env()).build())
+            .steps(steps);
     if (!emr.logUri().isBlank()) {
       request.logUri(emr.logUri());
     }
@@ -72,28 +78,52 @@ public final class EmrCluster {
 
   private static List<InstanceGroupConfig> groups(EmrSettings emr) {
     List<InstanceGroupConfig> groups = new ArrayList<>();
-    groups.add(group("master", InstanceRoleType.MASTER, emr.masterInstanceType(), 1, false, emr.ebsVolumeGb()));
-    groups.add(group("core", InstanceRoleType.CORE, emr.coreInstanceType(), emr.coreInstanceCount(), false, emr.ebsVolumeGb()));
+    groups.add(
+        group(
+            "master",
+            InstanceRoleType.MASTER,
+            emr.masterInstanceType(),
+            1,
+            false,
+            emr.ebsVolumeGb()));
+    groups.add(
+        group(
+            "core",
+            InstanceRoleType.CORE,
+            emr.coreInstanceType(),
+            emr.coreInstanceCount(),
+            false,
+            emr.ebsVolumeGb()));
     if (emr.taskInstanceCount() > 0) {
-      groups.add(group("task", InstanceRoleType.TASK, emr.taskInstanceType(), emr.taskInstanceCount(), emr.taskOnSpot(),
-          emr.ebsVolumeGb()));
+      groups.add(
+          group(
+              "task",
+              InstanceRoleType.TASK,
+              emr.taskInstanceType(),
+              emr.taskInstanceCount(),
+              emr.taskOnSpot(),
+              emr.ebsVolumeGb()));
     }
     return groups;
   }
 
-  private static InstanceGroupConfig group(String name, InstanceRoleType role, String type, int count, boolean spot,
-      int ebsGb) {
+  private static InstanceGroupConfig group(
+      String name, InstanceRoleType role, String type, int count, boolean spot, int ebsGb) {
     return InstanceGroupConfig.builder()
         .name(name)
         .instanceRole(role)
         .instanceType(type)
         .instanceCount(count)
         .market(spot ? MarketType.SPOT : MarketType.ON_DEMAND)
-        .ebsConfiguration(EbsConfiguration.builder()
-            .ebsBlockDeviceConfigs(EbsBlockDeviceConfig.builder()
-                .volumeSpecification(VolumeSpecification.builder().volumeType("gp3").sizeInGB(ebsGb).build())
-                .volumesPerInstance(1).build())
-            .build())
+        .ebsConfiguration(
+            EbsConfiguration.builder()
+                .ebsBlockDeviceConfigs(
+                    EbsBlockDeviceConfig.builder()
+                        .volumeSpecification(
+                            VolumeSpecification.builder().volumeType("gp3").sizeInGB(ebsGb).build())
+                        .volumesPerInstance(1)
+                        .build())
+                .build())
         .build();
   }
 
@@ -103,18 +133,26 @@ public final class EmrCluster {
     List<Configuration> out = new ArrayList<>();
     Map<String, String> sparkDefaults = new LinkedHashMap<>();
     // the same session settings a local run gets, minus what only makes sense on a laptop
-    SparkSessionSettings.of(config).forEach((k, v) -> {
-      if (!k.startsWith("spark.driver.") && !k.equals("spark.master") && !k.startsWith("spark.hadoop.fs.s3a.")
-          && !k.equals("spark.ui.enabled")) {
-        sparkDefaults.put(k, v);
-      }
-    });
+    SparkSessionSettings.of(config)
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("spark.driver.")
+                  && !k.equals("spark.master")
+                  && !k.startsWith("spark.hadoop.fs.s3a.")
+                  && !k.equals("spark.ui.enabled")) {
+                sparkDefaults.put(k, v);
+              }
+            });
     out.add(configuration("spark-defaults", sparkDefaults));
     // EMR ships Delta (7.x and emr-spark-8.x alike); this puts its jars on Spark's classpath
     out.add(configuration("delta-defaults", Map.of("delta.enabled", "true")));
     if (emr.glueCatalog()) {
-      out.add(configuration("spark-hive-site", Map.of("hive.metastore.client.factory.class",
-          "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory")));
+      out.add(
+          configuration(
+              "spark-hive-site",
+              Map.of(
+                  "hive.metastore.client.factory.class",
+                  "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory")));
     }
     if (!emr.kmsKeyArn().isBlank()) {
       Map<String, String> emrfs = new LinkedHashMap<>();
@@ -125,20 +163,34 @@ public final class EmrCluster {
     return out;
   }
 
-  private static Configuration configuration(String classification, Map<String, String> properties) {
+  private static Configuration configuration(
+      String classification, Map<String, String> properties) {
     return Configuration.builder().classification(classification).properties(properties).build();
   }
 
-  /** The same cluster as {@code aws emr create-cluster} arguments (JSON where the CLI takes JSON). */
+  /**
+   * The same cluster as {@code aws emr create-cluster} arguments (JSON where the CLI takes JSON).
+   */
   public static List<String> createClusterCli(RunJobFlowRequest r) {
-    List<String> args = new ArrayList<>(List.of("aws", "emr", "create-cluster",
-        "--name", r.name(),
-        "--release-label", r.releaseLabel(),
-        "--service-role", r.serviceRole(),
-        "--step-concurrency-level", Integer.toString(r.stepConcurrencyLevel()),
-        "--auto-termination-policy", "IdleTimeout=" + r.autoTerminationPolicy().idleTimeout()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "aws",
+                "emr",
+                "create-cluster",
+                "--name",
+                r.name(),
+                "--release-label",
+                r.releaseLabel(),
+                "--service-role",
+                r.serviceRole(),
+                "--step-concurrency-level",
+                Integer.toString(r.stepConcurrencyLevel()),
+                "--auto-termination-policy",
+                "IdleTimeout=" + r.autoTerminationPolicy().idleTimeout()));
     args.add("--applications");
-    r.applications().forEach(a -> args.add("Name=" + a.name())); // the CLI takes one argument per application
+    r.applications()
+        .forEach(a -> args.add("Name=" + a.name())); // the CLI takes one argument per application
     Map<String, Object> ec2 = new LinkedHashMap<>();
     ec2.put("InstanceProfile", r.jobFlowRole());
     if (r.instances().ec2SubnetId() != null) {
@@ -156,15 +208,25 @@ public final class EmrCluster {
       m.put("InstanceType", g.instanceType());
       m.put("InstanceCount", g.instanceCount());
       m.put("Market", g.marketAsString());
-      VolumeSpecification v = g.ebsConfiguration().ebsBlockDeviceConfigs().get(0).volumeSpecification();
-      m.put("EbsConfiguration", Map.of("EbsBlockDeviceConfigs", List.of(Map.of(
-          "VolumeSpecification", Map.of("VolumeType", v.volumeType(), "SizeInGB", v.sizeInGB()), "VolumesPerInstance", 1))));
+      VolumeSpecification v =
+          g.ebsConfiguration().ebsBlockDeviceConfigs().get(0).volumeSpecification();
+      m.put(
+          "EbsConfiguration",
+          Map.of(
+              "EbsBlockDeviceConfigs",
+              List.of(
+                  Map.of(
+                      "VolumeSpecification",
+                      Map.of("VolumeType", v.volumeType(), "SizeInGB", v.sizeInGB()),
+                      "VolumesPerInstance",
+                      1))));
       groups.add(m);
     }
     args.addAll(List.of("--instance-groups", json(groups)));
     List<Map<String, Object>> configurations = new ArrayList<>();
     for (Configuration c : r.configurations()) {
-      configurations.add(Map.of("Classification", c.classification(), "Properties", c.properties()));
+      configurations.add(
+          Map.of("Classification", c.classification(), "Properties", c.properties()));
     }
     args.addAll(List.of("--configurations", json(configurations)));
     if (r.logUri() != null) {

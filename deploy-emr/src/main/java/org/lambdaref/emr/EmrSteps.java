@@ -15,12 +15,12 @@ import software.amazon.awssdk.services.emr.model.StepConfig;
  * a {@code spark-submit} through {@code command-runner.jar} of a layer's EMR jar.
  *
  * <p>{@link Mode#SINGLE} runs the whole range in one application: one long step that pays Spark's
- * start-up and the cold Delta reads once, as the notes advise when the rerun is not urgent.
- * {@link Mode#PARALLEL} is the same single application with {@code --parallelism
- * platform.emr.parallel-steps}: its periods run side by side inside it, a faster recovery for
- * more executors. It is not several applications: those would commit to the same Delta tables
- * from several drivers, which Delta's default S3 log store does not make safe, and the batch's
- * writer lease refuses a second application on a lake.
+ * start-up and the cold Delta reads once, as the notes advise when the rerun is not urgent. {@link
+ * Mode#PARALLEL} is the same single application with {@code --parallelism
+ * platform.emr.parallel-steps}: its periods run side by side inside it, a faster recovery for more
+ * executors. It is not several applications: those would commit to the same Delta tables from
+ * several drivers, which Delta's default S3 log store does not make safe, and the batch's writer
+ * lease refuses a second application on a lake.
  */
 public final class EmrSteps {
 
@@ -28,6 +28,7 @@ public final class EmrSteps {
   public static final String SPEED_MAIN = "org.lambdaref.speed.SpeedMain";
   public static final String BATCH_JAR = "batch-layer-emr.jar";
   public static final String SPEED_JAR = "speed-layer-emr.jar";
+
   /** Application names as the notes spell them: PlaceImpression_30Range_20190508_PROD. */
   public static final String BATCH_APP = "PlaceImpression";
 
@@ -40,7 +41,9 @@ public final class EmrSteps {
       try {
         return valueOf(value.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new PlatformException("Unknown --mode '" + value + "'", "the modes are single and parallel",
+        throw new PlatformException(
+            "Unknown --mode '" + value + "'",
+            "the modes are single and parallel",
             "use --mode single (one application, one period at a time) or --mode parallel (one application,"
                 + " platform.emr.parallel-steps periods at a time)");
       }
@@ -55,7 +58,8 @@ public final class EmrSteps {
    * once inside the application.
    */
   public static List<RunArguments> ranges(RunArguments args, Mode mode, int parallelSteps) {
-    int parallelism = mode == Mode.PARALLEL ? Math.max(1, Math.min(parallelSteps, args.iterationCount())) : 1;
+    int parallelism =
+        mode == Mode.PARALLEL ? Math.max(1, Math.min(parallelSteps, args.iterationCount())) : 1;
     return List.of(new RunArguments(args.start(), args.iterationCount(), parallelism, args.env()));
   }
 
@@ -63,24 +67,36 @@ public final class EmrSteps {
   public static List<StepConfig> batch(EmrSettings emr, RunArguments args, Mode mode) {
     List<StepConfig> steps = new ArrayList<>();
     for (RunArguments range : ranges(args, mode, emr.parallelSteps())) {
-      List<String> submit = sparkSubmit(emr, BATCH_MAIN, range.applicationName(BATCH_APP), BATCH_JAR);
-      submit.addAll(List.of("--env", range.env(), "--start-date", range.start().toString(),
-          "--iteration-count", Integer.toString(range.iterationCount())));
+      List<String> submit =
+          sparkSubmit(emr, BATCH_MAIN, range.applicationName(BATCH_APP), BATCH_JAR);
+      submit.addAll(
+          List.of(
+              "--env",
+              range.env(),
+              "--start-date",
+              range.start().toString(),
+              "--iteration-count",
+              Integer.toString(range.iterationCount())));
       if (range.parallelism() > 1) {
         submit.addAll(List.of("--parallelism", Integer.toString(range.parallelism())));
       }
-      steps.add(StepConfig.builder()
-          .name(range.applicationName(BATCH_APP))
-          .actionOnFailure(ActionOnFailure.CANCEL_AND_WAIT)
-          .hadoopJarStep(HadoopJarStepConfig.builder().jar("command-runner.jar").args(submit).build())
-          .build());
+      steps.add(
+          StepConfig.builder()
+              .name(range.applicationName(BATCH_APP))
+              .actionOnFailure(ActionOnFailure.CANCEL_AND_WAIT)
+              .hadoopJarStep(
+                  HadoopJarStepConfig.builder().jar("command-runner.jar").args(submit).build())
+              .build());
     }
     return steps;
   }
 
-  /** The speed layer as a long-running step (it restarts itself from its checkpoint on failures). */
+  /**
+   * The speed layer as a long-running step (it restarts itself from its checkpoint on failures).
+   */
   public static StepConfig speed(EmrSettings emr, String env) {
-    List<String> submit = sparkSubmit(emr, SPEED_MAIN, "PlaceEventSpeed_" + env.toUpperCase(Locale.ROOT), SPEED_JAR);
+    List<String> submit =
+        sparkSubmit(emr, SPEED_MAIN, "PlaceEventSpeed_" + env.toUpperCase(Locale.ROOT), SPEED_JAR);
     submit.addAll(List.of("--env", env));
     return StepConfig.builder()
         .name("PlaceEventSpeed_" + env.toUpperCase(Locale.ROOT))
@@ -89,19 +105,27 @@ public final class EmrSteps {
         .build();
   }
 
-  private static List<String> sparkSubmit(EmrSettings emr, String mainClass, String appName, String jar) {
+  private static List<String> sparkSubmit(
+      EmrSettings emr, String mainClass, String appName, String jar) {
     if (emr.artifactsUri().isBlank()) {
-      throw new PlatformException("platform.emr.artifacts-uri is not set",
+      throw new PlatformException(
+          "platform.emr.artifacts-uri is not set",
           "the steps spark-submit the layers' EMR jars from S3",
           "upload the jars (docs/deploy-emr.md, step 3) and set LAMBDA_EMR_ARTIFACTS_URI=s3://<bucket>/artifacts/<version>");
     }
-    return new ArrayList<>(List.of("spark-submit",
-        "--deploy-mode", "cluster",
-        "--name", appName,
-        "--class", mainClass,
-        // a failed driver is a failed step: the ledger and --resume handle the rerun, not YARN.
-        // Java 17's --add-opens come from spark-submit itself (Spark 3.3+), nothing to add here
-        "--conf", "spark.yarn.maxAppAttempts=1",
-        emr.artifactsUri().replaceAll("/+$", "") + "/" + jar));
+    return new ArrayList<>(
+        List.of(
+            "spark-submit",
+            "--deploy-mode",
+            "cluster",
+            "--name",
+            appName,
+            "--class",
+            mainClass,
+            // a failed driver is a failed step: the ledger and --resume handle the rerun, not YARN.
+            // Java 17's --add-opens come from spark-submit itself (Spark 3.3+), nothing to add here
+            "--conf",
+            "spark.yarn.maxAppAttempts=1",
+            emr.artifactsUri().replaceAll("/+$", "") + "/" + jar));
   }
 }

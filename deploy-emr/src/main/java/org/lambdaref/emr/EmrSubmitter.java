@@ -26,13 +26,19 @@ public final class EmrSubmitter implements AutoCloseable {
     try {
       credentials.resolveCredentials();
     } catch (SdkClientException e) {
-      throw new PlatformException("No AWS credentials for EMR",
+      throw new PlatformException(
+          "No AWS credentials for EMR",
           "none of the default providers (environment, profile, web identity, container, instance metadata) has any",
           "run 'aws configure' or 'aws sso login', or set AWS_PROFILE / AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY;"
-              + " 'bin/lambda emr plan' prints the same request without sending it", e);
+              + " 'bin/lambda emr plan' prints the same request without sending it",
+          e);
     }
-    return new EmrSubmitter(EmrClient.builder().region(Region.of(emr.region())).credentialsProvider(credentials)
-        .httpClient(UrlConnectionHttpClient.create()).build());
+    return new EmrSubmitter(
+        EmrClient.builder()
+            .region(Region.of(emr.region()))
+            .credentialsProvider(credentials)
+            .httpClient(UrlConnectionHttpClient.create())
+            .build());
   }
 
   /** Starts a cluster; returns its id. */

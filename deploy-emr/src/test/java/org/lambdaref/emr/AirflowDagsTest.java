@@ -22,9 +22,9 @@ import org.lambdaref.config.RunArguments;
 import software.amazon.awssdk.services.emr.model.StepConfig;
 
 /**
- * The Airflow DAGs, checked without Airflow (it cannot be installed here): every file compiles,
- * and loaded against stand-in airflow modules they define the expected tasks and edges, and steps
- * whose spark-submit arguments equal {@link EmrSteps}' for the same dates.
+ * The Airflow DAGs, checked without Airflow (it cannot be installed here): every file compiles, and
+ * loaded against stand-in airflow modules they define the expected tasks and edges, and steps whose
+ * spark-submit arguments equal {@link EmrSteps}' for the same dates.
  */
 class AirflowDagsTest {
 
@@ -53,7 +53,9 @@ class AirflowDagsTest {
       python = false;
     }
     assumeTrue(python, "python3 is needed to check the DAG files");
-    dags = new ObjectMapper().readTree(run(List.of("python3", AIRFLOW.resolve("tests/check_dags.py").toString())));
+    dags =
+        new ObjectMapper()
+            .readTree(run(List.of("python3", AIRFLOW.resolve("tests/check_dags.py").toString())));
   }
 
   @Test
@@ -64,12 +66,20 @@ class AirflowDagsTest {
     }
     assertThat(files).hasSizeGreaterThanOrEqualTo(3);
     for (Path f : files) {
-      run(List.of("python3", "-c", "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
-          f.toString(), tmp.resolve(f.getFileName() + "c").toString()));
+      run(
+          List.of(
+              "python3",
+              "-c",
+              "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
+              f.toString(),
+              tmp.resolve(f.getFileName() + "c").toString()));
     }
   }
 
-  /** The Java plan's arguments for {@code args} with the DAG's templates filled the way Airflow would. */
+  /**
+   * The Java plan's arguments for {@code args} with the DAG's templates filled the way Airflow
+   * would.
+   */
   private static List<String> javaArgs(RunArguments args) {
     StepConfig step = EmrSteps.batch(CONFIG.emr(), args, EmrSteps.Mode.SINGLE).get(0);
     List<String> out = new ArrayList<>(step.hadoopJarStep().args());
@@ -97,14 +107,27 @@ class AirflowDagsTest {
   @Test
   void theDailyDagRunsTheClosedDayAsTheJavaPlanDoesAndWatchesTheStep() {
     JsonNode daily = dags.get("lambda_batch_daily");
-    assertThat(daily.get("schedule").asText()).as("07:00: after the day closed (+6 h lateness)").isEqualTo("0 7 * * *");
-    assertThat(daily.get("order")).extracting(JsonNode::asText).containsExactly("add_batch_step", "watch_batch_step");
+    assertThat(daily.get("schedule").asText())
+        .as("07:00: after the day closed (+6 h lateness)")
+        .isEqualTo("0 7 * * *");
+    assertThat(daily.get("order"))
+        .extracting(JsonNode::asText)
+        .containsExactly("add_batch_step", "watch_batch_step");
     JsonNode add = daily.get("tasks").get("add_batch_step");
     assertThat(add.get("operator").asText()).isEqualTo("EmrAddStepsOperator");
     String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
-    List<String> filled = dagArgs(add, Map.of("{{ ds }}", "2026-11-20", "{{ ds_nodash }}", "20261120",
-        "{{ var.value.lambda_emr_artifacts_uri }}", artifacts));
-    assertThat(filled).isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
+    List<String> filled =
+        dagArgs(
+            add,
+            Map.of(
+                "{{ ds }}",
+                "2026-11-20",
+                "{{ ds_nodash }}",
+                "20261120",
+                "{{ var.value.lambda_emr_artifacts_uri }}",
+                artifacts));
+    assertThat(filled)
+        .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
     JsonNode watch = daily.get("tasks").get("watch_batch_step");
     assertThat(watch.get("operator").asText()).isEqualTo("EmrStepSensor");
     assertThat(watch.get("args").get("step_id").asText()).contains("add_batch_step");
@@ -114,15 +137,21 @@ class AirflowDagsTest {
   void theBackfillDagReplaysTheRangeInOneApplicationFromItsParameters() {
     JsonNode backfill = dags.get("lambda_batch_backfill");
     assertThat(backfill.get("schedule").isNull()).as("triggered by hand").isTrue();
-    assertThat(backfill.get("params").get("iteration_count").get("type").asText()).isEqualTo("integer");
+    assertThat(backfill.get("params").get("iteration_count").get("type").asText())
+        .isEqualTo("integer");
     String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
-    List<String> filled = dagArgs(backfill.get("tasks").get("add_backfill_step"), Map.of(
-        "{{ params.start_date | replace('-', '') }}", "20261001",
-        "{{ params.start_date }}", "2026-10-01",
-        "{{ params.iteration_count }}", "30",
-        "{{ var.value.lambda_emr_artifacts_uri }}", artifacts));
-    assertThat(filled).isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 10, 1), 30, 1, "emr")));
-    assertThat(backfill.get("edges").get(0)).extracting(JsonNode::asText)
+    List<String> filled =
+        dagArgs(
+            backfill.get("tasks").get("add_backfill_step"),
+            Map.of(
+                "{{ params.start_date | replace('-', '') }}", "20261001",
+                "{{ params.start_date }}", "2026-10-01",
+                "{{ params.iteration_count }}", "30",
+                "{{ var.value.lambda_emr_artifacts_uri }}", artifacts));
+    assertThat(filled)
+        .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 10, 1), 30, 1, "emr")));
+    assertThat(backfill.get("edges").get(0))
+        .extracting(JsonNode::asText)
         .containsExactly("add_backfill_step", "watch_backfill_step");
   }
 }

@@ -21,31 +21,51 @@ class CatalogAndPolicyTest {
 
     for (TableSpec t : PlatformTables.ALL) {
       String location = config.storage().tableLocation(t.name());
-      assertThat(spark).anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS " + t.name().qualified() + " USING DELTA LOCATION '"
-          + location + "'"));
-      assertThat(athena).anyMatch(s -> s.contains(t.name().qualified()) && s.contains("'table_type' = 'DELTA'"));
+      assertThat(spark)
+          .anyMatch(
+              s ->
+                  s.startsWith(
+                      "CREATE TABLE IF NOT EXISTS "
+                          + t.name().qualified()
+                          + " USING DELTA LOCATION '"
+                          + location
+                          + "'"));
+      assertThat(athena)
+          .anyMatch(s -> s.contains(t.name().qualified()) && s.contains("'table_type' = 'DELTA'"));
     }
-    assertThat(spark).contains("CREATE DATABASE IF NOT EXISTS t3", "CREATE DATABASE IF NOT EXISTS ops");
+    assertThat(spark)
+        .contains("CREATE DATABASE IF NOT EXISTS t3", "CREATE DATABASE IF NOT EXISTS ops");
     assertThat(spark.get(spark.size() - 1)).contains("s3://acme-lake/lambda/datastore/");
   }
 
   @Test
   void theJobRolePolicyNamesOnlyTheLakePrefixesTheTableAndTheKey() throws Exception {
-    PlatformConfig config = EmrFixture.config(Map.of("platform.emr.kms-key-arn", "arn:aws:kms:ap-northeast-2:1:key/k"));
+    PlatformConfig config =
+        EmrFixture.config(Map.of("platform.emr.kms-key-arn", "arn:aws:kms:ap-northeast-2:1:key/k"));
     JsonNode doc = new ObjectMapper().valueToTree(IamPolicy.document(config, "123456789012"));
 
     assertThat(doc.get("Version").asText()).isEqualTo("2012-10-17");
     JsonNode statements = doc.get("Statement");
     for (JsonNode s : statements) {
       for (JsonNode r : s.get("Resource")) {
-        assertThat(r.asText()).as(s.get("Sid").asText() + " grants nothing account-wide").isNotEqualTo("*");
+        assertThat(r.asText())
+            .as(s.get("Sid").asText() + " grants nothing account-wide")
+            .isNotEqualTo("*");
       }
     }
     String all = statements.toString();
-    assertThat(all).contains("arn:aws:s3:::acme-lake/lambda/datasource/*", "arn:aws:s3:::acme-lake/lambda/datastore/*")
-        .contains("arn:aws:dynamodb:" + config.dynamodb().region() + ":123456789012:table/" + config.dynamodb().countersTable())
+    assertThat(all)
+        .contains(
+            "arn:aws:s3:::acme-lake/lambda/datasource/*",
+            "arn:aws:s3:::acme-lake/lambda/datastore/*")
+        .contains(
+            "arn:aws:dynamodb:"
+                + config.dynamodb().region()
+                + ":123456789012:table/"
+                + config.dynamodb().countersTable())
         .contains("arn:aws:kms:ap-northeast-2:1:key/k")
         .contains("arn:aws:s3:::acme-artifacts/lambda/0.1.0/*")
-        .doesNotContain("s3:*").doesNotContain("dynamodb:*");
+        .doesNotContain("s3:*")
+        .doesNotContain("dynamodb:*");
   }
 }

@@ -30,14 +30,20 @@ class DigdagWorkflowsTest {
   private static final PlatformConfig CONFIG = EmrFixture.config(Map.of());
 
   private static Workflow compile(String name) throws Exception {
-    Config dig = new YamlConfigLoader()
-        .loadParameterizedFile(Path.of("digdag", name + ".dig").toFile(), CONFIGS.create())
-        .toConfig(CONFIGS);
+    Config dig =
+        new YamlConfigLoader()
+            .loadParameterizedFile(Path.of("digdag", name + ".dig").toFile(), CONFIGS.create())
+            .toConfig(CONFIGS);
     return new WorkflowCompiler().compile(name, dig);
   }
 
-  private static List<String> emrArgs(Workflow workflow, String task, Map<String, String> variables) {
-    WorkflowTask t = workflow.getTasks().stream().filter(x -> x.getName().equals(task)).findFirst().orElseThrow();
+  private static List<String> emrArgs(
+      Workflow workflow, String task, Map<String, String> variables) {
+    WorkflowTask t =
+        workflow.getTasks().stream()
+            .filter(x -> x.getName().equals(task))
+            .findFirst()
+            .orElseThrow();
     Config step = t.getConfig().getList("steps", Config.class).get(0);
     assertThat(step.get("type", String.class)).isEqualTo("command");
     List<String> out = new ArrayList<>();
@@ -47,7 +53,9 @@ class DigdagWorkflowsTest {
       for (Map.Entry<String, String> v : variables.entrySet()) {
         filled = filled.replace("${" + v.getKey() + "}", v.getValue());
       }
-      assertThat(filled).as("every variable of '" + a + "' is known to the test").doesNotContain("${");
+      assertThat(filled)
+          .as("every variable of '" + a + "' is known to the test")
+          .doesNotContain("${");
       out.add(filled);
     }
     return out;
@@ -64,8 +72,17 @@ class DigdagWorkflowsTest {
     assertThat(daily.getTasks()).extracting(WorkflowTask::getName).contains("+batch");
     String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
     // the session of 2026-11-21 (07:00) processes 2026-11-20
-    List<String> args = emrArgs(daily, "+batch", Map.of("last_session_date", "2026-11-20",
-        "last_session_date_compact", "20261120", "artifacts_uri", artifacts));
+    List<String> args =
+        emrArgs(
+            daily,
+            "+batch",
+            Map.of(
+                "last_session_date",
+                "2026-11-20",
+                "last_session_date_compact",
+                "20261120",
+                "artifacts_uri",
+                artifacts));
     assertThat(args).isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
   }
 
@@ -73,8 +90,19 @@ class DigdagWorkflowsTest {
   void theBackfillWorkflowReplaysFromTheSessionDateInOneApplication() throws Exception {
     Workflow backfill = compile("lambda_batch_backfill");
     String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
-    List<String> args = emrArgs(backfill, "+backfill", Map.of("session_date", "2026-10-01",
-        "session_date_compact", "20261001", "iteration_count", "30", "artifacts_uri", artifacts));
+    List<String> args =
+        emrArgs(
+            backfill,
+            "+backfill",
+            Map.of(
+                "session_date",
+                "2026-10-01",
+                "session_date_compact",
+                "20261001",
+                "iteration_count",
+                "30",
+                "artifacts_uri",
+                artifacts));
     assertThat(args).isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 10, 1), 30, 1, "emr")));
   }
 }

@@ -25,7 +25,8 @@ class EmrClusterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Map<String, Configuration> byClassification(RunJobFlowRequest r) {
-    return r.configurations().stream().collect(Collectors.toMap(Configuration::classification, c -> c));
+    return r.configurations().stream()
+        .collect(Collectors.toMap(Configuration::classification, c -> c));
   }
 
   @Test
@@ -33,24 +34,44 @@ class EmrClusterTest {
     PlatformConfig config = EmrFixture.config(Map.of());
     RunJobFlowRequest r = EmrCluster.request(config, List.of());
 
-    assertThat(r.releaseLabel()).as("the release of the Spark on the classpath, %s", package$.MODULE$.SPARK_VERSION())
+    assertThat(r.releaseLabel())
+        .as("the release of the Spark on the classpath, %s", package$.MODULE$.SPARK_VERSION())
         .isEqualTo("emr-spark-8.0.0");
-    assertThat(r.applications()).extracting(a -> a.name())
+    assertThat(r.applications())
+        .extracting(a -> a.name())
         .as("emr-spark-8.x offers no Hadoop application; Delta is one of its applications")
         .containsExactly("Spark", "Delta");
-    Map<InstanceRoleType, InstanceGroupConfig> groups = r.instances().instanceGroups().stream()
-        .collect(Collectors.toMap(InstanceGroupConfig::instanceRole, g -> g));
+    Map<InstanceRoleType, InstanceGroupConfig> groups =
+        r.instances().instanceGroups().stream()
+            .collect(Collectors.toMap(InstanceGroupConfig::instanceRole, g -> g));
     assertThat(groups.get(InstanceRoleType.MASTER).market()).isEqualTo(MarketType.ON_DEMAND);
     assertThat(groups.get(InstanceRoleType.CORE).market()).isEqualTo(MarketType.ON_DEMAND);
     assertThat(groups.get(InstanceRoleType.TASK).market()).isEqualTo(MarketType.SPOT);
-    assertThat(groups.get(InstanceRoleType.TASK).instanceType()).isEqualTo(config.emr().taskInstanceType());
-    assertThat(r.instances().instanceGroups()).allSatisfy(g -> {
-      assertThat(g.ebsConfiguration().ebsBlockDeviceConfigs().get(0).volumeSpecification().sizeInGB())
-          .as("EBS for shuffle").isEqualTo(256);
-      assertThat(g.ebsConfiguration().ebsBlockDeviceConfigs().get(0).volumeSpecification().volumeType()).isEqualTo("gp3");
-    });
+    assertThat(groups.get(InstanceRoleType.TASK).instanceType())
+        .isEqualTo(config.emr().taskInstanceType());
+    assertThat(r.instances().instanceGroups())
+        .allSatisfy(
+            g -> {
+              assertThat(
+                      g.ebsConfiguration()
+                          .ebsBlockDeviceConfigs()
+                          .get(0)
+                          .volumeSpecification()
+                          .sizeInGB())
+                  .as("EBS for shuffle")
+                  .isEqualTo(256);
+              assertThat(
+                      g.ebsConfiguration()
+                          .ebsBlockDeviceConfigs()
+                          .get(0)
+                          .volumeSpecification()
+                          .volumeType())
+                  .isEqualTo("gp3");
+            });
     assertThat(r.autoTerminationPolicy().idleTimeout()).isEqualTo(3600L);
-    assertThat(r.instances().keepJobFlowAliveWhenNoSteps()).as("no steps: the cluster waits for them").isTrue();
+    assertThat(r.instances().keepJobFlowAliveWhenNoSteps())
+        .as("no steps: the cluster waits for them")
+        .isTrue();
     assertThat(r.logUri()).isEqualTo("s3://acme-logs/emr/");
     assertThat(r.jobFlowRole()).isEqualTo("EMR_EC2_DefaultRole");
   }
@@ -61,20 +82,26 @@ class EmrClusterTest {
     Map<String, Configuration> c = byClassification(r);
 
     Map<String, String> spark = c.get("spark-defaults").properties();
-    assertThat(spark).containsEntry("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .containsEntry("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+    assertThat(spark)
+        .containsEntry("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .containsEntry(
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .containsEntry("spark.sql.shuffle.partitions", "200");
-    assertThat(spark.keySet()).noneMatch(k -> k.startsWith("spark.driver.") || k.startsWith("spark.hadoop.fs.s3a."));
+    assertThat(spark.keySet())
+        .noneMatch(k -> k.startsWith("spark.driver.") || k.startsWith("spark.hadoop.fs.s3a."));
     assertThat(c.get("delta-defaults").properties()).containsEntry("delta.enabled", "true");
-    assertThat(c.get("spark-hive-site").properties()).containsValue(
-        "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory");
-    assertThat(c).as("no KMS key configured: SSE-S3, no emrfs-site").doesNotContainKey("emrfs-site");
+    assertThat(c.get("spark-hive-site").properties())
+        .containsValue("com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory");
+    assertThat(c)
+        .as("no KMS key configured: SSE-S3, no emrfs-site")
+        .doesNotContainKey("emrfs-site");
   }
 
   @Test
   void aKmsKeyTurnsOnSseKmsForEveryEmrfsWrite() {
     String key = "arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    RunJobFlowRequest r = EmrCluster.request(EmrFixture.config(Map.of("platform.emr.kms-key-arn", key)), List.of());
+    RunJobFlowRequest r =
+        EmrCluster.request(EmrFixture.config(Map.of("platform.emr.kms-key-arn", key)), List.of());
     assertThat(byClassification(r).get("emrfs-site").properties())
         .containsEntry("fs.s3.enableServerSideEncryption", "true")
         .containsEntry("fs.s3.serverSideEncryption.kms.keyId", key);
@@ -83,8 +110,13 @@ class EmrClusterTest {
   @Test
   void theCliRenderingDescribesTheSameClusterAsTheSdkRequest() throws Exception {
     PlatformConfig config = EmrFixture.config(Map.of());
-    RunJobFlowRequest r = EmrCluster.request(config, EmrSteps.batch(config.emr(),
-        new RunArguments(LocalDate.of(2026, 10, 1), 3, 1, "emr"), EmrSteps.Mode.SINGLE));
+    RunJobFlowRequest r =
+        EmrCluster.request(
+            config,
+            EmrSteps.batch(
+                config.emr(),
+                new RunArguments(LocalDate.of(2026, 10, 1), 3, 1, "emr"),
+                EmrSteps.Mode.SINGLE));
     List<String> cli = EmrCluster.createClusterCli(r);
 
     assertThat(cli).startsWith("aws", "emr", "create-cluster").contains("--auto-terminate");
@@ -109,15 +141,20 @@ class EmrClusterTest {
   @Test
   void onlyReleasesOfTheLineTheJarsWereBuiltForAreAccepted() {
     assertThatThrownBy(() -> EmrFixture.config(Map.of("platform.emr.release-label", "emr-6.15.0")))
-        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.emr.release-label")
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.emr.release-label")
         .hasMessageContaining("emr-6.15.0");
     assertThatThrownBy(() -> EmrFixture.config(Map.of("platform.emr.release-label", "emr-7.12.0")))
         .as("an EMR 7.x (Spark 3.5) label: the message says where the jars of that line are")
-        .isInstanceOf(PlatformException.class).hasMessageContaining("emr-7.12.0")
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("emr-7.12.0")
         .hasMessageContaining("built for Spark " + package$.MODULE$.SPARK_VERSION())
         .hasMessageContaining("spark-3.5-last");
     String sameLine = "emr-spark-8.1.0";
-    assertThat(EmrCluster.request(EmrFixture.config(Map.of("platform.emr.release-label", sameLine)), List.of())
-        .releaseLabel()).isEqualTo(sameLine);
+    assertThat(
+            EmrCluster.request(
+                    EmrFixture.config(Map.of("platform.emr.release-label", sameLine)), List.of())
+                .releaseLabel())
+        .isEqualTo(sameLine);
   }
 }

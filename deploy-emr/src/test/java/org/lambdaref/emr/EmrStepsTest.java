@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.emr.model.StepConfig;
 class EmrStepsTest {
 
   private static final PlatformConfig CONFIG = EmrFixture.config(Map.of());
-  private static final RunArguments THIRTY_DAYS = new RunArguments(LocalDate.of(2026, 10, 1), 30, 1, "emr");
+  private static final RunArguments THIRTY_DAYS =
+      new RunArguments(LocalDate.of(2026, 10, 1), 30, 1, "emr");
 
   /** The batch main's own options (the same mixins), to read a step's arguments back. */
   @Command(name = "batch")
@@ -34,7 +35,9 @@ class EmrStepsTest {
 
   private static RunArguments parsedBack(StepConfig step) {
     List<String> args = step.hadoopJarStep().args();
-    int jar = args.indexOf(args.stream().filter(a -> a.endsWith(EmrSteps.BATCH_JAR)).findFirst().orElseThrow());
+    int jar =
+        args.indexOf(
+            args.stream().filter(a -> a.endsWith(EmrSteps.BATCH_JAR)).findFirst().orElseThrow());
     BatchOptions options = new BatchOptions();
     new CommandLine(options).parseArgs(args.subList(jar + 1, args.size()).toArray(String[]::new));
     return options.run.toRunArguments(options.config.env());
@@ -54,10 +57,15 @@ class EmrStepsTest {
     StepConfig step = steps.get(0);
     assertThat(step.name()).isEqualTo(THIRTY_DAYS.applicationName(EmrSteps.BATCH_APP));
     assertThat(step.hadoopJarStep().jar()).isEqualTo("command-runner.jar");
-    assertThat(step.hadoopJarStep().args()).startsWith("spark-submit", "--deploy-mode", "cluster")
-        .contains("--class", EmrSteps.BATCH_MAIN, "s3://acme-artifacts/lambda/0.1.0/" + EmrSteps.BATCH_JAR);
+    assertThat(step.hadoopJarStep().args())
+        .startsWith("spark-submit", "--deploy-mode", "cluster")
+        .contains(
+            "--class",
+            EmrSteps.BATCH_MAIN,
+            "s3://acme-artifacts/lambda/0.1.0/" + EmrSteps.BATCH_JAR);
     assertThat(step.actionOnFailure()).isEqualTo(ActionOnFailure.CANCEL_AND_WAIT);
-    assertThat(days(steps)).as("the days the batch layer itself replays for the same arguments")
+    assertThat(days(steps))
+        .as("the days the batch layer itself replays for the same arguments")
         .isEqualTo(THIRTY_DAYS.days());
   }
 
@@ -65,10 +73,14 @@ class EmrStepsTest {
   void parallelModeIsOneApplicationRunningItsPeriodsSideBySide() {
     List<StepConfig> steps = EmrSteps.batch(CONFIG.emr(), THIRTY_DAYS, Mode.PARALLEL);
 
-    assertThat(steps).as("one application: a second would be refused by the lake's writer lease").hasSize(1);
+    assertThat(steps)
+        .as("one application: a second would be refused by the lake's writer lease")
+        .hasSize(1);
     RunArguments back = parsedBack(steps.get(0));
     assertThat(back.parallelism()).as("platform.emr.parallel-steps").isEqualTo(4);
-    assertThat(days(steps)).as("in order, no day twice, none missing").isEqualTo(THIRTY_DAYS.days());
+    assertThat(days(steps))
+        .as("in order, no day twice, none missing")
+        .isEqualTo(THIRTY_DAYS.days());
     assertThat(back.env()).isEqualTo("emr");
   }
 
@@ -86,7 +98,8 @@ class EmrStepsTest {
   @Test
   void fewerDaysThanParallelStepsRunThemAllAtOnce() {
     RunArguments two = new RunArguments(LocalDate.of(2026, 10, 1), 2, 1, "emr");
-    assertThat(EmrSteps.ranges(two, Mode.PARALLEL, 4)).singleElement()
+    assertThat(EmrSteps.ranges(two, Mode.PARALLEL, 4))
+        .singleElement()
         .satisfies(r -> assertThat(r.parallelism()).isEqualTo(2))
         .satisfies(r -> assertThat(r.iterationCount()).isEqualTo(2));
   }
@@ -95,13 +108,15 @@ class EmrStepsTest {
   void stepsNeedTheArtifactsLocation() {
     PlatformConfig noArtifacts = EmrFixture.config(Map.of("platform.emr.artifacts-uri", ""));
     assertThatThrownBy(() -> EmrSteps.batch(noArtifacts.emr(), THIRTY_DAYS, Mode.SINGLE))
-        .isInstanceOf(PlatformException.class).hasMessageContaining("artifacts-uri");
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("artifacts-uri");
   }
 
   @Test
   void theSpeedLayerIsOneStepThatLeavesTheClusterUpWhenItFails() {
     StepConfig speed = EmrSteps.speed(CONFIG.emr(), "emr");
-    assertThat(speed.hadoopJarStep().args()).contains("--class", EmrSteps.SPEED_MAIN)
+    assertThat(speed.hadoopJarStep().args())
+        .contains("--class", EmrSteps.SPEED_MAIN)
         .contains("s3://acme-artifacts/lambda/0.1.0/" + EmrSteps.SPEED_JAR);
     assertThat(speed.actionOnFailure()).isEqualTo(ActionOnFailure.CONTINUE);
   }

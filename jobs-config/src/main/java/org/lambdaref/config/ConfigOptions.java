@@ -18,7 +18,8 @@ public final class ConfigOptions {
   @Option(
       names = "--conf",
       paramLabel = "KEY=VALUE",
-      description = "Override one configuration key, e.g. --conf platform.timezone=Asia/Seoul. Repeatable.")
+      description =
+          "Override one configuration key, e.g. --conf platform.timezone=Asia/Seoul. Repeatable.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
   public String env() {

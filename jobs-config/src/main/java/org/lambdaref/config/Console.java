@@ -30,10 +30,12 @@ public final class Console {
   }
 
   public void step(String what, Runnable action) {
-    step(what, () -> {
-      action.run();
-      return null;
-    });
+    step(
+        what,
+        () -> {
+          action.run();
+          return null;
+        });
   }
 
   public void line(String format, Object... args) {
@@ -44,7 +46,14 @@ public final class Console {
   public void progress(String label, long done, long total, long since) {
     long elapsed = System.nanoTime() - since;
     String eta = done == 0 ? "?" : seconds(elapsed * (total - done) / done);
-    out.printf(Locale.ROOT, "    %s %d/%d, elapsed %s, left ~%s%n", label, done, total, seconds(elapsed), eta);
+    out.printf(
+        Locale.ROOT,
+        "    %s %d/%d, elapsed %s, left ~%s%n",
+        label,
+        done,
+        total,
+        seconds(elapsed),
+        eta);
     out.flush();
   }
 

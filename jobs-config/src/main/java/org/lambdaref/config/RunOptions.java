@@ -12,14 +12,16 @@ public final class RunOptions {
       names = "--start-date",
       paramLabel = "YYYY-MM-DD[THH]",
       defaultValue = "${env:START_DATE}",
-      description = "First period to process: a day, or an hour (2019-06-08T15) for sources cut into hours (env START_DATE).")
+      description =
+          "First period to process: a day, or an hour (2019-06-08T15) for sources cut into hours (env START_DATE).")
   String startDate;
 
   @Option(
       names = "--iteration-count",
       paramLabel = "N",
       defaultValue = "${env:ITERATION_COUNT:-1}",
-      description = "Number of consecutive periods, in one application (env ITERATION_COUNT; default ${DEFAULT-VALUE}).")
+      description =
+          "Number of consecutive periods, in one application (env ITERATION_COUNT; default ${DEFAULT-VALUE}).")
   String iterationCount;
 
   @Option(

@@ -48,17 +48,18 @@ public final class SparkSchemas {
 
   /** The declared columns of {@code table} as a Spark schema, in the written order. */
   public static StructType of(TableSpec table) {
-    return new StructType(table.columns().stream()
-        .map(c -> new StructField(c.name(), type(c.type()), c.nullable(), Metadata.empty()))
-        .toArray(StructField[]::new));
+    return new StructType(
+        table.columns().stream()
+            .map(c -> new StructField(c.name(), type(c.type()), c.nullable(), Metadata.empty()))
+            .toArray(StructField[]::new));
   }
 
   /**
-   * {@code frame} as {@code table} declares it: its declared columns selected in the declared order.
-   * Fails, naming the table and the column, when the frame lacks a declared column, carries one of
-   * another type (no cast: a cast could truncate silently), or carries a column the declaration
-   * does not have (unless the table keeps its source's columns). A writer calls it on every frame it
-   * writes, so a table never gets a column its declaration lacks.
+   * {@code frame} as {@code table} declares it: its declared columns selected in the declared
+   * order. Fails, naming the table and the column, when the frame lacks a declared column, carries
+   * one of another type (no cast: a cast could truncate silently), or carries a column the
+   * declaration does not have (unless the table keeps its source's columns). A writer calls it on
+   * every frame it writes, so a table never gets a column its declaration lacks.
    */
   public static Dataset<Row> conform(Dataset<Row> frame, TableSpec table) {
     return checked(frame, table, false);
@@ -74,15 +75,22 @@ public final class SparkSchemas {
   }
 
   private static Dataset<Row> checked(Dataset<Row> frame, TableSpec table, boolean dropUndeclared) {
-    Map<String, DataType> present = Arrays.stream(frame.schema().fields())
-        .collect(Collectors.toMap(StructField::name, StructField::dataType, (a, b) -> a));
+    Map<String, DataType> present =
+        Arrays.stream(frame.schema().fields())
+            .collect(Collectors.toMap(StructField::name, StructField::dataType, (a, b) -> a));
     List<String> problems = new ArrayList<>();
     for (Column c : table.columns()) {
       DataType actual = present.get(c.name());
       if (actual == null) {
         problems.add("column '" + c.name() + "' is missing");
       } else if (!actual.equals(type(c.type()))) {
-        problems.add("column '" + c.name() + "' is " + actual.simpleString() + ", declared " + c.type().sql());
+        problems.add(
+            "column '"
+                + c.name()
+                + "' is "
+                + actual.simpleString()
+                + ", declared "
+                + c.type().sql());
       }
     }
     if (!table.sourceColumns() && !dropUndeclared) {
@@ -93,10 +101,17 @@ public final class SparkSchemas {
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("The rows written to " + table.name().qualified() + " do not match its declaration: "
-          + String.join("; ", problems) + ". The frame has " + frame.schema().simpleString() + ", the declaration "
-          + table.columns() + " (PlatformTables): build the frame from the declaration, or change the declaration and"
-          + " every reader with it");
+      throw new IllegalStateException(
+          "The rows written to "
+              + table.name().qualified()
+              + " do not match its declaration: "
+              + String.join("; ", problems)
+              + ". The frame has "
+              + frame.schema().simpleString()
+              + ", the declaration "
+              + table.columns()
+              + " (PlatformTables): build the frame from the declaration, or change the declaration and"
+              + " every reader with it");
     }
     if (table.sourceColumns()) {
       return frame;
@@ -110,7 +125,8 @@ public final class SparkSchemas {
    * differs from {@code table}'s declaration: one line per difference, empty when it matches
    * (column order included; a table that keeps its source's columns may have more).
    */
-  public static List<String> mismatches(StructType schema, List<String> partitionColumns, TableSpec table) {
+  public static List<String> mismatches(
+      StructType schema, List<String> partitionColumns, TableSpec table) {
     List<String> problems = new ArrayList<>();
     if (!partitionColumns.equals(table.partitionColumns())) {
       problems.add("partitioned by " + partitionColumns + ", declared " + table.partitionColumns());
@@ -118,18 +134,29 @@ public final class SparkSchemas {
     List<StructField> stored = Arrays.asList(schema.fields());
     if (table.sourceColumns()) {
       for (Column c : table.columns()) {
-        StructField f = stored.stream().filter(x -> x.name().equals(c.name())).findFirst().orElse(null);
+        StructField f =
+            stored.stream().filter(x -> x.name().equals(c.name())).findFirst().orElse(null);
         if (f == null) {
           problems.add("no column " + c);
         } else if (!f.dataType().equals(type(c.type())) || f.nullable() != c.nullable()) {
-          problems.add("column " + f.name() + " " + f.dataType().sql() + (f.nullable() ? "" : " not null") + ", declared " + c);
+          problems.add(
+              "column "
+                  + f.name()
+                  + " "
+                  + f.dataType().sql()
+                  + (f.nullable() ? "" : " not null")
+                  + ", declared "
+                  + c);
         }
       }
       return problems;
     }
     StructType declared = of(table);
-    if (!declared.equals(new StructType(stored.stream()
-        .map(f -> new StructField(f.name(), f.dataType(), f.nullable(), Metadata.empty())).toArray(StructField[]::new)))) {
+    if (!declared.equals(
+        new StructType(
+            stored.stream()
+                .map(f -> new StructField(f.name(), f.dataType(), f.nullable(), Metadata.empty()))
+                .toArray(StructField[]::new)))) {
       problems.add("columns " + schema.toDDL() + ", declared " + declared.toDDL());
     }
     return problems;

@@ -23,11 +23,16 @@ public final class SparkSessions {
    * credentials); they are read when a file system is first opened.
    */
   public static void applyHadoopSettings(SparkSession spark, PlatformConfig config) {
-    settings(config).forEach((key, value) -> {
-      if (key.startsWith("spark.hadoop.")) {
-        spark.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value);
-      }
-    });
+    settings(config)
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith("spark.hadoop.")) {
+                spark
+                    .sparkContext()
+                    .hadoopConfiguration()
+                    .set(key.substring("spark.hadoop.".length()), value);
+              }
+            });
   }
 
   /** The session for {@code appName}; an existing session in this JVM is reused. */

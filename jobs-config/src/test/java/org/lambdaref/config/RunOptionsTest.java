@@ -23,7 +23,15 @@ class RunOptionsTest {
   void optionsParseFromTheCommandLine() {
     Job job = new Job();
     new CommandLine(job)
-        .parseArgs("--start-date", "2019-05-08", "--iteration-count", "3", "--env", "local-s3", "--conf", "platform.timezone=Asia/Seoul");
+        .parseArgs(
+            "--start-date",
+            "2019-05-08",
+            "--iteration-count",
+            "3",
+            "--env",
+            "local-s3",
+            "--conf",
+            "platform.timezone=Asia/Seoul");
 
     RunArguments args = job.run.toRunArguments(job.config.env());
     assertThat(args.startDate()).isEqualTo(LocalDate.of(2019, 5, 8));

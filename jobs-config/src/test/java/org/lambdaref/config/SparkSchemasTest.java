@@ -11,41 +11,70 @@ import org.lambdaref.model.PlatformTables;
 /** The declaration's Spark schema and the check of a stored table against it, without a session. */
 class SparkSchemasTest {
 
-  private static final StructType HOURLY_AS_WRITTEN = new StructType()
-      .add("place_id", DataTypes.StringType).add("action", DataTypes.StringType)
-      .add("p_ymd", DataTypes.StringType).add("p_hh", DataTypes.StringType)
-      .add("hour_start", DataTypes.TimestampType).add("events", DataTypes.LongType);
+  private static final StructType HOURLY_AS_WRITTEN =
+      new StructType()
+          .add("place_id", DataTypes.StringType)
+          .add("action", DataTypes.StringType)
+          .add("p_ymd", DataTypes.StringType)
+          .add("p_hh", DataTypes.StringType)
+          .add("hour_start", DataTypes.TimestampType)
+          .add("events", DataTypes.LongType);
 
   @Test
   void theDeclarationsSparkSchemaIsTheTableAsTheBatchWroteIt() {
     assertThat(SparkSchemas.of(PlatformTables.PLACE_ACTION_1H)).isEqualTo(HOURLY_AS_WRITTEN);
-    assertThat(SparkSchemas.mismatches(HOURLY_AS_WRITTEN, List.of("p_ymd", "p_hh"), PlatformTables.PLACE_ACTION_1H))
+    assertThat(
+            SparkSchemas.mismatches(
+                HOURLY_AS_WRITTEN, List.of("p_ymd", "p_hh"), PlatformTables.PLACE_ACTION_1H))
         .isEmpty();
   }
 
   @Test
   void aRenamedRetypedOrReorderedColumnAndOtherPartitionsAreMismatches() {
-    StructType renamed = new StructType()
-        .add("place_id", DataTypes.StringType).add("action", DataTypes.StringType)
-        .add("p_ymd", DataTypes.StringType).add("p_hh", DataTypes.StringType)
-        .add("hour_start", DataTypes.TimestampType).add("event_count", DataTypes.LongType);
-    assertThat(SparkSchemas.mismatches(renamed, List.of("p_ymd", "p_hh"), PlatformTables.PLACE_ACTION_1H))
-        .singleElement().asString().contains("event_count BIGINT").contains("events BIGINT");
-    StructType retyped = new StructType()
-        .add("place_id", DataTypes.StringType).add("action", DataTypes.StringType)
-        .add("p_ymd", DataTypes.StringType).add("p_hh", DataTypes.StringType)
-        .add("hour_start", DataTypes.TimestampType).add("events", DataTypes.IntegerType);
-    assertThat(SparkSchemas.mismatches(retyped, List.of("p_ymd", "p_hh"), PlatformTables.PLACE_ACTION_1H)).hasSize(1);
-    assertThat(SparkSchemas.mismatches(HOURLY_AS_WRITTEN, List.of("p_ymd"), PlatformTables.PLACE_ACTION_1H))
+    StructType renamed =
+        new StructType()
+            .add("place_id", DataTypes.StringType)
+            .add("action", DataTypes.StringType)
+            .add("p_ymd", DataTypes.StringType)
+            .add("p_hh", DataTypes.StringType)
+            .add("hour_start", DataTypes.TimestampType)
+            .add("event_count", DataTypes.LongType);
+    assertThat(
+            SparkSchemas.mismatches(
+                renamed, List.of("p_ymd", "p_hh"), PlatformTables.PLACE_ACTION_1H))
+        .singleElement()
+        .asString()
+        .contains("event_count BIGINT")
+        .contains("events BIGINT");
+    StructType retyped =
+        new StructType()
+            .add("place_id", DataTypes.StringType)
+            .add("action", DataTypes.StringType)
+            .add("p_ymd", DataTypes.StringType)
+            .add("p_hh", DataTypes.StringType)
+            .add("hour_start", DataTypes.TimestampType)
+            .add("events", DataTypes.IntegerType);
+    assertThat(
+            SparkSchemas.mismatches(
+                retyped, List.of("p_ymd", "p_hh"), PlatformTables.PLACE_ACTION_1H))
+        .hasSize(1);
+    assertThat(
+            SparkSchemas.mismatches(
+                HOURLY_AS_WRITTEN, List.of("p_ymd"), PlatformTables.PLACE_ACTION_1H))
         .containsExactly("partitioned by [p_ymd], declared [p_ymd, p_hh]");
   }
 
   @Test
   void aSnapshotMayCarryItsSourcesColumnsButNotLackTheDeclaredOnes() {
-    StructType dump = new StructType().add("place_id", DataTypes.StringType).add("rating", DataTypes.IntegerType)
-        .add("p_ymd", DataTypes.StringType);
-    assertThat(SparkSchemas.mismatches(dump, List.of("p_ymd"), PlatformTables.PLACE_SNAPSHOT)).isEmpty();
-    StructType noId = new StructType().add("name", DataTypes.StringType).add("p_ymd", DataTypes.StringType);
+    StructType dump =
+        new StructType()
+            .add("place_id", DataTypes.StringType)
+            .add("rating", DataTypes.IntegerType)
+            .add("p_ymd", DataTypes.StringType);
+    assertThat(SparkSchemas.mismatches(dump, List.of("p_ymd"), PlatformTables.PLACE_SNAPSHOT))
+        .isEmpty();
+    StructType noId =
+        new StructType().add("name", DataTypes.StringType).add("p_ymd", DataTypes.StringType);
     assertThat(SparkSchemas.mismatches(noId, List.of("p_ymd"), PlatformTables.PLACE_SNAPSHOT))
         .containsExactly("no column place_id string");
   }

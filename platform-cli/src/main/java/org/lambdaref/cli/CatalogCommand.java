@@ -20,13 +20,19 @@ final class CatalogCommand implements Runnable {
     throw new CommandLine.ParameterException(new CommandLine(this), "say what: catalog ddl");
   }
 
-  @Command(name = "ddl", mixinStandardHelpOptions = true,
-      description = "Print CREATE DATABASE / CREATE TABLE ... USING DELTA LOCATION statements for Glue, a Hive metastore,"
-          + " Trino (spark dialect) or Athena.")
+  @Command(
+      name = "ddl",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print CREATE DATABASE / CREATE TABLE ... USING DELTA LOCATION statements for Glue, a Hive metastore,"
+              + " Trino (spark dialect) or Athena.")
   static final class Ddl implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 
-    @Option(names = "--dialect", defaultValue = "spark", description = "spark or athena (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--dialect",
+        defaultValue = "spark",
+        description = "spark or athena (default ${DEFAULT-VALUE}).")
     String dialect;
 
     @Override

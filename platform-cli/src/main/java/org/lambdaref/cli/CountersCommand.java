@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "counters",
     mixinStandardHelpOptions = true,
-    description = "Read the speed layer's DynamoDB counters of one place: one row per hour and action.")
+    description =
+        "Read the speed layer's DynamoDB counters of one place: one row per hour and action.")
 final class CountersCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
@@ -27,20 +28,31 @@ final class CountersCommand implements Callable<Integer> {
   @Option(names = "--place", required = true, description = "The place id, e.g. p-17.")
   String place;
 
-  @Option(names = "--from", description = "Start: a date (yyyy-MM-dd, in platform.timezone) or an ISO instant. Default: today.")
+  @Option(
+      names = "--from",
+      description =
+          "Start: a date (yyyy-MM-dd, in platform.timezone) or an ISO instant. Default: today.")
   String from;
 
-  @Option(names = "--to", description = "End, exclusive: a date or an ISO instant. Default: now + 1 hour.")
+  @Option(
+      names = "--to",
+      description = "End, exclusive: a date or an ISO instant. Default: now + 1 hour.")
   String to;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "table, csv or json (default ${DEFAULT-VALUE}).")
   TablePrinter.Format format;
 
   @Override
   public Integer call() {
     PlatformConfig config = configOptions.load();
     ZoneId zone = config.timezone();
-    Instant start = from == null ? LocalDate.now(zone).atStartOfDay(zone).toInstant() : parse("--from", from, zone);
+    Instant start =
+        from == null
+            ? LocalDate.now(zone).atStartOfDay(zone).toInstant()
+            : parse("--from", from, zone);
     Instant end = to == null ? Instant.now().plusSeconds(3600) : parse("--to", to, zone);
     if (!start.isBefore(end)) {
       throw Errors.badArgument("--to", to, "a time after --from (" + start + ")");
@@ -48,15 +60,22 @@ final class CountersCommand implements Callable<Integer> {
     List<List<Object>> rows = new ArrayList<>();
     try (DynamoDbCounterStore store = new DynamoDbCounterStore(config.dynamodb(), 1)) {
       for (CounterStore.Counter c : store.read(place, start, end)) {
-        rows.add(List.of(c.hour().atZone(zone).toLocalDateTime().toString(), c.hour().toString(), c.action(), c.count()));
+        rows.add(
+            List.of(
+                c.hour().atZone(zone).toLocalDateTime().toString(),
+                c.hour().toString(),
+                c.action(),
+                c.count()));
       }
     }
-    TablePrinter.print(System.out, format, List.of("hour_local", "hour_utc", "action", "events"), rows);
+    TablePrinter.print(
+        System.out, format, List.of("hour_local", "hour_utc", "action", "events"), rows);
     return 0;
   }
 
   static Instant parse(String option, String value, ZoneId zone) {
-    return Timestamps.parseQueryTime(value, zone).orElseThrow(() ->
-        Errors.badArgument(option, value, Timestamps.QUERY_TIME_FORMS.formatted(zone)));
+    return Timestamps.parseQueryTime(value, zone)
+        .orElseThrow(
+            () -> Errors.badArgument(option, value, Timestamps.QUERY_TIME_FORMS.formatted(zone)));
   }
 }

@@ -25,23 +25,32 @@ import software.amazon.awssdk.services.emr.model.StepConfig;
 @Command(
     name = "emr",
     mixinStandardHelpOptions = true,
-    description = "Amazon EMR: print or send the cluster and the steps of a replay (see docs/deploy-emr.md).",
-    subcommands = {EmrCommand.Plan.class, EmrCommand.Cluster.class, EmrCommand.Submit.class, EmrCommand.Policy.class})
+    description =
+        "Amazon EMR: print or send the cluster and the steps of a replay (see docs/deploy-emr.md).",
+    subcommands = {
+      EmrCommand.Plan.class,
+      EmrCommand.Cluster.class,
+      EmrCommand.Submit.class,
+      EmrCommand.Policy.class
+    })
 final class EmrCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this),
-        "say what: emr plan, emr cluster, emr submit or emr policy");
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "say what: emr plan, emr cluster, emr submit or emr policy");
   }
 
   /** Options shared by the commands that build steps. */
   static final class StepOptions {
     @Mixin RunOptions runOptions;
 
-    @Option(names = "--mode", defaultValue = "single",
-        description = "single: one application over the range, a period at a time; parallel: the same application with platform.emr.parallel-steps periods at a time"
-            + " (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--mode",
+        defaultValue = "single",
+        description =
+            "single: one application over the range, a period at a time; parallel: the same application with platform.emr.parallel-steps periods at a time"
+                + " (default ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--with-speed", description = "Add the speed layer's long-running step.")
@@ -49,7 +58,8 @@ final class EmrCommand implements Runnable {
 
     List<StepConfig> steps(PlatformConfig config, String env) {
       RunArguments args = runOptions.toRunArguments(env);
-      List<StepConfig> steps = new ArrayList<>(EmrSteps.batch(config.emr(), args, EmrSteps.Mode.parse(mode)));
+      List<StepConfig> steps =
+          new ArrayList<>(EmrSteps.batch(config.emr(), args, EmrSteps.Mode.parse(mode)));
       if (withSpeed) {
         steps.add(EmrSteps.speed(config.emr(), env));
       }
@@ -57,8 +67,11 @@ final class EmrCommand implements Runnable {
     }
   }
 
-  @Command(name = "plan", mixinStandardHelpOptions = true,
-      description = "Print the EMR steps of a replay: the spark-submit of each, and the days it covers.")
+  @Command(
+      name = "plan",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the EMR steps of a replay: the spark-submit of each, and the days it covers.")
   static final class Plan implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
     @Mixin StepOptions stepOptions;
@@ -68,45 +81,66 @@ final class EmrCommand implements Runnable {
       PlatformConfig config = configOptions.load();
       Console console = Console.stdout();
       List<StepConfig> steps = stepOptions.steps(config, configOptions.env());
-      List<RunArguments> ranges = EmrSteps.ranges(stepOptions.runOptions.toRunArguments(configOptions.env()),
-          EmrSteps.Mode.parse(stepOptions.mode), config.emr().parallelSteps());
+      List<RunArguments> ranges =
+          EmrSteps.ranges(
+              stepOptions.runOptions.toRunArguments(configOptions.env()),
+              EmrSteps.Mode.parse(stepOptions.mode),
+              config.emr().parallelSteps());
       for (int i = 0; i < steps.size(); i++) {
         StepConfig s = steps.get(i);
-        String days = i < ranges.size()
-            ? ranges.get(i).start() + " .. " + ranges.get(i).start().plus(ranges.get(i).iterationCount() - 1L) + " ("
-                + ranges.get(i).iterationCount() + (ranges.get(i).start().isHour() ? " hours)" : " days)")
-            : "until stopped";
-        console.line("step %d: %s  [%s, on failure %s]", i + 1, s.name(), days, s.actionOnFailureAsString());
+        String days =
+            i < ranges.size()
+                ? ranges.get(i).start()
+                    + " .. "
+                    + ranges.get(i).start().plus(ranges.get(i).iterationCount() - 1L)
+                    + " ("
+                    + ranges.get(i).iterationCount()
+                    + (ranges.get(i).start().isHour() ? " hours)" : " days)")
+                : "until stopped";
+        console.line(
+            "step %d: %s  [%s, on failure %s]", i + 1, s.name(), days, s.actionOnFailureAsString());
         console.line("  %s", String.join(" ", s.hadoopJarStep().args()));
       }
       return 0;
     }
   }
 
-  @Command(name = "cluster", mixinStandardHelpOptions = true,
-      description = "Print the cluster (with the steps of a replay when --start-date is given) as 'aws emr create-cluster'"
-          + " arguments or as the SDK request in JSON.")
+  @Command(
+      name = "cluster",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the cluster (with the steps of a replay when --start-date is given) as 'aws emr create-cluster'"
+              + " arguments or as the SDK request in JSON.")
   static final class Cluster implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
     @Mixin StepOptions stepOptions;
 
-    @Option(names = "--format", defaultValue = "cli", description = "cli or json (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--format",
+        defaultValue = "cli",
+        description = "cli or json (default ${DEFAULT-VALUE}).")
     String format;
 
     @Override
     public Integer call() throws Exception {
       PlatformConfig config = configOptions.load();
-      List<StepConfig> steps = !stepOptions.runOptions.hasStartDate() ? List.of() : stepOptions.steps(config, configOptions.env());
+      List<StepConfig> steps =
+          !stepOptions.runOptions.hasStartDate()
+              ? List.of()
+              : stepOptions.steps(config, configOptions.env());
       RunJobFlowRequest request = EmrCluster.request(config, steps);
       if (format.equals("json")) {
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(request.toBuilder()));
+        System.out.println(
+            new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(request.toBuilder()));
       } else {
         List<String> cli = EmrCluster.createClusterCli(request);
         // "aws emr create-cluster", then one option and its value per line, shell-quoted
         StringBuilder out = new StringBuilder(String.join(" ", cli.subList(0, 3)));
         for (String a : cli.subList(3, cli.size())) {
-          String quoted = a.matches("[A-Za-z0-9_./:=,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'";
+          String quoted =
+              a.matches("[A-Za-z0-9_./:=,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'";
           out.append(a.startsWith("--") ? " \\\n  " : " ").append(quoted);
         }
         System.out.println(out);
@@ -115,14 +149,19 @@ final class EmrCommand implements Runnable {
     }
   }
 
-  @Command(name = "submit", mixinStandardHelpOptions = true,
-      description = "Send the steps of a replay to a running cluster (--cluster-id), or start a cluster that runs them"
-          + " and terminates. Needs AWS credentials; fails fast without them.")
+  @Command(
+      name = "submit",
+      mixinStandardHelpOptions = true,
+      description =
+          "Send the steps of a replay to a running cluster (--cluster-id), or start a cluster that runs them"
+              + " and terminates. Needs AWS credentials; fails fast without them.")
   static final class Submit implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
     @Mixin StepOptions stepOptions;
 
-    @Option(names = "--cluster-id", description = "A running cluster (j-...); without it a new cluster is started.")
+    @Option(
+        names = "--cluster-id",
+        description = "A running cluster (j-...); without it a new cluster is started.")
     String clusterId;
 
     @Override
@@ -131,7 +170,8 @@ final class EmrCommand implements Runnable {
       List<StepConfig> steps = stepOptions.steps(config, configOptions.env());
       try (EmrSubmitter emr = EmrSubmitter.connect(config.emr())) {
         if (clusterId == null) {
-          System.out.println("started cluster " + emr.runJobFlow(EmrCluster.request(config, steps)));
+          System.out.println(
+              "started cluster " + emr.runJobFlow(EmrCluster.request(config, steps)));
         } else {
           System.out.println("added steps " + emr.addSteps(clusterId, steps) + " to " + clusterId);
         }
@@ -140,12 +180,18 @@ final class EmrCommand implements Runnable {
     }
   }
 
-  @Command(name = "policy", mixinStandardHelpOptions = true,
-      description = "Print the least-privilege IAM policy of the EMR job role for this configuration.")
+  @Command(
+      name = "policy",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the least-privilege IAM policy of the EMR job role for this configuration.")
   static final class Policy implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 
-    @Option(names = "--account-id", required = true, description = "The AWS account id (12 digits).")
+    @Option(
+        names = "--account-id",
+        required = true,
+        description = "The AWS account id (12 digits).")
     String accountId;
 
     @Override
@@ -153,8 +199,10 @@ final class EmrCommand implements Runnable {
       if (!accountId.matches("\\d{12}")) {
         throw Errors.badArgument("--account-id", accountId, "a 12-digit AWS account id");
       }
-      System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(IamPolicy.document(configOptions.load(), accountId)));
+      System.out.println(
+          new ObjectMapper()
+              .enable(SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(IamPolicy.document(configOptions.load(), accountId)));
       return 0;
     }
   }

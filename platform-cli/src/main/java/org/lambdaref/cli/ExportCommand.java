@@ -30,16 +30,25 @@ final class ExportCommand implements Callable<Integer> {
   @Mixin ConfigOptions configOptions;
   @Mixin RunOptions runOptions;
 
-  @Option(names = "--table", defaultValue = "t3.seller_place_aggr_1d_daily", description = "Table to export (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--table",
+      defaultValue = "t3.seller_place_aggr_1d_daily",
+      description = "Table to export (default ${DEFAULT-VALUE}).")
   String table;
 
-  @Option(names = "--sample", paramLabel = "F", description = "Export a fraction (0, 1] to platform.export.sample-url.")
+  @Option(
+      names = "--sample",
+      paramLabel = "F",
+      description = "Export a fraction (0, 1] to platform.export.sample-url.")
   Double sample;
 
   @Override
   public Integer call() {
     if (!table.equals(PlatformTables.SELLER_PLACE_1D.name().qualified())) {
-      throw Errors.badArgument("--table", table, PlatformTables.SELLER_PLACE_1D.name().qualified() + " (the exported table)");
+      throw Errors.badArgument(
+          "--table",
+          table,
+          PlatformTables.SELLER_PLACE_1D.name().qualified() + " (the exported table)");
     }
     PlatformConfig config = configOptions.load();
     RunArguments args = runOptions.toRunArguments(configOptions.env());

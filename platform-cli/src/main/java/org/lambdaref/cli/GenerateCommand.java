@@ -31,46 +31,86 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--start-date", required = true, paramLabel = "YYYY-MM-DD", description = "First event day (platform zone).")
+  @Option(
+      names = "--start-date",
+      required = true,
+      paramLabel = "YYYY-MM-DD",
+      description = "First event day (platform zone).")
   LocalDate startDate;
 
-  @Option(names = "--days", defaultValue = "3", description = "Number of days (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      defaultValue = "3",
+      description = "Number of days (default ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--events-per-day", defaultValue = "10000", description = "Distinct events per day (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--events-per-day",
+      defaultValue = "10000",
+      description = "Distinct events per day (default ${DEFAULT-VALUE}).")
   int eventsPerDay;
 
-  @Option(names = "--places", defaultValue = "1000", description = "Distinct places (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--places",
+      defaultValue = "1000",
+      description = "Distinct places (default ${DEFAULT-VALUE}).")
   int places;
 
-  @Option(names = "--users", defaultValue = "5000", description = "Distinct users (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--users",
+      defaultValue = "5000",
+      description = "Distinct users (default ${DEFAULT-VALUE}).")
   int users;
 
-  @Option(names = "--duplicates", defaultValue = "0.02", description = "Fraction re-sent with the same event_id (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duplicates",
+      defaultValue = "0.02",
+      description = "Fraction re-sent with the same event_id (default ${DEFAULT-VALUE}).")
   double duplicates;
 
-  @Option(names = "--late", defaultValue = "0.01", description = "Fraction arriving after their day closed (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--late",
+      defaultValue = "0.01",
+      description = "Fraction arriving after their day closed (default ${DEFAULT-VALUE}).")
   double late;
 
-  @Option(names = "--malformed", defaultValue = "0.005", description = "Fraction of extra broken lines (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--malformed",
+      defaultValue = "0.005",
+      description = "Fraction of extra broken lines (default ${DEFAULT-VALUE}).")
   double malformed;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--source", defaultValue = "place_event", description = "Raw source name (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--source",
+      defaultValue = "place_event",
+      description = "Raw source name (default ${DEFAULT-VALUE}).")
   String source;
 
-  @Option(names = "--no-gzip", negatable = false, description = "Write plain .json instead of .json.gz.")
+  @Option(
+      names = "--no-gzip",
+      negatable = false,
+      description = "Write plain .json instead of .json.gz.")
   boolean plain;
 
   @Option(names = "--replace", description = "Delete the source's raw files first.")
   boolean replace;
 
-  @Option(names = "--place-master", description = "Also write the --places places into the source database (platform.source-db), as the snapshot job reads them.")
+  @Option(
+      names = "--place-master",
+      description =
+          "Also write the --places places into the source database (platform.source-db), as the snapshot job reads them.")
   boolean placeMaster;
 
-  @Option(names = "--sellers", defaultValue = "50", description = "Sellers the places belong to, with --place-master (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sellers",
+      defaultValue = "50",
+      description = "Sellers the places belong to, with --place-master (default ${DEFAULT-VALUE}).")
   int sellers = 50;
 
   @Override
@@ -80,7 +120,10 @@ final class GenerateCommand implements Callable<Integer> {
     summary.print(Console.stdout());
     if (placeMaster) {
       LocalProvisioning.seedPlaces(config, places, sellers);
-      Console.stdout().line("    wrote %d places of %d sellers to %s", places, sellers, config.sourceDb().placeTable());
+      Console.stdout()
+          .line(
+              "    wrote %d places of %d sellers to %s",
+              places, sellers, config.sourceDb().placeTable());
     }
     return 0;
   }
@@ -98,8 +141,17 @@ final class GenerateCommand implements Callable<Integer> {
     try {
       spec =
           new GeneratorSpec(
-              startDate, days, eventsPerDay, places, users, duplicates, late, malformed,
-              config.timezone(), sourceConfig.allowedLateness(), seed);
+              startDate,
+              days,
+              eventsPerDay,
+              places,
+              users,
+              duplicates,
+              late,
+              malformed,
+              config.timezone(),
+              sourceConfig.allowedLateness(),
+              seed);
     } catch (IllegalArgumentException e) {
       throw Errors.badArgument("generate", e.getMessage(), "see bin/lambda generate --help");
     }

@@ -22,22 +22,31 @@ final class HotRetentionCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--keep-days", description = "Closed days to keep (default platform.speed.hot-retention-keep-days).")
+  @Option(
+      names = "--keep-days",
+      description = "Closed days to keep (default platform.speed.hot-retention-keep-days).")
   Integer keepDays;
 
   @Override
   public Integer call() {
     PlatformConfig config = configOptions.load();
     int keep = keepDays == null ? config.speed().hotRetentionKeepDays() : keepDays;
-    HotRetention.Result result = new HotRetention(new Lake(SparkSessions.getOrCreate(config, "HotRetention"), config)).run(keep);
+    HotRetention.Result result =
+        new HotRetention(new Lake(SparkSessions.getOrCreate(config, "HotRetention"), config))
+            .run(keep);
     Console console = Console.stdout();
     if (result.newestCovered().isEmpty()) {
-      console.line("no day covered by the batch layer yet (no succeeded aggregate_place in ops.batch_ledger): nothing removed");
+      console.line(
+          "no day covered by the batch layer yet (no succeeded aggregate_place in ops.batch_ledger): nothing removed");
       return 0;
     }
-    console.line("newest day covered by the batch %s; removed the hot partitions of %s (keeping the newest %d covered"
-        + " day(s)): %s", result.newestCovered().get(), result.removedDays().isEmpty() ? "no day" : result.removedDays(),
-        keep, result.rowsRemoved());
+    console.line(
+        "newest day covered by the batch %s; removed the hot partitions of %s (keeping the newest %d covered"
+            + " day(s)): %s",
+        result.newestCovered().get(),
+        result.removedDays().isEmpty() ? "no day" : result.removedDays(),
+        keep,
+        result.rowsRemoved());
     return 0;
   }
 }

@@ -19,7 +19,8 @@ final class LakeTables {
   private LakeTables() {}
 
   /** What {@code lambda tables} prints per table. */
-  record TableInfo(TableSpec spec, String location, boolean exists, long partitions, long rows, long files) {}
+  record TableInfo(
+      TableSpec spec, String location, boolean exists, long partitions, long rows, long files) {}
 
   static boolean exists(SparkSession spark, String location) {
     return DeltaTable.isDeltaTable(spark, location);
@@ -38,7 +39,10 @@ final class LakeTables {
       registered.add(spec.name().qualified());
     }
     MergedHourlyView.register(new Lake(spark, config))
-        .ifPresent(w -> registered.add(MergedHourlyView.NAME + " (newest day covered by the batch: " + w + ")"));
+        .ifPresent(
+            w ->
+                registered.add(
+                    MergedHourlyView.NAME + " (newest day covered by the batch: " + w + ")"));
     return registered;
   }
 
@@ -57,8 +61,11 @@ final class LakeTables {
       long partitions =
           spec.partitionColumns().isEmpty()
               ? 1
-              : table.select(spec.partitionColumns().stream().map(functions::col)
-                      .toArray(Column[]::new)).distinct().count();
+              : table
+                  .select(
+                      spec.partitionColumns().stream().map(functions::col).toArray(Column[]::new))
+                  .distinct()
+                  .count();
       infos.add(new TableInfo(spec, location, true, partitions, rows, files));
     }
     return infos;

@@ -3,15 +3,16 @@ package org.lambdaref.cli;
 import org.lambdaref.batch.BatchMain;
 import org.lambdaref.serving.ServeMain;
 import org.lambdaref.speed.SpeedMain;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** {@code bin/lambda}: the platform's command line. Thin: each command is its own class. */
 @Command(
     name = "lambda",
     mixinStandardHelpOptions = true,
     version = "lambda-platform 0.1.0",
-    description = "Lambda architecture reference platform: batch, speed and serving layers on Spark.",
+    description =
+        "Lambda architecture reference platform: batch, speed and serving layers on Spark.",
     subcommands = {
       DemoCommand.class,
       LocalCommand.class,

@@ -23,7 +23,8 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "local",
     mixinStandardHelpOptions = true,
-    description = "Start, stop and inspect the local stack: Kafka (KRaft), DynamoDB Local, an S3 server, PostgreSQL.",
+    description =
+        "Start, stop and inspect the local stack: Kafka (KRaft), DynamoDB Local, an S3 server, PostgreSQL.",
     subcommands = {LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Status.class})
 final class LocalCommand implements Runnable {
 
@@ -58,9 +59,12 @@ final class LocalCommand implements Runnable {
       console.line("==> using the local stack started by 'bin/lambda local up'");
       return new StackLease(running.get(), false);
     }
-    StackMode mode = Stacks.resolve(StackMode.valueOf(config.localStack().mode().toUpperCase(Locale.ROOT)));
+    StackMode mode =
+        Stacks.resolve(StackMode.valueOf(config.localStack().mode().toUpperCase(Locale.ROOT)));
     StackEndpoints stack =
-        console.step("starting the local stack (" + mode.name().toLowerCase(Locale.ROOT)
+        console.step(
+            "starting the local stack ("
+                + mode.name().toLowerCase(Locale.ROOT)
                 + "): Kafka, DynamoDB, S3, PostgreSQL",
             () -> Stacks.start(options(config, false), mode));
     return new StackLease(stack, true);
@@ -81,7 +85,10 @@ final class LocalCommand implements Runnable {
     }
   }
 
-  @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the stack in the background and create topic, table and bucket.")
+  @Command(
+      name = "up",
+      mixinStandardHelpOptions = true,
+      description = "Start the stack in the background and create topic, table and bucket.")
   static final class Up implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 
@@ -94,17 +101,25 @@ final class LocalCommand implements Runnable {
         return 0;
       }
       // embedded always: containers would die with this command
-      LocalStack stack = console.step("starting the local stack (embedded servers)",
-          () -> LocalStack.start(options(config, true)));
+      LocalStack stack =
+          console.step(
+              "starting the local stack (embedded servers)",
+              () -> LocalStack.start(options(config, true)));
       PlatformConfig pointed = configOptions.load(stack.configOverrides());
-      console.step("creating topic, counters table, bucket", () -> LocalProvisioning.provision(pointed, stack));
-      LocalProvisioning.describe(config, stack).forEach((k, v) -> console.line("    %-9s %s", k, v));
+      console.step(
+          "creating topic, counters table, bucket",
+          () -> LocalProvisioning.provision(pointed, stack));
+      LocalProvisioning.describe(config, stack)
+          .forEach((k, v) -> console.line("    %-9s %s", k, v));
       console.line("stop it with: bin/lambda local down");
       return 0;
     }
   }
 
-  @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the stack that 'local up' started.")
+  @Command(
+      name = "down",
+      mixinStandardHelpOptions = true,
+      description = "Stop the stack that 'local up' started.")
   static final class Down implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 
@@ -120,7 +135,10 @@ final class LocalCommand implements Runnable {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show each server: pid, port, serving or not. Exit 1 if none runs.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = "Show each server: pid, port, serving or not. Exit 1 if none runs.")
   static final class Status implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 
@@ -136,8 +154,13 @@ final class LocalCommand implements Runnable {
         if (server == null) {
           System.out.printf("%-9s stopped%n", kind.id());
         } else {
-          System.out.printf("%-9s pid %-7d 127.0.0.1:%-6d %s  log %s%n", kind.id(), server.pid(), server.port(),
-              server.serves() ? "serving" : "NOT SERVING", server.logFile());
+          System.out.printf(
+              "%-9s pid %-7d 127.0.0.1:%-6d %s  log %s%n",
+              kind.id(),
+              server.pid(),
+              server.port(),
+              server.serves() ? "serving" : "NOT SERVING",
+              server.logFile());
         }
       }
       return 0;

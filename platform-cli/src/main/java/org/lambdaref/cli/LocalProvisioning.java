@@ -53,7 +53,10 @@ public final class LocalProvisioning {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(props)) {
-      admin.createTopics(List.of(new NewTopic(topic, TOPIC_PARTITIONS, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, TOPIC_PARTITIONS, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw failure("create Kafka topic " + topic, e.getCause());
@@ -77,7 +80,8 @@ public final class LocalProvisioning {
             .region(Region.US_EAST_1)
             .forcePathStyle(true)
             .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(stack.s3AccessKey(), stack.s3SecretKey())))
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(stack.s3AccessKey(), stack.s3SecretKey())))
             .httpClient(UrlConnectionHttpClient.create())
             .build()) {
       s3.createBucket(b -> b.bucket(bucket));
@@ -101,13 +105,19 @@ public final class LocalProvisioning {
   /** The place master table the daily snapshot reads, in the source database. Idempotent. */
   static void seedPlaces(PlatformConfig config, int places, int sellers) {
     var db = config.sourceDb();
-    try (Connection c = DriverManager.getConnection(db.connection().url(), db.connection().user(), db.connection().password());
+    try (Connection c =
+            DriverManager.getConnection(
+                db.connection().url(), db.connection().user(), db.connection().password());
         Statement s = c.createStatement()) {
       c.setAutoCommit(false);
-      s.execute("CREATE TABLE IF NOT EXISTS " + db.placeTable() + " (place_id text primary key, name text,"
-          + " category text, region text, seller_id text, updated_at timestamp)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + db.placeTable()
+              + " (place_id text primary key, name text,"
+              + " category text, region text, seller_id text, updated_at timestamp)");
       s.execute("DELETE FROM " + db.placeTable());
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + db.placeTable() + " VALUES (?,?,?,?,?,?)")) {
+      try (PreparedStatement insert =
+          c.prepareStatement("INSERT INTO " + db.placeTable() + " VALUES (?,?,?,?,?,?)")) {
         for (var p : PlaceMaster.places(places, sellers, 42)) {
           insert.setString(1, p.placeId());
           insert.setString(2, p.name());

@@ -27,33 +27,56 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--rate", defaultValue = "1000", description = "Events per second (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "1000",
+      description = "Events per second (default ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--events", defaultValue = "10000", description = "Events to send (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--events",
+      defaultValue = "10000",
+      description = "Events to send (default ${DEFAULT-VALUE}).")
   long events;
 
-  @Option(names = "--places", defaultValue = "1000", description = "Distinct places (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--places",
+      defaultValue = "1000",
+      description = "Distinct places (default ${DEFAULT-VALUE}).")
   int places;
 
   @Option(names = "--seed", description = "Seed of the event mix (default: the current time).")
   Long seed;
 
   /** What was sent. */
-  record Summary(long events, Map<GeneratedLine.Kind, Long> lines, long acknowledged, double seconds) {}
+  record Summary(
+      long events, Map<GeneratedLine.Kind, Long> lines, long acknowledged, double seconds) {}
 
   @Override
   public Integer call() {
     PlatformConfig config = configOptions.load();
     Console console = Console.stdout();
-    console.line("sending %d events at %d/s to %s on %s", events, rate, config.kafka().topic(), config.kafka().bootstrapServers());
-    Summary s = run(config, rate, events, places, seed == null ? System.currentTimeMillis() : seed, null);
-    console.line("sent %d events as %d records (%s) in %.1f s: %.0f events/s, all acknowledged",
-        s.events(), s.acknowledged(), s.lines(), s.seconds(), s.events() / Math.max(0.001, s.seconds()));
+    console.line(
+        "sending %d events at %d/s to %s on %s",
+        events, rate, config.kafka().topic(), config.kafka().bootstrapServers());
+    Summary s =
+        run(config, rate, events, places, seed == null ? System.currentTimeMillis() : seed, null);
+    console.line(
+        "sent %d events as %d records (%s) in %.1f s: %.0f events/s, all acknowledged",
+        s.events(),
+        s.acknowledged(),
+        s.lines(),
+        s.seconds(),
+        s.events() / Math.max(0.001, s.seconds()));
     return 0;
   }
 
-  static Summary run(PlatformConfig config, int rate, long events, int places, long seed,
+  static Summary run(
+      PlatformConfig config,
+      int rate,
+      long events,
+      int places,
+      long seed,
       Consumer<GeneratedLine> sentLines) {
     if (rate < 1) {
       throw Errors.badArgument("--rate", rate, "1 or more events per second");
@@ -62,12 +85,24 @@ final class ProduceCommand implements Callable<Integer> {
       throw Errors.badArgument("--events", events, "0 or more");
     }
     LiveEvents.Spec defaults = LiveEvents.Spec.defaults(seed);
-    LiveEvents live = new LiveEvents(new LiveEvents.Spec(places, defaults.users(), defaults.duplicateFraction(),
-        defaults.lateFraction(), defaults.malformedFraction(), defaults.lateBy(), seed));
+    LiveEvents live =
+        new LiveEvents(
+            new LiveEvents.Spec(
+                places,
+                defaults.users(),
+                defaults.duplicateFraction(),
+                defaults.lateFraction(),
+                defaults.malformedFraction(),
+                defaults.lateBy(),
+                seed));
     Map<GeneratedLine.Kind, Long> kinds = new EnumMap<>(GeneratedLine.Kind.class);
     long started = System.nanoTime();
     long acknowledged;
-    try (EventProducer producer = new EventProducer(config.kafka().bootstrapServers(), config.kafka().topic(), config.kafka().clientProperties())) {
+    try (EventProducer producer =
+        new EventProducer(
+            config.kafka().bootstrapServers(),
+            config.kafka().topic(),
+            config.kafka().clientProperties())) {
       for (long i = 0; i < events; i++) {
         // pace by the schedule, not by sleeps per event: the rate holds on average
         long due = started + i * 1_000_000_000L / rate;

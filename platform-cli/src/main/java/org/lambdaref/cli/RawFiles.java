@@ -21,9 +21,10 @@ import org.lambdaref.model.Partitions;
 import org.lambdaref.model.generator.GeneratedLine;
 
 /**
- * Writes raw lines the way an S3 collector does: {@code <datasource>/<source>/p_ymd=YYYYMMDD/p_hh=HH/}
- * by UTC arrival hour, gzip'd JSON lines. Through Hadoop's FileSystem, so the same code writes to a
- * local folder, to {@code s3a://} on the local S3 server, or to S3 itself.
+ * Writes raw lines the way an S3 collector does: {@code
+ * <datasource>/<source>/p_ymd=YYYYMMDD/p_hh=HH/} by UTC arrival hour, gzip'd JSON lines. Through
+ * Hadoop's FileSystem, so the same code writes to a local folder, to {@code s3a://} on the local S3
+ * server, or to S3 itself.
  */
 final class RawFiles implements AutoCloseable {
 
@@ -44,11 +45,13 @@ final class RawFiles implements AutoCloseable {
 
   static Configuration hadoopConfiguration(PlatformConfig config) {
     Configuration conf = new Configuration();
-    SparkSessions.settings(config).forEach((key, value) -> {
-      if (key.startsWith("spark.hadoop.")) {
-        conf.set(key.substring("spark.hadoop.".length()), value);
-      }
-    });
+    SparkSessions.settings(config)
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith("spark.hadoop.")) {
+                conf.set(key.substring("spark.hadoop.".length()), value);
+              }
+            });
     return conf;
   }
 
@@ -64,7 +67,13 @@ final class RawFiles implements AutoCloseable {
   void write(GeneratedLine line, LocalDate generatedDay) {
     Partitions.DayHour hour = Partitions.rawArrivalPartition(line.arrival());
     String file =
-        sourceRoot + "/" + hour.path() + "/" + filePrefix + "-" + Partitions.day(generatedDay)
+        sourceRoot
+            + "/"
+            + hour.path()
+            + "/"
+            + filePrefix
+            + "-"
+            + Partitions.day(generatedDay)
             + (gzip ? ".json.gz" : ".json");
     try {
       BufferedWriter writer = open.get(file);

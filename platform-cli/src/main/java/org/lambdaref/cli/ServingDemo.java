@@ -18,8 +18,8 @@ import org.lambdaref.config.SparkSessions;
 import org.lambdaref.serving.ServingService;
 
 /**
- * The demo's last step: the serving layer answers a merged query over HTTP, with the batch days
- * for the days the batch covers and today's live events, one bucket per day.
+ * The demo's last step: the serving layer answers a merged query over HTTP, with the batch days for
+ * the days the batch covers and today's live events, one bucket per day.
  */
 final class ServingDemo {
 
@@ -34,15 +34,24 @@ final class ServingDemo {
     ServingSettings settings = config.serving().withListen("127.0.0.1", 0);
     try (ServingService service = ServingService.start(config, settings)) {
       LocalDate tomorrow = LocalDate.now(config.timezone()).plusDays(1);
-      String path = "/v1/places/" + place + "/actions/impression?from=" + firstBatchDay + "&to=" + tomorrow + "&granularity=day";
+      String path =
+          "/v1/places/"
+              + place
+              + "/actions/impression?from="
+              + firstBatchDay
+              + "&to="
+              + tomorrow
+              + "&granularity=day";
       String url = "http://127.0.0.1:" + service.port() + path;
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
       if (settings.authRequired()) {
         request.header("Authorization", "Bearer " + settings.authToken());
       }
-      HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new IllegalStateException("the serving layer answered " + response.statusCode() + ": " + response.body());
+        throw new IllegalStateException(
+            "the serving layer answered " + response.statusCode() + ": " + response.body());
       }
       return new Result(path, new ObjectMapper().readTree(response.body()));
     } catch (IOException e) {
@@ -57,21 +66,38 @@ final class ServingDemo {
   private static String busiestPlace(PlatformConfig config) {
     var spark = SparkSessions.getOrCreate(config, "LambdaDemo");
     LakeTables.registerAll(spark, config);
-    return spark.sql("select place_id from t3.place_impression_aggr_1d_daily"
-        + " where p_ymd = (select max(p_ymd) from t3.place_impression_aggr_1d_daily)"
-        + " order by impressions desc, place_id limit 1").first().getString(0);
+    return spark
+        .sql(
+            "select place_id from t3.place_impression_aggr_1d_daily"
+                + " where p_ymd = (select max(p_ymd) from t3.place_impression_aggr_1d_daily)"
+                + " order by impressions desc, place_id limit 1")
+        .first()
+        .getString(0);
   }
 
   static void print(Result r, Console console) {
     JsonNode a = r.answer();
     console.line("");
     console.line("Serving layer: GET %s", r.url());
-    console.line("  batch covers %s: those days from the batch view (t3), the others from the DynamoDB counters",
-        a.get("batch_covered_days").isEmpty() ? "no day of the range" : a.get("batch_covered_days").toString());
+    console.line(
+        "  batch covers %s: those days from the batch view (t3), the others from the DynamoDB counters",
+        a.get("batch_covered_days").isEmpty()
+            ? "no day of the range"
+            : a.get("batch_covered_days").toString());
     List<List<Object>> rows = new ArrayList<>();
-    a.get("buckets").forEach(b -> rows.add(List.of(b.get("start").asText().substring(0, 10), b.get("count").asLong(),
-        b.get("source").asText())));
-    TablePrinter.print(System.out, TablePrinter.Format.TABLE, List.of("day", "impressions", "source"), rows);
-    console.line("  total %d%s", a.get("total").asLong(), a.get("stale").asBoolean() ? " (stale: DynamoDB did not answer)" : "");
+    a.get("buckets")
+        .forEach(
+            b ->
+                rows.add(
+                    List.of(
+                        b.get("start").asText().substring(0, 10),
+                        b.get("count").asLong(),
+                        b.get("source").asText())));
+    TablePrinter.print(
+        System.out, TablePrinter.Format.TABLE, List.of("day", "impressions", "source"), rows);
+    console.line(
+        "  total %d%s",
+        a.get("total").asLong(),
+        a.get("stale").asBoolean() ? " (stale: DynamoDB did not answer)" : "");
   }
 }

@@ -32,8 +32,13 @@ import org.lambdaref.speed.SpeedRunner;
 final class SpeedDemo {
 
   /** What the demo saw. */
-  record Result(ProduceCommand.Summary produced, long expectedCounted, long counted, Duration freshness,
-      String topPlace, List<CounterStore.Counter> topPlaceCounters) {}
+  record Result(
+      ProduceCommand.Summary produced,
+      long expectedCounted,
+      long counted,
+      Duration freshness,
+      String topPlace,
+      List<CounterStore.Counter> topPlaceCounters) {}
 
   private SpeedDemo() {}
 
@@ -44,7 +49,9 @@ final class SpeedDemo {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -54,24 +61,37 @@ final class SpeedDemo {
 
   private static Result runChecked(PlatformConfig config, int events, int rate) throws Exception {
     SparkSession spark = SparkSessions.getOrCreate(config, "LambdaDemo");
-    ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "speed-layer");
-      t.setDaemon(true);
-      return t;
-    });
-    try (DynamoDbCounterStore counters = new DynamoDbCounterStore(config.dynamodb(), config.speed().counterWriters())) {
+    ExecutorService runner =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "speed-layer");
+              t.setDaemon(true);
+              return t;
+            });
+    try (DynamoDbCounterStore counters =
+        new DynamoDbCounterStore(config.dynamodb(), config.speed().counterWriters())) {
       long before = total(counters.scanAll());
       Future<SpeedRunner.Summary> running =
-          runner.submit(() -> SpeedRunner.run(spark, config, counters, Duration.ofMinutes(10), null));
+          runner.submit(
+              () -> SpeedRunner.run(spark, config, counters, Duration.ofMinutes(10), null));
       awaitFirstBatch(spark, running);
-      EventValidator validator = new EventValidator(config.source(SpeedQuery.SOURCE).validationRules());
+      EventValidator validator =
+          new EventValidator(config.source(SpeedQuery.SOURCE).validationRules());
       Set<String> ids = new HashSet<>();
       Map<String, Long> perPlace = new TreeMap<>();
-      ProduceCommand.Summary produced = ProduceCommand.run(config, rate, events, 1000, System.currentTimeMillis(), line -> {
-        if (validator.validate(line.line()) instanceof ValidationResult.Valid v && ids.add(v.event().eventId())) {
-          perPlace.merge(v.event().placeId(), 1L, Long::sum);
-        }
-      });
+      ProduceCommand.Summary produced =
+          ProduceCommand.run(
+              config,
+              rate,
+              events,
+              1000,
+              System.currentTimeMillis(),
+              line -> {
+                if (validator.validate(line.line()) instanceof ValidationResult.Valid v
+                    && ids.add(v.event().eventId())) {
+                  perPlace.merge(v.event().placeId(), 1L, Long::sum);
+                }
+              });
       Instant sentAt = Instant.now();
       long expected = ids.size();
       long counted = 0;
@@ -85,9 +105,14 @@ final class SpeedDemo {
       }
       Duration freshness = Duration.between(sentAt, Instant.now());
       running.cancel(true);
-      String top = perPlace.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("p-0");
+      String top =
+          perPlace.entrySet().stream()
+              .max(Map.Entry.comparingByValue())
+              .map(Map.Entry::getKey)
+              .orElse("p-0");
       Instant hour = HotRecordClassifier.hourBucket(Instant.now(), config.timezone());
-      List<CounterStore.Counter> topCounters = counters.read(top, hour.minus(Duration.ofHours(6)), hour.plus(Duration.ofHours(1)));
+      List<CounterStore.Counter> topCounters =
+          counters.read(top, hour.minus(Duration.ofHours(6)), hour.plus(Duration.ofHours(1)));
       return new Result(produced, expected, counted, freshness, top, topCounters);
     } finally {
       runner.shutdownNow();
@@ -118,15 +143,27 @@ final class SpeedDemo {
 
   static void print(Result r, PlatformConfig config, Console console) {
     console.line("");
-    console.line("Speed layer: %d events sent as %s in %.1f s", r.produced().events(), r.produced().lines(), r.produced().seconds());
-    console.line("  counted in DynamoDB: %d of %d distinct valid events%s; the last was readable %.1f s after the last send",
-        r.counted(), r.expectedCounted(), r.counted() == r.expectedCounted() ? " (exact)" : " (MISMATCH)",
+    console.line(
+        "Speed layer: %d events sent as %s in %.1f s",
+        r.produced().events(), r.produced().lines(), r.produced().seconds());
+    console.line(
+        "  counted in DynamoDB: %d of %d distinct valid events%s; the last was readable %.1f s after the last send",
+        r.counted(),
+        r.expectedCounted(),
+        r.counted() == r.expectedCounted() ? " (exact)" : " (MISMATCH)",
         r.freshness().toMillis() / 1000.0);
-    console.line("  counters of the busiest place, %s (bin/lambda counters --place %s):", r.topPlace(), r.topPlace());
+    console.line(
+        "  counters of the busiest place, %s (bin/lambda counters --place %s):",
+        r.topPlace(), r.topPlace());
     List<List<Object>> rows = new ArrayList<>();
     for (CounterStore.Counter c : r.topPlaceCounters()) {
-      rows.add(List.of(c.hour().atZone(config.timezone()).toLocalDateTime().toString(), c.action(), c.count()));
+      rows.add(
+          List.of(
+              c.hour().atZone(config.timezone()).toLocalDateTime().toString(),
+              c.action(),
+              c.count()));
     }
-    TablePrinter.print(System.out, TablePrinter.Format.TABLE, List.of("hour_local", "action", "events"), rows);
+    TablePrinter.print(
+        System.out, TablePrinter.Format.TABLE, List.of("hour_local", "action", "events"), rows);
   }
 }

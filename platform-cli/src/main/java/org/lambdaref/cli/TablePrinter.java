@@ -8,7 +8,11 @@ import java.util.List;
 /** Prints rows as an aligned table, CSV (RFC 4180 quoting) or JSON lines. */
 final class TablePrinter {
 
-  enum Format { TABLE, CSV, JSON }
+  enum Format {
+    TABLE,
+    CSV,
+    JSON
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -18,15 +22,21 @@ final class TablePrinter {
     switch (format) {
       case CSV -> {
         out.println(String.join(",", header.stream().map(TablePrinter::csv).toList()));
-        rows.forEach(r -> out.println(String.join(",", r.stream().map(v -> csv(v == null ? "" : v.toString())).toList())));
+        rows.forEach(
+            r ->
+                out.println(
+                    String.join(
+                        ",", r.stream().map(v -> csv(v == null ? "" : v.toString())).toList())));
       }
-      case JSON -> rows.forEach(r -> {
-        ObjectNode node = JSON.createObjectNode();
-        for (int i = 0; i < header.size(); i++) {
-          node.set(header.get(i), JSON.valueToTree(r.get(i)));
-        }
-        out.println(node);
-      });
+      case JSON ->
+          rows.forEach(
+              r -> {
+                ObjectNode node = JSON.createObjectNode();
+                for (int i = 0; i < header.size(); i++) {
+                  node.set(header.get(i), JSON.valueToTree(r.get(i)));
+                }
+                out.println(node);
+              });
       default -> table(out, header, rows);
     }
   }
@@ -56,7 +66,10 @@ final class TablePrinter {
     for (int i = 0; i < widths.length; i++) {
       Object v = values.get(i);
       String text = String.valueOf(v);
-      String padded = v instanceof Number ? " ".repeat(widths[i] - text.length()) + text : text + " ".repeat(widths[i] - text.length());
+      String padded =
+          v instanceof Number
+              ? " ".repeat(widths[i] - text.length()) + text
+              : text + " ".repeat(widths[i] - text.length());
       sb.append(' ').append(padded).append(" |");
     }
     return sb.toString();

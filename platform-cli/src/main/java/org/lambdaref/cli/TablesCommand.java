@@ -14,12 +14,16 @@ import picocli.CommandLine.Option;
 @Command(
     name = "tables",
     mixinStandardHelpOptions = true,
-    description = "Every platform table: tier, location, partitions, rows and files (files per partition show small-file trouble).")
+    description =
+        "Every platform table: tier, location, partitions, rows and files (files per partition show small-file trouble).")
 final class TablesCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "table, csv or json (default ${DEFAULT-VALUE}).")
   TablePrinter.Format format;
 
   @Override
@@ -28,17 +32,23 @@ final class TablesCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.getOrCreate(config, "LambdaTables");
     List<List<Object>> rows = new ArrayList<>();
     for (LakeTables.TableInfo info : LakeTables.describe(spark, config)) {
-      rows.add(List.of(
-          info.spec().name().qualified(),
-          info.spec().name().database(),
-          info.exists() ? info.partitions() : "-",
-          info.exists() ? info.rows() : "-",
-          info.exists() ? info.files() : "-",
-          info.exists() && info.partitions() > 0 ? String.format("%.1f", (double) info.files() / info.partitions()) : "-",
-          info.location()));
+      rows.add(
+          List.of(
+              info.spec().name().qualified(),
+              info.spec().name().database(),
+              info.exists() ? info.partitions() : "-",
+              info.exists() ? info.rows() : "-",
+              info.exists() ? info.files() : "-",
+              info.exists() && info.partitions() > 0
+                  ? String.format("%.1f", (double) info.files() / info.partitions())
+                  : "-",
+              info.location()));
     }
-    TablePrinter.print(System.out, format,
-        List.of("table", "tier", "partitions", "rows", "files", "files/partition", "location"), rows);
+    TablePrinter.print(
+        System.out,
+        format,
+        List.of("table", "tier", "partitions", "rows", "files", "files/partition", "location"),
+        rows);
     return 0;
   }
 }

@@ -7,14 +7,15 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * How {@code bin/lambda} and {@code bin/bench} report a failed command: a platform error prints
- * its problem, why and fix (exit 2), anything else one line with its type (exit 1), the stack
- * trace only with {@code LAMBDA_DEBUG} set.
+ * How {@code bin/lambda} and {@code bin/bench} report a failed command: a platform error prints its
+ * problem, why and fix (exit 2), anything else one line with its type (exit 1), the stack trace
+ * only with {@code LAMBDA_DEBUG} set.
  */
 public final class UserErrors implements IExecutionExceptionHandler {
 
   @Override
-  public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
+  public int handleExecutionException(
+      Exception e, CommandLine commandLine, ParseResult parseResult) {
     Throwable cause = e;
     while (cause != null && !(cause instanceof PlatformException)) {
       cause = cause.getCause();

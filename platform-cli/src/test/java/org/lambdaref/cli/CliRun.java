@@ -20,7 +20,8 @@ record CliRun(int exitCode, String out, String err) {
       cli.setOut(new PrintWriter(System.out, true));
       cli.setErr(new PrintWriter(System.err, true));
       int code = cli.execute(args);
-      return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new CliRun(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(originalOut);
       System.setErr(originalErr);

@@ -20,9 +20,9 @@ import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.SparkJvm;
 
 /**
- * The first command of the README, end to end in a JVM of its own (small sizes): the demo runs
- * the whole lambda stack and ends with a merged answer, and no configured secret appears in its
- * output or in any file it leaves behind (logs, metrics, server logs, tables' logs).
+ * The first command of the README, end to end in a JVM of its own (small sizes): the demo runs the
+ * whole lambda stack and ends with a merged answer, and no configured secret appears in its output
+ * or in any file it leaves behind (logs, metrics, server logs, tables' logs).
  */
 class DemoSecretsTest {
 
@@ -46,11 +46,24 @@ class DemoSecretsTest {
     for (String server : List.of("kafka", "dynamodb", "s3", "postgres")) {
       conf.put("platform.local-stack.ports." + server, Integer.toString(freePort()));
     }
-    List<String> command = new ArrayList<>(SparkJvm.command(SparkJvm.testClasspath(), LambdaCli.class.getName(), "-Xmx2g"));
-    command.addAll(List.of("demo", "--days", "1", "--events-per-day", "300", "--live-events", "300", "--live-rate", "300"));
+    List<String> command =
+        new ArrayList<>(
+            SparkJvm.command(SparkJvm.testClasspath(), LambdaCli.class.getName(), "-Xmx2g"));
+    command.addAll(
+        List.of(
+            "demo",
+            "--days",
+            "1",
+            "--events-per-day",
+            "300",
+            "--live-events",
+            "300",
+            "--live-rate",
+            "300"));
     conf.forEach((k, v) -> command.addAll(List.of("--conf", k + "=" + v)));
     Path output = root.resolve("demo-output.txt");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     Process demo = pb.start();
     if (!demo.waitFor(8, TimeUnit.MINUTES)) {
@@ -59,20 +72,26 @@ class DemoSecretsTest {
     }
     String out = Files.readString(output);
     assertThat(demo.exitValue()).as(out).isZero();
-    assertThat(out).contains("Serving layer: GET /v1/places/").contains("| speed").contains("counted exactly once");
+    assertThat(out)
+        .contains("Serving layer: GET /v1/places/")
+        .contains("| speed")
+        .contains("counted exactly once");
 
     List<String> all = new ArrayList<>(secrets.values());
     all.add(LocalStackOptions.S3_SECRET_KEY_DEFAULT);
     List<String> leaks = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        if (Files.size(f) > 50_000_000 || f.toString().endsWith(".parquet") || f.toString().endsWith(".gz")) {
+        if (Files.size(f) > 50_000_000
+            || f.toString().endsWith(".parquet")
+            || f.toString().endsWith(".gz")) {
           continue; // data files hold generated events, not configuration
         }
         if (f.getFileName().toString().equals("s3proxy.properties")) {
           // the S3 server's own key store must hold its key; it may be read by its owner only
           assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
-              .as(f + " permissions").isEqualTo("rw-------");
+              .as(f + " permissions")
+              .isEqualTo("rw-------");
           continue;
         }
         String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);

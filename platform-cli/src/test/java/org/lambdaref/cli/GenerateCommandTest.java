@@ -22,9 +22,24 @@ class GenerateCommandTest {
   @TempDir Path root;
 
   private CliRun generate(String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "generate", "--conf", "platform.storage.root=" + root, "--start-date", "2019-06-08", "--days", "2",
-        "--events-per-day", "500", "--duplicates", "0.1", "--late", "0.05", "--malformed", "0.02"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "generate",
+                "--conf",
+                "platform.storage.root=" + root,
+                "--start-date",
+                "2019-06-08",
+                "--days",
+                "2",
+                "--events-per-day",
+                "500",
+                "--duplicates",
+                "0.1",
+                "--late",
+                "0.05",
+                "--malformed",
+                "0.02"));
     args.addAll(List.of(extra));
     return CliRun.run(args.toArray(String[]::new));
   }
@@ -36,12 +51,18 @@ class GenerateCommandTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     Path source = root.resolve("datasource/place_event");
     List<Path> files = files(source);
-    assertThat(files).isNotEmpty().allSatisfy(f -> {
-      assertThat(source.relativize(f).toString()).matches("p_ymd=\\d{8}/p_hh=\\d{2}/part-s42-\\d{8}\\.json\\.gz");
-    });
+    assertThat(files)
+        .isNotEmpty()
+        .allSatisfy(
+            f -> {
+              assertThat(source.relativize(f).toString())
+                  .matches("p_ymd=\\d{8}/p_hh=\\d{2}/part-s42-\\d{8}\\.json\\.gz");
+            });
     long lines = files.stream().mapToLong(f -> read(f).lines().count()).sum();
     assertThat(run.out()).contains("wrote " + lines + " lines in " + files.size() + " files");
-    assertThat(lines).as("1000 distinct events plus duplicates and malformed lines").isBetween(1080L, 1200L);
+    assertThat(lines)
+        .as("1000 distinct events plus duplicates and malformed lines")
+        .isBetween(1080L, 1200L);
   }
 
   @Test
@@ -58,13 +79,21 @@ class GenerateCommandTest {
   void plainJsonWhenAsked() throws IOException {
     generate("--no-gzip", "--replace");
 
-    assertThat(files(root.resolve("datasource/place_event"))).allSatisfy(f -> assertThat(f.toString()).endsWith(".json"));
+    assertThat(files(root.resolve("datasource/place_event")))
+        .allSatisfy(f -> assertThat(f.toString()).endsWith(".json"));
   }
 
   @Test
   void badFractionIsAClearError() {
     CliRun run =
-        CliRun.run("generate", "--conf", "platform.storage.root=" + root, "--start-date", "2019-06-08", "--late", "1.5");
+        CliRun.run(
+            "generate",
+            "--conf",
+            "platform.storage.root=" + root,
+            "--start-date",
+            "2019-06-08",
+            "--late",
+            "1.5");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("lateFraction").contains("0.0 to 1.0");
@@ -72,7 +101,11 @@ class GenerateCommandTest {
 
   private static List<Path> files(Path dir) throws IOException {
     try (Stream<Path> paths = Files.walk(dir)) {
-      return paths.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+      return paths
+          .filter(Files::isRegularFile)
+          .filter(p -> !p.getFileName().toString().startsWith("."))
+          .sorted()
+          .toList();
     }
   }
 
@@ -85,7 +118,10 @@ class GenerateCommandTest {
   }
 
   private static String read(Path file) {
-    try (InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file)) {
+    try (InputStream in =
+        file.toString().endsWith(".gz")
+            ? new GZIPInputStream(Files.newInputStream(file))
+            : Files.newInputStream(file)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

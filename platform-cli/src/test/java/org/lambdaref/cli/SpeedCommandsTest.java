@@ -19,7 +19,9 @@ import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 
-/** produce → speed → counters through the command line, on a real Kafka broker and DynamoDB Local. */
+/**
+ * produce → speed → counters through the command line, on a real Kafka broker and DynamoDB Local.
+ */
 class SpeedCommandsTest {
 
   private static final int PLACES = 5;
@@ -31,7 +33,10 @@ class SpeedCommandsTest {
 
   @BeforeAll
   static void setUp() {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
+    stack =
+        LocalStack.start(
+            LocalStackOptions.forTests(
+                root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
     Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
     overrides.put("platform.storage.root", root.resolve("lake").toString());
     overrides.put("platform.work-dir", root.resolve("work").toString());
@@ -40,10 +45,11 @@ class SpeedCommandsTest {
     PlatformConfig config = ConfigLoader.load("local", overrides, Map.of(), root);
     LocalProvisioning.createTopic(config.kafka().bootstrapServers(), config.kafka().topic());
     LocalProvisioning.createCountersTable(config);
-    overrides.forEach((k, v) -> {
-      conf.add("--conf");
-      conf.add(k + "=" + v);
-    });
+    overrides.forEach(
+        (k, v) -> {
+          conf.add("--conf");
+          conf.add(k + "=" + v);
+        });
   }
 
   @AfterAll
@@ -61,8 +67,17 @@ class SpeedCommandsTest {
 
   @Test
   void producedEventsAreCountedOnceEachAndReadBackPerHourAndAction() {
-    CliRun produce = run("produce", "--events", Integer.toString(EVENTS), "--rate", "3000", "--places",
-        Integer.toString(PLACES), "--seed", "3");
+    CliRun produce =
+        run(
+            "produce",
+            "--events",
+            Integer.toString(EVENTS),
+            "--rate",
+            "3000",
+            "--places",
+            Integer.toString(PLACES),
+            "--seed",
+            "3");
     assertThat(produce.exitCode()).as(produce.err()).isZero();
     assertThat(produce.out()).contains("sent " + EVENTS + " events").contains("all acknowledged");
 

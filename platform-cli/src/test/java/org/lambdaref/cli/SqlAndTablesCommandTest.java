@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.config.SparkSchemas;
 
 class SqlAndTablesCommandTest {
 
@@ -22,7 +22,8 @@ class SqlAndTablesCommandTest {
   @BeforeAll
   static void writeADailyTable() {
     PlatformConfig config =
-        ConfigLoader.load("local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
+        ConfigLoader.load(
+            "local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
     SparkSession spark = SparkSessions.getOrCreate(config, "test");
     List<Map<String, ?>> rows =
         List.of(
@@ -38,13 +39,16 @@ class SqlAndTablesCommandTest {
 
   @Test
   void sqlNamesTablesByDatabaseAndPrintsEachFormat() {
-    String query = "select place_id, sum(impressions) as impressions from t3.place_impression_aggr_1d_daily group by place_id order by place_id";
+    String query =
+        "select place_id, sum(impressions) as impressions from t3.place_impression_aggr_1d_daily group by place_id order by place_id";
 
-    CliRun csv = CliRun.run("sql", "--conf", "platform.storage.root=" + root, "--format", "csv", query);
+    CliRun csv =
+        CliRun.run("sql", "--conf", "platform.storage.root=" + root, "--format", "csv", query);
     assertThat(csv.exitCode()).as(csv.err()).isZero();
     assertThat(csv.out()).isEqualTo("place_id,impressions\np-1,13\np-2,7\n");
 
-    CliRun json = CliRun.run("sql", "--conf", "platform.storage.root=" + root, "--format", "json", query);
+    CliRun json =
+        CliRun.run("sql", "--conf", "platform.storage.root=" + root, "--format", "json", query);
     assertThat(json.out()).contains("{\"place_id\":\"p-1\",\"impressions\":13}");
 
     CliRun table = CliRun.run("sql", "--conf", "platform.storage.root=" + root, query);
@@ -66,15 +70,28 @@ class SqlAndTablesCommandTest {
   void compactPacksTheFilesOfEachDayPartition() {
     String location = root.resolve("datastore/t3/place_impression_aggr_30d_daily").toString();
     SparkSession spark = SparkSession.active();
-    var daily = spark.read().format("delta").load(root.resolve("datastore/t3/place_impression_aggr_1d_daily").toString());
+    var daily =
+        spark
+            .read()
+            .format("delta")
+            .load(root.resolve("datastore/t3/place_impression_aggr_1d_daily").toString());
     // three appends leave several small files per day partition
     for (int i = 0; i < 3; i++) {
       daily.write().format("delta").mode("append").partitionBy("p_ymd").save(location);
     }
     long before = spark.sql("DESCRIBE DETAIL delta.`" + location + "`").first().getAs("numFiles");
 
-    CliRun run = CliRun.run("compact", "--conf", "platform.storage.root=" + root, "--table",
-        "t3.place_impression_aggr_30d_daily", "--start-date", "2019-06-08", "--iteration-count", "2");
+    CliRun run =
+        CliRun.run(
+            "compact",
+            "--conf",
+            "platform.storage.root=" + root,
+            "--table",
+            "t3.place_impression_aggr_30d_daily",
+            "--start-date",
+            "2019-06-08",
+            "--iteration-count",
+            "2");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     long after = spark.sql("DESCRIBE DETAIL delta.`" + location + "`").first().getAs("numFiles");
@@ -86,7 +103,12 @@ class SqlAndTablesCommandTest {
 
   @Test
   void aBadQueryIsReportedNotSwallowed() {
-    CliRun run = CliRun.run("sql", "--conf", "platform.storage.root=" + root, "select * from t3.no_such_table_daily");
+    CliRun run =
+        CliRun.run(
+            "sql",
+            "--conf",
+            "platform.storage.root=" + root,
+            "select * from t3.no_such_table_daily");
 
     assertThat(run.exitCode()).isNotZero();
   }

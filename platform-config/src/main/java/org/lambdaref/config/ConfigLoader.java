@@ -46,14 +46,16 @@ public final class ConfigLoader {
     return bind(resolved, baseDir);
   }
 
-  static Config resolve(String env, Map<String, String> overrides, Map<String, String> environment) {
+  static Config resolve(
+      String env, Map<String, String> overrides, Map<String, String> environment) {
     ClassLoader loader = ConfigLoader.class.getClassLoader();
     Config reference = ConfigFactory.parseResourcesAnySyntax(loader, "reference");
     Config overlay;
     try {
       overlay =
           ConfigFactory.parseResourcesAnySyntax(
-              "env/" + env, ConfigParseOptions.defaults().setAllowMissing(false).setClassLoader(loader));
+              "env/" + env,
+              ConfigParseOptions.defaults().setAllowMissing(false).setClassLoader(loader));
     } catch (ConfigException.IO e) {
       throw Errors.unknownEnv(env, KNOWN_ENVS);
     }
@@ -131,7 +133,8 @@ public final class ConfigLoader {
     Set<String> paths = new TreeSet<>();
     for (Map.Entry<String, ConfigValue> entry : config.root().entrySet()) {
       String path = prefix + "." + entry.getKey();
-      if (entry.getValue().valueType() == ConfigValueType.OBJECT && !path.equals(ConfigKeys.SPARK_CONF)) {
+      if (entry.getValue().valueType() == ConfigValueType.OBJECT
+          && !path.equals(ConfigKeys.SPARK_CONF)) {
         paths.addAll(leafPaths(config.getConfig("\"" + entry.getKey() + "\""), path));
       } else {
         paths.add(path);
@@ -159,7 +162,8 @@ public final class ConfigLoader {
     Config sourcesConfig = config.getConfig(ConfigKeys.SOURCES);
     for (String name : sourcesConfig.root().keySet()) {
       Config merged = sourcesConfig.getConfig(name).withFallback(sourceDefaults);
-      sources.put(name, SourceConfig.read(name, new Settings(merged, ConfigKeys.SOURCES + "." + name)));
+      sources.put(
+          name, SourceConfig.read(name, new Settings(merged, ConfigKeys.SOURCES + "." + name)));
     }
     return new PlatformConfig(
         env,
@@ -176,7 +180,9 @@ public final class ConfigLoader {
         ExportSettings.read(platform.child("export")),
         LocalStackSettings.read(platform.child("local-stack"), baseDir),
         SpeedSettings.read(
-            platform.child("speed"), location(platform.child("speed"), "checkpoint-dir", baseDir), baseDir),
+            platform.child("speed"),
+            location(platform.child("speed"), "checkpoint-dir", baseDir),
+            baseDir),
         ServingSettings.read(platform.child("serving")),
         EmrSettings.read(platform.child("emr")),
         BatchSettings.read(platform.child("batch")),
@@ -190,7 +196,10 @@ public final class ConfigLoader {
       String scheme = value.substring(0, value.indexOf(':'));
       if (!List.of("s3", "s3a", "s3n", "hdfs", "abfs", "abfss", "gs").contains(scheme)) {
         throw Errors.badConfigValue(
-            storage.key(key), value, "a local path, file:, s3://, s3a://, hdfs:// or another Hadoop file system URI", null);
+            storage.key(key),
+            value,
+            "a local path, file:, s3://, s3a://, hdfs:// or another Hadoop file system URI",
+            null);
       }
       return value;
     }

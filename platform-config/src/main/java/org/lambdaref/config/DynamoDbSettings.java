@@ -38,9 +38,24 @@ public record DynamoDbSettings(
 
   @Override
   public String toString() {
-    return "DynamoDbSettings[endpoint=" + endpoint + ", region=" + region + ", countersTable=" + countersTable
-        + ", accessKey=" + accessKey + ", secretKey=" + (secretKey.isEmpty() ? "" : "****")
-        + ", retry=" + retryInitialBackoff + ".." + retryMaxBackoff + " within " + retryDeadline
-        + ", counterBatchSize=" + counterBatchSize + "]";
+    return "DynamoDbSettings[endpoint="
+        + endpoint
+        + ", region="
+        + region
+        + ", countersTable="
+        + countersTable
+        + ", accessKey="
+        + accessKey
+        + ", secretKey="
+        + (secretKey.isEmpty() ? "" : "****")
+        + ", retry="
+        + retryInitialBackoff
+        + ".."
+        + retryMaxBackoff
+        + " within "
+        + retryDeadline
+        + ", counterBatchSize="
+        + counterBatchSize
+        + "]";
   }
 }

@@ -5,8 +5,8 @@ import org.lambdaref.model.Errors;
 
 /**
  * An EMR cluster and its steps ({@code platform.emr.*}): what {@code bin/lambda emr} renders for
- * {@code aws emr create-cluster} and the SDK's {@code RunJobFlowRequest}. No secret lives here:
- * the roles carry the permissions.
+ * {@code aws emr create-cluster} and the SDK's {@code RunJobFlowRequest}. No secret lives here: the
+ * roles carry the permissions.
  */
 public record EmrSettings(
     String releaseLabel,

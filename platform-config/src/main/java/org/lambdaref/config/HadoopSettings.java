@@ -12,7 +12,10 @@ public final class HadoopSettings {
 
   private HadoopSettings() {}
 
-  /** Keys without the {@code spark.hadoop.} prefix, plus any {@code spark.hadoop.*} of the Spark conf. */
+  /**
+   * Keys without the {@code spark.hadoop.} prefix, plus any {@code spark.hadoop.*} of the Spark
+   * conf.
+   */
   public static Map<String, String> of(PlatformConfig config) {
     Map<String, String> conf = new LinkedHashMap<>();
     S3Settings s3 = config.s3();
@@ -20,18 +23,25 @@ public final class HadoopSettings {
       conf.put("fs.s3a.endpoint", s3.endpoint());
       conf.put("fs.s3a.endpoint.region", s3.region());
       conf.put("fs.s3a.path.style.access", Boolean.toString(s3.pathStyleAccess()));
-      conf.put("fs.s3a.connection.ssl.enabled", Boolean.toString(s3.endpoint().startsWith("https")));
+      conf.put(
+          "fs.s3a.connection.ssl.enabled", Boolean.toString(s3.endpoint().startsWith("https")));
     }
     if (s3.hasStaticCredentials()) {
-      conf.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+      conf.put(
+          "fs.s3a.aws.credentials.provider",
+          "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
       conf.put("fs.s3a.access.key", s3.accessKey());
       conf.put("fs.s3a.secret.key", s3.secretKey());
     }
-    config.spark().extraConf().forEach((key, value) -> {
-      if (key.startsWith("spark.hadoop.")) {
-        conf.put(key.substring("spark.hadoop.".length()), value);
-      }
-    });
+    config
+        .spark()
+        .extraConf()
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith("spark.hadoop.")) {
+                conf.put(key.substring("spark.hadoop.".length()), value);
+              }
+            });
     return conf;
   }
 }

@@ -13,10 +13,18 @@ import org.lambdaref.model.Errors;
  * with a clear error instead of hanging behind a lock or a dead connection. {@link #toString()}
  * hides the password.
  */
-public record JdbcSettings(String url, String user, String password, Duration connectTimeout,
-    Duration socketTimeout, Duration statementTimeout, Duration lockTimeout) {
+public record JdbcSettings(
+    String url,
+    String user,
+    String password,
+    Duration connectTimeout,
+    Duration socketTimeout,
+    Duration statementTimeout,
+    Duration lockTimeout) {
 
-  /** The longest timeout accepted: longer is no bound at all (and PostgreSQL caps at about 24 days). */
+  /**
+   * The longest timeout accepted: longer is no bound at all (and PostgreSQL caps at about 24 days).
+   */
   public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
 
   public JdbcSettings {
@@ -25,7 +33,8 @@ public record JdbcSettings(String url, String user, String password, Duration co
     Objects.requireNonNull(password, "password");
     for (Duration d : List.of(connectTimeout, socketTimeout, statementTimeout, lockTimeout)) {
       if (d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
-        throw new IllegalArgumentException("a JDBC timeout must be above zero and at most 24h, got " + d);
+        throw new IllegalArgumentException(
+            "a JDBC timeout must be above zero and at most 24h, got " + d);
       }
     }
   }
@@ -35,21 +44,29 @@ public record JdbcSettings(String url, String user, String password, Duration co
     if (!url.startsWith("jdbc:")) {
       throw Errors.badConfigValue(s.key("url"), url, "a JDBC URL starting with jdbc:", null);
     }
-    return new JdbcSettings(url, s.string("user"), s.string("password"), timeout(s, "connect-timeout"),
-        timeout(s, "socket-timeout"), timeout(s, "statement-timeout"), timeout(s, "lock-timeout"));
+    return new JdbcSettings(
+        url,
+        s.string("user"),
+        s.string("password"),
+        timeout(s, "connect-timeout"),
+        timeout(s, "socket-timeout"),
+        timeout(s, "statement-timeout"),
+        timeout(s, "lock-timeout"));
   }
 
   private static Duration timeout(Settings s, String path) {
     Duration value = s.positiveDuration(path);
     if (value.compareTo(MAX_TIMEOUT) > 0) {
-      throw Errors.badConfigValue(s.key(path), value, "a duration above zero and at most 24h", null);
+      throw Errors.badConfigValue(
+          s.key(path), value, "a duration above zero and at most 24h", null);
     }
     return value;
   }
 
   /** The same database settings at another URL (the development copy of a sample export). */
   public JdbcSettings withUrl(String otherUrl) {
-    return new JdbcSettings(otherUrl, user, password, connectTimeout, socketTimeout, statementTimeout, lockTimeout);
+    return new JdbcSettings(
+        otherUrl, user, password, connectTimeout, socketTimeout, statementTimeout, lockTimeout);
   }
 
   /** Whether the URL is PostgreSQL's, whose driver and server take the timeouts natively. */
@@ -64,10 +81,10 @@ public record JdbcSettings(String url, String user, String password, Duration co
   }
 
   /**
-   * Connection properties for {@link java.sql.DriverManager#getConnection(String, java.util.Properties)}
-   * and Spark's JDBC data source: user and password, and for PostgreSQL the driver's connect,
-   * login and socket timeouts (seconds) and the server's {@code lock_timeout} and {@code
-   * statement_timeout} for the session ({@code options}).
+   * Connection properties for {@link java.sql.DriverManager#getConnection(String,
+   * java.util.Properties)} and Spark's JDBC data source: user and password, and for PostgreSQL the
+   * driver's connect, login and socket timeouts (seconds) and the server's {@code lock_timeout} and
+   * {@code statement_timeout} for the session ({@code options}).
    */
   public Map<String, String> connectionProperties() {
     Map<String, String> p = new LinkedHashMap<>();
@@ -77,16 +94,33 @@ public record JdbcSettings(String url, String user, String password, Duration co
       p.put("connectTimeout", Integer.toString(seconds(connectTimeout)));
       p.put("loginTimeout", Integer.toString(seconds(connectTimeout)));
       p.put("socketTimeout", Integer.toString(seconds(socketTimeout)));
-      p.put("options", "-c lock_timeout=" + lockTimeout.toMillis() + "ms -c statement_timeout="
-          + statementTimeout.toMillis() + "ms");
+      p.put(
+          "options",
+          "-c lock_timeout="
+              + lockTimeout.toMillis()
+              + "ms -c statement_timeout="
+              + statementTimeout.toMillis()
+              + "ms");
     }
     return p;
   }
 
   @Override
   public String toString() {
-    return "JdbcSettings[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "****")
-        + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + ", statementTimeout="
-        + statementTimeout + ", lockTimeout=" + lockTimeout + "]";
+    return "JdbcSettings[url="
+        + url
+        + ", user="
+        + user
+        + ", password="
+        + (password.isEmpty() ? "" : "****")
+        + ", connectTimeout="
+        + connectTimeout
+        + ", socketTimeout="
+        + socketTimeout
+        + ", statementTimeout="
+        + statementTimeout
+        + ", lockTimeout="
+        + lockTimeout
+        + "]";
   }
 }

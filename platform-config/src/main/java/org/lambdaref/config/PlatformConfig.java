@@ -50,9 +50,38 @@ public record PlatformConfig(
   @Override
   public String toString() {
     // raw is left out: it holds the same values, secrets included
-    return "PlatformConfig[env=" + env + ", timezone=" + timezone + ", workDir=" + workDir
-        + ", storage=" + storage + ", sources=" + sources + ", spark=" + spark + ", kafka=" + kafka
-        + ", dynamodb=" + dynamodb + ", s3=" + s3 + ", jdbc=" + jdbc + ", sourceDb=" + sourceDb
-        + ", export=" + export + ", localStack=" + localStack + ", speed=" + speed + ", serving=" + serving + ", emr=" + emr + "]";
+    return "PlatformConfig[env="
+        + env
+        + ", timezone="
+        + timezone
+        + ", workDir="
+        + workDir
+        + ", storage="
+        + storage
+        + ", sources="
+        + sources
+        + ", spark="
+        + spark
+        + ", kafka="
+        + kafka
+        + ", dynamodb="
+        + dynamodb
+        + ", s3="
+        + s3
+        + ", jdbc="
+        + jdbc
+        + ", sourceDb="
+        + sourceDb
+        + ", export="
+        + export
+        + ", localStack="
+        + localStack
+        + ", speed="
+        + speed
+        + ", serving="
+        + serving
+        + ", emr="
+        + emr
+        + "]";
   }
 }

@@ -19,8 +19,10 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
 
   public static final int ITERATION_COUNT_DEFAULT = 1;
   public static final int PARALLELISM_DEFAULT = 1;
+
   /** Ten years of daily periods: more is almost certainly a typo. */
   public static final int MAX_ITERATIONS = 3660;
+
   public static final int MAX_PARALLELISM = 64;
 
   /** A range of days. */
@@ -44,7 +46,8 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
   }
 
   /** Parses the textual forms given on a command line or in environment variables. */
-  public static RunArguments parse(String startDate, String iterationCount, String parallelism, String env) {
+  public static RunArguments parse(
+      String startDate, String iterationCount, String parallelism, String env) {
     return new RunArguments(
         date(startDate),
         integer("--iteration-count", iterationCount, ITERATION_COUNT_DEFAULT),
@@ -59,7 +62,8 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
   /** The consecutive days this run covers, oldest first; for commands that work on days. */
   public List<LocalDate> days() {
     if (start.isHour()) {
-      throw Errors.badArgument("--start-date", start, "a day YYYY-MM-DD: this command works on whole days");
+      throw Errors.badArgument(
+          "--start-date", start, "a day YYYY-MM-DD: this command works on whole days");
     }
     return IntStream.range(0, iterationCount).mapToObj(start.day()::plusDays).toList();
   }
@@ -74,11 +78,15 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
    */
   public List<Period> periods(PeriodUnit unit) {
     if (start.isHour() && unit == PeriodUnit.DAY) {
-      throw Errors.badArgument("--start-date", start,
+      throw Errors.badArgument(
+          "--start-date",
+          start,
           "a day YYYY-MM-DD: this source's runs are days (set platform.sources.<source>.period = hour for hourly runs)");
     }
-    return IntStream.range(0, iterationCount).mapToObj(start::plus)
-        .flatMap(p -> p.split(unit).stream()).toList();
+    return IntStream.range(0, iterationCount)
+        .mapToObj(start::plus)
+        .flatMap(p -> p.split(unit).stream())
+        .toList();
   }
 
   /**
@@ -97,7 +105,8 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
 
   private static Period date(String text) {
     if (text == null || text.isBlank()) {
-      throw Errors.badArgument("--start-date", text, "a date YYYY-MM-DD; set --start-date or START_DATE");
+      throw Errors.badArgument(
+          "--start-date", text, "a date YYYY-MM-DD; set --start-date or START_DATE");
     }
     String t = text.trim();
     try {
@@ -112,7 +121,9 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
       }
       return Period.ofDay(LocalDate.parse(t));
     } catch (DateTimeParseException | IllegalArgumentException e) {
-      throw Errors.badArgument("--start-date", text,
+      throw Errors.badArgument(
+          "--start-date",
+          text,
           "a date YYYY-MM-DD such as 2019-05-08, or for hourly sources an hour YYYY-MM-DDTHH such as 2019-05-08T15");
     }
   }
@@ -127,5 +138,4 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
       throw Errors.badArgument(option, text, "a whole number");
     }
   }
-
 }

@@ -21,7 +21,16 @@ public record S3Settings(
 
   @Override
   public String toString() {
-    return "S3Settings[endpoint=" + endpoint + ", region=" + region + ", pathStyleAccess="
-        + pathStyleAccess + ", accessKey=" + accessKey + ", secretKey=" + (secretKey.isEmpty() ? "" : "****") + "]";
+    return "S3Settings[endpoint="
+        + endpoint
+        + ", region="
+        + region
+        + ", pathStyleAccess="
+        + pathStyleAccess
+        + ", accessKey="
+        + accessKey
+        + ", secretKey="
+        + (secretKey.isEmpty() ? "" : "****")
+        + "]";
   }
 }

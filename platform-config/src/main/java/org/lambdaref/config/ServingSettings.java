@@ -34,20 +34,31 @@ public record ServingSettings(
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(authToken, "authToken");
     if (threads < 1 || readerThreads < 1 || maxQueuedRequests < 0) {
-      throw new IllegalArgumentException("threads and reader-threads must be at least 1 and max-queued-requests at"
-          + " least 0, got " + threads + ", " + readerThreads + ", " + maxQueuedRequests);
+      throw new IllegalArgumentException(
+          "threads and reader-threads must be at least 1 and max-queued-requests at"
+              + " least 0, got "
+              + threads
+              + ", "
+              + readerThreads
+              + ", "
+              + maxQueuedRequests);
     }
     if (maxRequestReadTime.compareTo(Duration.ofSeconds(1)) < 0
         || maxRequestReadTime.compareTo(MAX_REQUEST_READ_TIME) > 0) {
-      throw new IllegalArgumentException("max-request-read-time must be 1s..10m, got " + maxRequestReadTime);
+      throw new IllegalArgumentException(
+          "max-request-read-time must be 1s..10m, got " + maxRequestReadTime);
     }
   }
 
   static ServingSettings read(Settings s) {
     Duration readTime = s.positiveDuration("max-request-read-time");
-    if (readTime.compareTo(Duration.ofSeconds(1)) < 0 || readTime.compareTo(MAX_REQUEST_READ_TIME) > 0) {
-      throw Errors.badConfigValue(s.key("max-request-read-time"), readTime,
-          "a duration of 1s to 10m (whole seconds; the JDK HTTP server counts in seconds)", null);
+    if (readTime.compareTo(Duration.ofSeconds(1)) < 0
+        || readTime.compareTo(MAX_REQUEST_READ_TIME) > 0) {
+      throw Errors.badConfigValue(
+          s.key("max-request-read-time"),
+          readTime,
+          "a duration of 1s to 10m (whole seconds; the JDK HTTP server counts in seconds)",
+          null);
     }
     return new ServingSettings(
         s.nonEmpty("bind-address"),
@@ -75,30 +86,84 @@ public record ServingSettings(
 
   /** The same service on another address or port (0: any free port). */
   public ServingSettings withListen(String address, int listenPort) {
-    return new ServingSettings(address, listenPort, threads, maxRange, refreshInterval, speedReadTimeout,
-        speedCacheTtl, staleCacheMaxPlaces, staleCacheMaxBytes, speedWarmUpTimeout, speedOutageAfterFailures,
-        speedOutageProbeInterval, authToken, readerThreads, maxRequestReadTime, maxQueuedRequests,
+    return new ServingSettings(
+        address,
+        listenPort,
+        threads,
+        maxRange,
+        refreshInterval,
+        speedReadTimeout,
+        speedCacheTtl,
+        staleCacheMaxPlaces,
+        staleCacheMaxBytes,
+        speedWarmUpTimeout,
+        speedOutageAfterFailures,
+        speedOutageProbeInterval,
+        authToken,
+        readerThreads,
+        maxRequestReadTime,
+        maxQueuedRequests,
         allowOpenNonLoopback);
   }
 
   /** The same service requiring {@code token} (empty: open). */
   public ServingSettings withAuthToken(String token) {
-    return new ServingSettings(bindAddress, port, threads, maxRange, refreshInterval, speedReadTimeout,
-        speedCacheTtl, staleCacheMaxPlaces, staleCacheMaxBytes, speedWarmUpTimeout, speedOutageAfterFailures,
-        speedOutageProbeInterval, token, readerThreads, maxRequestReadTime, maxQueuedRequests,
+    return new ServingSettings(
+        bindAddress,
+        port,
+        threads,
+        maxRange,
+        refreshInterval,
+        speedReadTimeout,
+        speedCacheTtl,
+        staleCacheMaxPlaces,
+        staleCacheMaxBytes,
+        speedWarmUpTimeout,
+        speedOutageAfterFailures,
+        speedOutageProbeInterval,
+        token,
+        readerThreads,
+        maxRequestReadTime,
+        maxQueuedRequests,
         allowOpenNonLoopback);
   }
 
   @Override
   public String toString() {
-    return "ServingSettings[bindAddress=" + bindAddress + ", port=" + port + ", threads=" + threads
-        + ", maxRange=" + maxRange + ", refreshInterval=" + refreshInterval + ", speedReadTimeout=" + speedReadTimeout
-        + ", speedCacheTtl=" + speedCacheTtl + ", staleCacheMaxPlaces=" + staleCacheMaxPlaces
-        + ", staleCacheMaxBytes=" + staleCacheMaxBytes + ", speedWarmUpTimeout=" + speedWarmUpTimeout
-        + ", speedOutageAfterFailures=" + speedOutageAfterFailures
-        + ", speedOutageProbeInterval=" + speedOutageProbeInterval
-        + ", authToken=" + (authToken.isEmpty() ? "" : "****") + ", readerThreads=" + readerThreads
-        + ", maxRequestReadTime=" + maxRequestReadTime + ", maxQueuedRequests=" + maxQueuedRequests
-        + ", allowOpenNonLoopback=" + allowOpenNonLoopback + "]";
+    return "ServingSettings[bindAddress="
+        + bindAddress
+        + ", port="
+        + port
+        + ", threads="
+        + threads
+        + ", maxRange="
+        + maxRange
+        + ", refreshInterval="
+        + refreshInterval
+        + ", speedReadTimeout="
+        + speedReadTimeout
+        + ", speedCacheTtl="
+        + speedCacheTtl
+        + ", staleCacheMaxPlaces="
+        + staleCacheMaxPlaces
+        + ", staleCacheMaxBytes="
+        + staleCacheMaxBytes
+        + ", speedWarmUpTimeout="
+        + speedWarmUpTimeout
+        + ", speedOutageAfterFailures="
+        + speedOutageAfterFailures
+        + ", speedOutageProbeInterval="
+        + speedOutageProbeInterval
+        + ", authToken="
+        + (authToken.isEmpty() ? "" : "****")
+        + ", readerThreads="
+        + readerThreads
+        + ", maxRequestReadTime="
+        + maxRequestReadTime
+        + ", maxQueuedRequests="
+        + maxQueuedRequests
+        + ", allowOpenNonLoopback="
+        + allowOpenNonLoopback
+        + "]";
   }
 }

@@ -57,8 +57,7 @@ final class Settings {
   }
 
   Duration duration(String path) {
-    Duration value =
-        read(path, "a duration such as 10m, 6h or 500ms", config::getDuration);
+    Duration value = read(path, "a duration such as 10m, 6h or 500ms", config::getDuration);
     if (value.isNegative()) {
       throw Errors.badConfigValue(key(path), value, "a duration that is not negative", null);
     }
@@ -68,7 +67,8 @@ final class Settings {
   Duration positiveDuration(String path) {
     Duration value = duration(path);
     if (value.isZero()) {
-      throw Errors.badConfigValue(key(path), value, "a duration above zero, such as 5s or 10m", null);
+      throw Errors.badConfigValue(
+          key(path), value, "a duration above zero, such as 5s or 10m", null);
     }
     return value;
   }

@@ -25,19 +25,33 @@ public record SourceConfig(
     Duration allowedLateness,
     Duration maxClockSkew,
     int maxLineBytes,
-    PeriodUnit period) implements Serializable {
+    PeriodUnit period)
+    implements Serializable {
 
   public static final PeriodUnit PERIOD_DEFAULT = PeriodUnit.DAY;
 
   /** A source cut into days, the default. */
-  public SourceConfig(String name, TimeBasis timeBasis, ZoneId timestampZone, Duration allowedLateness,
-      Duration maxClockSkew, int maxLineBytes) {
-    this(name, timeBasis, timestampZone, allowedLateness, maxClockSkew, maxLineBytes, PERIOD_DEFAULT);
+  public SourceConfig(
+      String name,
+      TimeBasis timeBasis,
+      ZoneId timestampZone,
+      Duration allowedLateness,
+      Duration maxClockSkew,
+      int maxLineBytes) {
+    this(
+        name,
+        timeBasis,
+        timestampZone,
+        allowedLateness,
+        maxClockSkew,
+        maxLineBytes,
+        PERIOD_DEFAULT);
   }
 
   /** The same source with its batch runs cut by {@code unit}. */
   public SourceConfig withPeriod(PeriodUnit unit) {
-    return new SourceConfig(name, timeBasis, timestampZone, allowedLateness, maxClockSkew, maxLineBytes, unit);
+    return new SourceConfig(
+        name, timeBasis, timestampZone, allowedLateness, maxClockSkew, maxLineBytes, unit);
   }
 
   public ValidationRules validationRules() {

@@ -7,12 +7,14 @@ import java.util.Map;
 /**
  * The Spark settings every job's session gets, as a plain map: {@link SparkSessions} applies them,
  * and the EMR cluster definition (deploy-emr) turns the same map into {@code spark-defaults}. Free
- * of Spark on purpose, so that what renders a cluster needs no Spark to see exactly what a job gets.
+ * of Spark on purpose, so that what renders a cluster needs no Spark to see exactly what a job
+ * gets.
  */
 public final class SparkSessionSettings {
 
   /** Columns whose values are (nearly) unique per row, so a Parquet dictionary never pays. */
-  static final List<String> UNIQUE_COLUMNS = List.of("event_id", "event_time", "processing_time", "raw_line");
+  static final List<String> UNIQUE_COLUMNS =
+      List.of("event_id", "event_time", "processing_time", "raw_line");
 
   private SparkSessionSettings() {}
 

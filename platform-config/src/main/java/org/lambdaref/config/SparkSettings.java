@@ -12,13 +12,22 @@ import java.util.TreeMap;
  * tables without a separate step.
  */
 public record SparkSettings(
-    String master, int shufflePartitions, boolean uiEnabled, boolean registerTables, Map<String, String> extraConf) {
+    String master,
+    int shufflePartitions,
+    boolean uiEnabled,
+    boolean registerTables,
+    Map<String, String> extraConf) {
 
   static SparkSettings read(Settings s, Config conf) {
     Map<String, String> extra = new TreeMap<>();
-    conf.entrySet().forEach(e -> extra.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
+    conf.entrySet()
+        .forEach(
+            e -> extra.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped())));
     return new SparkSettings(
-        s.string("master"), s.intIn("shuffle-partitions", 1, 100_000), s.bool("ui-enabled"), s.bool("register-tables"),
+        s.string("master"),
+        s.intIn("shuffle-partitions", 1, 100_000),
+        s.bool("ui-enabled"),
+        s.bool("register-tables"),
         Map.copyOf(extra));
   }
 

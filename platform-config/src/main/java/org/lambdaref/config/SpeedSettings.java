@@ -31,13 +31,19 @@ public record SpeedSettings(
         Instant.parse(starting);
       } catch (DateTimeParseException e) {
         throw Errors.badConfigValue(
-            s.key("starting-offsets"), starting, "earliest, latest or an ISO-8601 instant such as 2026-11-22T14:00:00Z", e);
+            s.key("starting-offsets"),
+            starting,
+            "earliest, latest or an ISO-8601 instant such as 2026-11-22T14:00:00Z",
+            e);
       }
     }
     String name = s.nonEmpty("query-name");
     if (!name.matches("[a-z][a-z0-9_]{0,63}")) {
       throw Errors.badConfigValue(
-          s.key("query-name"), name, "snake_case letters, digits and _ (it names the checkpoint folder)", null);
+          s.key("query-name"),
+          name,
+          "snake_case letters, digits and _ (it names the checkpoint folder)",
+          null);
     }
     return new SpeedSettings(
         s.positiveDuration("trigger-interval"),

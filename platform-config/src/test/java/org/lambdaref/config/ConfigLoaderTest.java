@@ -15,7 +15,8 @@ class ConfigLoaderTest {
 
   private static final Path BASE = Path.of("/work/project");
 
-  private static PlatformConfig load(String env, Map<String, String> overrides, Map<String, String> environment) {
+  private static PlatformConfig load(
+      String env, Map<String, String> overrides, Map<String, String> environment) {
     return ConfigLoader.load(env, overrides, environment, BASE);
   }
 
@@ -29,8 +30,10 @@ class ConfigLoaderTest {
 
     assertThat(config.env()).isEqualTo("local");
     assertThat(config.timezone()).isEqualTo(ZoneId.of("UTC"));
-    assertThat(config.storage().datasource()).isEqualTo("file:/work/project/.lambda/data/datasource");
-    assertThat(config.storage().datastaging()).isEqualTo("file:/work/project/.lambda/data/datastaging");
+    assertThat(config.storage().datasource())
+        .isEqualTo("file:/work/project/.lambda/data/datasource");
+    assertThat(config.storage().datastaging())
+        .isEqualTo("file:/work/project/.lambda/data/datastaging");
     assertThat(config.storage().datastore()).isEqualTo("file:/work/project/.lambda/data/datastore");
     assertThat(config.kafka().bootstrapServers()).isEqualTo("127.0.0.1:19092");
     assertThat(config.dynamodb().endpoint()).isEqualTo("http://127.0.0.1:18000");
@@ -44,7 +47,12 @@ class ConfigLoaderTest {
     assertThat(rooted.storage().datastore()).isEqualTo("s3a://lake/prod/datastore");
 
     PlatformConfig split =
-        load(Map.of("platform.storage.root", "s3a://lake", "platform.storage.datasource", "s3a://raw-bucket/logs"));
+        load(
+            Map.of(
+                "platform.storage.root",
+                "s3a://lake",
+                "platform.storage.datasource",
+                "s3a://raw-bucket/logs"));
     assertThat(split.storage().datasource()).isEqualTo("s3a://raw-bucket/logs");
     assertThat(split.storage().datastaging()).isEqualTo("s3a://lake/datastaging");
   }
@@ -145,7 +153,11 @@ class ConfigLoaderTest {
     PlatformConfig config =
         load(
             "local-s3",
-            Map.of("platform.spark.conf.\"spark.executor.memory\"", "4g", "platform.jdbc.password", "hunter2"),
+            Map.of(
+                "platform.spark.conf.\"spark.executor.memory\"",
+                "4g",
+                "platform.jdbc.password",
+                "hunter2"),
             Map.of());
 
     assertThat(SparkSessionSettings.of(config))
@@ -159,7 +171,10 @@ class ConfigLoaderTest {
   @Test
   void awsCredentialsComeFromTheEnvironment() {
     PlatformConfig config =
-        load("local", Map.of(), Map.of("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY", "s3cr3t"));
+        load(
+            "local",
+            Map.of(),
+            Map.of("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY", "s3cr3t"));
 
     assertThat(config.s3().accessKey()).isEqualTo("AKIAEXAMPLE");
     assertThat(config.s3().secretKey()).isEqualTo("s3cr3t");
@@ -173,24 +188,36 @@ class ConfigLoaderTest {
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("sasl.mechanism", "AWS_MSK_IAM")
         .containsEntry("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;");
-    assertThat(load(Map.of()).kafka().clientProperties()).containsOnly(Map.entry("security.protocol", "PLAINTEXT"));
+    assertThat(load(Map.of()).kafka().clientProperties())
+        .containsOnly(Map.entry("security.protocol", "PLAINTEXT"));
   }
 
   @Test
   void aSaslMechanismWithoutSaslSslIsRefused() {
     assertThatThrownBy(() -> load(Map.of("platform.kafka.sasl-mechanism", "AWS_MSK_IAM")))
-        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.kafka.sasl-mechanism");
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.kafka.sasl-mechanism");
     assertThatThrownBy(() -> load(Map.of("platform.kafka.security-protocol", "SASL_PLAINTEXT")))
-        .isInstanceOf(PlatformException.class).hasMessageContaining("SASL_PLAINTEXT");
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("SASL_PLAINTEXT");
   }
 
   @Test
   void noSecretAppearsWhenTheConfigurationIsPrinted() {
-    PlatformConfig config = load(Map.of("platform.jdbc.password", "pw-4471-secret", "platform.s3.secret-key",
-        "s3-8812-secret", "platform.dynamodb.secret-key", "dyn-9921-secret", "platform.serving.auth-token",
-        "tok-3310-secret"));
+    PlatformConfig config =
+        load(
+            Map.of(
+                "platform.jdbc.password",
+                "pw-4471-secret",
+                "platform.s3.secret-key",
+                "s3-8812-secret",
+                "platform.dynamodb.secret-key",
+                "dyn-9921-secret",
+                "platform.serving.auth-token",
+                "tok-3310-secret"));
     assertThat(config.jdbc().password()).isEqualTo("pw-4471-secret");
-    assertThat(config.toString()).doesNotContain("pw-4471-secret", "s3-8812-secret", "dyn-9921-secret", "tok-3310-secret")
+    assertThat(config.toString())
+        .doesNotContain("pw-4471-secret", "s3-8812-secret", "dyn-9921-secret", "tok-3310-secret")
         .contains("****");
   }
 
@@ -202,18 +229,33 @@ class ConfigLoaderTest {
     assertThat(defaults.jdbc().statementTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(defaults.jdbc().lockTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(defaults.jdbc().connectionProperties())
-        .containsEntry("connectTimeout", "10").containsEntry("socketTimeout", "300")
+        .containsEntry("connectTimeout", "10")
+        .containsEntry("socketTimeout", "300")
         .containsEntry("options", "-c lock_timeout=30000ms -c statement_timeout=120000ms");
 
-    PlatformConfig set = load(Map.of("platform.jdbc.lock-timeout", "2s", "platform.jdbc.statement-timeout", "500ms",
-        "platform.jdbc.connect-timeout", "3s", "platform.jdbc.socket-timeout", "1m",
-        "platform.source-db.lock-timeout", "7s"));
+    PlatformConfig set =
+        load(
+            Map.of(
+                "platform.jdbc.lock-timeout",
+                "2s",
+                "platform.jdbc.statement-timeout",
+                "500ms",
+                "platform.jdbc.connect-timeout",
+                "3s",
+                "platform.jdbc.socket-timeout",
+                "1m",
+                "platform.source-db.lock-timeout",
+                "7s"));
     assertThat(set.jdbc().lockTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(set.jdbc().statementTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(set.jdbc().connectTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(set.jdbc().socketTimeout()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(set.sourceDb().connection().statementTimeout()).as("inherited").isEqualTo(Duration.ofMillis(500));
-    assertThat(set.sourceDb().connection().lockTimeout()).as("own value").isEqualTo(Duration.ofSeconds(7));
+    assertThat(set.sourceDb().connection().statementTimeout())
+        .as("inherited")
+        .isEqualTo(Duration.ofMillis(500));
+    assertThat(set.sourceDb().connection().lockTimeout())
+        .as("own value")
+        .isEqualTo(Duration.ofSeconds(7));
     assertThat(JdbcSettings.seconds(Duration.ofMillis(500))).as("rounded up, never 0").isEqualTo(1);
 
     PlatformConfig other = load(Map.of("platform.jdbc.url", "jdbc:h2:mem:x"));
@@ -223,20 +265,27 @@ class ConfigLoaderTest {
   @Test
   void aBadJdbcTimeoutIsRefusedNamingTheKey() {
     assertThatThrownBy(() -> load(Map.of("platform.jdbc.lock-timeout", "-1s")))
-        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.jdbc.lock-timeout");
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.jdbc.lock-timeout");
     assertThatThrownBy(() -> load(Map.of("platform.jdbc.statement-timeout", "abc")))
-        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.jdbc.statement-timeout")
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.jdbc.statement-timeout")
         .hasMessageContaining("abc");
     assertThatThrownBy(() -> load(Map.of("platform.jdbc.connect-timeout", "0s")))
-        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.jdbc.connect-timeout");
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.jdbc.connect-timeout");
     assertThatThrownBy(() -> load(Map.of("platform.source-db.socket-timeout", "30d")))
-        .isInstanceOf(PlatformException.class).hasMessageContaining("platform.source-db.socket-timeout")
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.source-db.socket-timeout")
         .hasMessageContaining("24h");
   }
 
   @Test
   void theJdbcSettingsStringShowsTheTimeoutsButNotThePassword() {
     PlatformConfig config = load(Map.of("platform.jdbc.password", "pw-5521-secret"));
-    assertThat(config.jdbc().toString()).doesNotContain("pw-5521-secret").contains("****").contains("lockTimeout=PT30S");
+    assertThat(config.jdbc().toString())
+        .doesNotContain("pw-5521-secret")
+        .contains("****")
+        .contains("lockTimeout=PT30S");
   }
 }

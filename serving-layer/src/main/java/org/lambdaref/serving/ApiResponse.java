@@ -48,7 +48,9 @@ record ApiResponse(int status, String contentType, byte[] body) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", "internal");
     body.put("message", "the service failed to answer this request (request id " + requestId + ")");
-    body.put("fix", "retry; if it fails again, look for request id " + requestId + " in the service log");
+    body.put(
+        "fix",
+        "retry; if it fails again, look for request id " + requestId + " in the service log");
     body.put("request_id", requestId);
     return body;
   }

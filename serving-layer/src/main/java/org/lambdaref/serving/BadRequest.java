@@ -11,7 +11,13 @@ public final class BadRequest extends RuntimeException {
   private final String allowed;
 
   public BadRequest(String parameter, String value, String allowed) {
-    super("bad value for '" + parameter + "': " + (value == null ? "(missing)" : "'" + value + "'") + "; allowed: " + allowed);
+    super(
+        "bad value for '"
+            + parameter
+            + "': "
+            + (value == null ? "(missing)" : "'" + value + "'")
+            + "; allowed: "
+            + allowed);
     this.parameter = parameter;
     this.value = value;
     this.allowed = allowed;

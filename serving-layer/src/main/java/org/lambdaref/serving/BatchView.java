@@ -20,8 +20,8 @@ import org.lambdaref.model.Partitions;
  * one instance from start to end, so an answer never mixes two versions; a refresh builds a new
  * instance and swaps it in.
  *
- * <p>Hourly counts are kept per day and place as one {@code long[actions × 25]}, indexed by the hour's
- * place in its local day ({@link Partitions#hourOfDay}: 25 hours on a fall-back day, 23 on a
+ * <p>Hourly counts are kept per day and place as one {@code long[actions × 25]}, indexed by the
+ * hour's place in its local day ({@link Partitions#hourOfDay}: 25 hours on a fall-back day, 23 on a
  * spring-forward day): a 7-day query is 7 map lookups, and a place-day costs one small array
  * however many rows the table has for it.
  */
@@ -32,9 +32,12 @@ public final class BatchView {
 
   /** Hours a local day can have (a fall-back day has 25). */
   static final int HOURS = 25;
+
   static final int SLOTS = Action.values().length * HOURS;
 
-  /** One day of a table as loaded, with the files it was read from: the same files, the same day. */
+  /**
+   * One day of a table as loaded, with the files it was read from: the same files, the same day.
+   */
   interface DayBlock {
     Set<String> files();
   }
@@ -50,7 +53,8 @@ public final class BatchView {
    * event ids per event day, owning run ({@code owner_period}), place and action (an array indexed
    * by action).
    */
-  record LateDay(Set<String> files, Map<LocalDate, Map<String, Map<String, long[]>>> byEventDay) implements DayBlock {}
+  record LateDay(Set<String> files, Map<LocalDate, Map<String, Map<String, long[]>>> byEventDay)
+      implements DayBlock {}
 
   /** The table versions a view was read at; -1 when the table does not exist yet. */
   public record Versions(long ledger, long hourly, long daily, long late) {
@@ -64,18 +68,33 @@ public final class BatchView {
   private final NavigableMap<LocalDate, HourlyDay> hourly;
   private final NavigableMap<LocalDate, DailyDay> daily;
   private final NavigableMap<LocalDate, LateDay> late;
-  /** {@link #late} summed by event day, for answers: event day -> place -> count per action; still set aside. */
+
+  /**
+   * {@link #late} summed by event day, for answers: event day -> place -> count per action; still
+   * set aside.
+   */
   private final Map<LocalDate, Map<String, long[]>> lateByEventDay;
+
   /** The same for late events a restatement of their day took in (counted in the batch numbers). */
   private final Map<LocalDate, Map<String, long[]>> restatedByEventDay;
 
-  BatchView(ZoneId zone, BatchCoverage coverage, Versions versions, Instant loadedAt,
-      NavigableMap<LocalDate, HourlyDay> hourly, NavigableMap<LocalDate, DailyDay> daily) {
+  BatchView(
+      ZoneId zone,
+      BatchCoverage coverage,
+      Versions versions,
+      Instant loadedAt,
+      NavigableMap<LocalDate, HourlyDay> hourly,
+      NavigableMap<LocalDate, DailyDay> daily) {
     this(zone, coverage, versions, loadedAt, hourly, daily, new TreeMap<>());
   }
 
-  BatchView(ZoneId zone, BatchCoverage coverage, Versions versions, Instant loadedAt,
-      NavigableMap<LocalDate, HourlyDay> hourly, NavigableMap<LocalDate, DailyDay> daily,
+  BatchView(
+      ZoneId zone,
+      BatchCoverage coverage,
+      Versions versions,
+      Instant loadedAt,
+      NavigableMap<LocalDate, HourlyDay> hourly,
+      NavigableMap<LocalDate, DailyDay> daily,
       NavigableMap<LocalDate, LateDay> late) {
     this.zone = zone;
     this.coverage = coverage;
@@ -87,14 +106,23 @@ public final class BatchView {
     Map<LocalDate, Map<String, long[]>> setAside = new HashMap<>();
     Map<LocalDate, Map<String, long[]>> restated = new HashMap<>();
     for (LateDay arrival : late.values()) {
-      arrival.byEventDay().forEach((day, owners) -> owners.forEach((owner, places) -> places.forEach((place, counts) -> {
-        long[] total = (coverage.includesLate(day, owner) ? restated : setAside)
-            .computeIfAbsent(day, d -> new HashMap<>())
-            .computeIfAbsent(place, p -> new long[Action.values().length]);
-        for (int i = 0; i < counts.length; i++) {
-          total[i] += counts[i];
-        }
-      })));
+      arrival
+          .byEventDay()
+          .forEach(
+              (day, owners) ->
+                  owners.forEach(
+                      (owner, places) ->
+                          places.forEach(
+                              (place, counts) -> {
+                                long[] total =
+                                    (coverage.includesLate(day, owner) ? restated : setAside)
+                                        .computeIfAbsent(day, d -> new HashMap<>())
+                                        .computeIfAbsent(
+                                            place, p -> new long[Action.values().length]);
+                                for (int i = 0; i < counts.length; i++) {
+                                  total[i] += counts[i];
+                                }
+                              })));
     }
     this.lateByEventDay = setAside;
     this.restatedByEventDay = restated;
@@ -102,7 +130,8 @@ public final class BatchView {
 
   /** The view before anything is loaded: nothing covered, so every bucket is real-time. */
   public static BatchView empty(ZoneId zone) {
-    return new BatchView(zone, BatchCoverage.none(), Versions.NONE, Instant.EPOCH, new TreeMap<>(), new TreeMap<>());
+    return new BatchView(
+        zone, BatchCoverage.none(), Versions.NONE, Instant.EPOCH, new TreeMap<>(), new TreeMap<>());
   }
 
   /** False until a load succeeded: the service then cannot tell which days the batch covers. */
@@ -134,18 +163,24 @@ public final class BatchView {
 
   /**
    * Events of one place and action in the {@code hourOfDay}-th hour of {@code day} (0 at local
-   * midnight; the local hour itself except on the days the clocks change); 0 when the table has
-   * no row.
+   * midnight; the local hour itself except on the days the clocks change); 0 when the table has no
+   * row.
    */
   public long count(String placeId, Action action, LocalDate day, int hourOfDay) {
     HourlyDay d = hourly.get(day);
     long[] counts = d == null ? null : d.places().get(placeId);
-    return counts == null || hourOfDay < 0 || hourOfDay >= HOURS ? 0 : counts[slot(action, hourOfDay)];
+    return counts == null || hourOfDay < 0 || hourOfDay >= HOURS
+        ? 0
+        : counts[slot(action, hourOfDay)];
   }
 
   /** Events of one place and action in the hour starting at {@code hourStart}. */
   public long count(String placeId, Action action, Instant hourStart) {
-    return count(placeId, action, hourStart.atZone(zone).toLocalDate(), Partitions.hourOfDay(hourStart, zone));
+    return count(
+        placeId,
+        action,
+        hourStart.atZone(zone).toLocalDate(),
+        Partitions.hourOfDay(hourStart, zone));
   }
 
   /**
@@ -164,7 +199,8 @@ public final class BatchView {
     return lateOf(restatedByEventDay, placeId, action, day);
   }
 
-  private static long lateOf(Map<LocalDate, Map<String, long[]>> byDay, String placeId, Action action, LocalDate day) {
+  private static long lateOf(
+      Map<LocalDate, Map<String, long[]>> byDay, String placeId, Action action, LocalDate day) {
     Map<String, long[]> places = byDay.get(day);
     long[] counts = places == null ? null : places.get(placeId);
     return counts == null ? 0 : counts[action.ordinal()];

@@ -38,8 +38,8 @@ import java.util.stream.Collectors;
 import org.lambdaref.model.Action;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Column;
-import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.StorageLayout;
 import org.lambdaref.serving.BatchView.DailyDay;
@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds a {@link BatchView} from the ledger and the t3 tables. A day whose set of live files is
- * the same as in the previous view is reused as it is; only days that a batch run rewrote are
- * read again, so a refresh after one new day reads one day.
+ * the same as in the previous view is reused as it is; only days that a batch run rewrote are read
+ * again, so a refresh after one new day reads one day.
  *
  * <p>The ledger is read first, then the tables: the aggregate job records success only after its
  * table commits, so every day covered by the ledger read here is in the table versions read after
@@ -65,11 +65,18 @@ public final class BatchViewLoader {
 
   private static final List<String> LEDGER_COLUMNS = names(JOB, PERIOD, STATUS, DETAILS, ENDED_AT);
   private static final List<String> HOURLY_COLUMNS = names(PLACE_ID, ACTION, EVENTS, P_HH);
+
   /** Read when the table has it (tables written before it was added hold p_hh only). */
   private static final List<String> HOURLY_OPTIONAL = names(HOUR_START);
-  private static final List<String> DAILY_COLUMNS = names(PLACE_ID, IMPRESSIONS, CLICKS, UNIQUE_USERS);
+
+  private static final List<String> DAILY_COLUMNS =
+      names(PLACE_ID, IMPRESSIONS, CLICKS, UNIQUE_USERS);
   private static final List<String> LATE_COLUMNS = names(EVENT_ID, PLACE_ID, ACTION, EVENT_DAY);
-  /** The run that set a late row aside; tables written before it existed: the arrival day (p_ymd) stands in. */
+
+  /**
+   * The run that set a late row aside; tables written before it existed: the arrival day (p_ymd)
+   * stands in.
+   */
   private static final List<String> LATE_OPTIONAL = names(OWNER_PERIOD);
 
   private final DeltaTableReader reader;
@@ -78,11 +85,14 @@ public final class BatchViewLoader {
   private final String dailyLocation;
   private final String lateLocation;
   private final ZoneId zone;
+
   /** How the served source is loaded: coverage of an hourly source needs every hour's aggregate. */
   private final PeriodUnit unit;
+
   private final Clock clock;
 
-  public BatchViewLoader(DeltaTableReader reader, StorageLayout storage, ZoneId zone, PeriodUnit unit, Clock clock) {
+  public BatchViewLoader(
+      DeltaTableReader reader, StorageLayout storage, ZoneId zone, PeriodUnit unit, Clock clock) {
     this.reader = reader;
     this.unit = unit;
     this.ledgerLocation = storage.tableLocation(PlatformTables.BATCH_LEDGER.name());
@@ -105,101 +115,163 @@ public final class BatchViewLoader {
   /** A new view of the latest versions, reusing what {@code previous} has of unchanged days. */
   public BatchView load(BatchView previous) {
     long started = System.nanoTime();
-    Optional<TableFiles> ledger = reader.files(PlatformTables.BATCH_LEDGER, ledgerLocation, LEDGER_COLUMNS);
+    Optional<TableFiles> ledger =
+        reader.files(PlatformTables.BATCH_LEDGER, ledgerLocation, LEDGER_COLUMNS);
     BatchCoverage coverage = ledger.map(this::coverage).orElse(BatchCoverage.none());
-    Optional<TableFiles> hourlyFiles = reader.files(PlatformTables.PLACE_ACTION_1H, hourlyLocation, HOURLY_COLUMNS, HOURLY_OPTIONAL);
-    Optional<TableFiles> dailyFiles = reader.files(PlatformTables.PLACE_IMPRESSION_1D, dailyLocation, DAILY_COLUMNS);
-    Optional<TableFiles> lateFiles = reader.files(PlatformTables.PLACE_EVENT_LATE, lateLocation, LATE_COLUMNS, LATE_OPTIONAL);
+    Optional<TableFiles> hourlyFiles =
+        reader.files(
+            PlatformTables.PLACE_ACTION_1H, hourlyLocation, HOURLY_COLUMNS, HOURLY_OPTIONAL);
+    Optional<TableFiles> dailyFiles =
+        reader.files(PlatformTables.PLACE_IMPRESSION_1D, dailyLocation, DAILY_COLUMNS);
+    Optional<TableFiles> lateFiles =
+        reader.files(PlatformTables.PLACE_EVENT_LATE, lateLocation, LATE_COLUMNS, LATE_OPTIONAL);
 
     Map<String, String> placeIds = new HashMap<>(); // one String per place id across all days
     int[] read = new int[2];
-    TreeMap<LocalDate, HourlyDay> hourly = days(hourlyFiles, previous.hourlyDaysMap(),
-        (t, files) -> readHourlyDay(t, files, placeIds), read, 0);
-    TreeMap<LocalDate, DailyDay> daily = days(dailyFiles, previous.dailyDaysMap(),
-        (t, files) -> readDailyDay(t, files, placeIds), read, 1);
-    TreeMap<LocalDate, BatchView.LateDay> late = days(lateFiles, previous.lateDaysMap(),
-        (t, files) -> readLateDay(t, files, placeIds), new int[2], 0);
-    BatchView.Versions versions = new BatchView.Versions(
-        ledger.map(TableFiles::version).orElse(-1L),
-        hourlyFiles.map(TableFiles::version).orElse(-1L),
-        dailyFiles.map(TableFiles::version).orElse(-1L),
-        lateFiles.map(TableFiles::version).orElse(-1L));
+    TreeMap<LocalDate, HourlyDay> hourly =
+        days(
+            hourlyFiles,
+            previous.hourlyDaysMap(),
+            (t, files) -> readHourlyDay(t, files, placeIds),
+            read,
+            0);
+    TreeMap<LocalDate, DailyDay> daily =
+        days(
+            dailyFiles,
+            previous.dailyDaysMap(),
+            (t, files) -> readDailyDay(t, files, placeIds),
+            read,
+            1);
+    TreeMap<LocalDate, BatchView.LateDay> late =
+        days(
+            lateFiles,
+            previous.lateDaysMap(),
+            (t, files) -> readLateDay(t, files, placeIds),
+            new int[2],
+            0);
+    BatchView.Versions versions =
+        new BatchView.Versions(
+            ledger.map(TableFiles::version).orElse(-1L),
+            hourlyFiles.map(TableFiles::version).orElse(-1L),
+            dailyFiles.map(TableFiles::version).orElse(-1L),
+            lateFiles.map(TableFiles::version).orElse(-1L));
     BatchView view = new BatchView(zone, coverage, versions, clock.instant(), hourly, daily, late);
-    LOG.info("batch view loaded in {} ms: {} covered day(s), newest {}, versions {}, {} hourly days ({} read), {} daily days ({} read)",
-        (System.nanoTime() - started) / 1_000_000, coverage.days().size(),
-        coverage.newest().map(LocalDate::toString).orElse("none"), versions,
-        hourly.size(), read[0], daily.size(), read[1]);
+    LOG.info(
+        "batch view loaded in {} ms: {} covered day(s), newest {}, versions {}, {} hourly days ({} read), {} daily days ({} read)",
+        (System.nanoTime() - started) / 1_000_000,
+        coverage.days().size(),
+        coverage.newest().map(LocalDate::toString).orElse("none"),
+        versions,
+        hourly.size(),
+        read[0],
+        daily.size(),
+        read[1]);
     return view;
   }
 
   /** Each day of {@code table}: the previous block when its files are the same, else read anew. */
-  private static <D extends BatchView.DayBlock> TreeMap<LocalDate, D> days(Optional<TableFiles> table,
-      Map<LocalDate, D> previous, BiFunction<TableFiles, List<DataFile>, D> read, int[] readCounts,
+  private static <D extends BatchView.DayBlock> TreeMap<LocalDate, D> days(
+      Optional<TableFiles> table,
+      Map<LocalDate, D> previous,
+      BiFunction<TableFiles, List<DataFile>, D> read,
+      int[] readCounts,
       int counter) {
     TreeMap<LocalDate, D> out = new TreeMap<>();
-    table.ifPresent(t -> byDay(t).forEach((day, files) -> {
-      D old = previous.get(day);
-      if (old != null && old.files().equals(paths(files))) {
-        out.put(day, old);
-      } else {
-        out.put(day, read.apply(t, files));
-        readCounts[counter]++;
-      }
-    }));
+    table.ifPresent(
+        t ->
+            byDay(t)
+                .forEach(
+                    (day, files) -> {
+                      D old = previous.get(day);
+                      if (old != null && old.files().equals(paths(files))) {
+                        out.put(day, old);
+                      } else {
+                        out.put(day, read.apply(t, files));
+                        readCounts[counter]++;
+                      }
+                    }));
     return out;
   }
 
   private BatchCoverage coverage(TableFiles ledger) {
     List<BatchCoverage.LedgerRun> runs = new ArrayList<>();
     for (DataFile file : ledger.files()) {
-      reader.read(ledger, file, (c, r) -> {
-        String job = c[0].getString(r);
-        if (BatchCoverage.AGGREGATE_JOB.equals(job) || BatchCoverage.HOURLY_AGGREGATE_JOB.equals(job)) {
-          runs.add(new BatchCoverage.LedgerRun(job, c[1].getString(r), c[2].getString(r),
-              c[3].isNullAt(r) ? null : c[3].getString(r), c[4].isNullAt(r) ? Instant.EPOCH : micros(c[4].getLong(r))));
-        }
-      });
+      reader.read(
+          ledger,
+          file,
+          (c, r) -> {
+            String job = c[0].getString(r);
+            if (BatchCoverage.AGGREGATE_JOB.equals(job)
+                || BatchCoverage.HOURLY_AGGREGATE_JOB.equals(job)) {
+              runs.add(
+                  new BatchCoverage.LedgerRun(
+                      job,
+                      c[1].getString(r),
+                      c[2].getString(r),
+                      c[3].isNullAt(r) ? null : c[3].getString(r),
+                      c[4].isNullAt(r) ? Instant.EPOCH : micros(c[4].getLong(r))));
+            }
+          });
     }
     return BatchCoverage.of(runs, unit);
   }
 
   private static Map<LocalDate, List<DataFile>> byDay(TableFiles table) {
-    return table.files().stream().collect(Collectors.groupingBy(
-        f -> LocalDate.parse(f.partitionValues().get(Partitions.DAY_COLUMN), Partitions.DAY_FORMAT)));
+    return table.files().stream()
+        .collect(
+            Collectors.groupingBy(
+                f ->
+                    LocalDate.parse(
+                        f.partitionValues().get(Partitions.DAY_COLUMN), Partitions.DAY_FORMAT)));
   }
 
   private static Set<String> paths(List<DataFile> files) {
     return files.stream().map(DataFile::path).collect(Collectors.toSet());
   }
 
-  private HourlyDay readHourlyDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
+  private HourlyDay readHourlyDay(
+      TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
     Map<String, long[]> places = new HashMap<>();
     long[] rows = new long[1];
     boolean withStart = table.has(HOUR_START.name());
     for (DataFile file : files) {
-      LocalDate day = LocalDate.parse(file.partitionValues().get(Partitions.DAY_COLUMN), Partitions.DAY_FORMAT);
-      reader.read(table, file, (c, r) -> {
-        Optional<Action> action = Action.fromWire(c[1].getString(r));
-        if (action.isEmpty()) {
-          return; // an action this version does not serve; the API refuses to ask for it
-        }
-        String place = placeIds.computeIfAbsent(c[0].getString(r), p -> p);
-        int hour = withStart && !c[4].isNullAt(r)
-            ? Partitions.hourOfDay(micros(c[4].getLong(r)), zone)
-            // a row written before hour_start: its local hour's first instant (no fold-back night apart)
-            : Partitions.hourOfDay(day.atTime(Integer.parseInt(hourValue(c[3], r)), 0).atZone(zone).toInstant(), zone);
-        if (hour < 0 || hour >= BatchView.HOURS) {
-          return; // not an hour of this day: the batch layer never writes one
-        }
-        places.computeIfAbsent(place, p -> new long[BatchView.SLOTS])[BatchView.slot(action.get(), hour)] += c[2].getLong(r);
-        rows[0]++;
-      });
+      LocalDate day =
+          LocalDate.parse(file.partitionValues().get(Partitions.DAY_COLUMN), Partitions.DAY_FORMAT);
+      reader.read(
+          table,
+          file,
+          (c, r) -> {
+            Optional<Action> action = Action.fromWire(c[1].getString(r));
+            if (action.isEmpty()) {
+              return; // an action this version does not serve; the API refuses to ask for it
+            }
+            String place = placeIds.computeIfAbsent(c[0].getString(r), p -> p);
+            int hour =
+                withStart && !c[4].isNullAt(r)
+                    ? Partitions.hourOfDay(micros(c[4].getLong(r)), zone)
+                    // a row written before hour_start: its local hour's first instant (no fold-back
+                    // night apart)
+                    : Partitions.hourOfDay(
+                        day.atTime(Integer.parseInt(hourValue(c[3], r)), 0)
+                            .atZone(zone)
+                            .toInstant(),
+                        zone);
+            if (hour < 0 || hour >= BatchView.HOURS) {
+              return; // not an hour of this day: the batch layer never writes one
+            }
+            places
+                    .computeIfAbsent(place, p -> new long[BatchView.SLOTS])[
+                    BatchView.slot(action.get(), hour)] +=
+                c[2].getLong(r);
+            rows[0]++;
+          });
     }
     return new HourlyDay(new HashSet<>(paths(files)), places, rows[0]);
   }
 
   private static Instant micros(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
   private static String hourValue(ColumnVector v, int r) {
@@ -211,37 +283,59 @@ public final class BatchViewLoader {
    * One arrival day's late rows: distinct event ids per event day, owning run, place and action
    * (the owning run tells whether a restatement of the event day took the row in).
    */
-  private BatchView.LateDay readLateDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
+  private BatchView.LateDay readLateDay(
+      TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
     Map<LocalDate, Map<String, Map<String, Map<Action, Set<String>>>>> ids = new HashMap<>();
     boolean withOwner = table.has(OWNER_PERIOD.name());
     for (DataFile file : files) {
       String arrivalDay = file.partitionValues().get(Partitions.DAY_COLUMN);
-      reader.read(table, file, (c, r) -> {
-        Optional<Action> action = Action.fromWire(c[2].getString(r));
-        if (action.isEmpty() || c[3].isNullAt(r)) {
-          return;
-        }
-        LocalDate eventDay = LocalDate.parse(c[3].getString(r), Partitions.DAY_FORMAT);
-        String owner = withOwner && !c[4].isNullAt(r) ? c[4].getString(r) : arrivalDay;
-        ids.computeIfAbsent(eventDay, d -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
-            .computeIfAbsent(placeIds.computeIfAbsent(c[1].getString(r), p -> p), p -> new EnumMap<>(Action.class))
-            .computeIfAbsent(action.get(), a -> new HashSet<>()).add(c[0].getString(r));
-      });
+      reader.read(
+          table,
+          file,
+          (c, r) -> {
+            Optional<Action> action = Action.fromWire(c[2].getString(r));
+            if (action.isEmpty() || c[3].isNullAt(r)) {
+              return;
+            }
+            LocalDate eventDay = LocalDate.parse(c[3].getString(r), Partitions.DAY_FORMAT);
+            String owner = withOwner && !c[4].isNullAt(r) ? c[4].getString(r) : arrivalDay;
+            ids.computeIfAbsent(eventDay, d -> new HashMap<>())
+                .computeIfAbsent(owner, o -> new HashMap<>())
+                .computeIfAbsent(
+                    placeIds.computeIfAbsent(c[1].getString(r), p -> p),
+                    p -> new EnumMap<>(Action.class))
+                .computeIfAbsent(action.get(), a -> new HashSet<>())
+                .add(c[0].getString(r));
+          });
     }
     Map<LocalDate, Map<String, Map<String, long[]>>> counts = new HashMap<>();
-    ids.forEach((day, owners) -> owners.forEach((owner, places) -> places.forEach((place, byAction) -> {
-      long[] c = counts.computeIfAbsent(day, d -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
-          .computeIfAbsent(place, p -> new long[Action.values().length]);
-      byAction.forEach((a, set) -> c[a.ordinal()] = set.size());
-    })));
+    ids.forEach(
+        (day, owners) ->
+            owners.forEach(
+                (owner, places) ->
+                    places.forEach(
+                        (place, byAction) -> {
+                          long[] c =
+                              counts
+                                  .computeIfAbsent(day, d -> new HashMap<>())
+                                  .computeIfAbsent(owner, o -> new HashMap<>())
+                                  .computeIfAbsent(place, p -> new long[Action.values().length]);
+                          byAction.forEach((a, set) -> c[a.ordinal()] = set.size());
+                        })));
     return new BatchView.LateDay(new HashSet<>(paths(files)), counts);
   }
 
-  private DailyDay readDailyDay(TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
+  private DailyDay readDailyDay(
+      TableFiles table, List<DataFile> files, Map<String, String> placeIds) {
     Map<String, DailyRow> places = new HashMap<>();
     for (DataFile file : files) {
-      reader.read(table, file, (c, r) -> places.put(placeIds.computeIfAbsent(c[0].getString(r), p -> p),
-          new DailyRow(c[1].getLong(r), c[2].getLong(r), c[3].getLong(r))));
+      reader.read(
+          table,
+          file,
+          (c, r) ->
+              places.put(
+                  placeIds.computeIfAbsent(c[0].getString(r), p -> p),
+                  new DailyRow(c[1].getLong(r), c[2].getLong(r), c[3].getLong(r))));
     }
     return new DailyDay(new HashSet<>(paths(files)), places);
   }

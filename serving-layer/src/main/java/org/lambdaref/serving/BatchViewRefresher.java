@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds the current {@link BatchView} and replaces it when the ledger or a t3 table has a new
- * version. A failed refresh keeps serving the previous view (its age shows in /health and
- * /metrics) and is tried again at the next interval.
+ * version. A failed refresh keeps serving the previous view (its age shows in /health and /metrics)
+ * and is tried again at the next interval.
  */
 public final class BatchViewRefresher implements AutoCloseable {
 
@@ -25,11 +25,13 @@ public final class BatchViewRefresher implements AutoCloseable {
   private final AtomicReference<BatchView> current;
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private final AtomicReference<Instant> lastCheck = new AtomicReference<>();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "batch-view-refresh");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "batch-view-refresh");
+            t.setDaemon(true);
+            return t;
+          });
 
   public BatchViewRefresher(BatchViewLoader loader, BatchView initial, Clock clock) {
     this.loader = loader;
@@ -46,7 +48,8 @@ public final class BatchViewRefresher implements AutoCloseable {
     try {
       BatchView view = current.get();
       lastCheck.set(clock.instant());
-      if (loader.currentVersions().equals(view.versions()) && !view.loadedAt().equals(Instant.EPOCH)) {
+      if (loader.currentVersions().equals(view.versions())
+          && !view.loadedAt().equals(Instant.EPOCH)) {
         lastError.set(null);
         return false;
       }
@@ -55,14 +58,18 @@ public final class BatchViewRefresher implements AutoCloseable {
       return true;
     } catch (RuntimeException e) {
       lastError.set(String.valueOf(e.getMessage()));
-      LOG.warn("batch view refresh failed; still serving the view loaded at {}: {}", current.get().loadedAt(), e.toString());
+      LOG.warn(
+          "batch view refresh failed; still serving the view loaded at {}: {}",
+          current.get().loadedAt(),
+          e.toString());
       return false;
     }
   }
 
   /** Refreshes every {@code interval} in the background. */
   public void start(Duration interval) {
-    scheduler.scheduleWithFixedDelay(this::refreshNow, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::refreshNow, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public Optional<String> lastError() {

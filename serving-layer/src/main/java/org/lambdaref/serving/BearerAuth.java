@@ -8,14 +8,18 @@ import org.lambdaref.config.ServingSettings;
 final class BearerAuth {
 
   /** What /health shows in place of an error text to a caller without the token. */
-  static final String HIDDEN_ERROR = "hidden: send 'Authorization: Bearer <platform.serving.auth-token>' to see it";
+  static final String HIDDEN_ERROR =
+      "hidden: send 'Authorization: Bearer <platform.serving.auth-token>' to see it";
 
   private final boolean required;
   private final byte[] expected;
 
   BearerAuth(ServingSettings settings) {
     this.required = settings.authRequired();
-    this.expected = required ? ("Bearer " + settings.authToken()).getBytes(StandardCharsets.UTF_8) : new byte[0];
+    this.expected =
+        required
+            ? ("Bearer " + settings.authToken()).getBytes(StandardCharsets.UTF_8)
+            : new byte[0];
   }
 
   /** Whether {@code authorizationHeader} (null when absent) carries the token. */

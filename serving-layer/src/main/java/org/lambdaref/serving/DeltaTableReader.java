@@ -28,9 +28,9 @@ import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.TableSpec;
 
 /**
- * Reads Delta tables with Delta Kernel: no Spark, and only the files the table's log says are
- * live (a plain Parquet reader would also see files an overwrite removed). The I/O edge of the
- * serving layer; {@link BatchViewLoader} decides what to read.
+ * Reads Delta tables with Delta Kernel: no Spark, and only the files the table's log says are live
+ * (a plain Parquet reader would also see files an overwrite removed). The I/O edge of the serving
+ * layer; {@link BatchViewLoader} decides what to read.
  */
 public final class DeltaTableReader {
 
@@ -38,9 +38,13 @@ public final class DeltaTableReader {
   public record DataFile(String path, Map<String, String> partitionValues, Row scanFileRow) {}
 
   /** A snapshot's version and live files, scanned for some columns. */
-  public record TableFiles(String location, long version, List<DataFile> files, Row scanState, List<String> columns) {
+  public record TableFiles(
+      String location, long version, List<DataFile> files, Row scanState, List<String> columns) {
 
-    /** Whether {@code column} is read (an optional column a table written by an older version lacks is not). */
+    /**
+     * Whether {@code column} is read (an optional column a table written by an older version lacks
+     * is not).
+     */
     public boolean has(String column) {
       return columns.contains(column);
     }
@@ -83,7 +87,8 @@ public final class DeltaTableReader {
    * read). Every column asked for must be one {@code table} declares: a reader asking for another
    * fails here, before any file is read, with the declared columns.
    */
-  public Optional<TableFiles> files(TableSpec table, String location, List<String> columns, List<String> optional) {
+  public Optional<TableFiles> files(
+      TableSpec table, String location, List<String> columns, List<String> optional) {
     columns.forEach(table::column);
     optional.forEach(table::column);
     Snapshot snapshot;
@@ -95,16 +100,25 @@ public final class DeltaTableReader {
     StructType schema = snapshot.getSchema();
     StructType readSchema = new StructType();
     for (String column : columns) {
-      StructField field = schema.fields().stream().filter(f -> f.getName().equals(column)).findFirst()
-          .orElseThrow(() -> new PlatformException(
-              "The Delta table at " + location + " has no column '" + column + "'",
-              "the serving layer reads " + columns + "; the table has " + schema.fieldNames(),
-              "rebuild the table with the batch layer of this version (bin/lambda batch), or check platform.storage.*"));
+      StructField field =
+          schema.fields().stream()
+              .filter(f -> f.getName().equals(column))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new PlatformException(
+                          "The Delta table at " + location + " has no column '" + column + "'",
+                          "the serving layer reads "
+                              + columns
+                              + "; the table has "
+                              + schema.fieldNames(),
+                          "rebuild the table with the batch layer of this version (bin/lambda batch), or check platform.storage.*"));
       readSchema = readSchema.add(field);
     }
     List<String> read = new ArrayList<>(columns);
     for (String column : optional) {
-      Optional<StructField> field = schema.fields().stream().filter(f -> f.getName().equals(column)).findFirst();
+      Optional<StructField> field =
+          schema.fields().stream().filter(f -> f.getName().equals(column)).findFirst();
       if (field.isPresent()) {
         readSchema = readSchema.add(field.get());
         read.add(column);
@@ -118,23 +132,30 @@ public final class DeltaTableReader {
         try (CloseableIterator<Row> rows = batches.next().getRows()) {
           while (rows.hasNext()) {
             Row row = rows.next();
-            files.add(new DataFile(InternalScanFileUtils.getAddFileStatus(row).getPath(),
-                Map.copyOf(InternalScanFileUtils.getPartitionValues(row)), row));
+            files.add(
+                new DataFile(
+                    InternalScanFileUtils.getAddFileStatus(row).getPath(),
+                    Map.copyOf(InternalScanFileUtils.getPartitionValues(row)),
+                    row));
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("listing the files of " + location, e);
     }
-    return Optional.of(new TableFiles(location, snapshot.getVersion(), files, scanState, List.copyOf(read)));
+    return Optional.of(
+        new TableFiles(location, snapshot.getVersion(), files, scanState, List.copyOf(read)));
   }
 
   /** Visits every live row of one file (deletion vectors applied). */
   public void read(TableFiles table, DataFile file, RowVisitor visitor) {
     FileStatus status = InternalScanFileUtils.getAddFileStatus(file.scanFileRow());
     StructType physical = ScanStateRow.getPhysicalDataReadSchema(engine, table.scanState());
-    try (CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
-            .readParquetFiles(Utils.singletonCloseableIterator(status), physical, Optional.empty());
+    try (CloseableIterator<ColumnarBatch> data =
+            engine
+                .getParquetHandler()
+                .readParquetFiles(
+                    Utils.singletonCloseableIterator(status), physical, Optional.empty());
         CloseableIterator<FilteredColumnarBatch> logical =
             Scan.transformPhysicalData(engine, table.scanState(), file.scanFileRow(), data)) {
       while (logical.hasNext()) {

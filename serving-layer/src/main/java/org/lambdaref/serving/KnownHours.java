@@ -11,14 +11,16 @@ import java.util.Map;
 /**
  * What the service last read of one place and action, hour by hour: disjoint spans of consecutive
  * hours, each with the instant it was read. A newer reading replaces exactly the hours it covers
- * and keeps every other hour as it was, so a narrow read never erases what a wide one learnt
- * (the outage path serves these values). Immutable: a reading builds a new instance.
+ * and keeps every other hour as it was, so a narrow read never erases what a wide one learnt (the
+ * outage path serves these values). Immutable: a reading builds a new instance.
  */
 final class KnownHours {
 
   static final long HOUR_SECONDS = 3600;
+
   /** Rough heap cost of a span without its counts, and of the instance: for the memory budget. */
   private static final long SPAN_OVERHEAD_BYTES = 64;
+
   private static final long OVERHEAD_BYTES = 96;
 
   /** Hours {@code [start, start + counts.length h)} as read at {@code readAt}. */
@@ -43,25 +45,39 @@ final class KnownHours {
       if (!start.isBefore(to) || !end.isAfter(from)) {
         return null;
       }
-      int lo = start.isBefore(from) ? (int) ((from.getEpochSecond() - start.getEpochSecond()) / HOUR_SECONDS) : 0;
-      int hi = end.isAfter(to) ? (int) ((to.getEpochSecond() - start.getEpochSecond()) / HOUR_SECONDS) : counts.length;
+      int lo =
+          start.isBefore(from)
+              ? (int) ((from.getEpochSecond() - start.getEpochSecond()) / HOUR_SECONDS)
+              : 0;
+      int hi =
+          end.isAfter(to)
+              ? (int) ((to.getEpochSecond() - start.getEpochSecond()) / HOUR_SECONDS)
+              : counts.length;
       if (lo == 0 && hi == counts.length) {
         return this;
       }
-      return hi <= lo ? null : new Span(start.plusSeconds(HOUR_SECONDS * lo), readAt, Arrays.copyOfRange(counts, lo, hi));
+      return hi <= lo
+          ? null
+          : new Span(
+              start.plusSeconds(HOUR_SECONDS * lo), readAt, Arrays.copyOfRange(counts, lo, hi));
     }
 
     /** Counts of {@code [from, to)} from a read's sparse result: hours it did not return are 0. */
     static Span read(Instant from, Instant to, Instant readAt, Map<Instant, Long> counts) {
-      int hours = (int) Math.max(0, (to.getEpochSecond() - from.getEpochSecond() + HOUR_SECONDS - 1) / HOUR_SECONDS);
+      int hours =
+          (int)
+              Math.max(
+                  0,
+                  (to.getEpochSecond() - from.getEpochSecond() + HOUR_SECONDS - 1) / HOUR_SECONDS);
       long[] values = new long[hours];
       Span span = new Span(from, readAt, values);
-      counts.forEach((hour, count) -> {
-        int i = span.indexOf(hour);
-        if (i >= 0) {
-          values[i] += count;
-        }
-      });
+      counts.forEach(
+          (hour, count) -> {
+            int i = span.indexOf(hour);
+            if (i >= 0) {
+              values[i] += count;
+            }
+          });
       return span;
     }
   }
@@ -75,8 +91,8 @@ final class KnownHours {
   }
 
   /**
-   * This knowledge with {@code reading} laid over it, keeping at most {@code maxHours} hours
-   * (the oldest hours are dropped first: real-time answers are about the newest ones).
+   * This knowledge with {@code reading} laid over it, keeping at most {@code maxHours} hours (the
+   * oldest hours are dropped first: real-time answers are about the newest ones).
    */
   KnownHours with(Span reading, int maxHours) {
     List<Span> out = new ArrayList<>(spans.size() + 2);
@@ -121,7 +137,9 @@ final class KnownHours {
     return out;
   }
 
-  /** True when every hour of {@code [from, to)} was read less than {@code ttl} before {@code now}. */
+  /**
+   * True when every hour of {@code [from, to)} was read less than {@code ttl} before {@code now}.
+   */
   boolean freshFor(Instant from, Instant to, Instant now, Duration ttl) {
     Instant next = from;
     for (Span s : slice(from, to)) {

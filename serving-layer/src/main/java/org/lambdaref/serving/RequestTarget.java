@@ -15,6 +15,7 @@ record RequestTarget(List<String> segments, String route, Map<String, String> qu
 
   /** The longest request target accepted: every valid query fits in a few hundred characters. */
   static final int MAX_URI_LENGTH = 4096;
+
   static final String ACTIONS = "/v1/places/{placeId}/actions/{action}";
   static final String DAILY = "/v1/places/{placeId}/daily";
   static final String HEALTH = "/health";
@@ -43,7 +44,10 @@ record RequestTarget(List<String> segments, String route, Map<String, String> qu
     return out;
   }
 
-  /** {@code raw} with '+' escaped, so that decoding keeps it a '+' (RFC 3986: only forms use '+' for space). */
+  /**
+   * {@code raw} with '+' escaped, so that decoding keeps it a '+' (RFC 3986: only forms use '+' for
+   * space).
+   */
   static String plusKept(String raw) {
     return raw.replace("+", "%2B");
   }
@@ -58,10 +62,16 @@ record RequestTarget(List<String> segments, String route, Map<String, String> qu
     if (s.size() == 1 && s.get(0).equals("openapi.json")) {
       return OPENAPI;
     }
-    if (s.size() == 5 && s.get(0).equals("v1") && s.get(1).equals("places") && s.get(3).equals("actions")) {
+    if (s.size() == 5
+        && s.get(0).equals("v1")
+        && s.get(1).equals("places")
+        && s.get(3).equals("actions")) {
       return ACTIONS;
     }
-    if (s.size() == 4 && s.get(0).equals("v1") && s.get(1).equals("places") && s.get(3).equals("daily")) {
+    if (s.size() == 4
+        && s.get(0).equals("v1")
+        && s.get(1).equals("places")
+        && s.get(3).equals("daily")) {
       return DAILY;
     }
     return UNKNOWN;
@@ -76,8 +86,11 @@ record RequestTarget(List<String> segments, String route, Map<String, String> qu
       int eq = pair.indexOf('=');
       // '+' stays '+': no parameter of this API holds a space, and a '+' is an offset (+09:00)
       // the user wrote unescaped, not a form-encoded space
-      String key = URLDecoder.decode(plusKept(eq < 0 ? pair : pair.substring(0, eq)), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(plusKept(pair.substring(eq + 1)), StandardCharsets.UTF_8);
+      String key =
+          URLDecoder.decode(
+              plusKept(eq < 0 ? pair : pair.substring(0, eq)), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(plusKept(pair.substring(eq + 1)), StandardCharsets.UTF_8);
       out.putIfAbsent(key, value);
     }
     return out;

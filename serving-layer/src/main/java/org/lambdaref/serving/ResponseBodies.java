@@ -38,7 +38,9 @@ final class ResponseBodies {
       if (b.source() == ServingQueries.Source.SPEED) {
         m.put("unknown_hours", b.unknownHours());
         m.put("read_at", b.readAt().map(Instant::toString).orElse(null));
-        m.put("age_seconds", b.readAt().map(r -> Math.max(0, Duration.between(r, now).toSeconds())).orElse(null));
+        m.put(
+            "age_seconds",
+            b.readAt().map(r -> Math.max(0, Duration.between(r, now).toSeconds())).orElse(null));
       }
       buckets.add(m);
     }
@@ -64,8 +66,10 @@ final class ResponseBodies {
     body.put("timezone", view.zone().getId());
     body.put("source", "batch");
     body.put("batch_watermark", view.watermark().map(LocalDate::toString).orElse(null));
-    body.put("note", "batch view only: unique users are exact distinct counts the batch layer computes once a day closes;"
-        + " days the batch does not cover (covered = false) have no values yet (null)");
+    body.put(
+        "note",
+        "batch view only: unique users are exact distinct counts the batch layer computes once a day closes;"
+            + " days the batch does not cover (covered = false) have no values yet (null)");
     List<Map<String, Object>> days = new ArrayList<>();
     for (DailyBucket d : daysOfQuery) {
       boolean covered = d.covered();
@@ -88,20 +92,36 @@ final class ResponseBodies {
    * {@code GET /health}; {@code details}: the caller may see error texts (it sent the token, or
    * none is configured), otherwise they read {@link BearerAuth#HIDDEN_ERROR}.
    */
-  static Map<String, Object> health(BatchView view, Optional<String> lastRefreshError, SpeedView speed, Instant now,
+  static Map<String, Object> health(
+      BatchView view,
+      Optional<String> lastRefreshError,
+      SpeedView speed,
+      Instant now,
       boolean details) {
     SpeedView.State speedState = speed.state();
-    boolean speedFailing = speedState == SpeedView.State.FAILING || speedState == SpeedView.State.OUTAGE;
+    boolean speedFailing =
+        speedState == SpeedView.State.FAILING || speedState == SpeedView.State.OUTAGE;
     Map<String, Object> b = new LinkedHashMap<>();
     b.put("loaded", view.loaded());
     b.put("loaded_at", view.loaded() ? view.loadedAt().toString() : null);
     b.put("covered_days", view.coverage().days().size());
     b.put("age_seconds", Duration.between(view.loadedAt(), now).toSeconds());
     b.put("batch_watermark", view.watermark().map(LocalDate::toString).orElse(null));
-    b.put("versions", Map.of("ledger", view.versions().ledger(), "hourly", view.versions().hourly(),
-        "daily", view.versions().daily(), "late", view.versions().late()));
+    b.put(
+        "versions",
+        Map.of(
+            "ledger",
+            view.versions().ledger(),
+            "hourly",
+            view.versions().hourly(),
+            "daily",
+            view.versions().daily(),
+            "late",
+            view.versions().late()));
     b.put("hourly_rows", view.hourlyRows());
-    b.put("last_refresh_error", lastRefreshError.map(e -> details ? e : BearerAuth.HIDDEN_ERROR).orElse(null));
+    b.put(
+        "last_refresh_error",
+        lastRefreshError.map(e -> details ? e : BearerAuth.HIDDEN_ERROR).orElse(null));
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("state", speedState.wireName());
     s.put("failures_in_a_row", speed.failuresInARow());
@@ -109,11 +129,17 @@ final class ResponseBodies {
     s.put("remembered_keys", speed.cachedKeys());
     s.put("last_success", speed.lastSuccess().map(Instant::toString).orElse(null));
     s.put("last_failure", speed.lastFailure().map(Instant::toString).orElse(null));
-    s.put("last_error", speedFailing
-        ? speed.lastError().map(e -> details ? e : BearerAuth.HIDDEN_ERROR).orElse(null) : null);
+    s.put(
+        "last_error",
+        speedFailing
+            ? speed.lastError().map(e -> details ? e : BearerAuth.HIDDEN_ERROR).orElse(null)
+            : null);
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", speedState == SpeedView.State.STARTING ? "starting"
-        : lastRefreshError.isPresent() || !view.loaded() || speedFailing ? "degraded" : "ok");
+    body.put(
+        "status",
+        speedState == SpeedView.State.STARTING
+            ? "starting"
+            : lastRefreshError.isPresent() || !view.loaded() || speedFailing ? "degraded" : "ok");
     body.put("batch_view", b);
     body.put("speed_view", s);
     return body;

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bin/lambda serve}: the HTTP API over the merged views, until stopped (Ctrl-C, SIGTERM). */
+/**
+ * {@code bin/lambda serve}: the HTTP API over the merged views, until stopped (Ctrl-C, SIGTERM).
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -21,27 +23,39 @@ public final class ServeMain implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--port", description = "Port to listen on (default platform.serving.port; 0 = any free port).")
+  @Option(
+      names = "--port",
+      description = "Port to listen on (default platform.serving.port; 0 = any free port).")
   Integer port;
 
-  @Option(names = "--bind", description = {"Address to listen on (default platform.serving.bind-address). Other than",
-      "loopback it needs platform.serving.auth-token, or allow-open-non-loopback = true."})
+  @Option(
+      names = "--bind",
+      description = {
+        "Address to listen on (default platform.serving.bind-address). Other than",
+        "loopback it needs platform.serving.auth-token, or allow-open-non-loopback = true."
+      })
   String bind;
 
   @Override
   public Integer call() throws InterruptedException {
     PlatformConfig config = configOptions.load();
     ServingSettings s = config.serving();
-    ServingSettings settings = s.withListen(bind == null ? s.bindAddress() : bind, port == null ? s.port() : port);
+    ServingSettings settings =
+        s.withListen(bind == null ? s.bindAddress() : bind, port == null ? s.port() : port);
     // before the batch view loads: an open address without a token is refused at once
     ServingHttpServer.checkExposure(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     ServingService service = ServingService.start(config, settings);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      service.close();
-      stopped.countDown();
-    }, "serving-shutdown"));
-    System.out.printf("serving on http://%s:%d  (try /health, /openapi.json, /v1/places/<place>/actions/impression?from=...&to=...)%n",
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  service.close();
+                  stopped.countDown();
+                },
+                "serving-shutdown"));
+    System.out.printf(
+        "serving on http://%s:%d  (try /health, /openapi.json, /v1/places/<place>/actions/impression?from=...&to=...)%n",
         settings.bindAddress(), service.port());
     System.out.flush();
     stopped.await();

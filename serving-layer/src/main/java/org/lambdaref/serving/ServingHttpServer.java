@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * thread of its executor, once the connection's first byte arrives. That executor here is the
  * reader pool ({@code platform.serving.reader-threads}, no queue: with every reader busy a new
  * request's connection is closed), and {@code sun.net.httpserver.maxReqTime} closes a connection
- * that has not sent its whole request within {@code max-request-read-time}. Readers answer
- * {@code /health}, {@code /metrics}, {@code /openapi.json} and every error themselves and hand
- * queries to the query pool ({@code threads}, at most {@code max-queued-requests} waiting; beyond
- * that 503 with {@code Retry-After}), so a probe never waits behind queries or slow clients.
+ * that has not sent its whole request within {@code max-request-read-time}. Readers answer {@code
+ * /health}, {@code /metrics}, {@code /openapi.json} and every error themselves and hand queries to
+ * the query pool ({@code threads}, at most {@code max-queued-requests} waiting; beyond that 503
+ * with {@code Retry-After}), so a probe never waits behind queries or slow clients.
  *
  * <p>This class is the routing and the limits; the request target is parsed by {@link
  * RequestTarget}, the token checked by {@link BearerAuth}, the bodies built by {@link
@@ -63,15 +63,21 @@ public final class ServingHttpServer implements AutoCloseable {
   private final ServingRequests requests;
   private final Clock clock;
   private final HttpServer server;
-  /** Reads requests, answers the cheap routes and every error, hands queries to {@link #workers}. */
+
+  /**
+   * Reads requests, answers the cheap routes and every error, hands queries to {@link #workers}.
+   */
   private final ThreadPoolExecutor readers;
+
   /** Answers queries: {@code threads} threads, a queue of {@code max-queued-requests}. */
   private final ThreadPoolExecutor workers;
+
   private final ServingMetrics metrics;
   private final BearerAuth auth;
   private final byte[] openApi;
 
-  public ServingHttpServer(ServingSettings settings, BatchViewRefresher batch, SpeedView speed, Clock clock) {
+  public ServingHttpServer(
+      ServingSettings settings, BatchViewRefresher batch, SpeedView speed, Clock clock) {
     this.settings = settings;
     this.batch = batch;
     this.speed = speed;
@@ -82,26 +88,46 @@ public final class ServingHttpServer implements AutoCloseable {
     this.auth = new BearerAuth(settings);
     checkExposure(settings);
     applyJdkServerLimits(settings);
-    BlockingQueue<Runnable> queue = settings.maxQueuedRequests() > 0
-        ? new ArrayBlockingQueue<>(settings.maxQueuedRequests()) : new SynchronousQueue<>();
-    this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS, queue,
-        daemons("serving-http-"), new ThreadPoolExecutor.AbortPolicy());
+    BlockingQueue<Runnable> queue =
+        settings.maxQueuedRequests() > 0
+            ? new ArrayBlockingQueue<>(settings.maxQueuedRequests())
+            : new SynchronousQueue<>();
+    this.workers =
+        new ThreadPoolExecutor(
+            settings.threads(),
+            settings.threads(),
+            0,
+            TimeUnit.MILLISECONDS,
+            queue,
+            daemons("serving-http-"),
+            new ThreadPoolExecutor.AbortPolicy());
     // no queue: a request waiting for a reader would wait behind slow clients; the JDK server
     // closes the connection when this rejects it
-    this.readers = new ThreadPoolExecutor(0, settings.readerThreads(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        daemons("serving-read-"), (r, pool) -> {
-          metrics.rejectedConnection();
-          throw new RejectedExecutionException("all " + settings.readerThreads() + " reader threads are busy");
-        });
+    this.readers =
+        new ThreadPoolExecutor(
+            0,
+            settings.readerThreads(),
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemons("serving-read-"),
+            (r, pool) -> {
+              metrics.rejectedConnection();
+              throw new RejectedExecutionException(
+                  "all " + settings.readerThreads() + " reader threads are busy");
+            });
     metrics.registerQueue(() -> workers.getQueue().size());
     try {
-      this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 1024);
+      this.server =
+          HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 1024);
     } catch (IOException e) {
       workers.shutdownNow();
       readers.shutdownNow();
       throw new PlatformException(
-          "Cannot listen on " + settings.bindAddress() + ":" + settings.port(), String.valueOf(e.getMessage()),
-          "pick a free port with --port or platform.serving.port", e);
+          "Cannot listen on " + settings.bindAddress() + ":" + settings.port(),
+          String.valueOf(e.getMessage()),
+          "pick a free port with --port or platform.serving.port",
+          e);
     }
     server.setExecutor(readers);
     server.createContext("/", this::handle);
@@ -116,8 +142,11 @@ public final class ServingHttpServer implements AutoCloseable {
     };
   }
 
-  /** The JDK server's own request-read bound; JVM-wide, read once when its first server is created. */
+  /**
+   * The JDK server's own request-read bound; JVM-wide, read once when its first server is created.
+   */
   static final String MAX_REQ_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+
   private static String appliedMaxReqTime;
 
   /**
@@ -133,19 +162,25 @@ public final class ServingHttpServer implements AutoCloseable {
       System.setProperty(MAX_REQ_TIME_PROPERTY, wanted);
       appliedMaxReqTime = wanted;
     } else if (!current.equals(wanted)) {
-      LOG.warn("platform.serving.max-request-read-time = {}s is not applied: {} = {} {}", wanted, MAX_REQ_TIME_PROPERTY,
-          current, current.equals(appliedMaxReqTime)
+      LOG.warn(
+          "platform.serving.max-request-read-time = {}s is not applied: {} = {} {}",
+          wanted,
+          MAX_REQ_TIME_PROPERTY,
+          current,
+          current.equals(appliedMaxReqTime)
               ? "was set by an earlier service in this JVM (the JDK HTTP server reads it once)"
               : "was set on the JVM's command line, which wins");
     }
   }
 
   /**
-   * Refuses an address other hosts reach (anything but 127.0.0.0/8, ::1, localhost) when no
-   * token protects the API, unless {@code allow-open-non-loopback} says it is meant.
+   * Refuses an address other hosts reach (anything but 127.0.0.0/8, ::1, localhost) when no token
+   * protects the API, unless {@code allow-open-non-loopback} says it is meant.
    */
   static void checkExposure(ServingSettings settings) {
-    if (settings.authRequired() || settings.allowOpenNonLoopback() || isLoopback(settings.bindAddress())) {
+    if (settings.authRequired()
+        || settings.allowOpenNonLoopback()
+        || isLoopback(settings.bindAddress())) {
       return;
     }
     throw new PlatformException(
@@ -156,7 +191,10 @@ public final class ServingHttpServer implements AutoCloseable {
             + " a proxy, or set platform.serving.allow-open-non-loopback = true to open it deliberately");
   }
 
-  /** True when every address {@code address} names is a loopback one; unresolvable: left to the bind to report. */
+  /**
+   * True when every address {@code address} names is a loopback one; unresolvable: left to the bind
+   * to report.
+   */
   static boolean isLoopback(String address) {
     try {
       for (InetAddress a : InetAddress.getAllByName(address)) {
@@ -172,7 +210,10 @@ public final class ServingHttpServer implements AutoCloseable {
 
   public void start() {
     server.start();
-    LOG.info("serving on http://{}:{} (batch watermark {})", settings.bindAddress(), port(),
+    LOG.info(
+        "serving on http://{}:{} (batch watermark {})",
+        settings.bindAddress(),
+        port(),
         batch.current().watermark().map(LocalDate::toString).orElse("none yet"));
   }
 
@@ -180,7 +221,10 @@ public final class ServingHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** On a reader thread: the cheap routes and errors are answered here, queries go to the query pool. */
+  /**
+   * On a reader thread: the cheap routes and errors are answered here, queries go to the query
+   * pool.
+   */
   private void handle(HttpExchange exchange) {
     long started = System.nanoTime();
     String route = RequestTarget.UNKNOWN;
@@ -192,39 +236,76 @@ public final class ServingHttpServer implements AutoCloseable {
       String length = exchange.getRequestHeaders().getFirst("Content-Length");
       int targetLength = exchange.getRequestURI().toString().length();
       if (targetLength > RequestTarget.MAX_URI_LENGTH) {
-        response = ApiResponse.error(414, "uri_too_long", "the request target has " + targetLength + " characters",
-            "keep it under " + RequestTarget.MAX_URI_LENGTH + "; queries take a place, an action and two times");
-      } else if ((length != null && !length.equals("0")) || exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
-        response = ApiResponse.error(413, "body_not_allowed", "the request has a body", "send GET requests without a body");
+        response =
+            ApiResponse.error(
+                414,
+                "uri_too_long",
+                "the request target has " + targetLength + " characters",
+                "keep it under "
+                    + RequestTarget.MAX_URI_LENGTH
+                    + "; queries take a place, an action and two times");
+      } else if ((length != null && !length.equals("0"))
+          || exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
+        response =
+            ApiResponse.error(
+                413,
+                "body_not_allowed",
+                "the request has a body",
+                "send GET requests without a body");
       } else if (!"GET".equals(exchange.getRequestMethod())) {
-        response = ApiResponse.error(405, "method_not_allowed", exchange.getRequestMethod() + " is not supported",
-            "use GET");
+        response =
+            ApiResponse.error(
+                405,
+                "method_not_allowed",
+                exchange.getRequestMethod() + " is not supported",
+                "use GET");
         exchange.getResponseHeaders().add("Allow", "GET");
       } else if (route.equals(RequestTarget.UNKNOWN)) {
-        response = ApiResponse.error(404, "not_found", "no route for " + path, "routes: " + RequestTarget.ROUTES);
+        response =
+            ApiResponse.error(
+                404, "not_found", "no route for " + path, "routes: " + RequestTarget.ROUTES);
       } else if (target.isQuery() && !authorized(exchange)) {
         exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
-        response = ApiResponse.error(401, "unauthorized", "a bearer token is required",
-            "send the header 'Authorization: Bearer <token>' with the token of platform.serving.auth-token");
+        response =
+            ApiResponse.error(
+                401,
+                "unauthorized",
+                "a bearer token is required",
+                "send the header 'Authorization: Bearer <token>' with the token of platform.serving.auth-token");
       } else if (target.isQuery()) {
         try {
-          workers.execute(() -> respond(exchange, target.route(), started,
-              guarded(exchange, () -> answer(target, true))));
+          workers.execute(
+              () ->
+                  respond(
+                      exchange,
+                      target.route(),
+                      started,
+                      guarded(exchange, () -> answer(target, true))));
           return; // the query thread answers
         } catch (RejectedExecutionException e) {
           exchange.getResponseHeaders().set("Retry-After", "1");
-          response = ApiResponse.error(503, "overloaded", "all " + settings.threads() + " query threads are busy and "
-              + settings.maxQueuedRequests() + " queries are waiting",
-              "retry after a second; if this lasts, add instances or raise platform.serving.threads");
+          response =
+              ApiResponse.error(
+                  503,
+                  "overloaded",
+                  "all "
+                      + settings.threads()
+                      + " query threads are busy and "
+                      + settings.maxQueuedRequests()
+                      + " queries are waiting",
+                  "retry after a second; if this lasts, add instances or raise platform.serving.threads");
         }
       } else {
         boolean details = authorized(exchange);
         response = guarded(exchange, () -> answer(target, details));
       }
     } catch (RuntimeException e) {
-      response = guarded(exchange, () -> {
-        throw e;
-      });
+      response =
+          guarded(
+              exchange,
+              () -> {
+                throw e;
+              });
     }
     respond(exchange, route, started, response);
   }
@@ -233,7 +314,9 @@ public final class ServingHttpServer implements AutoCloseable {
     return auth.authorizes(exchange.getRequestHeaders().getFirst("Authorization"));
   }
 
-  /** {@code work}'s response; a bad request is a 400, anything else a 500 that tells no internals. */
+  /**
+   * {@code work}'s response; a bad request is a 400, anything else a 500 that tells no internals.
+   */
   private ApiResponse guarded(HttpExchange exchange, Supplier<ApiResponse> work) {
     try {
       return work.get();
@@ -267,23 +350,37 @@ public final class ServingHttpServer implements AutoCloseable {
     List<String> segments = target.segments();
     return switch (target.route()) {
       // 503 while starting: a load balancer sends no request before the real-time view is warm
-      case RequestTarget.HEALTH -> ApiResponse.json(speed.state() == SpeedView.State.STARTING ? 503 : 200,
-          ResponseBodies.health(batch.current(), batch.lastError(), speed, clock.instant(), details));
+      case RequestTarget.HEALTH ->
+          ApiResponse.json(
+              speed.state() == SpeedView.State.STARTING ? 503 : 200,
+              ResponseBodies.health(
+                  batch.current(), batch.lastError(), speed, clock.instant(), details));
       case RequestTarget.METRICS -> metrics.scrape();
       case RequestTarget.OPENAPI -> new ApiResponse(200, "application/json", openApi);
-      case RequestTarget.ACTIONS -> action(requests.actionQuery(segments.get(2), segments.get(4),
-          target.query().get("from"), target.query().get("to"), target.query().get("granularity")));
+      case RequestTarget.ACTIONS ->
+          action(
+              requests.actionQuery(
+                  segments.get(2),
+                  segments.get(4),
+                  target.query().get("from"),
+                  target.query().get("to"),
+                  target.query().get("granularity")));
       case RequestTarget.DAILY ->
-          daily(requests.dailyQuery(segments.get(2), target.query().get("from"), target.query().get("to")));
+          daily(
+              requests.dailyQuery(
+                  segments.get(2), target.query().get("from"), target.query().get("to")));
       default -> throw new IllegalStateException("route without handler: " + target.route());
     };
   }
 
   private ApiResponse action(ActionQuery q) {
     BatchView view = batch.current(); // one view for the whole answer
-    SpeedView.Reading reading = speed.read(q.placeId(), q.action(), ServingQueries.speedFrom(view, q.from(), q.to()),
-        q.to());
-    ActionSeries s = ServingQueries.actionSeries(view, reading, q.placeId(), q.action(), q.from(), q.to(), q.granularity());
+    SpeedView.Reading reading =
+        speed.read(
+            q.placeId(), q.action(), ServingQueries.speedFrom(view, q.from(), q.to()), q.to());
+    ActionSeries s =
+        ServingQueries.actionSeries(
+            view, reading, q.placeId(), q.action(), q.from(), q.to(), q.granularity());
     if (s.stale()) {
       metrics.staleAnswer();
     }
@@ -293,13 +390,18 @@ public final class ServingHttpServer implements AutoCloseable {
   private ApiResponse daily(DailyQuery q) {
     BatchView view = batch.current();
     if (!view.loaded()) {
-      return ApiResponse.error(503, "batch_view_unavailable", "the batch view has not been loaded: "
-          + (batch.lastError().isPresent() ? "its last load failed (the error is in /health and the service log)"
-              : "the first load has not finished"),
+      return ApiResponse.error(
+          503,
+          "batch_view_unavailable",
+          "the batch view has not been loaded: "
+              + (batch.lastError().isPresent()
+                  ? "its last load failed (the error is in /health and the service log)"
+                  : "the first load has not finished"),
           "the daily view comes from the batch tables only; bring the lake storage back (see /health), the service"
               + " loads the view at its next refresh");
     }
-    return ApiResponse.json(200,
+    return ApiResponse.json(
+        200,
         ResponseBodies.daily(view, q, ServingQueries.daily(view, q.placeId(), q.from(), q.to())));
   }
 

@@ -20,7 +20,8 @@ import org.lambdaref.serving.ServingQueries.Granularity;
 public final class ServingRequests {
 
   /** A checked action query. */
-  public record ActionQuery(String placeId, Action action, Instant from, Instant to, Granularity granularity) {}
+  public record ActionQuery(
+      String placeId, Action action, Instant from, Instant to, Granularity granularity) {}
 
   /** A checked daily query. */
   public record DailyQuery(String placeId, LocalDate from, LocalDate to) {}
@@ -33,10 +34,12 @@ public final class ServingRequests {
     this.maxRange = maxRange;
   }
 
-  public ActionQuery actionQuery(String placeId, String action, String from, String to, String granularity) {
+  public ActionQuery actionQuery(
+      String placeId, String action, String from, String to, String granularity) {
     String place = placeId(placeId);
-    Action a = Action.fromWire(action == null ? "" : action)
-        .orElseThrow(() -> new BadRequest("action", action, "one of " + Action.wireNames()));
+    Action a =
+        Action.fromWire(action == null ? "" : action)
+            .orElseThrow(() -> new BadRequest("action", action, "one of " + Action.wireNames()));
     Granularity g = granularity(granularity);
     Instant f = time("from", from);
     Instant t = time("to", to);
@@ -74,7 +77,8 @@ public final class ServingRequests {
 
   private Instant time(String parameter, String value) {
     return Timestamps.parseQueryTime(value, zone)
-        .orElseThrow(() -> new BadRequest(parameter, value, Timestamps.QUERY_TIME_FORMS.formatted(zone)));
+        .orElseThrow(
+            () -> new BadRequest(parameter, value, Timestamps.QUERY_TIME_FORMS.formatted(zone)));
   }
 
   private LocalDate date(String parameter, String value) {
@@ -87,13 +91,17 @@ public final class ServingRequests {
 
   private void aligned(String parameter, String raw, Instant value, Granularity g) {
     ZonedDateTime local = value.atZone(zone);
-    boolean ok = g == Granularity.HOUR
-        ? local.getMinute() == 0 && local.getSecond() == 0 && local.getNano() == 0
-        : local.toLocalTime().equals(LocalTime.MIDNIGHT);
+    boolean ok =
+        g == Granularity.HOUR
+            ? local.getMinute() == 0 && local.getSecond() == 0 && local.getNano() == 0
+            : local.toLocalTime().equals(LocalTime.MIDNIGHT);
     if (!ok) {
-      throw new BadRequest(parameter, raw, g == Granularity.HOUR
-          ? "the start of an hour (buckets are whole hours)"
-          : "the start of a day in " + zone + " (granularity=day buckets are whole days)");
+      throw new BadRequest(
+          parameter,
+          raw,
+          g == Granularity.HOUR
+              ? "the start of an hour (buckets are whole hours)"
+              : "the start of a day in " + zone + " (granularity=day buckets are whole days)");
     }
   }
 
@@ -102,8 +110,14 @@ public final class ServingRequests {
       throw new BadRequest("to", rawTo, "after from (" + rawFrom + "); the range is [from, to)");
     }
     if (Duration.between(from, to).compareTo(maxRange) > 0) {
-      throw new BadRequest("to", rawTo, "at most " + (maxRange.toHours() % 24 == 0 ? maxRange.toDays() + " days" : maxRange.toHours() + " hours")
-          + " after from (platform.serving.max-range)");
+      throw new BadRequest(
+          "to",
+          rawTo,
+          "at most "
+              + (maxRange.toHours() % 24 == 0
+                  ? maxRange.toDays() + " days"
+                  : maxRange.toHours() + " hours")
+              + " after from (platform.serving.max-range)");
     }
   }
 }

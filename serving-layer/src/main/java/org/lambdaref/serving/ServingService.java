@@ -23,7 +23,8 @@ public final class ServingService implements AutoCloseable {
   private final SpeedView speed;
   private final ServingHttpServer http;
 
-  private ServingService(CounterStore store, BatchViewRefresher batch, SpeedView speed, ServingHttpServer http) {
+  private ServingService(
+      CounterStore store, BatchViewRefresher batch, SpeedView speed, ServingHttpServer http) {
     this.store = store;
     this.batch = batch;
     this.speed = speed;
@@ -34,16 +35,23 @@ public final class ServingService implements AutoCloseable {
   public static ServingService start(PlatformConfig config, ServingSettings settings) {
     ServingHttpServer.checkExposure(settings); // before anything is started that would need closing
     Clock clock = Clock.systemUTC();
-    BatchViewLoader loader = new BatchViewLoader(
-        new DeltaTableReader(HadoopSettings.of(config)), config.storage(), config.timezone(),
-        config.source(SERVED_SOURCE).period(), clock);
-    BatchViewRefresher batch = new BatchViewRefresher(loader, BatchView.empty(config.timezone()), clock);
+    BatchViewLoader loader =
+        new BatchViewLoader(
+            new DeltaTableReader(HadoopSettings.of(config)),
+            config.storage(),
+            config.timezone(),
+            config.source(SERVED_SOURCE).period(),
+            clock);
+    BatchViewRefresher batch =
+        new BatchViewRefresher(loader, BatchView.empty(config.timezone()), clock);
     CounterStore store = null;
     SpeedView speed = null;
     try {
       batch.refreshNow();
       batch.start(settings.refreshInterval());
-      store = DynamoDbCounterStore.forReads(config.dynamodb(), settings.speedReadTimeout(), settings.speedWarmUpTimeout());
+      store =
+          DynamoDbCounterStore.forReads(
+              config.dynamodb(), settings.speedReadTimeout(), settings.speedWarmUpTimeout());
       speed = new SpeedView(store, limits(settings), clock);
       ServingHttpServer http = new ServingHttpServer(settings, batch, speed, clock);
       http.start();
@@ -63,13 +71,21 @@ public final class ServingService implements AutoCloseable {
     }
   }
 
-  /** The real-time view's bounds from the settings; a key keeps at most a query's range and two days. */
+  /**
+   * The real-time view's bounds from the settings; a key keeps at most a query's range and two
+   * days.
+   */
   static SpeedView.Limits limits(ServingSettings s) {
     int maxHoursPerKey = (int) Math.min(Integer.MAX_VALUE, s.maxRange().toHours() + 48);
-    return new SpeedView.Limits(s.speedCacheTtl(), s.speedReadTimeout(), s.speedWarmUpTimeout(),
-        s.speedOutageAfterFailures(), s.speedOutageProbeInterval(),
+    return new SpeedView.Limits(
+        s.speedCacheTtl(),
+        s.speedReadTimeout(),
+        s.speedWarmUpTimeout(),
+        s.speedOutageAfterFailures(),
+        s.speedOutageProbeInterval(),
         (int) Math.min(Integer.MAX_VALUE, (long) s.staleCacheMaxPlaces() * Action.values().length),
-        s.staleCacheMaxBytes(), maxHoursPerKey);
+        s.staleCacheMaxBytes(),
+        maxHoursPerKey);
   }
 
   public int port() {

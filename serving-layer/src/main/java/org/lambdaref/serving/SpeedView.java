@@ -26,21 +26,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The real-time view as the service sees it: the DynamoDB counters, and what the service last
- * read of them, hour by hour.
+ * The real-time view as the service sees it: the DynamoDB counters, and what the service last read
+ * of them, hour by hour.
  *
  * <p>A range whose every hour was read less than {@code ttl} ago is served from memory, which
- * bounds DynamoDB reads under load. When a read fails (after its retries, within the read
- * timeout) each hour is served as last read, with the instant of that read; an hour never read is
- * unknown, never 0 (the source notes, serving during recovery: an outage of one view never becomes
- * an error page, and never a wrong number either).
+ * bounds DynamoDB reads under load. When a read fails (after its retries, within the read timeout)
+ * each hour is served as last read, with the instant of that read; an hour never read is unknown,
+ * never 0 (the source notes, serving during recovery: an outage of one view never becomes an error
+ * page, and never a wrong number either).
  *
  * <p>An outage is declared only from evidence that persists: {@code outageAfterFailures} reads in a
  * row that failed. Until then each request still tries DynamoDB; during an outage requests answer
- * from memory at once, and a background probe (with the warm-up bound, not the per-read one)
- * checks every {@code probeInterval} whether DynamoDB is back. At start the same probe warms the
- * client (connection, credentials) before the view reports ready; requests that arrive meanwhile
- * wait for it.
+ * from memory at once, and a background probe (with the warm-up bound, not the per-read one) checks
+ * every {@code probeInterval} whether DynamoDB is back. At start the same probe warms the client
+ * (connection, credentials) before the view reports ready; requests that arrive meanwhile wait for
+ * it.
  */
 public final class SpeedView implements AutoCloseable {
 
@@ -63,8 +63,15 @@ public final class SpeedView implements AutoCloseable {
   }
 
   /** How the view bounds its reads, its memory and its judgement of an outage. */
-  public record Limits(Duration cacheTtl, Duration readTimeout, Duration warmUpTimeout, int outageAfterFailures,
-      Duration probeInterval, int maxKeys, long maxBytes, int maxHoursPerKey) {}
+  public record Limits(
+      Duration cacheTtl,
+      Duration readTimeout,
+      Duration warmUpTimeout,
+      int outageAfterFailures,
+      Duration probeInterval,
+      int maxKeys,
+      long maxBytes,
+      int maxHoursPerKey) {}
 
   /** What the view knows of one hour: its count as read at {@code readAt}. */
   public record HourValue(long count, Instant readAt) {}
@@ -84,8 +91,12 @@ public final class SpeedView implements AutoCloseable {
       this.stale = stale;
     }
 
-    /** Every hour of {@code [from, to)} known as read at {@code readAt}: {@code counts}, 0 elsewhere. */
-    public static Reading complete(Instant from, Instant to, Instant readAt, Map<Instant, Long> counts, boolean stale) {
+    /**
+     * Every hour of {@code [from, to)} known as read at {@code readAt}: {@code counts}, 0
+     * elsewhere.
+     */
+    public static Reading complete(
+        Instant from, Instant to, Instant readAt, Map<Instant, Long> counts, boolean stale) {
       return new Reading(List.of(Span.read(from, to, readAt, counts)), stale);
     }
 
@@ -130,11 +141,13 @@ public final class SpeedView implements AutoCloseable {
     this.limits = limits;
     this.clock = clock;
     this.cache = new Lru(limits.maxKeys(), limits.maxBytes());
-    this.probe = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "speed-view-probe");
-      t.setDaemon(true);
-      return t;
-    });
+    this.probe =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "speed-view-probe");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -143,29 +156,33 @@ public final class SpeedView implements AutoCloseable {
    * view starts in an outage and the probe keeps trying.
    */
   public void start() {
-    probe.execute(() -> {
-      long started = System.nanoTime();
-      long deadline = started + limits.warmUpTimeout().toNanos();
-      RuntimeException last = null;
-      while (System.nanoTime() < deadline && !probe.isShutdown()) {
-        try {
-          store.warmUp(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-          warmUpTook.set(Duration.ofNanos(System.nanoTime() - started));
-          succeeded(clock.instant());
-          LOG.info("DynamoDB answered the warm-up read in {} ms", warmUpTook.get().toMillis());
+    probe.execute(
+        () -> {
+          long started = System.nanoTime();
+          long deadline = started + limits.warmUpTimeout().toNanos();
+          RuntimeException last = null;
+          while (System.nanoTime() < deadline && !probe.isShutdown()) {
+            try {
+              store.warmUp(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+              warmUpTook.set(Duration.ofNanos(System.nanoTime() - started));
+              succeeded(clock.instant());
+              LOG.info("DynamoDB answered the warm-up read in {} ms", warmUpTook.get().toMillis());
+              warmedUp.complete(null);
+              return;
+            } catch (RuntimeException e) {
+              last = e;
+              sleepQuietly(limits.probeInterval());
+            }
+          }
+          String why = last == null ? "no attempt finished" : String.valueOf(last.getMessage());
+          failed(why, true);
+          LOG.warn(
+              "DynamoDB did not answer the warm-up read within {}; starting in an outage: {}",
+              limits.warmUpTimeout(),
+              why);
           warmedUp.complete(null);
-          return;
-        } catch (RuntimeException e) {
-          last = e;
-          sleepQuietly(limits.probeInterval());
-        }
-      }
-      String why = last == null ? "no attempt finished" : String.valueOf(last.getMessage());
-      failed(why, true);
-      LOG.warn("DynamoDB did not answer the warm-up read within {}; starting in an outage: {}", limits.warmUpTimeout(), why);
-      warmedUp.complete(null);
-      scheduleProbe();
-    });
+          scheduleProbe();
+        });
   }
 
   /** Immediately ready, without a warm-up read (tests of the merge that need no store). */
@@ -230,10 +247,14 @@ public final class SpeedView implements AutoCloseable {
     int run = failuresInARow.getAndSet(0);
     State before = state.getAndSet(State.HEALTHY);
     if (before == State.OUTAGE) {
-      LOG.info("DynamoDB answers again; real-time values are read fresh after {} failed reads in a row", run);
+      LOG.info(
+          "DynamoDB answers again; real-time values are read fresh after {} failed reads in a row",
+          run);
     } else if (run > 0) {
       transientFailureRuns.incrementAndGet();
-      LOG.info("DynamoDB answers again after {} failed read(s), fewer than the {} that make an outage", run,
+      LOG.info(
+          "DynamoDB answers again after {} failed read(s), fewer than the {} that make an outage",
+          run,
           limits.outageAfterFailures());
     }
   }
@@ -248,15 +269,23 @@ public final class SpeedView implements AutoCloseable {
       State before = state.getAndSet(State.OUTAGE);
       if (before != State.OUTAGE) {
         outagesDeclared.incrementAndGet();
-        LOG.warn("DynamoDB outage: {} read(s) in a row failed; answering from the last values read, marked stale,"
-            + " and probing every {}: {}", run, limits.probeInterval(), message);
+        LOG.warn(
+            "DynamoDB outage: {} read(s) in a row failed; answering from the last values read, marked stale,"
+                + " and probing every {}: {}",
+            run,
+            limits.probeInterval(),
+            message);
         if (!declareNow) {
           scheduleProbe();
         }
       }
     } else {
       state.compareAndSet(State.HEALTHY, State.FAILING);
-      LOG.warn("DynamoDB read failed ({} in a row; an outage after {}): {}", run, limits.outageAfterFailures(), message);
+      LOG.warn(
+          "DynamoDB read failed ({} in a row; an outage after {}): {}",
+          run,
+          limits.outageAfterFailures(),
+          message);
     }
   }
 
@@ -264,28 +293,36 @@ public final class SpeedView implements AutoCloseable {
     if (probe.isShutdown()) {
       return;
     }
-    probe.schedule(() -> {
-      if (state.get() != State.OUTAGE) {
-        return;
-      }
-      long started = System.nanoTime();
-      try {
-        store.warmUp(limits.warmUpTimeout());
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        if (took.compareTo(limits.readTimeout()) <= 0) {
-          succeeded(clock.instant());
-          return;
-        }
-        // answering, but slower than a request may wait: ending the outage now would only make
-        // the next requests time out again
-        lastError.set("DynamoDB answered the probe in " + took.toMillis() + " ms, slower than"
-            + " platform.serving.speed-read-timeout (" + limits.readTimeout().toMillis() + " ms)");
-      } catch (RuntimeException e) {
-        lastError.set(String.valueOf(e.getMessage()));
-      }
-      lastFailure.set(clock.instant());
-      scheduleProbe();
-    }, limits.probeInterval().toMillis(), TimeUnit.MILLISECONDS);
+    probe.schedule(
+        () -> {
+          if (state.get() != State.OUTAGE) {
+            return;
+          }
+          long started = System.nanoTime();
+          try {
+            store.warmUp(limits.warmUpTimeout());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            if (took.compareTo(limits.readTimeout()) <= 0) {
+              succeeded(clock.instant());
+              return;
+            }
+            // answering, but slower than a request may wait: ending the outage now would only make
+            // the next requests time out again
+            lastError.set(
+                "DynamoDB answered the probe in "
+                    + took.toMillis()
+                    + " ms, slower than"
+                    + " platform.serving.speed-read-timeout ("
+                    + limits.readTimeout().toMillis()
+                    + " ms)");
+          } catch (RuntimeException e) {
+            lastError.set(String.valueOf(e.getMessage()));
+          }
+          lastFailure.set(clock.instant());
+          scheduleProbe();
+        },
+        limits.probeInterval().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   private static void sleepQuietly(Duration d) {
@@ -322,7 +359,9 @@ public final class SpeedView implements AutoCloseable {
     return memoryAnswers.get();
   }
 
-  /** Outages declared: the threshold of failed reads in a row was reached (or the warm-up failed). */
+  /**
+   * Outages declared: the threshold of failed reads in a row was reached (or the warm-up failed).
+   */
   public long outagesDeclared() {
     return outagesDeclared.get();
   }
@@ -365,7 +404,9 @@ public final class SpeedView implements AutoCloseable {
     probe.shutdownNow();
   }
 
-  /** Known hours per key, the least recently asked forgotten first, within a key and a byte budget. */
+  /**
+   * Known hours per key, the least recently asked forgotten first, within a key and a byte budget.
+   */
   private static final class Lru {
     private final int maxKeys;
     private final long maxBytes;

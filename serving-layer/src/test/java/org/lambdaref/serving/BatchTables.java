@@ -50,20 +50,47 @@ final class BatchTables {
     String ymd = Partitions.day(day);
     List<Map<String, ?>> rows = new ArrayList<>();
     for (Hour h : hours) {
-      // no hour_start: the view then takes the local hour's first instant, as for rows written before it existed
-      rows.add(Map.of(PLACE_ID.name(), h.placeId(), ACTION.name(), h.action(), EVENTS.name(), h.events(),
-          P_YMD.name(), ymd, P_HH.name(), String.format("%02d", h.hour())));
+      // no hour_start: the view then takes the local hour's first instant, as for rows written
+      // before it existed
+      rows.add(
+          Map.of(
+              PLACE_ID.name(),
+              h.placeId(),
+              ACTION.name(),
+              h.action(),
+              EVENTS.name(),
+              h.events(),
+              P_YMD.name(),
+              ymd,
+              P_HH.name(),
+              String.format("%02d", h.hour())));
     }
-    lake.replaceDay(SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_ACTION_1H, rows),
-        PlatformTables.PLACE_ACTION_1H, ymd);
+    lake.replaceDay(
+        SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_ACTION_1H, rows),
+        PlatformTables.PLACE_ACTION_1H,
+        ymd);
   }
 
   void writeDaily(LocalDate day, String placeId, long impressions, long clicks, long uniqueUsers) {
     String ymd = Partitions.day(day);
-    lake.replaceDay(SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_IMPRESSION_1D,
-        List.of(Map.of(PLACE_ID.name(), placeId, IMPRESSIONS.name(), impressions, CLICKS.name(), clicks,
-            UNIQUE_USERS.name(), uniqueUsers, P_YMD.name(), ymd))),
-        PlatformTables.PLACE_IMPRESSION_1D, ymd);
+    lake.replaceDay(
+        SparkSchemas.frame(
+            lake.spark(),
+            PlatformTables.PLACE_IMPRESSION_1D,
+            List.of(
+                Map.of(
+                    PLACE_ID.name(),
+                    placeId,
+                    IMPRESSIONS.name(),
+                    impressions,
+                    CLICKS.name(),
+                    clicks,
+                    UNIQUE_USERS.name(),
+                    uniqueUsers,
+                    P_YMD.name(),
+                    ymd))),
+        PlatformTables.PLACE_IMPRESSION_1D,
+        ymd);
   }
 
   /** The late lines the run of arrival day {@code ownerDay} set aside (replacing that day's). */
@@ -71,25 +98,46 @@ final class BatchTables {
     String ymd = Partitions.day(ownerDay);
     List<Map<String, ?>> rows = new ArrayList<>();
     for (Late l : lines) {
-      rows.add(Map.of(EVENT_ID.name(), l.eventId(), PLACE_ID.name(), l.placeId(), ACTION.name(), l.action(),
-          EVENT_DAY.name(), Partitions.day(l.eventDay()), OWNER_PERIOD.name(), ymd, P_YMD.name(), ymd));
+      rows.add(
+          Map.of(
+              EVENT_ID.name(),
+              l.eventId(),
+              PLACE_ID.name(),
+              l.placeId(),
+              ACTION.name(),
+              l.action(),
+              EVENT_DAY.name(),
+              Partitions.day(l.eventDay()),
+              OWNER_PERIOD.name(),
+              ymd,
+              P_YMD.name(),
+              ymd));
     }
-    lake.replaceDay(SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_EVENT_LATE, rows),
-        PlatformTables.PLACE_EVENT_LATE, ymd);
+    lake.replaceDay(
+        SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_EVENT_LATE, rows),
+        PlatformTables.PLACE_EVENT_LATE,
+        ymd);
   }
 
   /** Records the aggregate job of {@code day} as succeeded: the day is closed. */
   void close(LocalDate day) {
-    ledger.record(BatchCoverage.AGGREGATE_JOB, "place_event", Partitions.day(day),
+    ledger.record(
+        BatchCoverage.AGGREGATE_JOB,
+        "place_event",
+        Partitions.day(day),
         () -> Ledger.Entry.rows(0, Map.of()));
   }
 
   /** Records the aggregate job of {@code day} as failed. */
   void fail(LocalDate day) {
     try {
-      ledger.record(BatchCoverage.AGGREGATE_JOB, "place_event", Partitions.day(day), () -> {
-        throw new IllegalStateException("simulated failure of " + day);
-      });
+      ledger.record(
+          BatchCoverage.AGGREGATE_JOB,
+          "place_event",
+          Partitions.day(day),
+          () -> {
+            throw new IllegalStateException("simulated failure of " + day);
+          });
     } catch (IllegalStateException expected) {
       // recorded as failed
     }

@@ -31,11 +31,26 @@ class BatchViewLoaderTest {
 
   @BeforeAll
   static void setUp() {
-    config = ConfigLoader.load("local", Map.of("platform.storage.root", root.resolve("lake").toString(),
-        "platform.work-dir", root.resolve("work").toString(), "platform.timezone", "Asia/Seoul"), Map.of(), root);
+    config =
+        ConfigLoader.load(
+            "local",
+            Map.of(
+                "platform.storage.root",
+                root.resolve("lake").toString(),
+                "platform.work-dir",
+                root.resolve("work").toString(),
+                "platform.timezone",
+                "Asia/Seoul"),
+            Map.of(),
+            root);
     tables = new BatchTables(config);
-    loader = new BatchViewLoader(new DeltaTableReader(HadoopSettings.of(config)), config.storage(),
-        ZoneId.of("Asia/Seoul"), PeriodUnit.DAY, Clock.systemUTC());
+    loader =
+        new BatchViewLoader(
+            new DeltaTableReader(HadoopSettings.of(config)),
+            config.storage(),
+            ZoneId.of("Asia/Seoul"),
+            PeriodUnit.DAY,
+            Clock.systemUTC());
   }
 
   @Test
@@ -44,7 +59,10 @@ class BatchViewLoaderTest {
     assertThat(empty.watermark()).as("no ledger yet").isEmpty();
     assertThat(empty.versions().hourly()).isEqualTo(-1);
 
-    tables.writeHourly(D1, new Hour("p-1", "impression", 10, 5), new Hour("p-1", "click", 10, 2),
+    tables.writeHourly(
+        D1,
+        new Hour("p-1", "impression", 10, 5),
+        new Hour("p-1", "click", 10, 2),
         new Hour("p-2", "impression", 23, 1));
     tables.writeHourly(D2, new Hour("p-1", "impression", 0, 100));
     tables.writeHourly(D2, new Hour("p-1", "impression", 0, 4)); // a rerun replaces the day
@@ -60,7 +78,8 @@ class BatchViewLoaderTest {
     assertThat(first.count("p-1", Action.CLICK, D1, 10)).isEqualTo(2);
     assertThat(first.count("p-2", Action.IMPRESSION, D1, 23)).isEqualTo(1);
     assertThat(first.count("p-1", Action.IMPRESSION, D2, 0))
-        .as("the files the rerun removed are not read (a plain Parquet reader would give 104)").isEqualTo(4);
+        .as("the files the rerun removed are not read (a plain Parquet reader would give 104)")
+        .isEqualTo(4);
     assertThat(first.count("p-1", Action.IMPRESSION, D1, 11)).isZero();
     assertThat(first.hourlyRows()).isEqualTo(5);
     assertThat(first.versions()).isEqualTo(loader.currentVersions());
@@ -68,7 +87,8 @@ class BatchViewLoaderTest {
     tables.writeHourly(D3, new Hour("p-1", "impression", 0, 11));
     BatchView second = loader.load(first);
     assertThat(second.count("p-1", Action.IMPRESSION, D3, 0)).isEqualTo(11);
-    assertThat(second.hourlyDaysMap().get(D1)).as("an unchanged day is reused, not read again")
+    assertThat(second.hourlyDaysMap().get(D1))
+        .as("an unchanged day is reused, not read again")
         .isSameAs(first.hourlyDaysMap().get(D1));
     assertThat(second.hourlyDaysMap().get(D3)).isNotSameAs(first.hourlyDaysMap().get(D3));
 

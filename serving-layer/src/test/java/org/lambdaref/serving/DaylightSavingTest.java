@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.batch.AggregateJob;
 import org.lambdaref.batch.HourStart;
 import org.lambdaref.batch.Lake;
@@ -52,11 +52,12 @@ class DaylightSavingTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      // zone, spring-forward day, fall-back day, the repeated local hour on the fall-back day
-      "Europe/Berlin, 2026-03-29, 2026-10-25, 2",
-      "America/New_York, 2026-03-08, 2026-11-01, 1"})
-  void theTwoHoursOfAFallBackNightStayApartAndASpringForwardDayHas23Hours(String zoneId, LocalDate spring,
-      LocalDate fall, int repeated) {
+    // zone, spring-forward day, fall-back day, the repeated local hour on the fall-back day
+    "Europe/Berlin, 2026-03-29, 2026-10-25, 2",
+    "America/New_York, 2026-03-08, 2026-11-01, 1"
+  })
+  void theTwoHoursOfAFallBackNightStayApartAndASpringForwardDayHas23Hours(
+      String zoneId, LocalDate spring, LocalDate fall, int repeated) {
     ZoneId zone = ZoneId.of(zoneId);
     Map<String, String> o = new LinkedHashMap<>();
     o.put("platform.storage.root", root.resolve("lake").toString());
@@ -77,32 +78,66 @@ class DaylightSavingTest {
         for (int e = 0; e <= index; e++) {
           Instant t = h.plusSeconds(60L * e + 7);
           Partitions.DayHour p = Partitions.tierPartition(t, zone);
-          events.add(Map.of(PLACE_ID.name(), "p-1", ACTION.name(), "impression", EVENT_TIME.name(), Timestamp.from(t),
-              P_YMD.name(), p.ymd(), P_HH.name(), p.hh()));
+          events.add(
+              Map.of(
+                  PLACE_ID.name(),
+                  "p-1",
+                  ACTION.name(),
+                  "impression",
+                  EVENT_TIME.name(),
+                  Timestamp.from(t),
+                  P_YMD.name(),
+                  p.ymd(),
+                  P_HH.name(),
+                  p.hh()));
         }
       }
     }
-    Dataset<Row> enriched = SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_EVENT_ENRICHED, events);
+    Dataset<Row> enriched =
+        SparkSchemas.frame(lake.spark(), PlatformTables.PLACE_EVENT_ENRICHED, events);
     Dataset<Row> hourly = AggregateJob.actionsPerHour(enriched, HourStart.of("event_time", zone));
     for (LocalDate day : List.of(spring, fall)) {
-      lake.replaceDay(hourly.filter(hourly.col(Partitions.DAY_COLUMN).equalTo(Partitions.day(day))),
-          PlatformTables.PLACE_ACTION_1H, Partitions.day(day), true);
-      new Ledger(lake).record(BatchCoverage.AGGREGATE_JOB, "place_event", Partitions.day(day),
-          () -> Ledger.Entry.rows(0, Map.of()));
+      lake.replaceDay(
+          hourly.filter(hourly.col(Partitions.DAY_COLUMN).equalTo(Partitions.day(day))),
+          PlatformTables.PLACE_ACTION_1H,
+          Partitions.day(day),
+          true);
+      new Ledger(lake)
+          .record(
+              BatchCoverage.AGGREGATE_JOB,
+              "place_event",
+              Partitions.day(day),
+              () -> Ledger.Entry.rows(0, Map.of()));
     }
-    assertThat(lake.day(PlatformTables.PLACE_ACTION_1H, Partitions.day(fall))
-        .filter(Partitions.HOUR_COLUMN + " = '" + String.format("%02d", repeated) + "'").count())
-        .as("one p_hh partition, two rows: one per real hour").isEqualTo(2);
+    assertThat(
+            lake.day(PlatformTables.PLACE_ACTION_1H, Partitions.day(fall))
+                .filter(Partitions.HOUR_COLUMN + " = '" + String.format("%02d", repeated) + "'")
+                .count())
+        .as("one p_hh partition, two rows: one per real hour")
+        .isEqualTo(2);
 
-    BatchView view = new BatchViewLoader(new DeltaTableReader(HadoopSettings.of(config)), config.storage(), zone,
-        PeriodUnit.DAY, Clock.systemUTC()).load(BatchView.empty(zone));
+    BatchView view =
+        new BatchViewLoader(
+                new DeltaTableReader(HadoopSettings.of(config)),
+                config.storage(),
+                zone,
+                PeriodUnit.DAY,
+                Clock.systemUTC())
+            .load(BatchView.empty(zone));
     assertThat(view.coverage().days()).containsExactly(spring, fall);
 
     for (LocalDate day : List.of(spring, fall)) {
       Instant from = day.atStartOfDay(zone).toInstant();
       Instant to = day.plusDays(1).atStartOfDay(zone).toInstant();
-      ActionSeries s = ServingQueries.actionSeries(view, SpeedView.Reading.NOTHING, "p-1", Action.IMPRESSION, from, to,
-          Granularity.HOUR);
+      ActionSeries s =
+          ServingQueries.actionSeries(
+              view,
+              SpeedView.Reading.NOTHING,
+              "p-1",
+              Action.IMPRESSION,
+              from,
+              to,
+              Granularity.HOUR);
       assertThat(s.buckets()).as("hours of %s", day).hasSize(day.equals(spring) ? 23 : 25);
       long expectedTotal = 0;
       for (Bucket b : s.buckets()) {
@@ -111,15 +146,28 @@ class DaylightSavingTest {
         expectedTotal += sent.get(h);
       }
       assertThat(s.total()).isEqualTo(expectedTotal);
-      ActionSeries daily = ServingQueries.actionSeries(view, SpeedView.Reading.NOTHING, "p-1", Action.IMPRESSION, from,
-          to, Granularity.DAY);
+      ActionSeries daily =
+          ServingQueries.actionSeries(
+              view, SpeedView.Reading.NOTHING, "p-1", Action.IMPRESSION, from, to, Granularity.DAY);
       assertThat(daily.buckets()).hasSize(1);
       assertThat(daily.total()).as("the day's events, each counted once").isEqualTo(expectedTotal);
     }
-    List<String> fallStarts = ServingQueries.actionSeries(view, SpeedView.Reading.NOTHING, "p-1", Action.IMPRESSION,
-            fall.atStartOfDay(zone).toInstant(), fall.plusDays(1).atStartOfDay(zone).toInstant(), Granularity.HOUR)
-        .buckets().stream().map(b -> b.start().toOffsetDateTime().toString()).toList();
-    assertThat(fallStarts.stream().filter(t -> t.contains(String.format("T%02d:00", repeated)))).as("two distinct offsets")
-        .hasSize(2).doesNotHaveDuplicates();
+    List<String> fallStarts =
+        ServingQueries.actionSeries(
+                view,
+                SpeedView.Reading.NOTHING,
+                "p-1",
+                Action.IMPRESSION,
+                fall.atStartOfDay(zone).toInstant(),
+                fall.plusDays(1).atStartOfDay(zone).toInstant(),
+                Granularity.HOUR)
+            .buckets()
+            .stream()
+            .map(b -> b.start().toOffsetDateTime().toString())
+            .toList();
+    assertThat(fallStarts.stream().filter(t -> t.contains(String.format("T%02d:00", repeated))))
+        .as("two distinct offsets")
+        .hasSize(2)
+        .doesNotHaveDuplicates();
   }
 }

@@ -56,7 +56,8 @@ class ServingHttpTest {
 
   @BeforeAll
   static void setUp() {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
+    stack =
+        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
     Map<String, String> o = new LinkedHashMap<>(stack.configOverrides());
     o.put("platform.storage.root", root.resolve("lake").toString());
     o.put("platform.work-dir", root.resolve("work").toString());
@@ -70,12 +71,17 @@ class ServingHttpTest {
 
     tables = new BatchTables(config);
     // batch: p-1 has 5 impressions at 10:00 and 3 at 23:00 on D1, 4 at 01:00 on D2; D1 is closed
-    tables.writeHourly(D1, new Hour("p-1", "impression", 10, 5), new Hour("p-1", "impression", 23, 3));
+    tables.writeHourly(
+        D1, new Hour("p-1", "impression", 10, 5), new Hour("p-1", "impression", 23, 3));
     tables.writeHourly(D2, new Hour("p-1", "impression", 1, 4));
     tables.writeDaily(D1, "p-1", 8, 0, 6);
-    // D2's run set aside late events of D1: two distinct impressions (one arrived twice) and a click
-    tables.writeLate(D2, new BatchTables.Late("late-1", "p-1", "impression", D1),
-        new BatchTables.Late("late-1", "p-1", "impression", D1), new BatchTables.Late("late-2", "p-1", "impression", D1),
+    // D2's run set aside late events of D1: two distinct impressions (one arrived twice) and a
+    // click
+    tables.writeLate(
+        D2,
+        new BatchTables.Late("late-1", "p-1", "impression", D1),
+        new BatchTables.Late("late-1", "p-1", "impression", D1),
+        new BatchTables.Late("late-2", "p-1", "impression", D1),
         new BatchTables.Late("late-3", "p-1", "click", D1));
     tables.close(D1);
 
@@ -83,11 +89,14 @@ class ServingHttpTest {
     // it to 4, as it would after removing duplicates) and D3
     try (DynamoDbCounterStore counters = new DynamoDbCounterStore(config.dynamodb(), 2)) {
       counters.createTableIfMissing();
-      counters.add(List.of(
-          new Delta("p-1", "impression", hour(D1, 10), 99),
-          new Delta("p-1", "impression", hour(D2, 1), 6),
-          new Delta("p-1", "impression", hour(D3, 5), 2),
-          new Delta("p-1", "click", hour(D3, 5), 1)), "test-query", 0);
+      counters.add(
+          List.of(
+              new Delta("p-1", "impression", hour(D1, 10), 99),
+              new Delta("p-1", "impression", hour(D2, 1), 6),
+              new Delta("p-1", "impression", hour(D3, 5), 2),
+              new Delta("p-1", "click", hour(D3, 5), 1)),
+          "test-query",
+          0);
     }
     service = ServingService.start(config, config.serving());
     securedService = ServingService.start(config, config.serving().withAuthToken("s3cret-token"));
@@ -110,8 +119,10 @@ class ServingHttpTest {
     return day.atTime(hour, 0).atZone(SEOUL).toInstant();
   }
 
-  private static HttpResponse<String> get(ServingService on, String pathAndQuery, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.port() + pathAndQuery));
+  private static HttpResponse<String> get(ServingService on, String pathAndQuery, String... headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.port() + pathAndQuery));
     if (headers.length > 0) {
       b.headers(headers);
     }
@@ -133,29 +144,45 @@ class ServingHttpTest {
 
   @Test
   @Order(1)
-  void aQuerySpanningTheWatermarkTakesBatchBucketsBeforeItAndSpeedBucketsAfterIt() throws Exception {
-    JsonNode hourly = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
+  void aQuerySpanningTheWatermarkTakesBatchBucketsBeforeItAndSpeedBucketsAfterIt()
+      throws Exception {
+    JsonNode hourly =
+        getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
     assertThat(hourly.get("batch_watermark").asText()).isEqualTo(D1.toString());
     assertThat(hourly.get("buckets")).hasSize(72);
     assertThat(sources(hourly).subList(0, 24)).containsOnly("batch");
     assertThat(sources(hourly).subList(24, 72)).containsOnly("speed");
-    assertThat(hourly.get("buckets").get(10).get("count").asLong()).as("D1 10:00 from the batch, not the 99 in DynamoDB")
+    assertThat(hourly.get("buckets").get(10).get("count").asLong())
+        .as("D1 10:00 from the batch, not the 99 in DynamoDB")
         .isEqualTo(5);
-    assertThat(hourly.get("buckets").get(10).get("start").asText()).isEqualTo("2026-11-18T10:00+09:00");
-    assertThat(hourly.get("buckets").get(25).get("count").asLong()).as("D2 01:00 from the speed layer").isEqualTo(6);
+    assertThat(hourly.get("buckets").get(10).get("start").asText())
+        .isEqualTo("2026-11-18T10:00+09:00");
+    assertThat(hourly.get("buckets").get(25).get("count").asLong())
+        .as("D2 01:00 from the speed layer")
+        .isEqualTo(6);
     assertThat(hourly.get("total").asLong()).as("5 + 3 (batch) + 6 + 2 (speed)").isEqualTo(16);
     assertThat(hourly.get("stale").asBoolean()).isFalse();
-    assertThat(hourly.get("batch_covered_days")).extracting(JsonNode::asText).containsExactly(D1.toString());
-    assertThat(hourly.get("late_set_aside")).as("D1's late impressions, set aside by the batch").hasSize(1);
+    assertThat(hourly.get("batch_covered_days"))
+        .extracting(JsonNode::asText)
+        .containsExactly(D1.toString());
+    assertThat(hourly.get("late_set_aside"))
+        .as("D1's late impressions, set aside by the batch")
+        .hasSize(1);
     assertThat(hourly.get("late_set_aside").get(0).get("day").asText()).isEqualTo(D1.toString());
     assertThat(hourly.get("late_set_aside").get(0).get("events").asLong()).isEqualTo(2);
 
-    JsonNode daily = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21&granularity=day", 200);
+    JsonNode daily =
+        getJson(
+            "/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21&granularity=day", 200);
     assertThat(daily.get("buckets")).hasSize(3);
-    assertThat(daily.get("buckets").findValuesAsText("source")).containsExactly("batch", "speed", "speed");
-    assertThat(daily.get("buckets").findValues("count")).extracting(JsonNode::asLong).containsExactly(8L, 6L, 2L);
+    assertThat(daily.get("buckets").findValuesAsText("source"))
+        .containsExactly("batch", "speed", "speed");
+    assertThat(daily.get("buckets").findValues("count"))
+        .extracting(JsonNode::asLong)
+        .containsExactly(8L, 6L, 2L);
 
-    JsonNode clicks = getJson("/v1/places/p-1/actions/click?from=2026-11-20T05:00&to=2026-11-20T06:00", 200);
+    JsonNode clicks =
+        getJson("/v1/places/p-1/actions/click?from=2026-11-20T05:00&to=2026-11-20T06:00", 200);
     assertThat(clicks.get("total").asLong()).isEqualTo(1);
   }
 
@@ -169,8 +196,12 @@ class ServingHttpTest {
     assertThat(daily.get("days").get(0).get("covered").asBoolean()).isTrue();
     assertThat(daily.get("days").get(0).get("late_impressions").asLong()).isEqualTo(2);
     assertThat(daily.get("days").get(0).get("late_clicks").asLong()).isEqualTo(1);
-    assertThat(daily.get("days").get(1).get("late_impressions").isNull()).as("D2 is not covered").isTrue();
-    assertThat(daily.get("days").get(1).get("unique_users").isNull()).as("D2 is after the watermark").isTrue();
+    assertThat(daily.get("days").get(1).get("late_impressions").isNull())
+        .as("D2 is not covered")
+        .isTrue();
+    assertThat(daily.get("days").get(1).get("unique_users").isNull())
+        .as("D2 is after the watermark")
+        .isTrue();
   }
 
   @Test
@@ -179,11 +210,14 @@ class ServingHttpTest {
     tables.close(D2);
     assertThat(service.batch().refreshNow()).as("the new ledger version is picked up").isTrue();
 
-    JsonNode hourly = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
+    JsonNode hourly =
+        getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
     assertThat(hourly.get("batch_watermark").asText()).isEqualTo(D2.toString());
     assertThat(sources(hourly).subList(0, 48)).containsOnly("batch");
     assertThat(sources(hourly).subList(48, 72)).containsOnly("speed");
-    assertThat(hourly.get("buckets").get(25).get("count").asLong()).as("D2 01:00 now from the batch").isEqualTo(4);
+    assertThat(hourly.get("buckets").get(25).get("count").asLong())
+        .as("D2 01:00 now from the batch")
+        .isEqualTo(4);
     assertThat(hourly.get("total").asLong()).as("5 + 3 + 4 (batch) + 2 (speed)").isEqualTo(14);
     assertThat(service.batch().refreshNow()).as("nothing new: no reload").isFalse();
   }
@@ -197,31 +231,53 @@ class ServingHttpTest {
     cases.put("/v1/places/p-1/actions/click?from=2026-09-01&to=2026-11-18", "to");
     cases.put("/v1/places/p-1/actions/click?from=18.11.2026&to=2026-11-19", "from");
     cases.put("/v1/places/p-1/actions/click?to=2026-11-19", "from");
-    cases.put("/v1/places/p-1/actions/click?from=2026-11-18&to=2026-11-19&granularity=minute", "granularity");
+    cases.put(
+        "/v1/places/p-1/actions/click?from=2026-11-18&to=2026-11-19&granularity=minute",
+        "granularity");
     cases.put("/v1/places/p%201/actions/click?from=2026-11-18&to=2026-11-19", "placeId");
-    cases.put("/v1/places/" + "x".repeat(129) + "/actions/click?from=2026-11-18&to=2026-11-19", "placeId");
+    cases.put(
+        "/v1/places/" + "x".repeat(129) + "/actions/click?from=2026-11-18&to=2026-11-19",
+        "placeId");
     cases.put("/v1/places/p-1/daily?from=2026-11-18&to=nope", "to");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       JsonNode error = getJson(c.getKey(), 400);
       assertThat(error.get("parameter").asText()).as(c.getKey()).isEqualTo(c.getValue());
       assertThat(error.get("allowed").asText()).as(c.getKey()).isNotBlank();
     }
-    assertThat(getJson("/v1/nowhere", 404).get("fix").asText()).contains("/v1/places/{placeId}/actions/{action}");
-    HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/health"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(getJson("/v1/nowhere", 404).get("fix").asText())
+        .contains("/v1/places/{placeId}/actions/{action}");
+    HttpResponse<String> post =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/health"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
-    HttpResponse<String> withBody = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
-        + "/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19")).method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(10_000)))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> withBody =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + service.port()
+                            + "/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19"))
+                .method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(10_000)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(withBody.statusCode()).as("a request body is refused, not read").isEqualTo(413);
-    assertThat(getJson("/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19&pad=" + "x".repeat(5000), 414).get("error")
-        .asText()).isEqualTo("uri_too_long");
+    assertThat(
+            getJson(
+                    "/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19&pad=" + "x".repeat(5000),
+                    414)
+                .get("error")
+                .asText())
+        .isEqualTo("uri_too_long");
   }
 
   @Test
   @Order(4)
   void errorsNeverCarryAStackTrace() throws Exception {
-    HttpResponse<String> r = get(service, "/v1/places/p-1/actions/click?from=2026-11-18T10:00:00.5Z&to=2026-11-19");
+    HttpResponse<String> r =
+        get(service, "/v1/places/p-1/actions/click?from=2026-11-18T10:00:00.5Z&to=2026-11-19");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).doesNotContain("at org.").doesNotContain("Exception");
   }
@@ -231,9 +287,13 @@ class ServingHttpTest {
   void aBearerTokenIsRequiredWhenConfigured() throws Exception {
     String path = "/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-19";
     assertThat(get(securedService, path).statusCode()).isEqualTo(401);
-    assertThat(get(securedService, path, "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
-    assertThat(get(securedService, path, "Authorization", "Bearer s3cret-token").statusCode()).isEqualTo(200);
-    assertThat(get(securedService, "/health").statusCode()).as("health stays open for probes").isEqualTo(200);
+    assertThat(get(securedService, path, "Authorization", "Bearer wrong").statusCode())
+        .isEqualTo(401);
+    assertThat(get(securedService, path, "Authorization", "Bearer s3cret-token").statusCode())
+        .isEqualTo(200);
+    assertThat(get(securedService, "/health").statusCode())
+        .as("health stays open for probes")
+        .isEqualTo(200);
   }
 
   @Test
@@ -246,12 +306,20 @@ class ServingHttpTest {
     HttpResponse<String> metrics = get(service, "/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body())
-        .contains("lambda_serving_requests_total{route=\"/v1/places/{placeId}/actions/{action}\",status=\"200\"}")
+        .contains(
+            "lambda_serving_requests_total{route=\"/v1/places/{placeId}/actions/{action}\",status=\"200\"}")
         .contains("lambda_serving_request_duration_seconds_bucket{")
         .contains("lambda_serving_batch_view_age_seconds");
-    double watermarkEnd = metrics.body().lines().filter(l -> l.startsWith("lambda_serving_batch_watermark_end_seconds "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
-    assertThat((long) watermarkEnd).as("real-time from the start of D3 (watermark D2)")
+    double watermarkEnd =
+        metrics
+            .body()
+            .lines()
+            .filter(l -> l.startsWith("lambda_serving_batch_watermark_end_seconds "))
+            .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+            .findFirst()
+            .orElseThrow();
+    assertThat((long) watermarkEnd)
+        .as("real-time from the start of D3 (watermark D2)")
         .isEqualTo(D3.atStartOfDay(SEOUL).toEpochSecond());
   }
 
@@ -261,17 +329,28 @@ class ServingHttpTest {
     stack.stop(ServerKind.DYNAMODB);
 
     long started = System.nanoTime();
-    JsonNode hourly = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
+    JsonNode hourly =
+        getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
     long tookMs = (System.nanoTime() - started) / 1_000_000;
     assertThat(hourly.get("stale").asBoolean()).isTrue();
-    assertThat(hourly.get("total").asLong()).as("batch 12 + the cached speed value 2").isEqualTo(14);
-    assertThat(tookMs).as("an outage costs about the read timeout, not an SDK retry storm").isLessThan(5_000);
+    assertThat(hourly.get("total").asLong())
+        .as("batch 12 + the cached speed value 2")
+        .isEqualTo(14);
+    assertThat(tookMs)
+        .as("an outage costs about the read timeout, not an SDK retry storm")
+        .isLessThan(5_000);
 
-    JsonNode unseen = getJson("/v1/places/p-9/actions/impression?from=2026-11-20&to=2026-11-21", 200);
-    assertThat(unseen.get("stale").asBoolean()).as("nothing cached for p-9: zeros, and it says so").isTrue();
+    JsonNode unseen =
+        getJson("/v1/places/p-9/actions/impression?from=2026-11-20&to=2026-11-21", 200);
+    assertThat(unseen.get("stale").asBoolean())
+        .as("nothing cached for p-9: zeros, and it says so")
+        .isTrue();
 
-    JsonNode batchOnly = getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-20", 200);
-    assertThat(batchOnly.get("stale").asBoolean()).as("no real-time bucket in the answer").isFalse();
+    JsonNode batchOnly =
+        getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-20", 200);
+    assertThat(batchOnly.get("stale").asBoolean())
+        .as("no real-time bucket in the answer")
+        .isFalse();
     assertThat(batchOnly.get("total").asLong()).isEqualTo(12);
 
     JsonNode health = getJson("/health", 200);

@@ -46,8 +46,11 @@ class ServingLakeDownTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB, ServerKind.S3));
-    Files.createDirectories(stack.s3DataDir().resolve("lake")); // the filesystem backend: a folder is a bucket
+    stack =
+        LocalStack.start(
+            LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB, ServerKind.S3));
+    Files.createDirectories(
+        stack.s3DataDir().resolve("lake")); // the filesystem backend: a folder is a bucket
     Map<String, String> o = new LinkedHashMap<>(stack.configOverrides());
     o.put("platform.storage.root", "s3a://lake/serving");
     o.put("platform.work-dir", root.resolve("work").toString());
@@ -64,7 +67,10 @@ class ServingLakeDownTest {
     try (DynamoDbCounterStore counters = new DynamoDbCounterStore(config.dynamodb(), 2)) {
       counters.createTableIfMissing();
       // the speed layer saw 9 (duplicates the batch removed): the wrong number for a closed day
-      counters.add(List.of(new Delta("p-1", "impression", D1.atTime(10, 0).atZone(ZONE).toInstant(), 9)), "q", 0);
+      counters.add(
+          List.of(new Delta("p-1", "impression", D1.atTime(10, 0).atZone(ZONE).toInstant(), 9)),
+          "q",
+          0);
     }
   }
 
@@ -76,26 +82,31 @@ class ServingLakeDownTest {
   }
 
   private static HttpResponse<String> get(ServingService service, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
-  void aServiceThatCannotLoadTheBatchViewSaysSoAndServesTheBatchOnceTheLakeIsBack() throws Exception {
+  void aServiceThatCannotLoadTheBatchViewSaysSoAndServesTheBatchOnceTheLakeIsBack()
+      throws Exception {
     stack.stop(ServerKind.S3);
     try (ServingService service = ServingService.start(config, config.serving())) {
       String day = "/v1/places/p-1/actions/impression?from=" + D1 + "&to=" + D1.plusDays(1);
       HttpResponse<String> r = get(service, day);
       assertThat(r.statusCode()).isEqualTo(200);
       JsonNode answer = JSON.readTree(r.body());
-      assertThat(answer.get("stale").asBoolean()).as("a closed day answered from the speed view is flagged: " + r.body())
+      assertThat(answer.get("stale").asBoolean())
+          .as("a closed day answered from the speed view is flagged: " + r.body())
           .isTrue();
       assertThat(answer.get("stale_reason").asText()).contains("batch view could not be loaded");
       assertThat(answer.get("batch_covered_days")).isEmpty();
 
-      HttpResponse<String> daily = get(service, "/v1/places/p-1/daily?from=" + D1 + "&to=" + D1.plusDays(1));
+      HttpResponse<String> daily =
+          get(service, "/v1/places/p-1/daily?from=" + D1 + "&to=" + D1.plusDays(1));
       assertThat(daily.statusCode()).as(daily.body()).isEqualTo(503);
-      assertThat(JSON.readTree(daily.body()).get("error").asText()).isEqualTo("batch_view_unavailable");
+      assertThat(JSON.readTree(daily.body()).get("error").asText())
+          .isEqualTo("batch_view_unavailable");
       assertThat(daily.body()).doesNotContain("Exception").doesNotContain("at org.");
 
       JsonNode health = JSON.readTree(get(service, "/health").body());
@@ -108,8 +119,11 @@ class ServingLakeDownTest {
       JsonNode back = JSON.readTree(get(service, day).body());
       assertThat(back.get("stale").asBoolean()).isFalse();
       assertThat(back.get("batch_covered_days").get(0).asText()).isEqualTo(D1.toString());
-      assertThat(back.get("total").asLong()).as("the batch's 5, not the speed view's 9").isEqualTo(5);
-      assertThat(JSON.readTree(get(service, "/health").body()).get("status").asText()).isEqualTo("ok");
+      assertThat(back.get("total").asLong())
+          .as("the batch's 5, not the speed view's 9")
+          .isEqualTo(5);
+      assertThat(JSON.readTree(get(service, "/health").body()).get("status").asText())
+          .isEqualTo("ok");
     }
   }
 }

@@ -49,9 +49,13 @@ import org.lambdaref.model.PlatformException;
 class ServingOverloadTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
-  private static final String QUERY = "/v1/places/p-1/actions/impression?from=2026-11-25&to=2026-11-26";
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private static final String QUERY =
+      "/v1/places/p-1/actions/impression?from=2026-11-25&to=2026-11-26";
 
   @TempDir static Path root;
   private static LocalStack stack;
@@ -61,7 +65,8 @@ class ServingOverloadTest {
 
   @BeforeAll
   static void setUp() {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
+    stack =
+        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
     URI dynamo = URI.create(stack.dynamoDbEndpoint());
     proxy = FaultProxy.start(dynamo.getHost(), dynamo.getPort());
     Map<String, String> o = new LinkedHashMap<>(stack.configOverrides());
@@ -73,7 +78,9 @@ class ServingOverloadTest {
     o.put("platform.serving.refresh-interval", "1h");
     o.put("platform.serving.speed-cache-ttl", "0s"); // every query reads DynamoDB
     o.put("platform.serving.speed-read-timeout", "1s");
-    o.put("platform.serving.speed-outage-after-failures", "1000"); // a slow read stays slow: no outage shortcut
+    o.put(
+        "platform.serving.speed-outage-after-failures",
+        "1000"); // a slow read stays slow: no outage shortcut
     try (DynamoDbCounterStore counters = new DynamoDbCounterStore(config(o).dynamodb(), 2)) {
       counters.createTableIfMissing();
     }
@@ -127,26 +134,32 @@ class ServingOverloadTest {
     return service;
   }
 
-  private static HttpResponse<String> get(ServingService on, String pathAndQuery, String... headers) throws Exception {
+  private static HttpResponse<String> get(ServingService on, String pathAndQuery, String... headers)
+      throws Exception {
     return get(on, Duration.ofSeconds(2), pathAndQuery, headers);
   }
 
-  private static HttpResponse<String> get(ServingService on, Duration timeout, String pathAndQuery, String... headers)
+  private static HttpResponse<String> get(
+      ServingService on, Duration timeout, String pathAndQuery, String... headers)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.port() + pathAndQuery))
-        .timeout(timeout);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.port() + pathAndQuery))
+            .timeout(timeout);
     if (headers.length > 0) {
       b.headers(headers);
     }
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** {@code n} connections that send a request line one byte every two seconds, and never finish it. */
+  /**
+   * {@code n} connections that send a request line one byte every two seconds, and never finish it.
+   */
   private List<Socket> trickle(ServingService on, int n) throws Exception {
     List<Socket> sockets = new ArrayList<>();
     ScheduledExecutorService senders = Executors.newScheduledThreadPool(2);
     opened.add(senders::shutdownNow);
-    byte[] request = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] request =
+        "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     for (int i = 0; i < n; i++) {
       Socket socket = new Socket();
       socket.connect(new InetSocketAddress("127.0.0.1", on.port()), 2_000);
@@ -154,16 +167,20 @@ class ServingOverloadTest {
       sockets.add(socket);
       OutputStream out = socket.getOutputStream();
       int[] next = {0};
-      senders.scheduleWithFixedDelay(() -> {
-        try {
-          if (next[0] < request.length - 1) { // never the last byte
-            out.write(request[next[0]++]);
-            out.flush();
-          }
-        } catch (Exception e) {
-          throw new RuntimeException(e); // the service closed it: stop sending
-        }
-      }, 0, 2, TimeUnit.SECONDS);
+      senders.scheduleWithFixedDelay(
+          () -> {
+            try {
+              if (next[0] < request.length - 1) { // never the last byte
+                out.write(request[next[0]++]);
+                out.flush();
+              }
+            } catch (Exception e) {
+              throw new RuntimeException(e); // the service closed it: stop sending
+            }
+          },
+          0,
+          2,
+          TimeUnit.SECONDS);
     }
     Thread.sleep(1_000); // every connection has sent its first byte
     return sockets;
@@ -194,30 +211,36 @@ class ServingOverloadTest {
         // closed as well
       }
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - tricklingSince)).as("closed after about the bound")
+    assertThat(Duration.ofNanos(System.nanoTime() - tricklingSince))
+        .as("closed after about the bound")
         .isLessThan(bound.plusSeconds(4));
   }
 
   @Test
   void queriesBeyondThreadsAndQueueAre503AtOnceAndHealthStillAnswers() throws Exception {
-    ServingService service = start(config("platform.serving.threads", "2", "platform.serving.max-queued-requests", "2"));
-    proxy.delayNextRequests(10_000, Duration.ofSeconds(3)); // every DynamoDB read waits out its 1 s bound
+    ServingService service =
+        start(config("platform.serving.threads", "2", "platform.serving.max-queued-requests", "2"));
+    proxy.delayNextRequests(
+        10_000, Duration.ofSeconds(3)); // every DynamoDB read waits out its 1 s bound
     int clients = 12;
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     opened.add(pool::shutdownNow);
     List<Future<Object[]>> answers = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      answers.add(pool.submit(() -> {
-        long t0 = System.nanoTime();
-        HttpResponse<String> r = get(service, Duration.ofSeconds(20), QUERY);
-        return new Object[] {r, Duration.ofNanos(System.nanoTime() - t0)};
-      }));
+      answers.add(
+          pool.submit(
+              () -> {
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = get(service, Duration.ofSeconds(20), QUERY);
+                return new Object[] {r, Duration.ofNanos(System.nanoTime() - t0)};
+              }));
     }
     Thread.sleep(300);
     long t0 = System.nanoTime();
     HttpResponse<String> health = get(service, "/health");
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("/health does not queue behind queries")
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .as("/health does not queue behind queries")
         .isLessThan(Duration.ofSeconds(1));
 
     int ok = 0;
@@ -231,7 +254,9 @@ class ServingOverloadTest {
         assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
         assertThat(r.headers().firstValue("Retry-After")).contains("1");
         assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("overloaded");
-        assertThat(took).as("rejected at once, not after waiting").isLessThan(Duration.ofMillis(900));
+        assertThat(took)
+            .as("rejected at once, not after waiting")
+            .isLessThan(Duration.ofMillis(900));
       } else {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         ok++;
@@ -249,7 +274,8 @@ class ServingOverloadTest {
     String token = "overload-token";
     ServingService service = start(config("platform.serving.auth-token", token));
     proxy.delayNextRequests(10_000, Duration.ofSeconds(3));
-    HttpResponse<String> stale = get(service, Duration.ofSeconds(10), QUERY, "Authorization", "Bearer " + token);
+    HttpResponse<String> stale =
+        get(service, Duration.ofSeconds(10), QUERY, "Authorization", "Bearer " + token);
     assertThat(stale.statusCode()).as(stale.body()).isEqualTo(200);
     assertThat(JSON.readTree(stale.body()).get("stale").asBoolean()).as(stale.body()).isTrue();
     proxy.delayNextRequests(0, Duration.ZERO);
@@ -257,24 +283,34 @@ class ServingOverloadTest {
     JsonNode anonymous = JSON.readTree(get(service, "/health").body());
     assertThat(anonymous.get("status").asText()).isEqualTo("degraded");
     assertThat(anonymous.get("speed_view").get("state").asText()).isEqualTo("failing");
-    assertThat(anonymous.get("speed_view").get("last_error").asText()).isEqualTo(BearerAuth.HIDDEN_ERROR);
+    assertThat(anonymous.get("speed_view").get("last_error").asText())
+        .isEqualTo(BearerAuth.HIDDEN_ERROR);
 
-    JsonNode wrongToken = JSON.readTree(get(service, "/health", "Authorization", "Bearer guess").body());
-    assertThat(wrongToken.get("speed_view").get("last_error").asText()).isEqualTo(BearerAuth.HIDDEN_ERROR);
+    JsonNode wrongToken =
+        JSON.readTree(get(service, "/health", "Authorization", "Bearer guess").body());
+    assertThat(wrongToken.get("speed_view").get("last_error").asText())
+        .isEqualTo(BearerAuth.HIDDEN_ERROR);
 
-    JsonNode authorized = JSON.readTree(get(service, "/health", "Authorization", "Bearer " + token).body());
-    assertThat(authorized.get("speed_view").get("last_error").asText()).isNotBlank()
+    JsonNode authorized =
+        JSON.readTree(get(service, "/health", "Authorization", "Bearer " + token).body());
+    assertThat(authorized.get("speed_view").get("last_error").asText())
+        .isNotBlank()
         .isNotEqualTo(BearerAuth.HIDDEN_ERROR);
   }
 
   @Test
   void aNonLoopbackAddressWithoutATokenIsRefusedUnlessAllowed() throws Exception {
     PlatformConfig config = config();
-    assertThatThrownBy(() -> ServingService.start(config, config.serving().withListen("0.0.0.0", 0)))
+    assertThatThrownBy(
+            () -> ServingService.start(config, config.serving().withListen("0.0.0.0", 0)))
         .isInstanceOf(PlatformException.class)
         .hasMessageContaining("0.0.0.0")
-        .satisfies(e -> assertThat(((PlatformException) e).fix()).contains("platform.serving.auth-token")
-            .contains("LAMBDA_SERVING_TOKEN").contains("allow-open-non-loopback"));
+        .satisfies(
+            e ->
+                assertThat(((PlatformException) e).fix())
+                    .contains("platform.serving.auth-token")
+                    .contains("LAMBDA_SERVING_TOKEN")
+                    .contains("allow-open-non-loopback"));
     for (String loopback : List.of("127.0.0.1", "127.1.2.3", "::1", "localhost")) {
       ServingHttpServer.checkExposure(config.serving().withListen(loopback, 0)); // no exception
     }
@@ -285,7 +321,8 @@ class ServingOverloadTest {
     opened.add(open);
     assertThat(get(open, "/health").statusCode()).isIn(200, 503);
 
-    ServingService withToken = ServingService.start(config, config.serving().withListen("0.0.0.0", 0).withAuthToken("t"));
+    ServingService withToken =
+        ServingService.start(config, config.serving().withListen("0.0.0.0", 0).withAuthToken("t"));
     opened.add(withToken);
     assertThat(get(withToken, "/health").statusCode()).isIn(200, 503);
   }
@@ -294,6 +331,9 @@ class ServingOverloadTest {
   void anInternalErrorBodyCarriesARequestIdAndNoExceptionText() {
     Map<String, Object> body = ApiResponse.internalErrorBody("req-42");
     assertThat(body).containsEntry("error", "internal").containsEntry("request_id", "req-42");
-    assertThat(body.toString()).contains("req-42").doesNotContain("Exception").doesNotContain("at org.");
+    assertThat(body.toString())
+        .contains("req-42")
+        .doesNotContain("Exception")
+        .doesNotContain("at org.");
   }
 }

@@ -21,8 +21,8 @@ import org.lambdaref.model.Action;
 /**
  * The real-time view's memory and its judgement of an outage, against a scripted store: what it
  * serves for each hour after reads of different widths and a failure, when it declares an outage,
- * and what it forgets first. The same rules against DynamoDB Local and a fault proxy are in
- * {@link ServingOutageTest}.
+ * and what it forgets first. The same rules against DynamoDB Local and a fault proxy are in {@link
+ * ServingOutageTest}.
  */
 class SpeedViewTest {
 
@@ -98,8 +98,15 @@ class SpeedViewTest {
   }
 
   private static SpeedView.Limits limits(int maxKeys, long maxBytes, int maxHours) {
-    return new SpeedView.Limits(Duration.ZERO, Duration.ofMillis(500), Duration.ofSeconds(5), 3,
-        Duration.ofMillis(50), maxKeys, maxBytes, maxHours);
+    return new SpeedView.Limits(
+        Duration.ZERO,
+        Duration.ofMillis(500),
+        Duration.ofSeconds(5),
+        3,
+        Duration.ofMillis(50),
+        maxKeys,
+        maxBytes,
+        maxHours);
   }
 
   private static Instant h(int i) {
@@ -139,14 +146,17 @@ class SpeedViewTest {
       Optional<SpeedView.HourValue> v = stale.at(h(i));
       assertThat(v).as("hour %d was read", i).isPresent();
       assertThat(v.get().count()).as("hour %d", i).isEqualTo(counted.getOrDefault(h(i), 0L));
-      assertThat(v.get().readAt()).as("hour %d read by the %s read", i, i >= 114 ? "narrow" : "wide")
+      assertThat(v.get().readAt())
+          .as("hour %d read by the %s read", i, i >= 114 ? "narrow" : "wide")
           .isEqualTo(i >= 114 ? narrowReadAt : wideReadAt);
     }
     SpeedView.Reading wider = view.read("p-1", Action.IMPRESSION, h(-24), h(144));
     assertThat(wider.at(h(-1))).as("never read: unknown, not 0").isEmpty();
     assertThat(wider.at(h(120))).isEmpty();
     assertThat(wider.at(h(0))).isPresent();
-    assertThat(view.read("p-1", Action.CLICK, h(0), h(2)).at(h(0))).as("another action is another key").isEmpty();
+    assertThat(view.read("p-1", Action.CLICK, h(0), h(2)).at(h(0)))
+        .as("another action is another key")
+        .isEmpty();
   }
 
   @Test
@@ -161,7 +171,8 @@ class SpeedViewTest {
     assertThat(view.state()).isEqualTo(SpeedView.State.HEALTHY);
 
     store.down.set(new IllegalStateException("connection reset"));
-    assertThat(view.read("p-1", Action.IMPRESSION, h(0), h(2)).at(h(1)).orElseThrow().count()).isEqualTo(4);
+    assertThat(view.read("p-1", Action.IMPRESSION, h(0), h(2)).at(h(1)).orElseThrow().count())
+        .isEqualTo(4);
     assertThat(view.state()).as("one failure is not an outage").isEqualTo(SpeedView.State.FAILING);
     store.down.set(null);
     assertThat(view.read("p-1", Action.IMPRESSION, h(0), h(2)).stale()).isFalse();
@@ -179,7 +190,9 @@ class SpeedViewTest {
     SpeedView.Reading during = view.read("p-1", Action.IMPRESSION, h(0), h(2));
     assertThat(during.stale()).isTrue();
     assertThat(during.at(h(1)).orElseThrow().count()).isEqualTo(4);
-    assertThat(store.reads.get()).as("during an outage requests answer from memory at once").isEqualTo(readsBefore);
+    assertThat(store.reads.get())
+        .as("during an outage requests answer from memory at once")
+        .isEqualTo(readsBefore);
 
     store.down.set(null);
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -188,7 +201,9 @@ class SpeedViewTest {
     }
     assertThat(view.state()).as("the probe saw DynamoDB back").isEqualTo(SpeedView.State.HEALTHY);
     assertThat(view.read("p-1", Action.IMPRESSION, h(0), h(2)).stale()).isFalse();
-    assertThat(view.transientFailureRuns()).as("the outage was declared, not transient").isEqualTo(1);
+    assertThat(view.transientFailureRuns())
+        .as("the outage was declared, not transient")
+        .isEqualTo(1);
     view.close();
   }
 
@@ -196,8 +211,19 @@ class SpeedViewTest {
   void aWarmUpThatFailsStartsTheViewInAnOutageInsteadOfHangingRequests() {
     ScriptedStore store = new ScriptedStore();
     store.down.set(new IllegalStateException("unknown host"));
-    SpeedView view = new SpeedView(store, new SpeedView.Limits(Duration.ZERO, Duration.ofMillis(500),
-        Duration.ofMillis(300), 3, Duration.ofMillis(50), 10, 1 << 20, 100), new MovableClock());
+    SpeedView view =
+        new SpeedView(
+            store,
+            new SpeedView.Limits(
+                Duration.ZERO,
+                Duration.ofMillis(500),
+                Duration.ofMillis(300),
+                3,
+                Duration.ofMillis(50),
+                10,
+                1 << 20,
+                100),
+            new MovableClock());
     view.start();
     SpeedView.Reading r = view.read("p-1", Action.IMPRESSION, h(0), h(2));
     assertThat(r.stale()).isTrue();
@@ -221,7 +247,9 @@ class SpeedViewTest {
     assertThat(byKeys.cachedKeys()).isEqualTo(3);
     store.down.set(new IllegalStateException("down"));
     assertThat(byKeys.read("a", Action.IMPRESSION, h(0), h(24)).at(h(0))).isPresent();
-    assertThat(byKeys.read("b", Action.IMPRESSION, h(0), h(24)).at(h(0))).as("b was the eldest").isEmpty();
+    assertThat(byKeys.read("b", Action.IMPRESSION, h(0), h(24)).at(h(0)))
+        .as("b was the eldest")
+        .isEmpty();
 
     store.down.set(null);
     long budget = 20_000;
@@ -246,9 +274,10 @@ class SpeedViewTest {
 
   @Test
   void knownHoursLayANewReadingOverExactlyTheHoursItCovers() {
-    KnownHours k = KnownHours.NONE
-        .with(KnownHours.Span.read(h(0), h(10), T0, Map.of(h(2), 5L, h(8), 1L)), 100)
-        .with(KnownHours.Span.read(h(4), h(6), T0.plusSeconds(9), Map.of(h(5), 7L)), 100);
+    KnownHours k =
+        KnownHours.NONE
+            .with(KnownHours.Span.read(h(0), h(10), T0, Map.of(h(2), 5L, h(8), 1L)), 100)
+            .with(KnownHours.Span.read(h(4), h(6), T0.plusSeconds(9), Map.of(h(5), 7L)), 100);
     List<KnownHours.Span> spans = k.slice(h(0), h(10));
     assertThat(spans).extracting(KnownHours.Span::start).containsExactly(h(0), h(4), h(6));
     SpeedView.Reading r = new SpeedView.Reading(spans, true);
@@ -258,8 +287,12 @@ class SpeedViewTest {
     assertThat(r.at(h(8)).orElseThrow()).isEqualTo(new SpeedView.HourValue(1, T0));
     assertThat(k.hours()).isEqualTo(10);
     assertThat(k.freshFor(h(0), h(10), T0.plusSeconds(5), Duration.ofSeconds(10))).isTrue();
-    assertThat(k.freshFor(h(0), h(11), T0.plusSeconds(5), Duration.ofSeconds(10))).as("hour 10 unknown").isFalse();
-    assertThat(k.freshFor(h(0), h(10), T0.plusSeconds(10), Duration.ofSeconds(10))).as("hours 0-3 too old").isFalse();
+    assertThat(k.freshFor(h(0), h(11), T0.plusSeconds(5), Duration.ofSeconds(10)))
+        .as("hour 10 unknown")
+        .isFalse();
+    assertThat(k.freshFor(h(0), h(10), T0.plusSeconds(10), Duration.ofSeconds(10)))
+        .as("hours 0-3 too old")
+        .isFalse();
     assertThat(k.freshFor(h(4), h(6), T0.plusSeconds(10), Duration.ofSeconds(10))).isTrue();
   }
 }

@@ -21,7 +21,8 @@ import org.lambdaref.model.PlatformException;
  */
 public final class EventProducer implements AutoCloseable {
 
-  private static final Pattern PLACE_ID = Pattern.compile("\"place_id\"\\s*:\\s*\"([^\"]{1,128})\"");
+  private static final Pattern PLACE_ID =
+      Pattern.compile("\"place_id\"\\s*:\\s*\"([^\"]{1,128})\"");
 
   private final KafkaProducer<String, String> producer;
   private final String topic;
@@ -33,7 +34,8 @@ public final class EventProducer implements AutoCloseable {
   }
 
   /** With the client settings of {@code KafkaSettings.clientProperties()} (TLS, MSK IAM). */
-  public EventProducer(String bootstrapServers, String topic, Map<String, String> clientProperties) {
+  public EventProducer(
+      String bootstrapServers, String topic, Map<String, String> clientProperties) {
     this.topic = topic;
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -52,13 +54,15 @@ public final class EventProducer implements AutoCloseable {
   /** Sends asynchronously; a failed send is reported by {@link #flush}. */
   public void send(String line) {
     throwIfFailed();
-    producer.send(new ProducerRecord<>(topic, placeIdOf(line), line), (metadata, e) -> {
-      if (e != null) {
-        failure.compareAndSet(null, e);
-      } else {
-        acknowledged.incrementAndGet();
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topic, placeIdOf(line), line),
+        (metadata, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          } else {
+            acknowledged.incrementAndGet();
+          }
+        });
   }
 
   /** Waits until every record sent so far is acknowledged, or fails with the first error. */
@@ -76,8 +80,11 @@ public final class EventProducer implements AutoCloseable {
   private void throwIfFailed() {
     Exception e = failure.get();
     if (e != null) {
-      throw new PlatformException("Sending to Kafka topic '" + topic + "' failed", String.valueOf(e),
-          "check that the broker is up ('bin/lambda local status') and the topic exists", e);
+      throw new PlatformException(
+          "Sending to Kafka topic '" + topic + "' failed",
+          String.valueOf(e),
+          "check that the broker is up ('bin/lambda local status') and the topic exists",
+          e);
     }
   }
 

@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FaultInjection {
 
   public static final String PROPERTY = "lambda.fault.halt-at";
+
   /**
    * {@code counter-write@<batchId>#<n>:<millis>}: once n counters of that batch ({@code *}: of any
    * batch) are written, the writing thread stops for that long (a long GC pause or a frozen VM),
    * once per JVM.
    */
   public static final String PAUSE_PROPERTY = "lambda.fault.pause-at";
+
   private static final AtomicBoolean PAUSED = new AtomicBoolean();
   public static final String HOT_WRITTEN = "hot-written";
   public static final String COUNTER_WRITE = "counter-write";
@@ -39,12 +41,15 @@ public final class FaultInjection {
   /** Halts once at least {@code n} counters of the batch are written (writes land in chunks). */
   public static void afterCounterWrite(long batchId, int writes) {
     String pause = System.getProperty(PAUSE_PROPERTY);
-    String pausePrefix = pause != null && pause.startsWith(COUNTER_WRITE + "@*#") ? COUNTER_WRITE + "@*#"
-        : COUNTER_WRITE + "@" + batchId + "#";
+    String pausePrefix =
+        pause != null && pause.startsWith(COUNTER_WRITE + "@*#")
+            ? COUNTER_WRITE + "@*#"
+            : COUNTER_WRITE + "@" + batchId + "#";
     if (pause != null && pause.startsWith(pausePrefix)) {
       String[] nAndMillis = pause.substring(pausePrefix.length()).split(":");
       if (writes >= Integer.parseInt(nAndMillis[0]) && PAUSED.compareAndSet(false, true)) {
-        System.err.println("FAULT INJECTED: pausing the counter writer " + nAndMillis[1] + " ms at " + pause);
+        System.err.println(
+            "FAULT INJECTED: pausing the counter writer " + nAndMillis[1] + " ms at " + pause);
         System.err.flush();
         try {
           Thread.sleep(Long.parseLong(nAndMillis[1]));
@@ -55,7 +60,9 @@ public final class FaultInjection {
     }
     String spec = System.getProperty(PROPERTY);
     String prefix = COUNTER_WRITE + "@" + batchId + "#";
-    if (spec != null && spec.startsWith(prefix) && writes >= Integer.parseInt(spec.substring(prefix.length()))) {
+    if (spec != null
+        && spec.startsWith(prefix)
+        && writes >= Integer.parseInt(spec.substring(prefix.length()))) {
       halt(spec);
     }
   }

@@ -19,12 +19,12 @@ import org.apache.spark.sql.streaming.GroupState;
  *       time of the micro-batch that kept a copy, and any copy in a later batch within the horizon
  *       is dropped. A retried batch reads the same offsets against the state version of its first
  *       attempt (Spark restores it from the checkpoint), so it sees the same "already seen" keys;
- *   <li><b>within one micro-batch</b> all copies of a key reach this function together, and the
- *       one kept is the smallest by {@link #ORDER}: {@code (kafka_timestamp, kafka_topic,
+ *   <li><b>within one micro-batch</b> all copies of a key reach this function together, and the one
+ *       kept is the smallest by {@link #ORDER}: {@code (kafka_timestamp, kafka_topic,
  *       kafka_partition, kafka_offset)}. {@code dropDuplicatesWithinWatermark}, used before, kept
- *       whichever copy its shuffle delivered first, which depends on the order in which map
- *       outputs arrive: a retry could keep another copy, and with it write the hot row of one copy
- *       and the counter of the other.
+ *       whichever copy its shuffle delivered first, which depends on the order in which map outputs
+ *       arrive: a retry could keep another copy, and with it write the hot row of one copy and the
+ *       counter of the other.
  * </ol>
  *
  * <p>Why this order: it must be total and a property of the stored records (both hold: the
@@ -43,7 +43,8 @@ import org.apache.spark.sql.streaming.GroupState;
  * arriving after that is kept again, as a new event. Rejected records are keyed by their Kafka
  * coordinates, which one query never reads twice, so they pass through without state.
  */
-final class FirstCopyDedup implements FlatMapGroupsWithStateFunction<String, Row, Long, Row>, Serializable {
+final class FirstCopyDedup
+    implements FlatMapGroupsWithStateFunction<String, Row, Long, Row>, Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -55,11 +56,11 @@ final class FirstCopyDedup implements FlatMapGroupsWithStateFunction<String, Row
   static final int DEDUP_KEY = HotRecordClassifier.SCHEMA.fieldIndex("dedup_key");
 
   /** Which copy of a key a micro-batch keeps: the smallest. */
-  static final Comparator<Row> ORDER = Comparator
-      .comparing((Row r) -> r.getTimestamp(TIMESTAMP))
-      .thenComparing(r -> r.getString(TOPIC))
-      .thenComparingInt(r -> r.getInt(PARTITION))
-      .thenComparingLong(r -> r.getLong(OFFSET));
+  static final Comparator<Row> ORDER =
+      Comparator.comparing((Row r) -> r.getTimestamp(TIMESTAMP))
+          .thenComparing(r -> r.getString(TOPIC))
+          .thenComparingInt(r -> r.getInt(PARTITION))
+          .thenComparingLong(r -> r.getLong(OFFSET));
 
   private final long horizonMs;
 

@@ -14,9 +14,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.SourceConfig;
-import org.lambdaref.model.EventValidator;
 import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.model.Columns;
+import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.TimeBasis;
@@ -29,9 +29,9 @@ import org.lambdaref.model.ValidationResult;
  * decoder's replacement character is how invalid UTF-8 is detected.
  *
  * <p>Each row gets the hour bucket its counter goes to (the hour of event time, or of processing
- * time for {@code processing} sources, in the platform zone, as the batch layer's {@code p_hh})
- * and a {@code dedup_key}: the event id for valid events, the Kafka coordinates for rejected
- * records, which must never be merged with one another.
+ * time for {@code processing} sources, in the platform zone, as the batch layer's {@code p_hh}) and
+ * a {@code dedup_key}: the event id for valid events, the Kafka coordinates for rejected records,
+ * which must never be merged with one another.
  */
 public final class HotRecordClassifier implements MapPartitionsFunction<Row, Row>, Serializable {
 
@@ -40,18 +40,22 @@ public final class HotRecordClassifier implements MapPartitionsFunction<Row, Row
   public static final String VALID = "VALID";
   public static final String REJECTED = "REJECTED";
 
-  /** A classified record: Kafka coordinates, then the event envelope as the hot table declares it. */
+  /**
+   * A classified record: Kafka coordinates, then the event envelope as the hot table declares it.
+   */
   public static final StructType SCHEMA =
-      SparkSchemas.withColumns(new StructType()
-              .add("status", DataTypes.StringType, false)
-              .add("reason", DataTypes.StringType)
-              .add("detail", DataTypes.StringType)
-              .add("raw_value", DataTypes.StringType)
-              .add("kafka_topic", DataTypes.StringType, false)
-              .add("kafka_partition", DataTypes.IntegerType, false)
-              .add("kafka_offset", DataTypes.LongType, false)
-              .add("kafka_timestamp", DataTypes.TimestampType, false)
-              .add("dedup_key", DataTypes.StringType, false), Columns.EVENT)
+      SparkSchemas.withColumns(
+              new StructType()
+                  .add("status", DataTypes.StringType, false)
+                  .add("reason", DataTypes.StringType)
+                  .add("detail", DataTypes.StringType)
+                  .add("raw_value", DataTypes.StringType)
+                  .add("kafka_topic", DataTypes.StringType, false)
+                  .add("kafka_partition", DataTypes.IntegerType, false)
+                  .add("kafka_offset", DataTypes.LongType, false)
+                  .add("kafka_timestamp", DataTypes.TimestampType, false)
+                  .add("dedup_key", DataTypes.StringType, false),
+              Columns.EVENT)
           .add("bucket_hour", DataTypes.TimestampType)
           .add(Partitions.DAY_COLUMN, DataTypes.StringType, false)
           .add(Partitions.HOUR_COLUMN, DataTypes.StringType, false);
@@ -65,8 +69,8 @@ public final class HotRecordClassifier implements MapPartitionsFunction<Row, Row
   }
 
   /**
-   * @param kafka rows with the Kafka source's columns {@code value} (binary), {@code topic},
-   *     {@code partition}, {@code offset}, {@code timestamp}
+   * @param kafka rows with the Kafka source's columns {@code value} (binary), {@code topic}, {@code
+   *     partition}, {@code offset}, {@code timestamp}
    */
   public static Dataset<Row> classify(Dataset<Row> kafka, ZoneId zone, SourceConfig source) {
     return kafka
@@ -101,17 +105,56 @@ public final class HotRecordClassifier implements MapPartitionsFunction<Row, Row
     if (result instanceof ValidationResult.Rejected rejected) {
       // quarantine rows are partitioned by arrival: a bad record may have no usable event time
       Partitions.DayHour arrival = Partitions.tierPartition(kafkaTime.toInstant(), zone);
-      return RowFactory.create(REJECTED, rejected.rejection().reason(), rejected.rejection().detail(),
-          value, topic, partition, offset, kafkaTime, "kafka:" + topic + ":" + partition + ":" + offset,
-          null, null, null, null, null, null, null, null, null, null, null, arrival.ymd(), arrival.hh());
+      return RowFactory.create(
+          REJECTED,
+          rejected.rejection().reason(),
+          rejected.rejection().detail(),
+          value,
+          topic,
+          partition,
+          offset,
+          kafkaTime,
+          "kafka:" + topic + ":" + partition + ":" + offset,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          arrival.ymd(),
+          arrival.hh());
     }
     PlaceEvent e = ((ValidationResult.Valid) result).event();
     Instant basis = source.timeBasis() == TimeBasis.EVENT ? e.eventTime() : e.processingTime();
     Partitions.DayHour tier = Partitions.tierPartition(basis, zone);
-    return RowFactory.create(VALID, null, null, null, topic, partition, offset, kafkaTime,
-        e.eventId(), e.eventId(), Timestamp.from(e.eventTime()), Timestamp.from(e.processingTime()),
-        e.country(), e.category(), e.subCategory(), e.tableName(), e.placeId(), e.userId(),
-        e.action().wireName(), Timestamp.from(hourBucket(basis, zone)), tier.ymd(), tier.hh());
+    return RowFactory.create(
+        VALID,
+        null,
+        null,
+        null,
+        topic,
+        partition,
+        offset,
+        kafkaTime,
+        e.eventId(),
+        e.eventId(),
+        Timestamp.from(e.eventTime()),
+        Timestamp.from(e.processingTime()),
+        e.country(),
+        e.category(),
+        e.subCategory(),
+        e.tableName(),
+        e.placeId(),
+        e.userId(),
+        e.action().wireName(),
+        Timestamp.from(hourBucket(basis, zone)),
+        tier.ymd(),
+        tier.hh());
   }
 
   /** The start of the platform-zone hour holding an instant ({@link Partitions#hourStart}). */

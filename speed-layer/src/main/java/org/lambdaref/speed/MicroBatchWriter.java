@@ -20,9 +20,9 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
-import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.TableSpec;
 import org.slf4j.Logger;
@@ -36,14 +36,14 @@ import org.slf4j.LoggerFactory;
  *   <li>hot Delta tables (valid events, quarantine) with Delta's idempotent writes ({@code
  *       txnAppId} = the query id, {@code txnVersion} = the batch id): a second write of the same
  *       batch is skipped by Delta itself;
- *   <li>DynamoDB counters: the batch's events grouped by place, action and hour, each added with
- *       a conditional {@code UpdateItem} (see {@link DynamoDbCounterStore}).
+ *   <li>DynamoDB counters: the batch's events grouped by place, action and hour, each added with a
+ *       conditional {@code UpdateItem} (see {@link DynamoDbCounterStore}).
  * </ol>
  *
  * Both sinks are written from the same rows, and a retry of the batch gets the same rows: {@link
- * FirstCopyDedup} keeps the same copy of a duplicated event on every attempt. Without that, a
- * retry that reaches only the counter keys its first attempt did not could count another copy than
- * the hot row the first attempt wrote.
+ * FirstCopyDedup} keeps the same copy of a duplicated event on every attempt. Without that, a retry
+ * that reaches only the counter keys its first attempt did not could count another copy than the
+ * hot row the first attempt wrote.
  *
  * <p>The batch is cached once: the stateful deduplication before it must not run twice per batch.
  * Runs on the driver; the counter deltas are one row per key touched in the batch, small enough to
@@ -69,11 +69,23 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
 
   /** What one micro-batch wrote. */
   public record BatchSummary(
-      long batchId, long valid, long rejected, long counted, int counterKeys, int countersApplied,
-      int countersAlreadyApplied, long durationMs, Instant maxKafkaTimestamp, Map<String, Long> phasesMs) {}
+      long batchId,
+      long valid,
+      long rejected,
+      long counted,
+      int counterKeys,
+      int countersApplied,
+      int countersAlreadyApplied,
+      long durationMs,
+      Instant maxKafkaTimestamp,
+      Map<String, Long> phasesMs) {}
 
-  public MicroBatchWriter(String hotLocation, String quarantineLocation, Supplier<CounterStore> counters,
-      ReplayWindow replay, BatchLog batchLog) {
+  public MicroBatchWriter(
+      String hotLocation,
+      String quarantineLocation,
+      Supplier<CounterStore> counters,
+      ReplayWindow replay,
+      BatchLog batchLog) {
     this.hotLocation = hotLocation;
     this.quarantineLocation = quarantineLocation;
     this.counters = counters;
@@ -84,10 +96,12 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
     long started = System.nanoTime();
-    // stable across restarts of one checkpoint, new for a fresh one: the key of both sinks' idempotence
+    // stable across restarts of one checkpoint, new for a fresh one: the key of both sinks'
+    // idempotence
     String queryId = batch.sparkSession().sparkContext().getLocalProperty("sql.streaming.queryId");
     if (queryId == null) {
-      throw new IllegalStateException("MicroBatchWriter must run inside a streaming query's foreachBatch");
+      throw new IllegalStateException(
+          "MicroBatchWriter must run inside a streaming query's foreachBatch");
     }
     Dataset<Row> cached = batch.persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -97,13 +111,19 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
         valid = valid.filter(replay.counts());
       }
       // one pass over the cached batch for both counts and the newest Kafka time
-      Row stats = cached.agg(
-          sum(when(
-              col("status").equalTo(HotRecordClassifier.VALID)
-                  .and(replay == null ? lit(true) : replay.counts()), 1).otherwise(0)),
-          sum(when(
-              col("status").equalTo(HotRecordClassifier.REJECTED), 1).otherwise(0)),
-          max("kafka_timestamp")).first();
+      Row stats =
+          cached
+              .agg(
+                  sum(
+                      when(
+                              col("status")
+                                  .equalTo(HotRecordClassifier.VALID)
+                                  .and(replay == null ? lit(true) : replay.counts()),
+                              1)
+                          .otherwise(0)),
+                  sum(when(col("status").equalTo(HotRecordClassifier.REJECTED), 1).otherwise(0)),
+                  max("kafka_timestamp"))
+              .first();
       long validCount = stats.isNullAt(0) ? 0 : stats.getLong(0);
       long rejectedCount = stats.isNullAt(1) ? 0 : stats.getLong(1);
       Instant maxKafka = stats.isNullAt(2) ? null : stats.getTimestamp(2).toInstant();
@@ -111,17 +131,22 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       // the counter deltas first (a small driver-side collect), so that the DynamoDB writes can
       // overlap the two Delta appends: the sinks are independent and each is idempotent by the
       // batch id, so their order does not matter for a replay, and Spark commits the batch only
-      // after both have finished (measured here: DynamoDB 1.7-2.5 s and the appends 2 s of a 6 s batch)
+      // after both have finished (measured here: DynamoDB 1.7-2.5 s and the appends 2 s of a 6 s
+      // batch)
       List<CounterStore.Delta> deltas = new ArrayList<>();
       if (validCount > 0) {
         for (Row r : valid.groupBy("place_id", "action", "bucket_hour").count().collectAsList()) {
-          deltas.add(new CounterStore.Delta(r.getString(0), r.getString(1), r.getTimestamp(2).toInstant(), r.getLong(3)));
+          deltas.add(
+              new CounterStore.Delta(
+                  r.getString(0), r.getString(1), r.getTimestamp(2).toInstant(), r.getLong(3)));
         }
       }
       long tAggregate = System.nanoTime();
-      CompletableFuture<CounterStore.AddResult> counting = deltas.isEmpty()
-          ? CompletableFuture.completedFuture(new CounterStore.AddResult(0, 0))
-          : CompletableFuture.supplyAsync(() -> counters.get().add(deltas, queryId, batchId), COUNTER_CALLS);
+      CompletableFuture<CounterStore.AddResult> counting =
+          deltas.isEmpty()
+              ? CompletableFuture.completedFuture(new CounterStore.AddResult(0, 0))
+              : CompletableFuture.supplyAsync(
+                  () -> counters.get().add(deltas, queryId, batchId), COUNTER_CALLS);
       long tHot;
       long tQuarantine;
       try {
@@ -134,7 +159,12 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
         tHot = System.nanoTime();
         FaultInjection.at(FaultInjection.HOT_WRITTEN, batchId);
         if (rejectedCount > 0) {
-          appendOnce(rejected, PlatformTables.HOT_PLACE_EVENT_QUARANTINE, quarantineLocation, queryId, batchId);
+          appendOnce(
+              rejected,
+              PlatformTables.HOT_PLACE_EVENT_QUARANTINE,
+              quarantineLocation,
+              queryId,
+              batchId);
         }
         tQuarantine = System.nanoTime();
       } finally {
@@ -151,12 +181,23 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       // counter writes ran alongside the appends: this is how long the batch waited for them after
       phases.put("counter_writes_after_appends", ms(tCounters - tQuarantine));
       FaultInjection.at(FaultInjection.COUNTERS_WRITTEN, batchId);
-      BatchSummary summary = new BatchSummary(batchId, validCount, rejectedCount,
-          deltas.stream().mapToLong(CounterStore.Delta::count).sum(), deltas.size(), result.applied(),
-          result.alreadyApplied(), (System.nanoTime() - started) / 1_000_000, maxKafka, phases);
+      BatchSummary summary =
+          new BatchSummary(
+              batchId,
+              validCount,
+              rejectedCount,
+              deltas.stream().mapToLong(CounterStore.Delta::count).sum(),
+              deltas.size(),
+              result.applied(),
+              result.alreadyApplied(),
+              (System.nanoTime() - started) / 1_000_000,
+              maxKafka,
+              phases);
       if (result.alreadyApplied() > 0) {
-        LOG.info("batch {}: {} counter keys already had this batch (a retried micro-batch); left unchanged",
-            batchId, result.alreadyApplied());
+        LOG.info(
+            "batch {}: {} counter keys already had this batch (a retried micro-batch); left unchanged",
+            batchId,
+            result.alreadyApplied());
       }
       if (batchLog != null) {
         batchLog.written(summary);
@@ -168,11 +209,12 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
 
   /** DynamoDB calls of a batch run here (the store's own writer pool fans them out). */
   private static final ExecutorService COUNTER_CALLS =
-      Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "speed-counter-batch");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "speed-counter-batch");
+            t.setDaemon(true);
+            return t;
+          });
 
   private static void awaitQuietly(CompletableFuture<?> f) {
     try {
@@ -182,14 +224,16 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
     }
   }
 
-  private static CounterStore.AddResult await(CompletableFuture<CounterStore.AddResult> f, long batchId) {
+  private static CounterStore.AddResult await(
+      CompletableFuture<CounterStore.AddResult> f, long batchId) {
     try {
       return f.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw new IllegalStateException("counter writes of batch " + batchId + " failed", e.getCause());
+      throw new IllegalStateException(
+          "counter writes of batch " + batchId + " failed", e.getCause());
     }
   }
 
@@ -201,8 +245,10 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
    * Appends {@code rows}' declared columns of {@code table}, an append Delta skips when this query
    * already wrote this batch to the table.
    */
-  static void appendOnce(Dataset<Row> rows, TableSpec table, String location, String queryId, long batchId) {
-    SparkSchemas.project(rows, table).write()
+  static void appendOnce(
+      Dataset<Row> rows, TableSpec table, String location, String queryId, long batchId) {
+    SparkSchemas.project(rows, table)
+        .write()
         .format("delta")
         .mode("append")
         .partitionBy(table.partitionColumns().toArray(String[]::new))

@@ -19,10 +19,10 @@ import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.PlatformException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code bin/lambda speed}, and the main class of the speed layer's EMR step: runs the streaming
@@ -39,25 +39,37 @@ public final class SpeedMain implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--run-for", paramLabel = "DURATION", description = "Stop after this long (e.g. 60s, 10m); default: until stopped.")
+  @Option(
+      names = "--run-for",
+      paramLabel = "DURATION",
+      description = "Stop after this long (e.g. 60s, 10m); default: until stopped.")
   String runFor;
 
-  @Option(names = "--starting-offsets", paramLabel = "WHERE",
-      description = "earliest, latest or an ISO instant (2026-11-22T14:00:00Z); a new start point makes a new checkpoint.")
+  @Option(
+      names = "--starting-offsets",
+      paramLabel = "WHERE",
+      description =
+          "earliest, latest or an ISO instant (2026-11-22T14:00:00Z); a new start point makes a new checkpoint.")
   String startingOffsets;
 
-  @Option(names = "--trigger", paramLabel = "DURATION", description = "Micro-batch interval (default platform.speed.trigger-interval).")
+  @Option(
+      names = "--trigger",
+      paramLabel = "DURATION",
+      description = "Micro-batch interval (default platform.speed.trigger-interval).")
   String trigger;
 
-  @Option(names = "--available-now", description = "Process what Kafka holds now, then stop (a catch-up run).")
+  @Option(
+      names = "--available-now",
+      description = "Process what Kafka holds now, then stop (a catch-up run).")
   boolean availableNow;
 
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new SpeedMain());
-    cli.setExecutionExceptionHandler((e, c, p) -> {
-      c.getErr().println("error: " + e.getMessage());
-      return e instanceof PlatformException ? 2 : 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, c, p) -> {
+          c.getErr().println("error: " + e.getMessage());
+          return e instanceof PlatformException ? 2 : 1;
+        });
     System.exit(cli.execute(args));
   }
 
@@ -73,13 +85,22 @@ public final class SpeedMain implements Callable<Integer> {
     PlatformConfig config = configOptions.load(overrides);
     Duration limit = runFor == null ? null : parseDuration("--run-for", runFor);
     checkKafka(config);
-    SparkSession spark = SparkSessions.getOrCreate(config, "PlaceEventSpeed_" + config.env().toUpperCase(Locale.ROOT));
-    try (DynamoDbCounterStore counters = new DynamoDbCounterStore(
-        config.dynamodb(), config.speed().counterWriters(), FaultInjection::afterCounterWrite)) {
+    SparkSession spark =
+        SparkSessions.getOrCreate(
+            config, "PlaceEventSpeed_" + config.env().toUpperCase(Locale.ROOT));
+    try (DynamoDbCounterStore counters =
+        new DynamoDbCounterStore(
+            config.dynamodb(),
+            config.speed().counterWriters(),
+            FaultInjection::afterCounterWrite)) {
       counters.describeTable();
       SpeedRunner.Summary summary =
-          SpeedRunner.run(spark, config, counters, limit, availableNow ? Trigger.AvailableNow() : null);
-      System.out.printf("speed layer stopped: %d micro-batches, %d restarts%s%n", summary.batches(), summary.restarts(),
+          SpeedRunner.run(
+              spark, config, counters, limit, availableNow ? Trigger.AvailableNow() : null);
+      System.out.printf(
+          "speed layer stopped: %d micro-batches, %d restarts%s%n",
+          summary.batches(),
+          summary.restarts(),
           summary.replay() == null ? "" : ", replay from " + summary.replay().countFrom());
     }
     return 0;
@@ -92,7 +113,8 @@ public final class SpeedMain implements Callable<Integer> {
 
   static Duration parseDuration(String option, String value) {
     try {
-      return Duration.ofMillis(ConfigFactory.parseString("d = " + value).getDuration("d").toMillis());
+      return Duration.ofMillis(
+          ConfigFactory.parseString("d = " + value).getDuration("d").toMillis());
     } catch (RuntimeException e) {
       throw Errors.badArgument(option, value, "a duration such as 60s, 10m or 2h");
     }
@@ -108,7 +130,10 @@ public final class SpeedMain implements Callable<Integer> {
     try (Admin admin = Admin.create(props)) {
       if (!admin.listTopics().names().get(20, TimeUnit.SECONDS).contains(config.kafka().topic())) {
         throw new PlatformException(
-            "Kafka topic '" + config.kafka().topic() + "' does not exist at " + config.kafka().bootstrapServers(),
+            "Kafka topic '"
+                + config.kafka().topic()
+                + "' does not exist at "
+                + config.kafka().bootstrapServers(),
             "the speed layer reads that topic and never creates it",
             "create it (locally: 'bin/lambda local up' does), or set platform.kafka.topic");
       }
@@ -118,7 +143,8 @@ public final class SpeedMain implements Callable<Integer> {
       throw new PlatformException(
           "Kafka is not reachable at " + config.kafka().bootstrapServers(),
           String.valueOf(e.getCause() == null ? e : e.getCause()),
-          "start it ('bin/lambda local up' locally) or set platform.kafka.bootstrap-servers", e);
+          "start it ('bin/lambda local up' locally) or set platform.kafka.bootstrap-servers",
+          e);
     }
   }
 }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * file, joining Spark's progress (input rate, lag behind Kafka, duration, duplicates dropped) with
  * what {@link MicroBatchWriter} wrote (valid, rejected, counter keys, retried keys).
  */
-public final class SpeedProgress extends StreamingQueryListener implements MicroBatchWriter.BatchLog {
+public final class SpeedProgress extends StreamingQueryListener
+    implements MicroBatchWriter.BatchLog {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpeedProgress.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +40,8 @@ public final class SpeedProgress extends StreamingQueryListener implements Micro
     try {
       Files.createDirectories(metricsFile.getParent());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the folder of the metrics file " + metricsFile, e);
+      throw new UncheckedIOException(
+          "cannot create the folder of the metrics file " + metricsFile, e);
     }
   }
 
@@ -65,18 +67,22 @@ public final class SpeedProgress extends StreamingQueryListener implements Micro
     long behind = offsetsBehind(p);
     long dropped = droppedDuplicates(p);
     Long triggerMs = p.durationMs().get("triggerExecution");
-    ObjectNode line = JSON.createObjectNode()
-        .put("timestamp", p.timestamp())
-        .put("batch_id", p.batchId())
-        .put("input_rows", p.numInputRows())
-        .put("input_rows_per_second", round(p.inputRowsPerSecond()))
-        .put("processed_rows_per_second", round(p.processedRowsPerSecond()))
-        .put("batch_duration_ms", triggerMs == null ? 0 : triggerMs)
-        .put("offsets_behind_latest", behind)
-        .put("duplicates_dropped", dropped);
+    ObjectNode line =
+        JSON.createObjectNode()
+            .put("timestamp", p.timestamp())
+            .put("batch_id", p.batchId())
+            .put("input_rows", p.numInputRows())
+            .put("input_rows_per_second", round(p.inputRowsPerSecond()))
+            .put("processed_rows_per_second", round(p.processedRowsPerSecond()))
+            .put("batch_duration_ms", triggerMs == null ? 0 : triggerMs)
+            .put("offsets_behind_latest", behind)
+            .put("duplicates_dropped", dropped);
     if (w != null) {
-      line.put("valid", w.valid()).put("rejected", w.rejected()).put("counted", w.counted())
-          .put("counter_keys", w.counterKeys()).put("counters_applied", w.countersApplied())
+      line.put("valid", w.valid())
+          .put("rejected", w.rejected())
+          .put("counted", w.counted())
+          .put("counter_keys", w.counterKeys())
+          .put("counters_applied", w.countersApplied())
           .put("counters_already_applied", w.countersAlreadyApplied());
       ObjectNode phases = line.putObject("phases_ms");
       w.phasesMs().forEach(phases::put);
@@ -87,24 +93,37 @@ public final class SpeedProgress extends StreamingQueryListener implements Micro
     }
     append(line.toString());
     if (p.numInputRows() > 0 || behind > 0) {
-      LOG.info("batch {}: {} rows in ({} rows/s), {} valid, {} rejected, {} duplicates dropped, {} counter keys,"
+      LOG.info(
+          "batch {}: {} rows in ({} rows/s), {} valid, {} rejected, {} duplicates dropped, {} counter keys,"
               + " {} ms {}, {} offsets behind Kafka",
-          p.batchId(), p.numInputRows(), round(p.processedRowsPerSecond()), w == null ? "?" : w.valid(),
-          w == null ? "?" : w.rejected(), dropped, w == null ? "?" : w.counterKeys(), triggerMs,
-          w == null ? "" : w.phasesMs(), behind);
+          p.batchId(),
+          p.numInputRows(),
+          round(p.processedRowsPerSecond()),
+          w == null ? "?" : w.valid(),
+          w == null ? "?" : w.rejected(),
+          dropped,
+          w == null ? "?" : w.counterKeys(),
+          triggerMs,
+          w == null ? "" : w.phasesMs(),
+          behind);
     }
   }
 
   @Override
   public void onQueryTerminated(QueryTerminatedEvent event) {
     if (event.exception().isDefined()) {
-      LOG.warn("speed query {} stopped with an error: {}", event.id(), firstLine(event.exception().get()));
+      LOG.warn(
+          "speed query {} stopped with an error: {}",
+          event.id(),
+          firstLine(event.exception().get()));
     } else {
       LOG.info("speed query {} stopped", event.id());
     }
   }
 
-  /** Records in Kafka not yet read: latest offsets minus where the batch ended, over all partitions. */
+  /**
+   * Records in Kafka not yet read: latest offsets minus where the batch ended, over all partitions.
+   */
   static long offsetsBehind(StreamingQueryProgress p) {
     long behind = 0;
     for (SourceProgress s : p.sources()) {
@@ -147,7 +166,11 @@ public final class SpeedProgress extends StreamingQueryListener implements Micro
 
   private synchronized void append(String json) {
     try {
-      Files.writeString(metricsFile, json + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+      Files.writeString(
+          metricsFile,
+          json + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
       LOG.warn("cannot write the metrics file {}: {}", metricsFile, e.toString());

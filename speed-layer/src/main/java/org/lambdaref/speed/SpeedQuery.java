@@ -20,8 +20,8 @@ import org.lambdaref.model.PlatformTables;
 
 /**
  * The speed layer's topology, as static methods that the command and the tests share: Kafka →
- * validate → drop duplicates within the horizon ({@link FirstCopyDedup}: which copy is kept is fixed
- * by the data, so a retried micro-batch writes what its first attempt wrote) → {@link
+ * validate → drop duplicates within the horizon ({@link FirstCopyDedup}: which copy is kept is
+ * fixed by the data, so a retried micro-batch writes what its first attempt wrote) → {@link
  * MicroBatchWriter} (hot Delta tables and DynamoDB counters).
  */
 public final class SpeedQuery {
@@ -40,16 +40,20 @@ public final class SpeedQuery {
    * The Kafka source. Starting offsets only matter for a new checkpoint; a restarted query
    * continues from its checkpoint whatever they say.
    */
-  public static Dataset<Row> readKafka(SparkSession spark, PlatformConfig config, ReplayWindow replay) {
-    var reader = spark.readStream()
-        .format("kafka")
-        .option("kafka.bootstrap.servers", config.kafka().bootstrapServers())
-        .option("subscribe", config.kafka().topic())
-        // lost data (retention, a recreated topic) stops the query rather than skipping silently
-        .option("failOnDataLoss", "true")
-        // a broker restart shows up as slow fetches; wait for it rather than failing the batch
-        .option("kafka.request.timeout.ms", "30000")
-        .option("kafka.default.api.timeout.ms", "60000");
+  public static Dataset<Row> readKafka(
+      SparkSession spark, PlatformConfig config, ReplayWindow replay) {
+    var reader =
+        spark
+            .readStream()
+            .format("kafka")
+            .option("kafka.bootstrap.servers", config.kafka().bootstrapServers())
+            .option("subscribe", config.kafka().topic())
+            // lost data (retention, a recreated topic) stops the query rather than skipping
+            // silently
+            .option("failOnDataLoss", "true")
+            // a broker restart shows up as slow fetches; wait for it rather than failing the batch
+            .option("kafka.request.timeout.ms", "30000")
+            .option("kafka.default.api.timeout.ms", "60000");
     for (Map.Entry<String, String> e : config.kafka().clientProperties().entrySet()) {
       reader = reader.option("kafka." + e.getKey(), e.getValue());
     }
@@ -57,13 +61,18 @@ public final class SpeedQuery {
       reader = reader.option("maxOffsetsPerTrigger", config.speed().maxOffsetsPerTrigger());
     }
     if (replay == null) {
-      reader = reader.option("startingOffsets", "latest".equals(config.speed().startingOffsets()) ? "latest" : "earliest");
+      reader =
+          reader.option(
+              "startingOffsets",
+              "latest".equals(config.speed().startingOffsets()) ? "latest" : "earliest");
     } else if (replay.readFrom() == null) {
       reader = reader.option("startingOffsets", "earliest");
     } else {
-      reader = reader.option("startingTimestamp", Long.toString(replay.readFrom().toEpochMilli()))
-          // a partition with nothing after the timestamp starts at its end instead of failing
-          .option("startingOffsetsByTimestampStrategy", "latest");
+      reader =
+          reader
+              .option("startingTimestamp", Long.toString(replay.readFrom().toEpochMilli()))
+              // a partition with nothing after the timestamp starts at its end instead of failing
+              .option("startingOffsetsByTimestampStrategy", "latest");
     }
     return reader.load();
   }
@@ -81,29 +90,49 @@ public final class SpeedQuery {
     int key = FirstCopyDedup.DEDUP_KEY;
     return classified
         .groupByKey((MapFunction<Row, String>) r -> r.getString(key), Encoders.STRING())
-        .flatMapGroupsWithState(new FirstCopyDedup(horizon.toMillis()), OutputMode.Append(), Encoders.LONG(),
-            Encoders.row(HotRecordClassifier.SCHEMA), GroupStateTimeout.ProcessingTimeTimeout());
+        .flatMapGroupsWithState(
+            new FirstCopyDedup(horizon.toMillis()),
+            OutputMode.Append(),
+            Encoders.LONG(),
+            Encoders.row(HotRecordClassifier.SCHEMA),
+            GroupStateTimeout.ProcessingTimeTimeout());
   }
 
   /** Validation and deduplication: Kafka rows to the rows {@link MicroBatchWriter} writes. */
-  public static Dataset<Row> transform(Dataset<Row> kafka, ZoneId zone, SourceConfig source, Duration horizon) {
+  public static Dataset<Row> transform(
+      Dataset<Row> kafka, ZoneId zone, SourceConfig source, Duration horizon) {
     return dropDuplicates(HotRecordClassifier.classify(kafka, zone, source), horizon);
   }
 
   /** Starts the query; {@code trigger} null means the configured processing-time interval. */
-  public static StreamingQuery start(SparkSession spark, PlatformConfig config, CounterStore counters,
-      ReplayWindow replay, Trigger trigger, MicroBatchWriter.BatchLog batchLog) {
-    Dataset<Row> rows = transform(readKafka(spark, config, replay), config.timezone(),
-        config.source(SOURCE), config.speed().dedupHorizon());
-    MicroBatchWriter writer = new MicroBatchWriter(
-        config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name()),
-        config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT_QUARANTINE.name()),
-        () -> counters, replay, batchLog);
+  public static StreamingQuery start(
+      SparkSession spark,
+      PlatformConfig config,
+      CounterStore counters,
+      ReplayWindow replay,
+      Trigger trigger,
+      MicroBatchWriter.BatchLog batchLog) {
+    Dataset<Row> rows =
+        transform(
+            readKafka(spark, config, replay),
+            config.timezone(),
+            config.source(SOURCE),
+            config.speed().dedupHorizon());
+    MicroBatchWriter writer =
+        new MicroBatchWriter(
+            config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name()),
+            config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT_QUARANTINE.name()),
+            () -> counters,
+            replay,
+            batchLog);
     try {
       return rows.writeStream()
           .queryName(config.speed().queryName())
           .option("checkpointLocation", checkpointLocation(config))
-          .trigger(trigger != null ? trigger : Trigger.ProcessingTime(config.speed().triggerInterval().toMillis()))
+          .trigger(
+              trigger != null
+                  ? trigger
+                  : Trigger.ProcessingTime(config.speed().triggerInterval().toMillis()))
           .foreachBatch(writer)
           .start();
     } catch (TimeoutException e) {
@@ -114,17 +143,21 @@ public final class SpeedQuery {
   /** Spark settings the speed layer relies on, applied to the session before the query starts. */
   public static Map<String, String> sessionSettings() {
     return Map.of(
-        // dedup state holds every event id of the horizon (10 min at 20k/s: 12M keys): RocksDB keeps
+        // dedup state holds every event id of the horizon (10 min at 20k/s: 12M keys): RocksDB
+        // keeps
         // it off the JVM heap, where the default provider would hold several versions of it
         "spark.sql.streaming.stateStore.providerClass",
         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
         // commit a changelog per batch instead of a RocksDB snapshot upload: lower batch latency
-        "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true",
+        "spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled",
+        "true",
         // Delta rebuilds its snapshot after each commit; writing the transactions into the CRC
         // file lets the next micro-batch skip re-reading the log (measured: p50 3.6 s -> 1.4 s)
-        "spark.databricks.delta.setTransactionsInCrc.writeOnCommit", "true",
+        "spark.databricks.delta.setTransactionsInCrc.writeOnCommit",
+        "true",
         // micro-batches that only move the watermark would make empty Delta commits
-        "spark.sql.streaming.noDataMicroBatches.enabled", "false");
+        "spark.sql.streaming.noDataMicroBatches.enabled",
+        "false");
   }
 
   private static String stripSlash(String s) {

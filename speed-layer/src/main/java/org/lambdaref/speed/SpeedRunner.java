@@ -49,19 +49,28 @@ public final class SpeedRunner {
    * Runs until {@code runFor} has passed (null: until the thread is interrupted or the query fails
    * more often than {@code platform.speed.restart-attempts} in a row).
    */
-  public static Summary run(SparkSession spark, PlatformConfig config, CounterStore counters, Duration runFor,
+  public static Summary run(
+      SparkSession spark,
+      PlatformConfig config,
+      CounterStore counters,
+      Duration runFor,
       Trigger trigger) {
     // one speed writer per counters table: taken before anything is deleted or counted
-    WriterLease lease = WriterLease.acquire(config.dynamodb(), "speed", config.dynamodb().countersTable(),
-        config.speed().writerLeaseTtl());
+    WriterLease lease =
+        WriterLease.acquire(
+            config.dynamodb(),
+            "speed",
+            config.dynamodb().countersTable(),
+            config.speed().writerLeaseTtl());
     if (counters instanceof DynamoDbCounterStore fenced) {
       fenced.fenceWith(lease);
     }
-    lease.onLost(() -> {
-      for (StreamingQuery q : spark.streams().active()) {
-        stopQuietly(q);
-      }
-    });
+    lease.onLost(
+        () -> {
+          for (StreamingQuery q : spark.streams().active()) {
+            stopQuietly(q);
+          }
+        });
     try {
       return runHolding(spark, config, counters, runFor, trigger, lease);
     } finally {
@@ -72,8 +81,13 @@ public final class SpeedRunner {
     }
   }
 
-  private static Summary runHolding(SparkSession spark, PlatformConfig config, CounterStore counters, Duration runFor,
-      Trigger trigger, WriterLease lease) {
+  private static Summary runHolding(
+      SparkSession spark,
+      PlatformConfig config,
+      CounterStore counters,
+      Duration runFor,
+      Trigger trigger,
+      WriterLease lease) {
     SpeedQuery.sessionSettings().forEach(spark.conf()::set);
     ReplayWindow replay = prepareCheckpoint(spark, config, counters, Instant.now());
     SpeedProgress progress = new SpeedProgress(config.speed().metricsFile());
@@ -88,15 +102,22 @@ public final class SpeedRunner {
         StreamingQuery query = SpeedQuery.start(spark, config, counters, replay, trigger, progress);
         long lastBatchBefore = -1;
         try {
-          long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : (deadline - System.nanoTime()) / 1_000_000;
-          boolean ended = remaining == Long.MAX_VALUE ? awaitForever(query) : query.awaitTermination(Math.max(1, remaining));
+          long remaining =
+              deadline == Long.MAX_VALUE
+                  ? Long.MAX_VALUE
+                  : (deadline - System.nanoTime()) / 1_000_000;
+          boolean ended =
+              remaining == Long.MAX_VALUE
+                  ? awaitForever(query)
+                  : query.awaitTermination(Math.max(1, remaining));
           if (!ended) {
             stopQuietly(query);
             return new Summary(restarts, batches + batchesOf(query), replay);
           }
           // ended by itself without an exception: stopped from outside, or by the loss of the lease
           if (lease.lost()) {
-            throw new PlatformException("The speed query stopped: it lost the writer lease of " + lease.resource(),
+            throw new PlatformException(
+                "The speed query stopped: it lost the writer lease of " + lease.resource(),
                 "another speed writer took the counters table over",
                 "make sure one speed query runs per counters table; a restart waits for the lease and resumes exactly");
           }
@@ -104,9 +125,11 @@ public final class SpeedRunner {
         } catch (StreamingQueryException e) {
           batches += batchesOf(query);
           if (lease.lost()) {
-            throw new PlatformException("The speed query stopped: it lost the writer lease of " + lease.resource(),
+            throw new PlatformException(
+                "The speed query stopped: it lost the writer lease of " + lease.resource(),
                 String.valueOf(rootMessage(e)),
-                "make sure one speed query runs per counters table; a restart waits for the lease and resumes exactly", e);
+                "make sure one speed query runs per counters table; a restart waits for the lease and resumes exactly",
+                e);
           }
           if (spark.sparkContext().isStopped()) {
             // SIGTERM or a stop of the application: its shutdown hooks stopped Spark under the
@@ -115,17 +138,23 @@ public final class SpeedRunner {
             LOG.info("speed query ended with the application ({}); not restarting", rootMessage(e));
             return new Summary(restarts, batches, replay);
           }
-          boolean madeProgress = query.lastProgress() != null && query.lastProgress().batchId() > lastBatchBefore;
+          boolean madeProgress =
+              query.lastProgress() != null && query.lastProgress().batchId() > lastBatchBefore;
           failuresInARow = madeProgress ? 1 : failuresInARow + 1;
           if (failuresInARow > config.speed().restartAttempts()) {
             throw new PlatformException(
                 "The speed query failed " + failuresInARow + " times in a row",
                 String.valueOf(rootMessage(e)),
                 "fix the cause and run 'bin/lambda speed' again: it resumes from its checkpoint and the counters stay"
-                    + " exact (platform.speed.restart-attempts sets how often it retries by itself)", e);
+                    + " exact (platform.speed.restart-attempts sets how often it retries by itself)",
+                e);
           }
-          LOG.warn("speed query failed ({}); restarting from its checkpoint in {} s (attempt {} of {})",
-              rootMessage(e), backoff.toSeconds(), failuresInARow, config.speed().restartAttempts());
+          LOG.warn(
+              "speed query failed ({}); restarting from its checkpoint in {} s (attempt {} of {})",
+              rootMessage(e),
+              backoff.toSeconds(),
+              failuresInARow,
+              config.speed().restartAttempts());
           sleep(backoff);
           backoff = madeProgress ? config.speed().restartBackoff() : backoff.multipliedBy(2);
           restarts++;
@@ -160,14 +189,15 @@ public final class SpeedRunner {
    * <ul>
    *   <li>a checkpoint exists and no new replay is asked for: resume (starting offsets are ignored
    *       by Spark then); a replay window recorded in it still applies;
-   *   <li>{@code starting-offsets} is an instant not yet replayed: the old checkpoint is kept aside,
-   *       counters and hot rows of hours from that instant's hour on are deleted, and a new
+   *   <li>{@code starting-offsets} is an instant not yet replayed: the old checkpoint is kept
+   *       aside, counters and hot rows of hours from that instant's hour on are deleted, and a new
    *       checkpoint reads Kafka from there ({@link ReplayWindow});
    *   <li>no checkpoint and {@code earliest}: a replay of everything Kafka retains;
    *   <li>no checkpoint and {@code latest}: new records only, nothing deleted.
    * </ul>
    */
-  static ReplayWindow prepareCheckpoint(SparkSession spark, PlatformConfig config, CounterStore counters, Instant now) {
+  static ReplayWindow prepareCheckpoint(
+      SparkSession spark, PlatformConfig config, CounterStore counters, Instant now) {
     String location = SpeedQuery.checkpointLocation(config);
     Path checkpoint = new Path(location);
     String starting = config.speed().startingOffsets();
@@ -187,15 +217,20 @@ public final class SpeedRunner {
         return null;
       }
       if (fs.exists(checkpoint)) {
-        // a checkpoint being replaced, or the leftover of a replay that stopped before its first batch
-        Path aside = new Path(checkpoint.getParent(), checkpoint.getName() + ".replaced-" + now.toEpochMilli());
+        // a checkpoint being replaced, or the leftover of a replay that stopped before its first
+        // batch
+        Path aside =
+            new Path(
+                checkpoint.getParent(), checkpoint.getName() + ".replaced-" + now.toEpochMilli());
         if (!fs.rename(checkpoint, aside)) {
           throw new IOException("could not rename " + checkpoint + " to " + aside);
         }
         LOG.warn("the previous checkpoint is kept at {}", aside);
       }
       if (starting.equals("latest")) {
-        LOG.info("new checkpoint {}: reading new Kafka records only (starting-offsets = latest)", location);
+        LOG.info(
+            "new checkpoint {}: reading new Kafka records only (starting-offsets = latest)",
+            location);
         return null;
       }
       ReplayWindow window;
@@ -219,23 +254,33 @@ public final class SpeedRunner {
   }
 
   /** Deletes counters, hot rows and hot quarantine rows that a replay will write again. */
-  static void resetFrom(SparkSession spark, PlatformConfig config, CounterStore counters, ReplayWindow window) {
+  static void resetFrom(
+      SparkSession spark, PlatformConfig config, CounterStore counters, ReplayWindow window) {
     long deleted = counters.deleteFrom(window.countFrom());
     String hot = config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name());
-    String quarantine = config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT_QUARANTINE.name());
+    String quarantine =
+        config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT_QUARANTINE.name());
     if (DeltaTable.isDeltaTable(spark, hot)) {
       DeltaTable.forPath(spark, hot).delete(hourAtOrAfter(window.countFrom(), config.timezone()));
     }
     if (DeltaTable.isDeltaTable(spark, quarantine)) {
-      DeltaTable.forPath(spark, quarantine).delete(window.readFrom() == null
-          ? "true"
-          : "kafka_timestamp >= timestamp_millis(" + window.readFrom().toEpochMilli() + ")");
+      DeltaTable.forPath(spark, quarantine)
+          .delete(
+              window.readFrom() == null
+                  ? "true"
+                  : "kafka_timestamp >= timestamp_millis("
+                      + window.readFrom().toEpochMilli()
+                      + ")");
     }
-    LOG.warn("replay: deleted {} counters and the hot rows of hours from {} on; they are being recounted from Kafka",
-        deleted, window.countFrom().equals(Instant.MIN) ? "the beginning" : window.countFrom());
+    LOG.warn(
+        "replay: deleted {} counters and the hot rows of hours from {} on; they are being recounted from Kafka",
+        deleted,
+        window.countFrom().equals(Instant.MIN) ? "the beginning" : window.countFrom());
   }
 
-  /** A partition predicate for the hours at or after {@code hour} (p_ymd/p_hh of the platform zone). */
+  /**
+   * A partition predicate for the hours at or after {@code hour} (p_ymd/p_hh of the platform zone).
+   */
   static String hourAtOrAfter(Instant hour, ZoneId zone) {
     if (hour.equals(Instant.MIN)) {
       return "true";
@@ -254,7 +299,8 @@ public final class SpeedRunner {
     return p;
   }
 
-  private static void writeReplayFile(FileSystem fs, Path checkpoint, Properties p) throws IOException {
+  private static void writeReplayFile(FileSystem fs, Path checkpoint, Properties p)
+      throws IOException {
     fs.mkdirs(checkpoint);
     try (OutputStream out = fs.create(new Path(checkpoint, REPLAY_FILE), true)) {
       p.store(new OutputStreamWriter(out, StandardCharsets.UTF_8), "speed layer replay window");

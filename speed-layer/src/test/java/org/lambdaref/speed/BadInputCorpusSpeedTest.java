@@ -23,27 +23,41 @@ import org.lambdaref.model.generator.BadInputCorpus;
 import org.lambdaref.model.generator.BadInputCorpus.Case;
 import org.lambdaref.model.generator.BadInputCorpus.Outcome;
 
-/** The batch layer's bad-input corpus through the speed layer's classification: the same reasons. */
+/**
+ * The batch layer's bad-input corpus through the speed layer's classification: the same reasons.
+ */
 class BadInputCorpusSpeedTest {
 
   @TempDir Path root;
 
   @Test
   void everyBadRecordGetsTheSameReasonAsInTheBatchLayer() {
-    PlatformConfig config = ConfigLoader.load("local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
+    PlatformConfig config =
+        ConfigLoader.load(
+            "local", Map.of("platform.storage.root", root.toString()), Map.of(), root);
     SparkSession spark = SparkSessions.getOrCreate(config, "BadInputCorpusSpeedTest");
     Instant arrival = Instant.now().minusSeconds(5);
-    List<Case> cases = BadInputCorpus.cases(arrival, config.source(SpeedQuery.SOURCE).validationRules().maxLineBytes());
-    StructType kafka = new StructType().add("value", DataTypes.BinaryType).add("topic", DataTypes.StringType)
-        .add("partition", DataTypes.IntegerType).add("offset", DataTypes.LongType).add("timestamp", DataTypes.TimestampType);
+    List<Case> cases =
+        BadInputCorpus.cases(
+            arrival, config.source(SpeedQuery.SOURCE).validationRules().maxLineBytes());
+    StructType kafka =
+        new StructType()
+            .add("value", DataTypes.BinaryType)
+            .add("topic", DataTypes.StringType)
+            .add("partition", DataTypes.IntegerType)
+            .add("offset", DataTypes.LongType)
+            .add("timestamp", DataTypes.TimestampType);
     List<Row> records = new ArrayList<>();
     for (int i = 0; i < cases.size(); i++) {
-      records.add(RowFactory.create(cases.get(i).line(), "corpus", 0, (long) i, Timestamp.from(arrival)));
+      records.add(
+          RowFactory.create(cases.get(i).line(), "corpus", 0, (long) i, Timestamp.from(arrival)));
     }
     Dataset<Row> input = spark.createDataFrame(records, kafka);
 
-    List<Row> classified = HotRecordClassifier.classify(input, config.timezone(), config.source(SpeedQuery.SOURCE))
-        .orderBy("kafka_offset").collectAsList();
+    List<Row> classified =
+        HotRecordClassifier.classify(input, config.timezone(), config.source(SpeedQuery.SOURCE))
+            .orderBy("kafka_offset")
+            .collectAsList();
 
     for (int i = 0; i < cases.size(); i++) {
       Case c = cases.get(i);
@@ -55,6 +69,7 @@ class BadInputCorpusSpeedTest {
         assertThat((String) r.getAs("status")).as(c.name()).isEqualTo(HotRecordClassifier.VALID);
       }
     }
-    // the second copy of an event id is valid here and dropped by the streaming dedup (SpeedQueryTest)
+    // the second copy of an event id is valid here and dropped by the streaming dedup
+    // (SpeedQueryTest)
   }
 }

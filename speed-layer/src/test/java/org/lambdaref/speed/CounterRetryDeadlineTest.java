@@ -38,7 +38,11 @@ import org.lambdaref.model.PlatformException;
 class CounterRetryDeadlineTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(3);
-  /** How long after the deadline a write may still take to fail: the backoff and the SDK's own retries. */
+
+  /**
+   * How long after the deadline a write may still take to fail: the backoff and the SDK's own
+   * retries.
+   */
   private static final Duration SLACK = Duration.ofSeconds(5);
 
   @TempDir static Path root;
@@ -50,16 +54,29 @@ class CounterRetryDeadlineTest {
 
   @BeforeAll
   static void setUp() {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
-    PlatformConfig config = SpeedFixture.config(SpeedFixture.overrides(stack, root, "retry_deadline_test"), root);
+    stack =
+        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
+    PlatformConfig config =
+        SpeedFixture.config(SpeedFixture.overrides(stack, root, "retry_deadline_test"), root);
     DynamoDbSettings s = config.dynamodb();
     settings = s;
     direct = new DynamoDbCounterStore(s, 1);
     direct.createTableIfMissing();
     URI upstream = URI.create(stack.dynamoDbEndpoint());
     proxy = FaultProxy.start(upstream.getHost(), upstream.getPort());
-    proxied = new DynamoDbCounterStore(new DynamoDbSettings(proxy.httpEndpoint(), s.region(), s.countersTable(),
-        s.accessKey(), s.secretKey(), Duration.ofMillis(100), Duration.ofMillis(500), DEADLINE, 10), 4);
+    proxied =
+        new DynamoDbCounterStore(
+            new DynamoDbSettings(
+                proxy.httpEndpoint(),
+                s.region(),
+                s.countersTable(),
+                s.accessKey(),
+                s.secretKey(),
+                Duration.ofMillis(100),
+                Duration.ofMillis(500),
+                DEADLINE,
+                10),
+            4);
   }
 
   @AfterAll
@@ -85,42 +102,66 @@ class CounterRetryDeadlineTest {
   void answersLostAfterDynamoDbAppliedTheWritesAreRetriedWithoutCountingTwice() throws Exception {
     for (int batchSize : new int[] {10, 1}) { // transactions, then single conditional updates
       DynamoDbSettings s = settings;
-      try (DynamoDbCounterStore store = new DynamoDbCounterStore(new DynamoDbSettings(proxy.httpEndpoint(), s.region(),
-          s.countersTable(), s.accessKey(), s.secretKey(), Duration.ofMillis(100), Duration.ofMillis(500), DEADLINE,
-          batchSize), 1)) {
+      try (DynamoDbCounterStore store =
+          new DynamoDbCounterStore(
+              new DynamoDbSettings(
+                  proxy.httpEndpoint(),
+                  s.region(),
+                  s.countersTable(),
+                  s.accessKey(),
+                  s.secretKey(),
+                  Duration.ofMillis(100),
+                  Duration.ofMillis(500),
+                  DEADLINE,
+                  batchSize),
+              1)) {
         String prefix = "dropped" + batchSize;
         List<CounterStore.Delta> deltas = deltas(prefix, 25);
         long droppedBefore = proxy.droppedResponses();
         proxy.dropNextResponses(3);
         CounterStore.AddResult result = store.add(deltas, "q-drop-" + batchSize, 4);
-        assertThat(proxy.droppedResponses() - droppedBefore).as("three answers lost after the write was applied")
+        assertThat(proxy.droppedResponses() - droppedBefore)
+            .as("three answers lost after the write was applied")
             .isEqualTo(3);
         assertThat(result.applied() + result.alreadyApplied()).isEqualTo(25);
         Map<String, Long> expected = new TreeMap<>();
-        deltas.forEach(d -> expected.put(SpeedFixture.key(d.placeId(), d.action(), d.hour()), d.count()));
+        deltas.forEach(
+            d -> expected.put(SpeedFixture.key(d.placeId(), d.action(), d.hour()), d.count()));
         Map<String, Long> actual = new TreeMap<>(SpeedFixture.asMap(direct.scanAll()));
         actual.keySet().removeIf(k -> !k.startsWith(prefix + "-"));
-        assertThat(actual).as("batch size %d: each delta once, read straight from DynamoDB Local", batchSize)
+        assertThat(actual)
+            .as("batch size %d: each delta once, read straight from DynamoDB Local", batchSize)
             .isEqualTo(expected);
       }
     }
   }
 
   @Test
-  void aTransactionCancelledForThrottlingUntilTheDeadlineFailsTheBatchInsteadOfHanging() throws Exception {
+  void aTransactionCancelledForThrottlingUntilTheDeadlineFailsTheBatchInsteadOfHanging()
+      throws Exception {
     proxy.respondNextRequests(Integer.MAX_VALUE, cancelledForThrottling(10));
     long respondedBefore = proxy.respondedRequests();
 
     Outcome outcome = addWithin(deltas("hang", 25), 7, DEADLINE.plus(SLACK));
 
-    assertThat(outcome.failure()).as("add(...) failed (after %d ms)", outcome.ms()).isInstanceOf(PlatformException.class);
+    assertThat(outcome.failure())
+        .as("add(...) failed (after %d ms)", outcome.ms())
+        .isInstanceOf(PlatformException.class);
     PlatformException e = (PlatformException) outcome.failure();
     String text = e.getMessage() + " | " + e.problem() + " | " + e.why() + " | " + e.fix();
-    assertThat(text).contains("batch 7", "platform.dynamodb.retry-deadline", "ThrottlingError", "times in a row");
+    assertThat(text)
+        .contains(
+            "batch 7", "platform.dynamodb.retry-deadline", "ThrottlingError", "times in a row");
     assertThat(e.fix()).contains("raise platform.dynamodb.retry-deadline").contains("throttling");
-    assertThat(outcome.ms()).as("it retried up to the deadline before giving up").isGreaterThanOrEqualTo(DEADLINE.toMillis() / 2);
-    assertThat(proxy.respondedRequests() - respondedBefore).as("transactions sent and cancelled").isGreaterThan(3);
-    assertThat(direct.scanAll()).as("nothing written").noneMatch(c -> c.placeId().startsWith("hang"));
+    assertThat(outcome.ms())
+        .as("it retried up to the deadline before giving up")
+        .isGreaterThanOrEqualTo(DEADLINE.toMillis() / 2);
+    assertThat(proxy.respondedRequests() - respondedBefore)
+        .as("transactions sent and cancelled")
+        .isGreaterThan(3);
+    assertThat(direct.scanAll())
+        .as("nothing written")
+        .noneMatch(c -> c.placeId().startsWith("hang"));
   }
 
   @Test
@@ -132,10 +173,13 @@ class CounterRetryDeadlineTest {
     Outcome outcome = addWithin(deltas, 8, DEADLINE.plus(SLACK));
 
     assertThat(outcome.failure()).as("add(...) succeeded").isNull();
-    assertThat(proxy.respondedRequests() - respondedBefore).as("two transactions were cancelled").isEqualTo(2);
+    assertThat(proxy.respondedRequests() - respondedBefore)
+        .as("two transactions were cancelled")
+        .isEqualTo(2);
     assertThat(outcome.result().applied()).isEqualTo(25);
     Map<String, Long> expected = new TreeMap<>();
-    deltas.forEach(d -> expected.put(SpeedFixture.key(d.placeId(), d.action(), d.hour()), d.count()));
+    deltas.forEach(
+        d -> expected.put(SpeedFixture.key(d.placeId(), d.action(), d.hour()), d.count()));
     Map<String, Long> actual = new TreeMap<>(SpeedFixture.asMap(direct.scanAll()));
     actual.keySet().removeIf(k -> !k.startsWith("burst"));
     assertThat(actual).as("read straight from DynamoDB Local").isEqualTo(expected);
@@ -151,14 +195,25 @@ class CounterRetryDeadlineTest {
 
   @Test
   void aSingleUpdateThrottledUntilTheDeadlineFailsTheBatchToo() throws Exception {
-    proxy.respondNextRequests(Integer.MAX_VALUE, FaultProxy.httpResponse(400, "Bad Request", Map.of(
-        "Content-Type", "application/x-amz-json-1.0", "x-amzn-ErrorType", "ThrottlingException",
-        "x-amzn-RequestId", "fault-proxy"),
-        "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\",\"message\":\"Rate of requests exceeds the allowed throughput.\"}"));
+    proxy.respondNextRequests(
+        Integer.MAX_VALUE,
+        FaultProxy.httpResponse(
+            400,
+            "Bad Request",
+            Map.of(
+                "Content-Type",
+                "application/x-amz-json-1.0",
+                "x-amzn-ErrorType",
+                "ThrottlingException",
+                "x-amzn-RequestId",
+                "fault-proxy"),
+            "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\",\"message\":\"Rate of requests exceeds the allowed throughput.\"}"));
 
     Outcome outcome = addWithin(deltas("single", 1), 9, DEADLINE.plus(SLACK));
 
-    assertThat(outcome.failure()).as("add(...) failed (after %d ms)", outcome.ms()).isInstanceOf(PlatformException.class);
+    assertThat(outcome.failure())
+        .as("add(...) failed (after %d ms)", outcome.ms())
+        .isInstanceOf(PlatformException.class);
     PlatformException e = (PlatformException) outcome.failure();
     assertThat(e.problem()).contains("batch 9", "platform.dynamodb.retry-deadline");
     assertThat(e.fix()).contains("raise platform.dynamodb.retry-deadline");
@@ -166,17 +221,24 @@ class CounterRetryDeadlineTest {
 
   private record Outcome(CounterStore.AddResult result, Throwable failure, long ms) {}
 
-  /** add(...) in a thread of its own: a write that ignores the deadline fails the test instead of hanging it. */
-  private static Outcome addWithin(List<CounterStore.Delta> deltas, long batchId, Duration limit) throws Exception {
+  /**
+   * add(...) in a thread of its own: a write that ignores the deadline fails the test instead of
+   * hanging it.
+   */
+  private static Outcome addWithin(List<CounterStore.Delta> deltas, long batchId, Duration limit)
+      throws Exception {
     AtomicReference<CounterStore.AddResult> result = new AtomicReference<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread t = new Thread(() -> {
-      try {
-        result.set(proxied.add(deltas, "q-test", batchId));
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    }, "counter-add");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                result.set(proxied.add(deltas, "q-test", batchId));
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            },
+            "counter-add");
     t.setDaemon(true);
     long started = System.nanoTime();
     t.start();
@@ -185,10 +247,12 @@ class CounterRetryDeadlineTest {
     if (t.isAlive()) {
       proxy.respondNextRequests(0, "");
       t.interrupt();
-      throw new AssertionError("add(...) was still retrying after " + limit + " with a retry deadline of " + DEADLINE);
+      throw new AssertionError(
+          "add(...) was still retrying after " + limit + " with a retry deadline of " + DEADLINE);
     }
-    System.out.printf("add(%d deltas) of batch %d ended after %d ms: %s%n", deltas.size(), batchId, ms,
-        failure.get() == null ? "ok" : failure.get().getMessage());
+    System.out.printf(
+        "add(%d deltas) of batch %d ended after %d ms: %s%n",
+        deltas.size(), batchId, ms, failure.get() == null ? "ok" : failure.get().getMessage());
     return new Outcome(result.get(), failure.get(), ms);
   }
 
@@ -196,20 +260,39 @@ class CounterRetryDeadlineTest {
     Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
     List<CounterStore.Delta> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new CounterStore.Delta(prefix + "-" + i, i % 2 == 0 ? "click" : "impression", hour, i + 1));
+      out.add(
+          new CounterStore.Delta(
+              prefix + "-" + i, i % 2 == 0 ? "click" : "impression", hour, i + 1));
     }
     return out;
   }
 
   /** DynamoDB's answer to a TransactWriteItems of up to {@code items} items that it throttled. */
   static String cancelledForThrottling(int items) {
-    String reasons = String.join(",", Collections.nCopies(items,
-        "{\"Code\":\"ThrottlingError\",\"Message\":\"Throughput exceeds the current capacity of your table or index.\"}"));
-    String body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
-        + "\"message\":\"Transaction cancelled, please refer cancellation reasons for specific reasons ["
-        + String.join(", ", Collections.nCopies(items, "ThrottlingError")) + "]\","
-        + "\"CancellationReasons\":[" + reasons + "]}";
-    return FaultProxy.httpResponse(400, "Bad Request", Map.of("Content-Type", "application/x-amz-json-1.0",
-        "x-amzn-ErrorType", "TransactionCanceledException", "x-amzn-RequestId", "fault-proxy"), body);
+    String reasons =
+        String.join(
+            ",",
+            Collections.nCopies(
+                items,
+                "{\"Code\":\"ThrottlingError\",\"Message\":\"Throughput exceeds the current capacity of your table or index.\"}"));
+    String body =
+        "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
+            + "\"message\":\"Transaction cancelled, please refer cancellation reasons for specific reasons ["
+            + String.join(", ", Collections.nCopies(items, "ThrottlingError"))
+            + "]\","
+            + "\"CancellationReasons\":["
+            + reasons
+            + "]}";
+    return FaultProxy.httpResponse(
+        400,
+        "Bad Request",
+        Map.of(
+            "Content-Type",
+            "application/x-amz-json-1.0",
+            "x-amzn-ErrorType",
+            "TransactionCanceledException",
+            "x-amzn-RequestId",
+            "fault-proxy"),
+        body);
   }
 }

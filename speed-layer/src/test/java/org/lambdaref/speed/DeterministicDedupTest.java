@@ -57,7 +57,10 @@ class DeterministicDedupTest {
 
   @BeforeAll
   static void setUp() {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
+    stack =
+        LocalStack.start(
+            LocalStackOptions.forTests(
+                root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
   }
 
   @AfterAll
@@ -68,15 +71,24 @@ class DeterministicDedupTest {
   }
 
   /** One copy as Kafka stored it. */
-  private record Copy(String eventId, String place, String action, Instant eventTime, int partition, long offset,
+  private record Copy(
+      String eventId,
+      String place,
+      String action,
+      Instant eventTime,
+      int partition,
+      long offset,
       long kafkaMs) {}
 
   /** The rule of {@link FirstCopyDedup#ORDER}, written out again here (one topic). */
-  private static final Comparator<Copy> RULE = Comparator.comparingLong(Copy::kafkaMs)
-      .thenComparingInt(Copy::partition).thenComparingLong(Copy::offset);
+  private static final Comparator<Copy> RULE =
+      Comparator.comparingLong(Copy::kafkaMs)
+          .thenComparingInt(Copy::partition)
+          .thenComparingLong(Copy::offset);
 
   @Test
-  void aRetriedBatchKeepsTheSameCopyOfADuplicatedEventInTheHotTableAndTheCounters() throws Exception {
+  void aRetriedBatchKeepsTheSameCopyOfADuplicatedEventInTheHotTableAndTheCounters()
+      throws Exception {
     // one topic per class: a second freshly created topic timed out its produce to partition 0 here
     // (twice in three runs, 120 s); -Dlambda.reliability.seed picks other data, replayable
     long seed = Long.getLong("lambda.reliability.seed", 1);
@@ -94,9 +106,16 @@ class DeterministicDedupTest {
       kept.merge(c.eventId(), c, (a, b) -> RULE.compare(a, b) <= 0 ? a : b);
     }
     Map<String, Long> expected = new TreeMap<>();
-    kept.values().forEach(c -> expected.merge(
-        SpeedFixture.key(c.place(), c.action(), HotRecordClassifier.hourBucket(c.eventTime(), config.timezone())), 1L,
-        Long::sum));
+    kept.values()
+        .forEach(
+            c ->
+                expected.merge(
+                    SpeedFixture.key(
+                        c.place(),
+                        c.action(),
+                        HotRecordClassifier.hourBucket(c.eventTime(), config.timezone())),
+                    1L,
+                    Long::sum));
     int keys = expected.size();
     assertThat(keys).as("enough counter keys for several transactions").isGreaterThanOrEqualTo(30);
 
@@ -105,39 +124,61 @@ class DeterministicDedupTest {
     AtomicInteger faults = new AtomicInteger();
     SparkSession spark = SparkSessions.getOrCreate(config, "DeterministicDedupTest");
     SpeedRunner.Summary summary;
-    try (DynamoDbCounterStore queryCounters = new DynamoDbCounterStore(config.dynamodb(), 1, (batchId, writes) -> {
-      if (writes >= halfway && faults.compareAndSet(0, 1)) {
-        throw new IllegalStateException("injected: batch " + batchId + " fails after " + writes + " counter writes");
-      }
-    })) {
+    try (DynamoDbCounterStore queryCounters =
+        new DynamoDbCounterStore(
+            config.dynamodb(),
+            1,
+            (batchId, writes) -> {
+              if (writes >= halfway && faults.compareAndSet(0, 1)) {
+                throw new IllegalStateException(
+                    "injected: batch " + batchId + " fails after " + writes + " counter writes");
+              }
+            })) {
       queryCounters.createTableIfMissing();
       summary = SpeedRunner.run(spark, config, queryCounters, null, Trigger.AvailableNow());
     }
     assertThat(faults.get()).as("the fault fired").isEqualTo(1);
-    assertThat(summary.restarts()).as("the query restarted once and retried the batch").isEqualTo(1);
+    assertThat(summary.restarts())
+        .as("the query restarted once and retried the batch")
+        .isEqualTo(1);
 
     Map<String, Long> counters;
     try (DynamoDbCounterStore reader = new DynamoDbCounterStore(config.dynamodb(), 1)) {
       counters = SpeedFixture.asMap(reader.scanAll());
     }
-    List<Row> hot = spark.read().format("delta").load(config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name()))
-        .selectExpr("event_id", "place_id", "action", "event_time", "kafka_partition", "kafka_offset")
-        .collectAsList();
+    List<Row> hot =
+        spark
+            .read()
+            .format("delta")
+            .load(config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name()))
+            .selectExpr(
+                "event_id", "place_id", "action", "event_time", "kafka_partition", "kafka_offset")
+            .collectAsList();
     Map<String, Long> fromHot = new TreeMap<>();
     Map<String, String> hotCopy = new TreeMap<>();
     for (Row r : hot) {
-      fromHot.merge(SpeedFixture.key(r.getString(1), r.getString(2),
-          HotRecordClassifier.hourBucket(r.getTimestamp(3).toInstant(), config.timezone())), 1L, Long::sum);
+      fromHot.merge(
+          SpeedFixture.key(
+              r.getString(1),
+              r.getString(2),
+              HotRecordClassifier.hourBucket(r.getTimestamp(3).toInstant(), config.timezone())),
+          1L,
+          Long::sum);
       hotCopy.put(r.getString(0), r.getInt(4) + "@" + r.getLong(5));
     }
     Map<String, String> ruleCopy = new TreeMap<>();
     kept.forEach((id, c) -> ruleCopy.put(id, c.partition() + "@" + c.offset()));
-    long differing = kept.keySet().stream().filter(id -> !ruleCopy.get(id).equals(hotCopy.get(id))).count();
-    System.out.printf("seed %d: %d copies of %d event ids, %d counter keys, fault once %d are written; hot rows %d,"
-        + " %d ids whose hot copy is not the rule's%n", seed, sent.size(), kept.size(), keys, halfway, hot.size(), differing);
+    long differing =
+        kept.keySet().stream().filter(id -> !ruleCopy.get(id).equals(hotCopy.get(id))).count();
+    System.out.printf(
+        "seed %d: %d copies of %d event ids, %d counter keys, fault once %d are written; hot rows %d,"
+            + " %d ids whose hot copy is not the rule's%n",
+        seed, sent.size(), kept.size(), keys, halfway, hot.size(), differing);
 
     assertThat(hot).as("one hot row per event id").hasSize(EVENT_IDS);
-    assertThat(hotCopy).as("the hot table kept, for each id, the copy of the rule (partition@offset)").isEqualTo(ruleCopy);
+    assertThat(hotCopy)
+        .as("the hot table kept, for each id, the copy of the rule (partition@offset)")
+        .isEqualTo(ruleCopy);
     assertThat(counters).as("counters = the test's own count by the rule").isEqualTo(expected);
     assertThat(fromHot).as("counters = the hot table's rows").isEqualTo(counters);
   }
@@ -157,9 +198,17 @@ class DeterministicDedupTest {
       Collections.shuffle(partitions, new Random(random.nextLong()));
       int copies = 2 + random.nextInt(2);
       for (int k = 0; k < copies; k++) {
-        Instant eventTime = now.minus(random.nextInt(3), ChronoUnit.HOURS).minusSeconds(random.nextInt(60));
-        plan.add(new Object[] {id, "p-" + random.nextInt(PLACES), random.nextBoolean() ? "click" : "impression",
-            eventTime, partitions.get(k), base + 1_000L * random.nextInt(4)});
+        Instant eventTime =
+            now.minus(random.nextInt(3), ChronoUnit.HOURS).minusSeconds(random.nextInt(60));
+        plan.add(
+            new Object[] {
+              id,
+              "p-" + random.nextInt(PLACES),
+              random.nextBoolean() ? "click" : "impression",
+              eventTime,
+              partitions.get(k),
+              base + 1_000L * random.nextInt(4)
+            });
       }
     }
     Collections.shuffle(plan, new Random(random.nextLong()));
@@ -172,16 +221,27 @@ class DeterministicDedupTest {
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
       List<Future<RecordMetadata>> acks = new ArrayList<>();
       for (Object[] c : plan) {
-        String line = SpeedFixture.event((String) c[0], (Instant) c[3], (String) c[1], "u-1", (String) c[2]);
-        acks.add(producer.send(new ProducerRecord<>(config.kafka().topic(), (Integer) c[4], (Long) c[5], (String) c[1], line)));
+        String line =
+            SpeedFixture.event((String) c[0], (Instant) c[3], (String) c[1], "u-1", (String) c[2]);
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(
+                    config.kafka().topic(), (Integer) c[4], (Long) c[5], (String) c[1], line)));
       }
       producer.flush();
       for (int i = 0; i < plan.size(); i++) {
         Object[] c = plan.get(i);
         RecordMetadata m = acks.get(i).get(60, TimeUnit.SECONDS);
         assertThat(m.timestamp()).as("CreateTime kept by the broker").isEqualTo((Long) c[5]);
-        sent.add(new Copy((String) c[0], (String) c[1], (String) c[2], (Instant) c[3], m.partition(), m.offset(),
-            m.timestamp()));
+        sent.add(
+            new Copy(
+                (String) c[0],
+                (String) c[1],
+                (String) c[2],
+                (Instant) c[3],
+                m.partition(),
+                m.offset(),
+                m.timestamp()));
       }
     }
     return sent;

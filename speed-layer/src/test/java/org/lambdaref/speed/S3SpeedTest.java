@@ -21,9 +21,12 @@ import org.lambdaref.model.PlatformTables;
 class S3SpeedTest {
 
   @RegisterExtension
-  static final SpeedStack speed = SpeedStack.named("speed_s3_test").withS3().partitions(2)
-      .with("platform.storage.root", "s3a://lake/speed")
-      .with("platform.speed.checkpoint-dir", "s3a://lake/speed/checkpoints");
+  static final SpeedStack speed =
+      SpeedStack.named("speed_s3_test")
+          .withS3()
+          .partitions(2)
+          .with("platform.storage.root", "s3a://lake/speed")
+          .with("platform.speed.checkpoint-dir", "s3a://lake/speed/checkpoints");
 
   private static Path root;
   private static PlatformConfig config;
@@ -49,13 +52,17 @@ class S3SpeedTest {
     SpeedRunner.run(spark, config, counters, null, Trigger.AvailableNow());
 
     Map<String, Long> expected = SpeedFixture.truth(config, sent);
-    assertThat(SpeedFixture.asMap(counters.scanAll())).as("counters after a resume from the S3 checkpoint")
+    assertThat(SpeedFixture.asMap(counters.scanAll()))
+        .as("counters after a resume from the S3 checkpoint")
         .isEqualTo(expected);
     String hot = config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name());
     assertThat(hot).startsWith("s3a://lake/speed/");
-    assertThat(spark.read().format("delta").load(hot).count()).as("hot rows on S3")
+    assertThat(spark.read().format("delta").load(hot).count())
+        .as("hot rows on S3")
         .isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
-    assertThat(speed.stack().s3DataDir().resolve("lake/speed/checkpoints/place_event_speed/offsets/1"))
-        .as("the second run's offsets were written to the S3 checkpoint").exists();
+    assertThat(
+            speed.stack().s3DataDir().resolve("lake/speed/checkpoints/place_event_speed/offsets/1"))
+        .as("the second run's offsets were written to the S3 checkpoint")
+        .exists();
   }
 }

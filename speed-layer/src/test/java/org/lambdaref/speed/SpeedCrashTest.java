@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
@@ -38,14 +38,15 @@ class SpeedCrashTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension
-  static final SpeedStack speed = SpeedStack.named("speed_crash_test")
-      // several micro-batches per catch-up, so that a crash can land in the middle of a run
-      .with("platform.speed.max-offsets-per-trigger", "450")
-      .with("platform.speed.restart-attempts", "0")
-      // several transactions per batch, so that a crash can fall between two of them
-      .with("platform.dynamodb.counter-batch-size", "10")
-      // one writer: the halt after 20 counters leaves the rest of the batch unwritten
-      .with("platform.speed.counter-writers", "1");
+  static final SpeedStack speed =
+      SpeedStack.named("speed_crash_test")
+          // several micro-batches per catch-up, so that a crash can land in the middle of a run
+          .with("platform.speed.max-offsets-per-trigger", "450")
+          .with("platform.speed.restart-attempts", "0")
+          // several transactions per batch, so that a crash can fall between two of them
+          .with("platform.dynamodb.counter-batch-size", "10")
+          // one writer: the halt after 20 counters leaves the rest of the batch unwritten
+          .with("platform.speed.counter-writers", "1");
 
   private static Path root;
   private static Map<String, String> overrides;
@@ -63,37 +64,53 @@ class SpeedCrashTest {
 
   @Test
   @Order(1)
-  void crashesAfterTheHotWriteBetweenCounterWritesAndBeforeTheCommitLoseAndDoubleNothing() throws Exception {
+  void crashesAfterTheHotWriteBetweenCounterWritesAndBeforeTheCommitLoseAndDoubleNothing()
+      throws Exception {
     List<String> traffic = SpeedFixture.mixedTraffic("c", 2_000, Instant.now(), 11);
     SpeedFixture.send(config, traffic);
     sent.addAll(traffic);
     Path log = root.resolve("speed-1.log");
     long started = System.nanoTime();
 
-    assertThat(SpeedProcess.run(overrides, log, FaultInjection.HOT_WRITTEN + "@1", "--available-now"))
-        .as("halted after the hot write of batch 1; see " + log).isEqualTo(FaultInjection.HALT_STATUS);
-    assertThat(SpeedProcess.run(overrides, log, FaultInjection.COUNTER_WRITE + "@2#20", "--available-now"))
-        .as("halted after 5 counter writes of batch 2").isEqualTo(FaultInjection.HALT_STATUS);
-    assertThat(SpeedProcess.run(overrides, log, FaultInjection.COUNTERS_WRITTEN + "@3", "--available-now"))
-        .as("halted after all counter writes of batch 3, before Spark committed it").isEqualTo(FaultInjection.HALT_STATUS);
-    assertThat(SpeedProcess.run(overrides, log, null, "--available-now")).as("clean catch-up; see " + log).isZero();
+    assertThat(
+            SpeedProcess.run(overrides, log, FaultInjection.HOT_WRITTEN + "@1", "--available-now"))
+        .as("halted after the hot write of batch 1; see " + log)
+        .isEqualTo(FaultInjection.HALT_STATUS);
+    assertThat(
+            SpeedProcess.run(
+                overrides, log, FaultInjection.COUNTER_WRITE + "@2#20", "--available-now"))
+        .as("halted after 5 counter writes of batch 2")
+        .isEqualTo(FaultInjection.HALT_STATUS);
+    assertThat(
+            SpeedProcess.run(
+                overrides, log, FaultInjection.COUNTERS_WRITTEN + "@3", "--available-now"))
+        .as("halted after all counter writes of batch 3, before Spark committed it")
+        .isEqualTo(FaultInjection.HALT_STATUS);
+    assertThat(SpeedProcess.run(overrides, log, null, "--available-now"))
+        .as("clean catch-up; see " + log)
+        .isZero();
     System.out.printf("four speed JVMs in %d s%n", (System.nanoTime() - started) / 1_000_000_000);
-    Files.copy(log, Path.of(System.getProperty("java.io.tmpdir"), "speed-crash-1.log"),
+    Files.copy(
+        log,
+        Path.of(System.getProperty("java.io.tmpdir"), "speed-crash-1.log"),
         StandardCopyOption.REPLACE_EXISTING);
 
     assertExact();
     Map<Long, JsonNode> batches = batchesFromMetrics();
     assertThat(batches.get(2L).path("counters_already_applied").asInt())
-        .as("the retried batch 2 skipped the 20 keys (two transactions) written before the crash, and only those")
+        .as(
+            "the retried batch 2 skipped the 20 keys (two transactions) written before the crash, and only those")
         .isEqualTo(20);
     assertThat(batches.get(3L).path("counters_already_applied").asInt())
-        .as("the retried batch 3 skipped every key").isEqualTo(batches.get(3L).path("counter_keys").asInt());
+        .as("the retried batch 3 skipped every key")
+        .isEqualTo(batches.get(3L).path("counter_keys").asInt());
   }
 
   @Test
   @Order(2)
   void killedAtRandomMomentsWhileRunningItStillCountsExactly() throws Exception {
-    // -Preliability (which .ci/run enables) raises the rounds; the seed makes a failing run replayable
+    // -Preliability (which .ci/run enables) raises the rounds; the seed makes a failing run
+    // replayable
     int rounds = Integer.getInteger("lambda.reliability.kill-rounds", 2);
     long seed = Long.getLong("lambda.reliability.seed", 7);
     SplittableRandom random = new SplittableRandom(seed);
@@ -101,19 +118,25 @@ class SpeedCrashTest {
     long started = System.nanoTime();
     for (int round = 0; round < rounds; round++) {
       long batchesBefore = batchesFromMetrics().size();
-      Process speed = startAndAwaitABatch(log, SpeedFixture.mixedTraffic("k" + round, 1_500, Instant.now(), 20 + round));
+      Process speed =
+          startAndAwaitABatch(
+              log, SpeedFixture.mixedTraffic("k" + round, 1_500, Instant.now(), 20 + round));
       long killAfterMs = random.nextLong(2_500);
       Thread.sleep(killAfterMs);
       speed.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
-      System.out.printf("kill round %d/%d (seed %d): SIGKILL %d ms after batch %d finished%n", round + 1, rounds, seed,
-          killAfterMs, batchesBefore);
+      System.out.printf(
+          "kill round %d/%d (seed %d): SIGKILL %d ms after batch %d finished%n",
+          round + 1, rounds, seed, killAfterMs, batchesBefore);
     }
     // the rounds leave a backlog; catch up in one batch instead of 450-row steps
     Map<String, String> catchUp = new LinkedHashMap<>(overrides);
     catchUp.put("platform.speed.max-offsets-per-trigger", "0");
-    assertThat(SpeedProcess.run(catchUp, log, null, "--available-now")).as("clean catch-up; see " + log).isZero();
-    System.out.printf("%d kill rounds and the catch-up in %d s; %d lines sent in all%n", rounds,
-        (System.nanoTime() - started) / 1_000_000_000, sent.size());
+    assertThat(SpeedProcess.run(catchUp, log, null, "--available-now"))
+        .as("clean catch-up; see " + log)
+        .isZero();
+    System.out.printf(
+        "%d kill rounds and the catch-up in %d s; %d lines sent in all%n",
+        rounds, (System.nanoTime() - started) / 1_000_000_000, sent.size());
 
     assertExact();
   }
@@ -122,25 +145,36 @@ class SpeedCrashTest {
   @Order(3)
   void aSigtermStopsTheRunningSpeedLayerPromptlyWithoutRestartingTheQuery() throws Exception {
     Path log = root.resolve("speed-3.log");
-    Process speed = startAndAwaitABatch(log, SpeedFixture.mixedTraffic("t", 1_000, Instant.now(), 31));
+    Process speed =
+        startAndAwaitABatch(log, SpeedFixture.mixedTraffic("t", 1_000, Instant.now(), 31));
     assertThat(speed.isAlive()).as("running; see " + log).isTrue();
     speed.destroy(); // SIGTERM, as a scheduler or 'kill' sends it
-    assertThat(speed.waitFor(60, TimeUnit.SECONDS)).as("it exits instead of hanging in its shutdown; see " + log).isTrue();
-    assertThat(Files.readString(log)).as("the stop is not taken for a failure to recover from")
+    assertThat(speed.waitFor(60, TimeUnit.SECONDS))
+        .as("it exits instead of hanging in its shutdown; see " + log)
+        .isTrue();
+    assertThat(Files.readString(log))
+        .as("the stop is not taken for a failure to recover from")
         .doesNotContain("restarting from its checkpoint");
 
-    assertThat(SpeedProcess.run(overrides, log, null, "--available-now")).as("a later start resumes; see " + log).isZero();
+    assertThat(SpeedProcess.run(overrides, log, null, "--available-now"))
+        .as("a later start resumes; see " + log)
+        .isZero();
     assertExact();
   }
 
-  /** Starts a speed JVM, sends {@code traffic} while it runs, and returns once it has finished a new batch (or died). */
+  /**
+   * Starts a speed JVM, sends {@code traffic} while it runs, and returns once it has finished a new
+   * batch (or died).
+   */
   private static Process startAndAwaitABatch(Path log, List<String> traffic) throws Exception {
     Process speed = SpeedProcess.start(overrides, log, null);
     SpeedFixture.send(config, traffic);
     sent.addAll(traffic);
     long batchesBefore = batchesFromMetrics().size();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (batchesFromMetrics().size() <= batchesBefore && System.nanoTime() < deadline && speed.isAlive()) {
+    while (batchesFromMetrics().size() <= batchesBefore
+        && System.nanoTime() < deadline
+        && speed.isAlive()) {
       Thread.sleep(200);
     }
     return speed;
@@ -148,20 +182,35 @@ class SpeedCrashTest {
 
   private static void assertExact() {
     Map<String, Long> expected = SpeedFixture.truth(config, sent);
-    assertThat(SpeedFixture.asMap(counters.scanAll())).as("every counter exact after the crashes").isEqualTo(expected);
+    assertThat(SpeedFixture.asMap(counters.scanAll()))
+        .as("every counter exact after the crashes")
+        .isEqualTo(expected);
     SparkSession spark = SparkSessions.getOrCreate(config, "SpeedCrashTest");
-    Row hot = spark.read().format("delta").load(config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name()))
-        .selectExpr("count(*)", "count(distinct event_id)").first();
+    Row hot =
+        spark
+            .read()
+            .format("delta")
+            .load(config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name()))
+            .selectExpr("count(*)", "count(distinct event_id)")
+            .first();
     long valid = expected.values().stream().mapToLong(Long::longValue).sum();
     assertThat(hot.getLong(0)).as("hot rows: each valid event once").isEqualTo(valid);
     assertThat(hot.getLong(1)).isEqualTo(valid);
-    long quarantined = spark.read().format("delta")
-        .load(config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT_QUARANTINE.name())).count();
-    assertThat(quarantined).as("each bad record quarantined once")
+    long quarantined =
+        spark
+            .read()
+            .format("delta")
+            .load(config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT_QUARANTINE.name()))
+            .count();
+    assertThat(quarantined)
+        .as("each bad record quarantined once")
         .isEqualTo(sent.stream().filter(l -> l.length() == 30 || l.contains("purchase")).count());
   }
 
-  /** The last metrics line of each batch id (a retried batch writes a line per attempt that finished). */
+  /**
+   * The last metrics line of each batch id (a retried batch writes a line per attempt that
+   * finished).
+   */
   private static Map<Long, JsonNode> batchesFromMetrics() throws Exception {
     Map<Long, JsonNode> out = new LinkedHashMap<>();
     Path file = config.speed().metricsFile();

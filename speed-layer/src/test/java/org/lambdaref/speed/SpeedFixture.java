@@ -24,7 +24,9 @@ import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.ValidationResult;
 
-/** Shared by the speed-layer tests: configuration on a test stack, topics, and the expected counts. */
+/**
+ * Shared by the speed-layer tests: configuration on a test stack, topics, and the expected counts.
+ */
 final class SpeedFixture {
 
   static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
@@ -43,7 +45,8 @@ final class SpeedFixture {
     o.put("platform.speed.starting-offsets", "earliest");
     o.put("platform.speed.trigger-interval", "1s");
     o.put("platform.speed.restart-backoff", "1s");
-    // a killed speed JVM's lease expires quickly, so that the next start of a test does not wait long
+    // a killed speed JVM's lease expires quickly, so that the next start of a test does not wait
+    // long
     o.put("platform.speed.writer-lease-ttl", "3s");
     return o;
   }
@@ -56,12 +59,16 @@ final class SpeedFixture {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 
   static void send(PlatformConfig config, List<String> lines) {
-    try (EventProducer producer = new EventProducer(config.kafka().bootstrapServers(), config.kafka().topic())) {
+    try (EventProducer producer =
+        new EventProducer(config.kafka().bootstrapServers(), config.kafka().topic())) {
       lines.forEach(producer::send);
       producer.flush();
     }
@@ -69,21 +76,38 @@ final class SpeedFixture {
 
   /** One JSON event line. */
   static String event(String id, Instant eventTime, String place, String user, String action) {
-    return "{\"event_id\":\"" + id + "\",\"event_time\":\"" + eventTime + "\",\"processing_time\":\"" + Instant.now()
-        + "\",\"table_name\":\"place_event\",\"records\":{\"place_id\":\"" + place + "\",\"user_id\":\"" + user
-        + "\",\"action\":\"" + action + "\"}}";
+    return "{\"event_id\":\""
+        + id
+        + "\",\"event_time\":\""
+        + eventTime
+        + "\",\"processing_time\":\""
+        + Instant.now()
+        + "\",\"table_name\":\"place_event\",\"records\":{\"place_id\":\""
+        + place
+        + "\",\"user_id\":\""
+        + user
+        + "\",\"action\":\""
+        + action
+        + "\"}}";
   }
 
   /** Expected counters, "place|action|hour" -> events: valid lines, first copy of each event id. */
   static Map<String, Long> truth(PlatformConfig config, List<String> sent) {
-    EventValidator validator = new EventValidator(config.source(SpeedQuery.SOURCE).validationRules());
+    EventValidator validator =
+        new EventValidator(config.source(SpeedQuery.SOURCE).validationRules());
     Set<String> seen = new HashSet<>();
     Map<String, Long> counts = new TreeMap<>();
     for (String line : sent) {
-      if (validator.validate(line) instanceof ValidationResult.Valid v && seen.add(v.event().eventId())) {
+      if (validator.validate(line) instanceof ValidationResult.Valid v
+          && seen.add(v.event().eventId())) {
         PlaceEvent e = v.event();
-        counts.merge(key(e.placeId(), e.action().wireName(), HotRecordClassifier.hourBucket(e.eventTime(), config.timezone())),
-            1L, Long::sum);
+        counts.merge(
+            key(
+                e.placeId(),
+                e.action().wireName(),
+                HotRecordClassifier.hourBucket(e.eventTime(), config.timezone())),
+            1L,
+            Long::sum);
       }
     }
     return counts;
@@ -104,11 +128,17 @@ final class SpeedFixture {
     SplittableRandom random = new SplittableRandom(seed);
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < events; i++) {
-      Instant when = random.nextInt(10) == 0
-          ? now.minusSeconds(3600L * (2 + random.nextInt(30))) // late: hours or a day behind
-          : now.minusMillis(random.nextLong(60_000));
-      String line = event(prefix + "-" + i, when, "p-" + random.nextInt(7), "u-" + random.nextInt(50),
-          random.nextInt(4) == 0 ? "click" : "impression");
+      Instant when =
+          random.nextInt(10) == 0
+              ? now.minusSeconds(3600L * (2 + random.nextInt(30))) // late: hours or a day behind
+              : now.minusMillis(random.nextLong(60_000));
+      String line =
+          event(
+              prefix + "-" + i,
+              when,
+              "p-" + random.nextInt(7),
+              "u-" + random.nextInt(50),
+              random.nextInt(4) == 0 ? "click" : "impression");
       lines.add(line);
       if (random.nextInt(20) == 0) {
         lines.add(line); // a producer retry: same event id
@@ -117,7 +147,8 @@ final class SpeedFixture {
         lines.add(line.substring(0, 30)); // truncated
       }
       if (random.nextInt(80) == 0) {
-        lines.add(line.replace("\"impression\"", "\"purchase\"").replace("\"click\"", "\"purchase\""));
+        lines.add(
+            line.replace("\"impression\"", "\"purchase\"").replace("\"click\"", "\"purchase\""));
       }
     }
     return lines;

@@ -29,9 +29,9 @@ import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 
 /**
- * A running speed query while its dependencies go away: DynamoDB stopped for longer than the
- * write retry deadline (micro-batches fail, the query restarts from its checkpoint), then the
- * Kafka broker restarted. Counters end exact.
+ * A running speed query while its dependencies go away: DynamoDB stopped for longer than the write
+ * retry deadline (micro-batches fail, the query restarts from its checkpoint), then the Kafka
+ * broker restarted. Counters end exact.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpeedOutageTest {
@@ -47,8 +47,12 @@ class SpeedOutageTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    stack = LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
-    Map<String, String> overrides = new LinkedHashMap<>(SpeedFixture.overrides(stack, root, "speed_outage_test"));
+    stack =
+        LocalStack.start(
+            LocalStackOptions.forTests(
+                root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
+    Map<String, String> overrides =
+        new LinkedHashMap<>(SpeedFixture.overrides(stack, root, "speed_outage_test"));
     overrides.put("platform.dynamodb.retry-initial-backoff", "100ms");
     overrides.put("platform.dynamodb.retry-max-backoff", "1s");
     overrides.put("platform.dynamodb.retry-deadline", "4s");
@@ -59,7 +63,9 @@ class SpeedOutageTest {
     queryCounters.createTableIfMissing();
     spark = SparkSessions.getOrCreate(config, "SpeedOutageTest");
     runner = Executors.newSingleThreadExecutor();
-    running = runner.submit(() -> SpeedRunner.run(spark, config, queryCounters, Duration.ofMinutes(10), null));
+    running =
+        runner.submit(
+            () -> SpeedRunner.run(spark, config, queryCounters, Duration.ofMinutes(10), null));
   }
 
   @AfterAll
@@ -100,7 +106,9 @@ class SpeedOutageTest {
     send(SpeedFixture.mixedTraffic("k2", 800, Instant.now(), 42));
 
     awaitExact(Duration.ofSeconds(180));
-    assertThat(running.isDone()).as("the runner is still running after the broker restart").isFalse();
+    assertThat(running.isDone())
+        .as("the runner is still running after the broker restart")
+        .isFalse();
   }
 
   private static void send(List<String> lines) {

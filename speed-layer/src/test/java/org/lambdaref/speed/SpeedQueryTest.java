@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
@@ -35,8 +35,7 @@ import org.lambdaref.model.PlatformTables;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpeedQueryTest {
 
-  @RegisterExtension
-  static final SpeedStack speed = SpeedStack.named("speed_query_test");
+  @RegisterExtension static final SpeedStack speed = SpeedStack.named("speed_query_test");
 
   private static Path root;
   private static Map<String, String> overrides;
@@ -69,25 +68,50 @@ class SpeedQueryTest {
     catchUp(config);
 
     Map<String, Long> expected = SpeedFixture.truth(config, sent);
-    assertThat(SpeedFixture.asMap(counters.scanAll())).as("counters per place, action and hour").isEqualTo(expected);
-    assertThat(expected.keySet()).as("late events made counters of earlier hours")
-        .anyMatch(k -> k.endsWith(NOW.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5)) + "")
-            || !k.endsWith(HotRecordClassifier.hourBucket(NOW, config.timezone()).toString()));
+    assertThat(SpeedFixture.asMap(counters.scanAll()))
+        .as("counters per place, action and hour")
+        .isEqualTo(expected);
+    assertThat(expected.keySet())
+        .as("late events made counters of earlier hours")
+        .anyMatch(
+            k ->
+                k.endsWith(NOW.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5)) + "")
+                    || !k.endsWith(
+                        HotRecordClassifier.hourBucket(NOW, config.timezone()).toString()));
     long valid = expected.values().stream().mapToLong(Long::longValue).sum();
-    Row hot = spark.read().format("delta").load(hotLocation())
-        .selectExpr("count(*)", "count(distinct event_id)").first();
+    Row hot =
+        spark
+            .read()
+            .format("delta")
+            .load(hotLocation())
+            .selectExpr("count(*)", "count(distinct event_id)")
+            .first();
     assertThat(hot.getLong(0)).as("hot rows = distinct valid events").isEqualTo(valid);
     assertThat(hot.getLong(1)).as("no event id twice in the hot table").isEqualTo(valid);
-    List<String> reasons = spark.read().format("delta").load(quarantineLocation())
-        .selectExpr("reason").distinct().as(Encoders.STRING()).collectAsList();
-    assertThat(reasons).as("quarantine reasons").containsExactlyInAnyOrder("malformed_json", "unknown_action");
+    List<String> reasons =
+        spark
+            .read()
+            .format("delta")
+            .load(quarantineLocation())
+            .selectExpr("reason")
+            .distinct()
+            .as(Encoders.STRING())
+            .collectAsList();
+    assertThat(reasons)
+        .as("quarantine reasons")
+        .containsExactlyInAnyOrder("malformed_json", "unknown_action");
     long bad = sent.stream().filter(l -> l.length() == 30 || l.contains("purchase")).count();
-    assertThat(spark.read().format("delta").load(quarantineLocation()).count()).as("every bad record quarantined")
+    assertThat(spark.read().format("delta").load(quarantineLocation()).count())
+        .as("every bad record quarantined")
         .isEqualTo(bad);
     assertThat(SparkSchemas.mismatches(spark, hotLocation(), PlatformTables.HOT_PLACE_EVENT))
-        .as("the hot table as its declaration lists it").isEmpty();
-    assertThat(SparkSchemas.mismatches(spark, quarantineLocation(), PlatformTables.HOT_PLACE_EVENT_QUARANTINE))
-        .as("the hot quarantine as its declaration lists it").isEmpty();
+        .as("the hot table as its declaration lists it")
+        .isEmpty();
+    assertThat(
+            SparkSchemas.mismatches(
+                spark, quarantineLocation(), PlatformTables.HOT_PLACE_EVENT_QUARANTINE))
+        .as("the hot quarantine as its declaration lists it")
+        .isEmpty();
   }
 
   @Test
@@ -101,7 +125,8 @@ class SpeedQueryTest {
 
     catchUp(config);
 
-    assertThat(SpeedFixture.asMap(counters.scanAll())).as("counters after resume")
+    assertThat(SpeedFixture.asMap(counters.scanAll()))
+        .as("counters after resume")
         .isEqualTo(SpeedFixture.truth(config, sent));
   }
 
@@ -117,15 +142,25 @@ class SpeedQueryTest {
     SpeedRunner.Summary summary = catchUp(replayConfig);
 
     assertThat(summary.replay()).as("replay window").isNotNull();
-    assertThat(summary.replay().countFrom()).isEqualTo(HotRecordClassifier.hourBucket(from, config.timezone()));
-    assertThat(SpeedFixture.asMap(counters.scanAll())).as("counters after the replay equal those before it")
+    assertThat(summary.replay().countFrom())
+        .isEqualTo(HotRecordClassifier.hourBucket(from, config.timezone()));
+    assertThat(SpeedFixture.asMap(counters.scanAll()))
+        .as("counters after the replay equal those before it")
         .isEqualTo(before);
-    Row hot = spark.read().format("delta").load(hotLocation())
-        .selectExpr("count(*)", "count(distinct event_id)").first();
-    assertThat(hot.getLong(0)).as("hot rows after the replay, no duplicates").isEqualTo(hot.getLong(1));
+    Row hot =
+        spark
+            .read()
+            .format("delta")
+            .load(hotLocation())
+            .selectExpr("count(*)", "count(distinct event_id)")
+            .first();
+    assertThat(hot.getLong(0))
+        .as("hot rows after the replay, no duplicates")
+        .isEqualTo(hot.getLong(1));
 
     // the same request again resumes the replay's checkpoint instead of replaying a second time
-    assertThat(catchUp(replayConfig).replay().launchedAt()).isEqualTo(summary.replay().launchedAt());
+    assertThat(catchUp(replayConfig).replay().launchedAt())
+        .isEqualTo(summary.replay().launchedAt());
     assertThat(SpeedFixture.asMap(counters.scanAll())).isEqualTo(before);
   }
 

@@ -18,8 +18,8 @@ import org.lambdaref.localstack.ServerKind;
 
 /**
  * The lifecycle every speed-layer test class with real servers shares, as a JUnit 5 extension:
- * Kafka and DynamoDB Local (and the S3 server when asked) started once per class in a folder of
- * its own, the configuration pointing at them ({@link SpeedFixture#overrides} plus the class's own
+ * Kafka and DynamoDB Local (and the S3 server when asked) started once per class in a folder of its
+ * own, the configuration pointing at them ({@link SpeedFixture#overrides} plus the class's own
  * settings), the topic and the counters table created, all stopped and removed after the class.
  *
  * <pre>{@code
@@ -68,12 +68,17 @@ final class SpeedStack implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     root = Files.createTempDirectory(name + "-");
-    stack = s3
-        ? LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB,
-            ServerKind.S3))
-        : LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
+    stack =
+        s3
+            ? LocalStack.start(
+                LocalStackOptions.forTests(
+                    root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB, ServerKind.S3))
+            : LocalStack.start(
+                LocalStackOptions.forTests(
+                    root.resolve("stack"), ServerKind.KAFKA, ServerKind.DYNAMODB));
     if (s3) {
-      Files.createDirectories(stack.s3DataDir().resolve("lake")); // the filesystem backend: a folder is a bucket
+      Files.createDirectories(
+          stack.s3DataDir().resolve("lake")); // the filesystem backend: a folder is a bucket
     }
     overrides = new LinkedHashMap<>(SpeedFixture.overrides(stack, root, name));
     overrides.putAll(settings);
@@ -117,7 +122,10 @@ final class SpeedStack implements BeforeAllCallback, AfterAllCallback {
     return stack;
   }
 
-  /** The configuration as {@code --conf} overrides, for a speed JVM of its own ({@link SpeedProcess}). */
+  /**
+   * The configuration as {@code --conf} overrides, for a speed JVM of its own ({@link
+   * SpeedProcess}).
+   */
   Map<String, String> overrides() {
     return overrides;
   }

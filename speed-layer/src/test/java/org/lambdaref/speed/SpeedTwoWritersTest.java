@@ -19,8 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
@@ -28,20 +28,21 @@ import org.lambdaref.model.PlatformTables;
 
 /**
  * Two speed writers on one counters table, each in a JVM of its own, as a second deployment or a
- * replay started while the first still runs would be: the second is refused naming the first;
- * and a first writer frozen (SIGSTOP, as a long GC pause or a suspended VM) in the middle of its
- * counter writes, taken over by a replay once its lease expired, and then thawed, cannot add a
- * single count. The truth is the test's own count of what it sent.
+ * replay started while the first still runs would be: the second is refused naming the first; and a
+ * first writer frozen (SIGSTOP, as a long GC pause or a suspended VM) in the middle of its counter
+ * writes, taken over by a replay once its lease expired, and then thawed, cannot add a single
+ * count. The truth is the test's own count of what it sent.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpeedTwoWritersTest {
 
   @RegisterExtension
-  static final SpeedStack speed = SpeedStack.named("two_writers_test")
-      .with("platform.speed.restart-attempts", "0")
-      // many small transactions per batch, one at a time: a pause lands between two of them
-      .with("platform.dynamodb.counter-batch-size", "10")
-      .with("platform.speed.counter-writers", "1");
+  static final SpeedStack speed =
+      SpeedStack.named("two_writers_test")
+          .with("platform.speed.restart-attempts", "0")
+          // many small transactions per batch, one at a time: a pause lands between two of them
+          .with("platform.dynamodb.counter-batch-size", "10")
+          .with("platform.speed.counter-writers", "1");
 
   private static Path root;
   private static Map<String, String> overrides;
@@ -71,23 +72,30 @@ class SpeedTwoWritersTest {
       second.put("platform.speed.query-name", "second_deployment");
       Path secondLog = root.resolve("second.log");
       long started = System.nanoTime();
-      assertThat(SpeedProcess.run(second, secondLog, null, "--available-now")).as("refused; see " + secondLog).isNotZero();
-      assertThat((System.nanoTime() - started) / 1_000_000_000).as("refused once the first renewed, not after minutes")
+      assertThat(SpeedProcess.run(second, secondLog, null, "--available-now"))
+          .as("refused; see " + secondLog)
+          .isNotZero();
+      assertThat((System.nanoTime() - started) / 1_000_000_000)
+          .as("refused once the first renewed, not after minutes")
           .isLessThan(90);
-      assertThat(Files.readString(secondLog)).as(tail(secondLog)).contains("Another speed writer holds two_writers_test")
+      assertThat(Files.readString(secondLog))
+          .as(tail(secondLog))
+          .contains("Another speed writer holds two_writers_test")
           .contains("pid " + first.pid());
     } finally {
       first.destroy(); // SIGTERM: it releases its lease
       first.waitFor(60, TimeUnit.SECONDS);
     }
-    assertThat(SpeedProcess.run(overrides, root.resolve("catch-up-1.log"), null, "--available-now")).isZero();
+    assertThat(SpeedProcess.run(overrides, root.resolve("catch-up-1.log"), null, "--available-now"))
+        .isZero();
     assertExact();
   }
 
   @Test
   @Order(2)
   void aFrozenWriterTakenOverByAReplayCannotWriteAfterItThaws() throws Exception {
-    // before every hour the traffic has (late events reach 31 hours back): the replay recounts them all
+    // before every hour the traffic has (late events reach 31 hours back): the replay recounts them
+    // all
     Instant replayFrom = Instant.now().minus(48, ChronoUnit.HOURS);
     List<String> traffic = SpeedFixture.mixedTraffic("f", 1_000, Instant.now(), 43);
     SpeedFixture.send(config, traffic);
@@ -96,8 +104,11 @@ class SpeedTwoWritersTest {
     // the counter writer of its first batch stops for 40 s after 10 counter writes; the test
     // freezes the whole JVM meanwhile, lease renewer included, so that its lease expires while it
     // is in the middle of the batch
-    Process frozen = SpeedProcess.startWithFaults(overrides, frozenLog,
-        Map.of(FaultInjection.PAUSE_PROPERTY, FaultInjection.COUNTER_WRITE + "@*#10:40000"));
+    Process frozen =
+        SpeedProcess.startWithFaults(
+            overrides,
+            frozenLog,
+            Map.of(FaultInjection.PAUSE_PROPERTY, FaultInjection.COUNTER_WRITE + "@*#10:40000"));
     try {
       awaitLine(frozenLog, "FAULT INJECTED: pausing", frozen);
       new ProcessBuilder("kill", "-STOP", Long.toString(frozen.pid())).start().waitFor();
@@ -107,13 +118,17 @@ class SpeedTwoWritersTest {
       replay.put("platform.speed.starting-offsets", replayFrom.toString());
       Path replayLog = root.resolve("replay.log");
       assertThat(SpeedProcess.run(replay, replayLog, null, "--available-now"))
-          .as("the replay takes the expired lease over and recounts; see " + replayLog).isZero();
+          .as("the replay takes the expired lease over and recounts; see " + replayLog)
+          .isZero();
       assertExact();
 
       new ProcessBuilder("kill", "-CONT", Long.toString(frozen.pid())).start().waitFor();
-      assertThat(frozen.waitFor(120, TimeUnit.SECONDS)).as("the thawed writer stops; see " + frozenLog).isTrue();
+      assertThat(frozen.waitFor(120, TimeUnit.SECONDS))
+          .as("the thawed writer stops; see " + frozenLog)
+          .isTrue();
       assertThat(frozen.exitValue()).isNotZero();
-      assertThat(Files.readString(frozenLog)).containsAnyOf("no longer holds the writer lease", "lost the writer lease");
+      assertThat(Files.readString(frozenLog))
+          .containsAnyOf("no longer holds the writer lease", "lost the writer lease");
     } finally {
       if (frozen.isAlive()) {
         new ProcessBuilder("kill", "-CONT", Long.toString(frozen.pid())).start().waitFor();
@@ -130,7 +145,8 @@ class SpeedTwoWritersTest {
         return;
       }
       if (!p.isAlive()) {
-        throw new AssertionError("the speed JVM exited (" + p.exitValue() + ") before '" + text + "':\n" + tail(log));
+        throw new AssertionError(
+            "the speed JVM exited (" + p.exitValue() + ") before '" + text + "':\n" + tail(log));
       }
       Thread.sleep(200);
     }
@@ -144,10 +160,17 @@ class SpeedTwoWritersTest {
 
   private static void assertExact() {
     Map<String, Long> expected = SpeedFixture.truth(config, sent);
-    assertThat(SpeedFixture.asMap(counters.scanAll())).as("every counter exact").isEqualTo(expected);
+    assertThat(SpeedFixture.asMap(counters.scanAll()))
+        .as("every counter exact")
+        .isEqualTo(expected);
     SparkSession spark = SparkSessions.getOrCreate(config, "SpeedTwoWritersTest");
-    Row hot = spark.read().format("delta").load(config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name()))
-        .selectExpr("count(*)", "count(distinct event_id)").first();
+    Row hot =
+        spark
+            .read()
+            .format("delta")
+            .load(config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name()))
+            .selectExpr("count(*)", "count(distinct event_id)")
+            .first();
     long valid = expected.values().stream().mapToLong(Long::longValue).sum();
     assertThat(hot.getLong(0)).as("hot rows: each valid event once").isEqualTo(valid);
     assertThat(hot.getLong(1)).isEqualTo(valid);

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * <p>On-time events arrive 0-120 s after they happen, so an event late in an hour lands in the next
  * UTC arrival hour (and an event just before midnight in the next day's arrival partition), the
  * edge the batch layer's window has to get right. Duplicates arrive 1 s-2 h after the original,
- * often in another arrival hour. Late events arrive 1 min-24 h after their day closed. Every
- * fifth user only impresses, so unique-user and click counts differ.
+ * often in another arrival hour. Late events arrive 1 min-24 h after their day closed. Every fifth
+ * user only impresses, so unique-user and click counts differ.
  */
 public final class EventGenerator {
 
@@ -56,17 +56,23 @@ public final class EventGenerator {
         String action = userNumber % 5 == 0 || random.nextInt(10) < 8 ? "impression" : "click";
         String line =
             eventJson(eventId, eventTime, arrival, placeId, "u-" + userNumber, action, random);
-        dayLines.add(new GeneratedLine(line, arrival, late ? GeneratedLine.Kind.LATE : GeneratedLine.Kind.VALID));
+        dayLines.add(
+            new GeneratedLine(
+                line, arrival, late ? GeneratedLine.Kind.LATE : GeneratedLine.Kind.VALID));
         if (random.nextDouble() < spec.duplicateFraction()) {
           Instant again = arrival.plusSeconds(1 + random.nextLong(7200));
-          String copy = eventJson(eventId, eventTime, again, placeId, "u-" + userNumber, action, random);
+          String copy =
+              eventJson(eventId, eventTime, again, placeId, "u-" + userNumber, action, random);
           // a copy of a late event is itself late: lateness is judged before duplication
           dayLines.add(
-              new GeneratedLine(copy, again, late ? GeneratedLine.Kind.LATE : GeneratedLine.Kind.DUPLICATE));
+              new GeneratedLine(
+                  copy, again, late ? GeneratedLine.Kind.LATE : GeneratedLine.Kind.DUPLICATE));
         }
         if (random.nextDouble() < spec.malformedFraction()) {
           Instant when = eventTime.plusMillis(random.nextLong(120_000));
-          dayLines.add(new GeneratedLine(malformed(random, eventId, when), when, GeneratedLine.Kind.MALFORMED));
+          dayLines.add(
+              new GeneratedLine(
+                  malformed(random, eventId, when), when, GeneratedLine.Kind.MALFORMED));
         }
       }
       dayLines.sort(Comparator.comparing(GeneratedLine::arrival));
@@ -104,13 +110,21 @@ public final class EventGenerator {
   /** One of several kinds of broken record a collector really produces. */
   static String malformed(SplittableRandom random, String eventId, Instant when) {
     String good =
-        "{\"event_id\":\"bad-" + eventId + "\",\"event_time\":\"" + when + "\",\"processing_time\":\""
-            + when + "\",\"table_name\":\"place_event\",\"records\":{\"place_id\":\"p-1\",\"user_id\":\"u-1\",\"action\":\"click\"}}";
+        "{\"event_id\":\"bad-"
+            + eventId
+            + "\",\"event_time\":\""
+            + when
+            + "\",\"processing_time\":\""
+            + when
+            + "\",\"table_name\":\"place_event\",\"records\":{\"place_id\":\"p-1\",\"user_id\":\"u-1\",\"action\":\"click\"}}";
     return switch (random.nextInt(5)) {
       case 0 -> good.substring(0, 20 + random.nextInt(good.length() - 30)); // truncated
       case 1 -> good.replace("\"action\":\"click\"", "\"action\":\"purchase\""); // unknown action
-      case 2 -> good.replace(",\"records\":{\"place_id\":\"p-1\",", ",\"records\":{"); // missing place_id
-      case 3 -> good.replaceFirst("\"event_time\":\"[^\"]*\"", "\"event_time\":\"08/06/2019 15:30\""); // bad timestamp
+      case 2 ->
+          good.replace(",\"records\":{\"place_id\":\"p-1\",", ",\"records\":{"); // missing place_id
+      case 3 ->
+          good.replaceFirst(
+              "\"event_time\":\"[^\"]*\"", "\"event_time\":\"08/06/2019 15:30\""); // bad timestamp
       default -> good.replace("\"place_id\":\"p-1\"", "\"place_id\":{\"id\":1}"); // wrong type
     };
   }

@@ -41,8 +41,18 @@ public record GeneratorSpec(
 
   /** The same mix for one day with its own seed: lets a caller write day by day. */
   public GeneratorSpec forDay(LocalDate day, long daySeed) {
-    return new GeneratorSpec(day, 1, eventsPerDay, places, users, duplicateFraction, lateFraction,
-        malformedFraction, zone, lateness, daySeed);
+    return new GeneratorSpec(
+        day,
+        1,
+        eventsPerDay,
+        places,
+        users,
+        duplicateFraction,
+        lateFraction,
+        malformedFraction,
+        zone,
+        lateness,
+        daySeed);
   }
 
   private static boolean fraction(double value) {

@@ -14,8 +14,14 @@ import java.util.SplittableRandom;
 public final class LiveEvents {
 
   /** The mix of live traffic. */
-  public record Spec(int places, int users, double duplicateFraction, double lateFraction,
-      double malformedFraction, Duration lateBy, long seed) {
+  public record Spec(
+      int places,
+      int users,
+      double duplicateFraction,
+      double lateFraction,
+      double malformedFraction,
+      Duration lateBy,
+      long seed) {
 
     public static Spec defaults(long seed) {
       return new Spec(1000, 50_000, 0.02, 0.01, 0.005, Duration.ofHours(3), seed);
@@ -39,14 +45,24 @@ public final class LiveEvents {
     Instant eventTime = late ? now.minus(spec.lateBy()) : now.minusMillis(random.nextLong(500));
     int user = random.nextInt(spec.users());
     String action = user % 5 == 0 || random.nextInt(10) < 8 ? "impression" : "click";
-    String line = EventGenerator.eventJson(eventId, eventTime, now, "p-" + random.nextInt(spec.places()), "u-" + user,
-        action, random);
-    out.add(new GeneratedLine(line, now, late ? GeneratedLine.Kind.LATE : GeneratedLine.Kind.VALID));
+    String line =
+        EventGenerator.eventJson(
+            eventId,
+            eventTime,
+            now,
+            "p-" + random.nextInt(spec.places()),
+            "u-" + user,
+            action,
+            random);
+    out.add(
+        new GeneratedLine(line, now, late ? GeneratedLine.Kind.LATE : GeneratedLine.Kind.VALID));
     if (random.nextDouble() < spec.duplicateFraction()) {
       out.add(new GeneratedLine(line, now, GeneratedLine.Kind.DUPLICATE));
     }
     if (random.nextDouble() < spec.malformedFraction()) {
-      out.add(new GeneratedLine(EventGenerator.malformed(random, eventId, now), now, GeneratedLine.Kind.MALFORMED));
+      out.add(
+          new GeneratedLine(
+              EventGenerator.malformed(random, eventId, now), now, GeneratedLine.Kind.MALFORMED));
     }
     return out;
   }

@@ -15,7 +15,13 @@ public final class PlaceMaster {
   private static final String[] REGIONS = {"seoul", "busan", "jeju", "tokyo", "osaka"};
 
   /** One row of the master table. */
-  public record Place(String placeId, String name, String category, String region, String sellerId, Instant updatedAt) {}
+  public record Place(
+      String placeId,
+      String name,
+      String category,
+      String region,
+      String sellerId,
+      Instant updatedAt) {}
 
   private PlaceMaster() {}
 
@@ -23,13 +29,14 @@ public final class PlaceMaster {
     SplittableRandom random = new SplittableRandom(seed);
     List<Place> places = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      places.add(new Place(
-          "p-" + i,
-          "Place " + i,
-          CATEGORIES[random.nextInt(CATEGORIES.length)],
-          REGIONS[random.nextInt(REGIONS.length)],
-          "s-" + (i % sellers),
-          Instant.parse("2019-01-01T00:00:00Z").plusSeconds(random.nextLong(86_400L * 365))));
+      places.add(
+          new Place(
+              "p-" + i,
+              "Place " + i,
+              CATEGORIES[random.nextInt(CATEGORIES.length)],
+              REGIONS[random.nextInt(REGIONS.length)],
+              "s-" + (i % sellers),
+              Instant.parse("2019-01-01T00:00:00Z").plusSeconds(random.nextLong(86_400L * 365))));
     }
     return places;
   }

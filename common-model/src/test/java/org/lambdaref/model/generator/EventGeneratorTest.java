@@ -20,7 +20,17 @@ class EventGeneratorTest {
 
   private static GeneratorSpec spec(long seed) {
     return new GeneratorSpec(
-        LocalDate.of(2019, 6, 8), 2, 2000, 50, 300, 0.05, 0.02, 0.01, SEOUL, Duration.ofHours(6), seed);
+        LocalDate.of(2019, 6, 8),
+        2,
+        2000,
+        50,
+        300,
+        0.05,
+        0.02,
+        0.01,
+        SEOUL,
+        Duration.ofHours(6),
+        seed);
   }
 
   @Test
@@ -62,7 +72,15 @@ class EventGeneratorTest {
         continue;
       }
       var event = ((ValidationResult.Valid) validator.validate(line.line())).event();
-      var close = event.eventTime().atZone(SEOUL).toLocalDate().plusDays(1).atStartOfDay(SEOUL).toInstant().plus(Duration.ofHours(6));
+      var close =
+          event
+              .eventTime()
+              .atZone(SEOUL)
+              .toLocalDate()
+              .plusDays(1)
+              .atStartOfDay(SEOUL)
+              .toInstant()
+              .plus(Duration.ofHours(6));
       assertThat(event.processingTime()).isEqualTo(line.arrival());
       assertThat(line.arrival().isAfter(close) || line.arrival().equals(close))
           .as("line %s", line.line())
@@ -73,6 +91,10 @@ class EventGeneratorTest {
   private static long lateOriginals(List<GeneratedLine> lines) {
     // late lines include copies of late events; count distinct late event ids
     Function<GeneratedLine, String> id = l -> l.line().substring(13, l.line().indexOf('"', 13));
-    return lines.stream().filter(l -> l.kind() == GeneratedLine.Kind.LATE).map(id).distinct().count();
+    return lines.stream()
+        .filter(l -> l.kind() == GeneratedLine.Kind.LATE)
+        .map(id)
+        .distinct()
+        .count();
   }
 }

@@ -23,7 +23,8 @@ public final class ContainerStack implements StackEndpoints {
   private final LocalStackContainer aws;
   private final PostgreSQLContainer postgres;
 
-  private ContainerStack(KafkaContainer kafka, LocalStackContainer aws, PostgreSQLContainer postgres) {
+  private ContainerStack(
+      KafkaContainer kafka, LocalStackContainer aws, PostgreSQLContainer postgres) {
     this.kafka = kafka;
     this.aws = aws;
     this.postgres = postgres;
@@ -39,7 +40,9 @@ public final class ContainerStack implements StackEndpoints {
             ? new LocalStackContainer(LOCALSTACK_IMAGE).withServices("dynamodb", "s3")
             : null;
     PostgreSQLContainer postgres =
-        options.servers().contains(ServerKind.POSTGRES) ? new PostgreSQLContainer(POSTGRES_IMAGE) : null;
+        options.servers().contains(ServerKind.POSTGRES)
+            ? new PostgreSQLContainer(POSTGRES_IMAGE)
+            : null;
     List<GenericContainer<?>> all = new ArrayList<>();
     for (GenericContainer<?> c : new GenericContainer<?>[] {kafka, aws, postgres}) {
       if (c != null) {
@@ -51,8 +54,11 @@ public final class ContainerStack implements StackEndpoints {
       all.parallelStream().forEach(GenericContainer::start);
     } catch (RuntimeException e) {
       stack.close();
-      throw new PlatformException("Could not start the containers", e.toString(),
-          "check 'docker info' and that the images can be pulled; or use platform.local-stack.mode=embedded", e);
+      throw new PlatformException(
+          "Could not start the containers",
+          e.toString(),
+          "check 'docker info' and that the images can be pulled; or use platform.local-stack.mode=embedded",
+          e);
     }
     return stack;
   }

@@ -25,24 +25,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A TCP proxy on loopback in front of a real server, which injects the faults networks make:
- * a request held back for a while (a slow first connection, a stalled peer) or a connection reset
- * while a request is on its way; or, for HTTP servers, an answer the server could give but
- * rarely does (throttling, a cancelled transaction) sent by the proxy itself instead of
- * forwarding the request. The client and the server talk real TCP through it; nothing of
- * either is mocked. Faults are armed for the next {@code n} requests, where a request is the first
- * chunk a client sends after the proxy last forwarded an answer on that connection (a keep-alive
- * connection carries many).
+ * A TCP proxy on loopback in front of a real server, which injects the faults networks make: a
+ * request held back for a while (a slow first connection, a stalled peer) or a connection reset
+ * while a request is on its way; or, for HTTP servers, an answer the server could give but rarely
+ * does (throttling, a cancelled transaction) sent by the proxy itself instead of forwarding the
+ * request. The client and the server talk real TCP through it; nothing of either is mocked. Faults
+ * are armed for the next {@code n} requests, where a request is the first chunk a client sends
+ * after the proxy last forwarded an answer on that connection (a keep-alive connection carries
+ * many).
  */
 public final class FaultProxy implements AutoCloseable {
 
   private final ServerSocket listener;
   private final InetSocketAddress target;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fault-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fault-proxy");
+            t.setDaemon(true);
+            return t;
+          });
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger delaysArmed = new AtomicInteger();
   private final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
@@ -122,10 +124,14 @@ public final class FaultProxy implements AutoCloseable {
    * An HTTP/1.1 response with {@code Content-Length} of the UTF-8 body and {@code Connection:
    * keep-alive} added to {@code headers}.
    */
-  public static String httpResponse(int status, String reason, Map<String, String> headers, String body) {
-    StringBuilder b = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
+  public static String httpResponse(
+      int status, String reason, Map<String, String> headers, String body) {
+    StringBuilder b =
+        new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
     headers.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
-    b.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+    b.append("Content-Length: ")
+        .append(body.getBytes(StandardCharsets.UTF_8).length)
+        .append("\r\n");
     b.append("Connection: keep-alive\r\n\r\n").append(body);
     return b.toString();
   }
@@ -181,7 +187,11 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to, boolean fromClient, AtomicReference<Boolean> answered,
+  private void pump(
+      Socket from,
+      Socket to,
+      boolean fromClient,
+      AtomicReference<Boolean> answered,
       AtomicBoolean dropAnswer) {
     byte[] buffer = new byte[64 * 1024];
     try {

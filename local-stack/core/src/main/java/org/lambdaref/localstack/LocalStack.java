@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.nio.ByteBuffer;
 import org.lambdaref.model.PlatformException;
 
 /**
@@ -36,6 +36,7 @@ public final class LocalStack implements StackEndpoints {
 
   private final LocalStackOptions options;
   private final Map<ServerKind, ServerProcess> servers;
+
   /** Ports servers had, so a stopped one restarts where its clients expect it. */
   private final Map<ServerKind, Integer> ports = new EnumMap<>(ServerKind.class);
 
@@ -69,30 +70,40 @@ public final class LocalStack implements StackEndpoints {
     return collect(options, starting);
   }
 
-  private static CompletableFuture<ServerProcess> startAsync(ServerKind kind, int port, Path serverDir,
-      LocalStackOptions options) {
-    return CompletableFuture.supplyAsync(() -> {
-      ServerProcess process =
-          ServerProcess.start(kind, port, argumentsFor(kind, port, serverDir, options), serverDir, options.detached());
-      try {
-        process.awaitReady();
-      } catch (RuntimeException e) {
-        process.close();
-        throw e;
-      }
-      return process;
-    });
+  private static CompletableFuture<ServerProcess> startAsync(
+      ServerKind kind, int port, Path serverDir, LocalStackOptions options) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          ServerProcess process =
+              ServerProcess.start(
+                  kind,
+                  port,
+                  argumentsFor(kind, port, serverDir, options),
+                  serverDir,
+                  options.detached());
+          try {
+            process.awaitReady();
+          } catch (RuntimeException e) {
+            process.close();
+            throw e;
+          }
+          return process;
+        });
   }
 
   /** Waits for every server; if one failed, stops the others and throws its failure. */
-  private static LocalStack collect(LocalStackOptions options, Map<ServerKind, CompletableFuture<ServerProcess>> starting) {
+  private static LocalStack collect(
+      LocalStackOptions options, Map<ServerKind, CompletableFuture<ServerProcess>> starting) {
     Map<ServerKind, ServerProcess> started = new EnumMap<>(ServerKind.class);
     RuntimeException failure = null;
     for (Map.Entry<ServerKind, CompletableFuture<ServerProcess>> entry : starting.entrySet()) {
       try {
         started.put(entry.getKey(), entry.getValue().join());
       } catch (CompletionException e) {
-        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        failure =
+            e.getCause() instanceof RuntimeException r
+                ? r
+                : new IllegalStateException(e.getCause());
       }
     }
     LocalStack stack = new LocalStack(options, started);
@@ -106,7 +117,9 @@ public final class LocalStack implements StackEndpoints {
     return stack;
   }
 
-  /** The stack that {@code lambda local up} left running in {@code workDir}, if any server lives. */
+  /**
+   * The stack that {@code lambda local up} left running in {@code workDir}, if any server lives.
+   */
   public static Optional<LocalStack> attach(Path workDir) {
     Path stateFile = workDir.resolve(STATE_FILE);
     if (!Files.exists(stateFile)) {
@@ -213,7 +226,12 @@ public final class LocalStack implements StackEndpoints {
     }
     Path serverDir = options.workDir().toAbsolutePath().resolve(kind.id());
     ServerProcess process =
-        ServerProcess.start(kind, port, argumentsFor(kind, port, serverDir, options), serverDir, options.detached());
+        ServerProcess.start(
+            kind,
+            port,
+            argumentsFor(kind, port, serverDir, options),
+            serverDir,
+            options.detached());
     process.awaitReady();
     servers.put(kind, process);
     ports.put(kind, port);

@@ -3,8 +3,8 @@ package org.lambdaref.localstack;
 import java.util.Locale;
 
 /**
- * The real servers of the local stack. Each runs in its own JVM with its own classpath, because
- * in Spark's JVM they break it: Kafka's broker downgrades Spark's Jackson and Scala libraries,
+ * The real servers of the local stack. Each runs in its own JVM with its own classpath, because in
+ * Spark's JVM they break it: Kafka's broker downgrades Spark's Jackson and Scala libraries,
  * DynamoDB Local drags Jetty 12 and SDK v1, S3Proxy fights over servlet and Jackson versions.
  */
 public enum ServerKind {

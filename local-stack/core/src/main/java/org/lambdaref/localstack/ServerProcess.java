@@ -17,7 +17,9 @@ import org.lambdaref.model.PlatformException;
 /** One server JVM: started, awaited until it serves, stopped. */
 public final class ServerProcess implements AutoCloseable {
 
-  /** How long a server may take to serve; DynamoDB Local and PostgreSQL's initdb are the slow ones. */
+  /**
+   * How long a server may take to serve; DynamoDB Local and PostgreSQL's initdb are the slow ones.
+   */
   static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
   private static final String LAUNCHER = "org.lambdaref.localstack.launcher.ParentWatchingMain";
@@ -28,7 +30,8 @@ public final class ServerProcess implements AutoCloseable {
   private final ProcessHandle handle;
   private final Process process; // null when adopted from a state file
 
-  private ServerProcess(ServerKind kind, int port, Path logFile, ProcessHandle handle, Process process) {
+  private ServerProcess(
+      ServerKind kind, int port, Path logFile, ProcessHandle handle, Process process) {
     this.kind = kind;
     this.port = port;
     this.logFile = logFile;

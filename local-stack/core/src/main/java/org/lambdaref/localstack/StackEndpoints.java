@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A running set of the platform's four services, however it was started: embedded servers in
- * forked JVMs ({@link LocalStack}) or Docker containers ({@link ContainerStack}).
+ * A running set of the platform's four services, however it was started: embedded servers in forked
+ * JVMs ({@link LocalStack}) or Docker containers ({@link ContainerStack}).
  */
 public interface StackEndpoints extends AutoCloseable {
 

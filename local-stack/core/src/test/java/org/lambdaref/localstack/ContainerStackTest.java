@@ -18,9 +18,11 @@ class ContainerStackTest extends StackContract {
 
   @BeforeAll
   static void start() {
-    stack = Stacks.start(
-        LocalStackOptions.forTests(workDir, ServerKind.KAFKA, ServerKind.DYNAMODB, ServerKind.S3, ServerKind.POSTGRES),
-        StackMode.CONTAINERS);
+    stack =
+        Stacks.start(
+            LocalStackOptions.forTests(
+                workDir, ServerKind.KAFKA, ServerKind.DYNAMODB, ServerKind.S3, ServerKind.POSTGRES),
+            StackMode.CONTAINERS);
   }
 
   @AfterAll

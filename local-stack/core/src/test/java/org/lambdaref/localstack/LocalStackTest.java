@@ -25,7 +25,11 @@ class LocalStackTest extends StackContract {
     stack =
         LocalStack.start(
             LocalStackOptions.forTests(
-                workDir, ServerKind.KAFKA, ServerKind.DYNAMODB, ServerKind.S3, ServerKind.POSTGRES));
+                workDir,
+                ServerKind.KAFKA,
+                ServerKind.DYNAMODB,
+                ServerKind.S3,
+                ServerKind.POSTGRES));
     pids =
         stack.servers().entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().pid()));
@@ -62,7 +66,9 @@ class LocalStackTest extends StackContract {
 
   @Test
   void missingServerGivesAnErrorThatSaysHowToStartIt() {
-    LocalStack empty = LocalStack.start(new LocalStackOptions(workDir.resolve("empty"), Set.of(), Map.of(), false, "a", "b"));
+    LocalStack empty =
+        LocalStack.start(
+            new LocalStackOptions(workDir.resolve("empty"), Set.of(), Map.of(), false, "a", "b"));
     assertThatThrownBy(empty::kafkaBootstrapServers)
         .isInstanceOf(PlatformException.class)
         .hasMessageContaining("kafka server is not running")

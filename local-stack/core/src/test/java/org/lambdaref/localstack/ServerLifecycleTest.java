@@ -16,13 +16,13 @@ class ServerLifecycleTest {
 
   @Test
   void closingTheStackStopsEveryServerProcessAndItsChildren() throws Exception {
-    LocalStack stack = LocalStack.start(LocalStackOptions.forTests(workDir, ServerKind.POSTGRES, ServerKind.S3));
+    LocalStack stack =
+        LocalStack.start(LocalStackOptions.forTests(workDir, ServerKind.POSTGRES, ServerKind.S3));
     List<ProcessHandle> processes =
         stack.servers().values().stream()
             .flatMap(
                 s ->
-                    Stream.concat(
-                        ProcessHandle.of(s.pid()).stream(), s.daemonizedChild().stream()))
+                    Stream.concat(ProcessHandle.of(s.pid()).stream(), s.daemonizedChild().stream()))
             .toList();
     assertThat(processes).as("two server JVMs and the postmaster they started").hasSize(3);
 

@@ -41,8 +41,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * What every way of providing the services must do: each one answers a real client. Run against
- * the embedded servers here and against containers where Docker exists.
+ * What every way of providing the services must do: each one answers a real client. Run against the
+ * embedded servers here and against containers where Docker exists.
  */
 abstract class StackContract {
 
@@ -53,7 +53,10 @@ abstract class StackContract {
     Properties admin = new Properties();
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack().kafkaBootstrapServers());
     try (Admin client = Admin.create(admin)) {
-      client.createTopics(List.of(new NewTopic("smoke", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      client
+          .createTopics(List.of(new NewTopic("smoke", 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     Properties producerProps = new Properties();
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack().kafkaBootstrapServers());
@@ -86,7 +89,8 @@ abstract class StackContract {
     Properties admin = new Properties();
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack().kafkaBootstrapServers());
     try (Admin client = Admin.create(admin)) {
-      assertThat(client.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("never_created");
+      assertThat(client.listTopics().names().get(30, TimeUnit.SECONDS))
+          .doesNotContain("never_created");
     }
   }
 
@@ -96,15 +100,20 @@ abstract class StackContract {
         DynamoDbClient.builder()
             .endpointOverride(URI.create(stack().dynamoDbEndpoint()))
             .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
             .httpClient(UrlConnectionHttpClient.create())
             .build()) {
       dynamo.createTable(
           b ->
               b.tableName("smoke")
-                  .keySchema(KeySchemaElement.builder().attributeName("k").keyType(KeyType.HASH).build())
+                  .keySchema(
+                      KeySchemaElement.builder().attributeName("k").keyType(KeyType.HASH).build())
                   .attributeDefinitions(
-                      AttributeDefinition.builder().attributeName("k").attributeType(ScalarAttributeType.S).build())
+                      AttributeDefinition.builder()
+                          .attributeName("k")
+                          .attributeType(ScalarAttributeType.S)
+                          .build())
                   .billingMode(BillingMode.PAY_PER_REQUEST));
       for (int i = 0; i < 3; i++) {
         dynamo.updateItem(
@@ -115,7 +124,11 @@ abstract class StackContract {
                     .expressionAttributeValues(Map.of(":d", AttributeValue.fromN("2"))));
       }
       String count =
-          dynamo.getItem(b -> b.tableName("smoke").key(Map.of("k", AttributeValue.fromS("p-1")))).item().get("cnt").n();
+          dynamo
+              .getItem(b -> b.tableName("smoke").key(Map.of("k", AttributeValue.fromS("p-1"))))
+              .item()
+              .get("cnt")
+              .n();
       assertThat(count).isEqualTo("6");
     }
   }
@@ -124,8 +137,10 @@ abstract class StackContract {
   void s3ServerStoresObjectsAndChecksCredentials() {
     try (S3Client s3 = s3Client(stack().s3SecretKey())) {
       s3.createBucket(b -> b.bucket("lake"));
-      s3.putObject(b -> b.bucket("lake").key("datasource/a.json"), RequestBody.fromString("{\"a\":1}"));
-      String body = s3.getObjectAsBytes(b -> b.bucket("lake").key("datasource/a.json")).asUtf8String();
+      s3.putObject(
+          b -> b.bucket("lake").key("datasource/a.json"), RequestBody.fromString("{\"a\":1}"));
+      String body =
+          s3.getObjectAsBytes(b -> b.bucket("lake").key("datasource/a.json")).asUtf8String();
       assertThat(body).isEqualTo("{\"a\":1}");
     }
     try (S3Client wrongSecret = s3Client("not-the-secret")) {
@@ -138,7 +153,9 @@ abstract class StackContract {
 
   @Test
   void postgresAnswersSql() throws Exception {
-    try (Connection connection = DriverManager.getConnection(stack().jdbcUrl(), stack().jdbcUser(), stack().jdbcPassword());
+    try (Connection connection =
+            DriverManager.getConnection(
+                stack().jdbcUrl(), stack().jdbcUser(), stack().jdbcPassword());
         Statement statement = connection.createStatement()) {
       statement.execute("create table smoke (id int primary key, name text)");
       statement.execute("insert into smoke values (1, 'place')");
@@ -156,7 +173,9 @@ abstract class StackContract {
         .region(Region.US_EAST_1)
         .forcePathStyle(true)
         .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(stack().s3AccessKey(), secret)))
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(stack().s3AccessKey(), secret)))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
-  }}
+  }
+}

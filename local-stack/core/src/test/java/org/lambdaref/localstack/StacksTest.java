@@ -24,7 +24,8 @@ class StacksTest {
 
   @Test
   void autoFallsBackToRealEmbeddedServersWithoutDocker() {
-    try (StackEndpoints stack = Stacks.start(LocalStackOptions.forTests(workDir, ServerKind.S3), StackMode.AUTO)) {
+    try (StackEndpoints stack =
+        Stacks.start(LocalStackOptions.forTests(workDir, ServerKind.S3), StackMode.AUTO)) {
       assertThat(stack.kind()).isEqualTo(Stacks.dockerAvailable() ? "containers" : "embedded");
       assertThat(stack.configOverrides()).containsEntry("platform.s3.endpoint", stack.s3Endpoint());
     }
@@ -32,8 +33,8 @@ class StacksTest {
 
   @Test
   void containersAreRefusedForAStackThatMustOutliveItsCommand() {
-    LocalStackOptions detached = new LocalStackOptions(workDir, Set.of(ServerKind.S3), Map.of(),
-        true, "a", "b");
+    LocalStackOptions detached =
+        new LocalStackOptions(workDir, Set.of(ServerKind.S3), Map.of(), true, "a", "b");
 
     assertThatThrownBy(() -> Stacks.start(detached, StackMode.CONTAINERS))
         .isInstanceOf(PlatformException.class)
@@ -45,7 +46,10 @@ class StacksTest {
     if (Stacks.dockerAvailable()) {
       return; // ContainerStackTest covers that case where Docker exists
     }
-    assertThatThrownBy(() -> Stacks.start(LocalStackOptions.forTests(workDir, ServerKind.S3), StackMode.CONTAINERS))
+    assertThatThrownBy(
+            () ->
+                Stacks.start(
+                    LocalStackOptions.forTests(workDir, ServerKind.S3), StackMode.CONTAINERS))
         .isInstanceOf(PlatformException.class)
         .hasMessageContaining("No Docker engine answers")
         .hasMessageContaining("mode=embedded");

@@ -16,9 +16,9 @@ import org.eclipse.jetty.server.ServerConnector;
  *
  * <p>Usage: {@code DynamoDbServerMain <port> [<data-dir>]}. With a data dir the tables survive a
  * restart of the server (as DynamoDB's do when it is briefly unreachable), else they live in
- * memory. DynamoDB Local has no option for the bind address
- * (its Jetty listens on every interface), so we reach into its Jetty server before start and pin
- * the connector to loopback: servers we start must not be reachable from the network.
+ * memory. DynamoDB Local has no option for the bind address (its Jetty listens on every interface),
+ * so we reach into its Jetty server before start and pin the connector to loopback: servers we
+ * start must not be reachable from the network.
  */
 public final class DynamoDbServerMain {
 
@@ -37,8 +37,8 @@ public final class DynamoDbServerMain {
       storage = new String[] {"-inMemory"};
     }
     String[] common = {"-sharedDb", "-port", args[0], "-disableTelemetry"};
-    String[] all = Stream.concat(Arrays.stream(storage), Arrays.stream(common))
-        .toArray(String[]::new);
+    String[] all =
+        Stream.concat(Arrays.stream(storage), Arrays.stream(common)).toArray(String[]::new);
     DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(all);
     Field serverField = DynamoDBProxyServer.class.getDeclaredField("server");
     serverField.setAccessible(true);

@@ -12,8 +12,8 @@ import java.util.Arrays;
  *
  * <p>In {@code watch-stdin} mode the parent holds our stdin open; when the parent exits, even by
  * SIGKILL, the pipe closes, we read EOF and call {@link System#exit}, which runs the server's
- * shutdown hooks. That is why a killed test JVM never leaves a broker behind. {@code detached}
- * is for {@code lambda local up}, where the servers must outlive the command that started them and
+ * shutdown hooks. That is why a killed test JVM never leaves a broker behind. {@code detached} is
+ * for {@code lambda local up}, where the servers must outlive the command that started them and
  * {@code lambda local down} stops them by pid.
  */
 public final class ParentWatchingMain {
