@@ -172,12 +172,12 @@ public final class AggregateJob {
     return enriched
         .withColumn(Columns.HOUR_START.name(), hourStart)
         .groupBy(
-            col("place_id"),
-            col("action"),
+            col(Columns.PLACE_ID.name()),
+            col(Columns.ACTION.name()),
             col(Partitions.DAY_COLUMN),
             col(Partitions.HOUR_COLUMN),
             col(Columns.HOUR_START.name()))
-        .agg(count(lit(1)).as("events"));
+        .agg(count(lit(1)).as(Columns.EVENTS.name()));
   }
 
   private Column hourStart() {
@@ -185,11 +185,13 @@ public final class AggregateJob {
   }
 
   private static Column impressionCount() {
-    return sum(when(col("action").equalTo("impression"), 1L).otherwise(0L)).as("impressions");
+    return sum(when(col(Columns.ACTION.name()).equalTo("impression"), 1L).otherwise(0L))
+        .as(Columns.IMPRESSIONS.name());
   }
 
   private static Column clicks() {
-    return sum(when(col("action").equalTo("click"), 1L).otherwise(0L)).as("clicks");
+    return sum(when(col(Columns.ACTION.name()).equalTo("click"), 1L).otherwise(0L))
+        .as(Columns.CLICKS.name());
   }
 
   private Ledger.Entry aggregate(LocalDate day, String period, boolean withHourly) {
@@ -205,13 +207,13 @@ public final class AggregateJob {
       Dataset<Row> thirtyDays = perPlace(range, period);
       Dataset<Row> sellers =
           today
-              .filter(col("seller_id").isNotNull())
-              .groupBy(col("seller_id"))
+              .filter(col(Columns.SELLER_ID.name()).isNotNull())
+              .groupBy(col(Columns.SELLER_ID.name()))
               .agg(
-                  countDistinct(col("place_id")).as("places"),
+                  countDistinct(col(Columns.PLACE_ID.name())).as(Columns.PLACES.name()),
                   impressionCount(),
                   clicks(),
-                  countDistinct(col("user_id")).as("unique_users"))
+                  countDistinct(col(Columns.USER_ID.name())).as(Columns.UNIQUE_USERS.name()))
               .withColumn(Partitions.DAY_COLUMN, lit(period));
 
       if (withHourly) {
@@ -237,8 +239,11 @@ public final class AggregateJob {
 
   private static Dataset<Row> perPlace(Dataset<Row> events, String period) {
     return events
-        .groupBy(col("place_id"))
-        .agg(impressionCount(), clicks(), countDistinct(col("user_id")).as("unique_users"))
+        .groupBy(col(Columns.PLACE_ID.name()))
+        .agg(
+            impressionCount(),
+            clicks(),
+            countDistinct(col(Columns.USER_ID.name())).as(Columns.UNIQUE_USERS.name()))
         .withColumn(Partitions.DAY_COLUMN, lit(period));
   }
 }

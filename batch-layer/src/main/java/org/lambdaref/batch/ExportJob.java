@@ -1,7 +1,5 @@
 package org.lambdaref.batch;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -27,10 +25,13 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.lambdaref.config.JdbcSettings;
+import org.lambdaref.model.Column;
+import org.lambdaref.model.Columns;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
@@ -146,12 +147,7 @@ public final class ExportJob {
     }
     Dataset<Row> rows =
         lake.day(PlatformTables.SELLER_PLACE_1D, period)
-            .select(
-                col("seller_id"),
-                col("places"),
-                col("impressions"),
-                col("clicks"),
-                col("unique_users"));
+            .selectExpr(EXPORTED.stream().map(Column::name).toArray(String[]::new));
     if (fraction < 1.0) {
       rows = rows.sample(false, fraction, 42L);
     }
@@ -197,6 +193,25 @@ public final class ExportJob {
     }
   }
 
+  /** The exported columns: the seller table's data columns, as its declaration lists them. */
+  private static final List<Column> EXPORTED = PlatformTables.SELLER_PLACE_1D.dataColumns();
+
+  private static String exportedNames() {
+    return EXPORTED.stream().map(Column::name).collect(Collectors.joining(", "));
+  }
+
+  /** A column of the JDBC table: the key {@code seller_id} is required, the counts are bigint. */
+  private static String columnDdl(Column c) {
+    String type =
+        switch (c.type()) {
+          case STRING -> "text";
+          case INT32 -> "integer";
+          case INT64 -> "bigint";
+          case TIMESTAMP -> "timestamptz";
+        };
+    return c.name() + " " + type + (c.equals(Columns.SELLER_ID) ? " NOT NULL" : "");
+  }
+
   private static long replacePeriod(JdbcSettings db, String table, String stage, String period)
       throws SQLException {
     try (Connection c = open(db)) {
@@ -205,9 +220,15 @@ public final class ExportJob {
         s.execute(
             "CREATE TABLE IF NOT EXISTS "
                 + table
-                + " (p_ymd varchar(8) NOT NULL, seller_id text NOT NULL,"
-                + " places bigint, impressions bigint, clicks bigint, unique_users bigint,"
-                + " exported_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (p_ymd, seller_id))");
+                + " ("
+                + Partitions.DAY_COLUMN
+                + " varchar(8) NOT NULL, "
+                + EXPORTED.stream().map(ExportJob::columnDdl).collect(Collectors.joining(", "))
+                + ", exported_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("
+                + Partitions.DAY_COLUMN
+                + ", "
+                + Columns.SELLER_ID.name()
+                + "))");
         try (PreparedStatement delete =
             prepare(c, db, "DELETE FROM " + table + " WHERE p_ymd = ?")) {
           delete.setString(1, period);
@@ -220,8 +241,13 @@ public final class ExportJob {
                 db,
                 "INSERT INTO "
                     + table
-                    + " (p_ymd, seller_id, places, impressions, clicks, unique_users)"
-                    + " SELECT ?, seller_id, places, impressions, clicks, unique_users FROM "
+                    + " ("
+                    + Partitions.DAY_COLUMN
+                    + ", "
+                    + exportedNames()
+                    + ") SELECT ?, "
+                    + exportedNames()
+                    + " FROM "
                     + stage)) {
           insert.setString(1, period);
           inserted = insert.executeUpdate();

@@ -86,6 +86,8 @@ public final class MergedHourlyView {
     // table
     List<String> coveredDays = coverage.days().stream().map(Partitions::day).toList();
     String covered = coveredDays.isEmpty() ? "false" : PartitionPredicates.days(coveredDays);
+    String keys = Columns.PLACE_ID.name() + ", " + Columns.ACTION.name();
+    String events = Columns.EVENTS.name();
     List<String> parts = new ArrayList<>();
     if (batch != BatchHours.NONE) {
       String start =
@@ -97,7 +99,9 @@ public final class MergedHourlyView {
                   + ")"
               : HourStart.sqlOfPartition(day, hour, zone);
       parts.add(
-          "SELECT place_id, action, "
+          "SELECT "
+              + keys
+              + ", "
               + day
               + ", "
               + hour
@@ -105,7 +109,9 @@ public final class MergedHourlyView {
               + start
               + " AS "
               + Columns.HOUR_START.name()
-              + ", events, 'batch' AS source FROM "
+              + ", "
+              + events
+              + ", 'batch' AS source FROM "
               + PlatformTables.PLACE_ACTION_1H.name().qualified()
               + " WHERE "
               + covered);
@@ -113,9 +119,14 @@ public final class MergedHourlyView {
     if (hot) {
       String start =
           HourStart.sql(
-              source.timeBasis() == TimeBasis.EVENT ? "event_time" : "processing_time", zone);
+              source.timeBasis() == TimeBasis.EVENT
+                  ? Columns.EVENT_TIME.name()
+                  : Columns.PROCESSING_TIME.name(),
+              zone);
       parts.add(
-          "SELECT place_id, action, "
+          "SELECT "
+              + keys
+              + ", "
               + day
               + ", "
               + hour
@@ -123,12 +134,16 @@ public final class MergedHourlyView {
               + start
               + " AS "
               + Columns.HOUR_START.name()
-              + ", COUNT(*) AS events, 'speed' AS source FROM "
+              + ", COUNT(*) AS "
+              + events
+              + ", 'speed' AS source FROM "
               + PlatformTables.HOT_PLACE_EVENT.name().qualified()
               + " WHERE NOT ("
               + covered
               + ")"
-              + " GROUP BY place_id, action, "
+              + " GROUP BY "
+              + keys
+              + ", "
               + day
               + ", "
               + hour
