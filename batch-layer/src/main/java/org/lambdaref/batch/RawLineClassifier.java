@@ -13,7 +13,6 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.SourceConfig;
@@ -93,52 +92,30 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
     Ownership.Decision decision = ownership.decide(result, hour);
     String owner = decision.owner().id();
     if (decision.status() == Ownership.Status.REJECTED) {
-      return RowFactory.create(
-          line,
-          file,
-          Timestamp.from(hour),
-          owner,
-          decision.status().name(),
-          decision.rejection().reason(),
-          decision.rejection().detail(),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null);
+      return SparkSchemas.row(
+          new Object[] {
+            line,
+            file,
+            Timestamp.from(hour),
+            owner,
+            decision.status().name(),
+            decision.rejection().reason(),
+            decision.rejection().detail()
+          },
+          SparkSchemas.noEvent(),
+          new Object[] {null, null});
     }
     PlaceEvent e = ((ValidationResult.Valid) result).event();
     Instant basis = source.timeBasis() == TimeBasis.EVENT ? e.eventTime() : e.processingTime();
     Partitions.DayHour eventPartition = Partitions.tierPartition(basis, zone);
     // the line itself is kept only where it is needed, in the quarantine: carrying it with every
     // valid event through the cache and the dedup shuffle cost more than parsing it
-    return RowFactory.create(
-        null,
-        file,
-        Timestamp.from(hour),
-        owner,
-        decision.status().name(),
-        null,
-        null,
-        e.eventId(),
-        Timestamp.from(e.eventTime()),
-        Timestamp.from(e.processingTime()),
-        e.country(),
-        e.category(),
-        e.subCategory(),
-        e.tableName(),
-        e.placeId(),
-        e.userId(),
-        e.action().wireName(),
-        eventPartition.ymd(),
-        eventPartition.hh());
+    return SparkSchemas.row(
+        new Object[] {
+          null, file, Timestamp.from(hour), owner, decision.status().name(), null, null
+        },
+        SparkSchemas.eventValues(e),
+        new Object[] {eventPartition.ymd(), eventPartition.hh()});
   }
 
   static Instant arrivalHour(String file) {

@@ -1,6 +1,7 @@
 package org.lambdaref.config;
 
 import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.model.Column;
 import org.lambdaref.model.ColumnType;
+import org.lambdaref.model.Columns;
+import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.TableSpec;
 
 /**
@@ -182,5 +185,34 @@ public final class SparkSchemas {
       built.add(RowFactory.create(names.stream().map(row::get).toArray()));
     }
     return spark.createDataFrame(built, of(table));
+  }
+
+  /**
+   * An event's envelope as row values in the order of {@link Columns#EVENT} (instants as {@link
+   * Timestamp}), for the working rows the classifiers build around it.
+   */
+  public static Object[] eventValues(PlaceEvent e) {
+    return new Object[] {
+      e.eventId(),
+      Timestamp.from(e.eventTime()),
+      Timestamp.from(e.processingTime()),
+      e.country(),
+      e.category(),
+      e.subCategory(),
+      e.tableName(),
+      e.placeId(),
+      e.userId(),
+      e.action().wireName()
+    };
+  }
+
+  /** The envelope of a record that has none (a rejected line): one null per envelope column. */
+  public static Object[] noEvent() {
+    return new Object[Columns.EVENT.size()];
+  }
+
+  /** A row of the values of {@code parts}, one after the other. */
+  public static Row row(Object[]... parts) {
+    return RowFactory.create(Arrays.stream(parts).flatMap(Arrays::stream).toArray());
   }
 }

@@ -2,10 +2,16 @@ package org.lambdaref.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.lambdaref.model.Action;
+import org.lambdaref.model.Column;
+import org.lambdaref.model.Columns;
+import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.PlatformTables;
 
 /** The declaration's Spark schema and the check of a stored table against it, without a session. */
@@ -77,5 +83,43 @@ class SparkSchemasTest {
         new StructType().add("name", DataTypes.StringType).add("p_ymd", DataTypes.StringType);
     assertThat(SparkSchemas.mismatches(noId, List.of("p_ymd"), PlatformTables.PLACE_SNAPSHOT))
         .containsExactly("no column place_id string");
+  }
+
+  @Test
+  void anEventsValuesStandInTheOrderOfTheEnvelopesDeclaration() {
+    Instant t = Instant.parse("2026-11-01T01:02:03Z");
+    Instant p = Instant.parse("2026-11-01T01:02:04Z");
+    PlaceEvent e =
+        new PlaceEvent("e1", t, p, "KR", "food", "cafe", "place", "p-1", "u-1", Action.CLICK);
+    Object[] values = SparkSchemas.eventValues(e);
+    assertThat(Columns.EVENT)
+        .extracting(Column::name)
+        .containsExactly(
+            "event_id",
+            "event_time",
+            "processing_time",
+            "country",
+            "category",
+            "sub_category",
+            "table_name",
+            "place_id",
+            "user_id",
+            "action");
+    assertThat(values)
+        .containsExactly(
+            "e1",
+            Timestamp.from(t),
+            Timestamp.from(p),
+            "KR",
+            "food",
+            "cafe",
+            "place",
+            "p-1",
+            "u-1",
+            "click");
+    assertThat(SparkSchemas.noEvent()).hasSize(10).containsOnlyNulls();
+    assertThat(
+            SparkSchemas.row(new Object[] {"a"}, SparkSchemas.noEvent(), new Object[] {"z"}).size())
+        .isEqualTo(12);
   }
 }

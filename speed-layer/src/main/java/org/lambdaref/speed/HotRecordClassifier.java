@@ -10,7 +10,6 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.SourceConfig;
@@ -105,56 +104,29 @@ public final class HotRecordClassifier implements MapPartitionsFunction<Row, Row
     if (result instanceof ValidationResult.Rejected rejected) {
       // quarantine rows are partitioned by arrival: a bad record may have no usable event time
       Partitions.DayHour arrival = Partitions.tierPartition(kafkaTime.toInstant(), zone);
-      return RowFactory.create(
-          REJECTED,
-          rejected.rejection().reason(),
-          rejected.rejection().detail(),
-          value,
-          topic,
-          partition,
-          offset,
-          kafkaTime,
-          "kafka:" + topic + ":" + partition + ":" + offset,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          arrival.ymd(),
-          arrival.hh());
+      return SparkSchemas.row(
+          new Object[] {
+            REJECTED,
+            rejected.rejection().reason(),
+            rejected.rejection().detail(),
+            value,
+            topic,
+            partition,
+            offset,
+            kafkaTime,
+            "kafka:" + topic + ":" + partition + ":" + offset
+          },
+          SparkSchemas.noEvent(),
+          new Object[] {null, arrival.ymd(), arrival.hh()});
     }
     PlaceEvent e = ((ValidationResult.Valid) result).event();
     Instant basis = source.timeBasis() == TimeBasis.EVENT ? e.eventTime() : e.processingTime();
     Partitions.DayHour tier = Partitions.tierPartition(basis, zone);
-    return RowFactory.create(
-        VALID,
-        null,
-        null,
-        null,
-        topic,
-        partition,
-        offset,
-        kafkaTime,
-        e.eventId(),
-        e.eventId(),
-        Timestamp.from(e.eventTime()),
-        Timestamp.from(e.processingTime()),
-        e.country(),
-        e.category(),
-        e.subCategory(),
-        e.tableName(),
-        e.placeId(),
-        e.userId(),
-        e.action().wireName(),
-        Timestamp.from(hourBucket(basis, zone)),
-        tier.ymd(),
-        tier.hh());
+    // the dedup key of a valid event is its id
+    return SparkSchemas.row(
+        new Object[] {VALID, null, null, null, topic, partition, offset, kafkaTime, e.eventId()},
+        SparkSchemas.eventValues(e),
+        new Object[] {Timestamp.from(hourBucket(basis, zone)), tier.ymd(), tier.hh()});
   }
 
   /** The start of the platform-zone hour holding an instant ({@link Partitions#hourStart}). */
