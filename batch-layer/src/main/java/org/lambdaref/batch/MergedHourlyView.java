@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Columns;
@@ -88,6 +89,10 @@ public final class MergedHourlyView {
     String covered = coveredDays.isEmpty() ? "false" : PartitionPredicates.days(coveredDays);
     String keys = Columns.PLACE_ID.name() + ", " + Columns.ACTION.name();
     String events = Columns.EVENTS.name();
+    // the columns both parts share: place, action, partitions, and the hour start as computed
+    Function<String, String> grouped =
+        start ->
+            keys + ", " + day + ", " + hour + ", " + start + " AS " + Columns.HOUR_START.name();
     List<String> parts = new ArrayList<>();
     if (batch != BatchHours.NONE) {
       String start =
@@ -100,15 +105,7 @@ public final class MergedHourlyView {
               : HourStart.sqlOfPartition(day, hour, zone);
       parts.add(
           "SELECT "
-              + keys
-              + ", "
-              + day
-              + ", "
-              + hour
-              + ", "
-              + start
-              + " AS "
-              + Columns.HOUR_START.name()
+              + grouped.apply(start)
               + ", "
               + events
               + ", 'batch' AS source FROM "
@@ -125,15 +122,7 @@ public final class MergedHourlyView {
               zone);
       parts.add(
           "SELECT "
-              + keys
-              + ", "
-              + day
-              + ", "
-              + hour
-              + ", "
-              + start
-              + " AS "
-              + Columns.HOUR_START.name()
+              + grouped.apply(start)
               + ", COUNT(*) AS "
               + events
               + ", 'speed' AS source FROM "
