@@ -20,6 +20,7 @@ import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Columns;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.Period;
+import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.Restatement;
@@ -30,10 +31,10 @@ import org.lambdaref.model.Restatement;
  * the 30 days ending on it; the same per seller. Unique users are exact distinct counts, never sums
  * of daily counts (a user seen on two days is one user).
  *
- * <p>For a source cut into hours, the hourly table is written by each hour's run ({@link #runHour})
- * and the daily tables once the day's 24 hours are all enriched ({@link #runDay}).
+ * <p>For a source cut into hours, the hourly table is written by each hour's run and the daily
+ * tables by the day's run, once the day's 24 hours are all enriched ({@link #write}).
  */
-public final class AggregateJob {
+public final class AggregateJob implements PeriodJob {
 
   public static final String JOB_NAME = BatchCoverage.AGGREGATE_JOB;
 
@@ -63,15 +64,37 @@ public final class AggregateJob {
     this.enriched = enriched;
   }
 
-  /** A day's whole t3, the hourly table included (a source cut into days). */
   public Ledger.Entry run(LocalDate day) {
-    String period = Partitions.day(day);
-    return new Ledger(lake)
-        .record(
-            JOB_NAME,
-            "place_event",
-            period,
-            () -> withProvenance(aggregate(day, period, true), List.of(period)));
+    return run(Period.ofDay(day));
+  }
+
+  /** The period's t3 (see {@link #write}), recorded in the ledger. */
+  public Ledger.Entry run(Period period) {
+    return new Ledger(lake).record(this, period);
+  }
+
+  @Override
+  public String name(Period period) {
+    return period.isHour() ? HOURLY_JOB_NAME : JOB_NAME;
+  }
+
+  @Override
+  public String source() {
+    return lake.config().eventSource().name();
+  }
+
+  /**
+   * A source cut into days: the day's whole t3. A source cut into hours: an hour's rows of the
+   * hourly table, or the daily tables of a day once its hours are in.
+   */
+  @Override
+  public Ledger.Entry write(Period period) {
+    if (period.isHour()) {
+      return hour(period);
+    }
+    return lake.config().eventSource().period() == PeriodUnit.HOUR
+        ? dayOfHours(period.day())
+        : withProvenance(aggregate(period.day(), period.id(), true), List.of(period.id()));
   }
 
   /**
@@ -101,25 +124,14 @@ public final class AggregateJob {
   }
 
   /** One hour's rows of the hourly table. */
-  public Ledger.Entry runHour(Period hour) {
-    if (!hour.isHour()) {
-      throw new IllegalArgumentException("runHour takes an hour period, not the day " + hour);
-    }
-    return new Ledger(lake)
-        .record(
-            HOURLY_JOB_NAME,
-            "place_event",
-            hour.id(),
-            () -> {
-              long rows =
-                  lake.replacePeriod(
-                      actionsPerHour(
-                          lake.period(PlatformTables.PLACE_EVENT_ENRICHED, hour), hourStart()),
-                      PlatformTables.PLACE_ACTION_1H,
-                      hour,
-                      true);
-              return withProvenance(Ledger.Entry.rows(rows, Map.of()), List.of(hour.id()));
-            });
+  private Ledger.Entry hour(Period hour) {
+    long rows =
+        lake.replacePeriod(
+            actionsPerHour(lake.period(PlatformTables.PLACE_EVENT_ENRICHED, hour), hourStart()),
+            PlatformTables.PLACE_ACTION_1H,
+            hour,
+            true);
+    return withProvenance(Ledger.Entry.rows(rows, Map.of()), List.of(hour.id()));
   }
 
   /**
@@ -127,40 +139,31 @@ public final class AggregateJob {
    * until the ledger shows all 24 hours enriched: a day built from some of its hours would pass the
    * batch watermark with counts too low.
    */
-  public Ledger.Entry runDay(LocalDate day) {
+  private Ledger.Entry dayOfHours(LocalDate day) {
     String period = Partitions.day(day);
-    return new Ledger(lake)
-        .record(
-            JOB_NAME,
-            "place_event",
-            period,
-            () -> {
-              List<String> hours = BatchCoverage.hourIds(day);
-              Ledger ledger = new Ledger(lake);
-              Set<String> enriched = ledger.succeeded(EnrichJob.JOB_NAME, hours);
-              Set<String> aggregated = ledger.succeeded(HOURLY_JOB_NAME, hours);
-              List<String> missing =
-                  hours.stream()
-                      .filter(h -> !enriched.contains(h) || !aggregated.contains(h))
-                      .toList();
-              if (!missing.isEmpty()) {
-                throw new PlatformException(
-                    "The daily t3 tables of "
-                        + period
-                        + " cannot be built yet: "
-                        + missing.size()
-                        + " of its 24 hours are not in t2 or not in the hourly t3 "
-                        + missing.stream().map(h -> h.substring(8)).toList(),
-                    "the day's tables (1d, 30d, seller) read all of the day's enriched hours, and the batch covers the day"
-                        + " only once every hour's hourly aggregate succeeded too",
-                    "run the missing hours: bin/lambda batch --start-date "
-                        + day
-                        + "T"
-                        + missing.get(0).substring(8)
-                        + " --iteration-count <n>; the day's tables follow with its hour 23");
-              }
-              return withProvenance(aggregate(day, period, false), hours);
-            });
+    List<String> hours = BatchCoverage.hourIds(day);
+    Ledger ledger = new Ledger(lake);
+    Set<String> enriched = ledger.succeeded(EnrichJob.JOB_NAME, hours);
+    Set<String> aggregated = ledger.succeeded(HOURLY_JOB_NAME, hours);
+    List<String> missing =
+        hours.stream().filter(h -> !enriched.contains(h) || !aggregated.contains(h)).toList();
+    if (!missing.isEmpty()) {
+      throw new PlatformException(
+          "The daily t3 tables of "
+              + period
+              + " cannot be built yet: "
+              + missing.size()
+              + " of its 24 hours are not in t2 or not in the hourly t3 "
+              + missing.stream().map(h -> h.substring(8)).toList(),
+          "the day's tables (1d, 30d, seller) read all of the day's enriched hours, and the batch covers the day"
+              + " only once every hour's hourly aggregate succeeded too",
+          "run the missing hours: bin/lambda batch --start-date "
+              + day
+              + "T"
+              + missing.get(0).substring(8)
+              + " --iteration-count <n>; the day's tables follow with its hour 23");
+    }
+    return withProvenance(aggregate(day, period, false), hours);
   }
 
   /**
@@ -181,7 +184,7 @@ public final class AggregateJob {
   }
 
   private Column hourStart() {
-    return HourStart.ofRecord(lake.config().source("place_event"), lake.config().timezone());
+    return HourStart.ofRecord(lake.config().eventSource(), lake.config().timezone());
   }
 
   private static Column impressionCount() {

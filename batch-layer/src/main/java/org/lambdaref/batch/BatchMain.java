@@ -48,11 +48,8 @@ public final class BatchMain implements Callable<Integer> {
           "all, or one or more (comma-separated) of collect, snapshot, enrich, aggregate, export (default ${DEFAULT-VALUE}).")
   String job;
 
-  @Option(
-      names = "--source",
-      defaultValue = "place_event",
-      description = "Raw source (default ${DEFAULT-VALUE}).")
-  String source = "place_event";
+  @Option(names = "--source", description = "Raw source (default: platform.event-source).")
+  String source;
 
   @Option(
       names = "--resume",
@@ -88,6 +85,7 @@ public final class BatchMain implements Callable<Integer> {
           "a job list with enrich and aggregate when --restate is given (the late events enter t2, and t3 is rebuilt"
               + " from it), such as all or enrich,aggregate");
     }
+    String source = sourceName(config);
     List<Period> periods = args.periods(config.source(source).period());
     if (dryRun) {
       Console console = Console.stdout();
@@ -124,6 +122,7 @@ public final class BatchMain implements Callable<Integer> {
 
   private int runHolding(
       PlatformConfig config, RunArguments args, Set<BatchPipeline.Job> jobs, Console console) {
+    String source = sourceName(config);
     List<Period> periods = args.periods(config.source(source).period());
     SparkSession spark = SparkSessions.getOrCreate(config, args.applicationName(APP_NAME));
     BatchPipeline pipeline = new BatchPipeline(new Lake(spark, config), source, restate);
@@ -165,6 +164,10 @@ public final class BatchMain implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  private String sourceName(PlatformConfig config) {
+    return source != null ? source : config.eventSource().name();
   }
 
   private static String describe(BatchPipeline.Job job, Ledger.Entry e) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.spark.sql.Row;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.model.Errors;
@@ -40,13 +41,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchPipeline {
 
-  /** The jobs, in dependency order. */
+  /**
+   * What a job of a run is made with: the lake, the source, whether t2 restates late events, and
+   * the enrich details of the t2 periods an aggregate reads when this run wrote them (else null).
+   */
+  record RunContext(Lake lake, String source, boolean restate, Map<String, String> enriched) {}
+
+  /** The jobs, in dependency order, each made for a run by its factory. */
   public enum Job {
-    COLLECT,
-    SNAPSHOT,
-    ENRICH,
-    AGGREGATE,
-    EXPORT;
+    COLLECT(run -> new CollectJob(run.lake(), run.source())),
+    SNAPSHOT(run -> new SnapshotJob(run.lake())),
+    ENRICH(run -> new EnrichJob(run.lake(), run.restate())),
+    AGGREGATE(run -> new AggregateJob(run.lake(), run.enriched())),
+    EXPORT(run -> new ExportJob(run.lake()));
+
+    private final Function<RunContext, PeriodJob> factory;
+
+    Job(Function<RunContext, PeriodJob> factory) {
+      this.factory = factory;
+    }
+
+    PeriodJob of(RunContext run) {
+      return factory.apply(run);
+    }
 
     /**
      * {@code all}, one job name, or several separated by commas (run in dependency order whatever
@@ -68,10 +85,6 @@ public final class BatchPipeline {
         }
       }
       return jobs;
-    }
-
-    boolean firstWave() {
-      return this == COLLECT || this == SNAPSHOT || this == ENRICH;
     }
   }
 
@@ -328,7 +341,7 @@ public final class BatchPipeline {
     Map<Job, Ledger.Entry> entries = new LinkedHashMap<>();
     for (Job job : step.jobs()) {
       try {
-        entries.put(job, runJob(unit, job, period, enrichedInThisRun(unit, period, results)));
+        entries.put(job, runJob(job, period, enrichedInThisRun(unit, period, results)));
       } catch (Exception e) { // includes Spark's AnalysisException, checked in Java's eyes
         String name = job.name().toLowerCase(Locale.ROOT);
         String error =
@@ -406,32 +419,8 @@ public final class BatchPipeline {
     return details;
   }
 
-  private Ledger.Entry runJob(
-      PeriodUnit unit, Job job, Period period, Map<String, String> enriched) {
-    boolean hourly = unit == PeriodUnit.HOUR;
-    return switch (job) {
-      case COLLECT -> {
-        CollectJob.Counts c = new CollectJob(lake.spark(), lake.config(), source).run(period);
-        yield new Ledger.Entry(
-            c.linesRead(),
-            c.owned(),
-            c.accepted(),
-            c.duplicates(),
-            c.late(),
-            c.rejected(),
-            c.accepted(),
-            Map.of());
-      }
-      case SNAPSHOT -> new SnapshotJob(lake).run(period.day());
-      case ENRICH -> new EnrichJob(lake).run(period, restate);
-      case AGGREGATE ->
-          !hourly
-              ? new AggregateJob(lake, enriched).run(period.day())
-              : period.isHour()
-                  ? new AggregateJob(lake, enriched).runHour(period)
-                  : new AggregateJob(lake, enriched).runDay(period.day());
-      case EXPORT -> new ExportJob(lake).run(period.day());
-    };
+  private Ledger.Entry runJob(Job job, Period period, Map<String, String> enriched) {
+    return new Ledger(lake).record(job.of(new RunContext(lake, source, restate, enriched)), period);
   }
 
   /**
@@ -452,32 +441,16 @@ public final class BatchPipeline {
             .orderBy(col("ended_at").desc())
             .collectAsList();
     for (Job job : jobs) {
-      String name = jobName(job, period);
+      PeriodJob periodJob = job.of(new RunContext(lake, source, restate, null));
+      String name = periodJob.name(period);
       Optional<Row> latest = rows.stream().filter(r -> name.equals(r.getAs("job"))).findFirst();
-      if (latest.isEmpty() || !RunStatus.SUCCEEDED.wire().equals(latest.get().getAs("status"))) {
+      if (latest.isEmpty()
+          || !RunStatus.SUCCEEDED.wire().equals(latest.get().getAs("status"))
+          || !periodJob.inputsUnchanged(period, latest.get().getAs("details"))) {
         return false;
-      }
-      if (job == Job.COLLECT) {
-        String inputs =
-            new CollectJob(lake.spark(), lake.config(), source).inputFingerprint(period);
-        String details = latest.get().getAs("details");
-        if (details == null || !details.contains("inputs=" + inputs)) {
-          return false;
-        }
       }
     }
     return true;
-  }
-
-  /** The ledger's name of a job; the aggregate job of an hour is its hourly part. */
-  static String jobName(Job job, Period period) {
-    return switch (job) {
-      case COLLECT -> CollectJob.JOB_NAME;
-      case SNAPSHOT -> SnapshotJob.JOB_NAME;
-      case ENRICH -> EnrichJob.JOB_NAME;
-      case AGGREGATE -> period.isHour() ? AggregateJob.HOURLY_JOB_NAME : AggregateJob.JOB_NAME;
-      case EXPORT -> ExportJob.JOB_NAME;
-    };
   }
 
   /** The plan, for --dry-run: which jobs run for which period, stage by stage. Needs no Spark. */

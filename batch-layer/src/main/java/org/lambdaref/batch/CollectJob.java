@@ -57,20 +57,29 @@ import org.slf4j.LoggerFactory;
  * quarantine and late tables are daily: an hourly run replaces only its own rows of the day (those
  * whose {@code owner_period} is the hour).
  */
-public final class CollectJob {
+public final class CollectJob implements PeriodJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(CollectJob.class);
 
-  public static final String JOB_NAME = "collect_place_event";
+  /** The ledger detail that fingerprints the raw files a run read. */
+  private static final String INPUTS = "inputs";
 
-  /**
-   * The run that owns a quarantine or late row: {@code yyyyMMdd}, or {@code yyyyMMddHH} for hourly
-   * runs.
-   */
+  public static final String JOB_NAME = "collect_place_event";
 
   /** The run's accounting; {@code owned = accepted + duplicates + late + rejected}. */
   public record Counts(
-      long owned, long accepted, long duplicates, long late, long rejected, long linesRead) {}
+      long owned, long accepted, long duplicates, long late, long rejected, long linesRead) {
+
+    static Counts of(Ledger.Entry entry) {
+      return new Counts(
+          entry.owned(),
+          entry.accepted(),
+          entry.duplicates(),
+          entry.late(),
+          entry.rejected(),
+          entry.linesRead());
+    }
+  }
 
   private final SparkSession spark;
   private final PlatformConfig config;
@@ -78,10 +87,14 @@ public final class CollectJob {
   private final Lake lake;
 
   public CollectJob(SparkSession spark, PlatformConfig config, String sourceName) {
-    this.spark = spark;
-    this.config = config;
+    this(new Lake(spark, config), sourceName);
+  }
+
+  CollectJob(Lake lake, String sourceName) {
+    this.spark = lake.spark();
+    this.config = lake.config();
     this.source = config.source(sourceName);
-    this.lake = new Lake(spark, config);
+    this.lake = lake;
   }
 
   public Counts run(LocalDate day) {
@@ -89,27 +102,38 @@ public final class CollectJob {
   }
 
   public Counts run(Period period) {
+    return Counts.of(new Ledger(lake).record(this, period));
+  }
+
+  @Override
+  public String name(Period period) {
+    return JOB_NAME;
+  }
+
+  @Override
+  public String source() {
+    return source.name();
+  }
+
+  @Override
+  public Ledger.Entry write(Period period) {
     checkUnit(period);
-    Counts[] counts = new Counts[1];
-    new Ledger(lake)
-        .record(
-            JOB_NAME,
-            source.name(),
-            period.id(),
-            () -> {
-              Counts c = collect(period);
-              counts[0] = c;
-              return new Ledger.Entry(
-                  c.linesRead(),
-                  c.owned(),
-                  c.accepted(),
-                  c.duplicates(),
-                  c.late(),
-                  c.rejected(),
-                  c.accepted() + c.late() + c.rejected(),
-                  Map.of("inputs", inputFingerprint(period)));
-            });
-    return counts[0];
+    Counts c = collect(period);
+    return new Ledger.Entry(
+        c.linesRead(),
+        c.owned(),
+        c.accepted(),
+        c.duplicates(),
+        c.late(),
+        c.rejected(),
+        c.accepted() + c.late() + c.rejected(),
+        Map.of(INPUTS, inputFingerprint(period)));
+  }
+
+  /** Resumable only while the period's raw files are those the recorded run read. */
+  @Override
+  public boolean inputsUnchanged(Period period, String details) {
+    return details != null && details.contains(INPUTS + "=" + inputFingerprint(period));
   }
 
   private void checkUnit(Period period) {

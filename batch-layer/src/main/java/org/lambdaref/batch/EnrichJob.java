@@ -31,7 +31,6 @@ import org.lambdaref.model.Period;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.Restatement;
-import org.lambdaref.model.TimeBasis;
 
 /**
  * {@code t2.place_event_enriched_timeseries_hourly}: a period's accepted events (a day's, or an
@@ -39,14 +38,25 @@ import org.lambdaref.model.TimeBasis;
  * kept with empty place columns and counted ({@code unmatched_events} in the ledger): dropping them
  * would change counts.
  */
-public final class EnrichJob {
+public final class EnrichJob implements PeriodJob {
 
   public static final String JOB_NAME = "enrich_place_event";
 
   private final Lake lake;
+  private final boolean restate;
 
   public EnrichJob(Lake lake) {
+    this(lake, false);
+  }
+
+  /**
+   * With {@code restate}, a period's late events ({@code t1_log.place_event_late} rows whose event
+   * falls in it) are taken in too, deduplicated against the on-time events and each other, and the
+   * ledger row records the {@link Restatement}.
+   */
+  EnrichJob(Lake lake, boolean restate) {
     this.lake = lake;
+    this.restate = restate;
   }
 
   public Ledger.Entry run(LocalDate day) {
@@ -55,17 +65,27 @@ public final class EnrichJob {
 
   /** A day's or an hour's events, joined with their day's snapshot. */
   public Ledger.Entry run(Period period) {
-    return run(period, false);
+    return new Ledger(lake).record(this, period);
   }
 
-  /**
-   * As {@link #run(Period)}; with {@code restate}, the period's late events ({@code
-   * t1_log.place_event_late} rows whose event falls in it) are taken in too, deduplicated against
-   * the on-time events and each other, and the ledger row records the {@link Restatement}.
-   */
+  /** As {@link #run(Period)}, restating the period's late events when {@code restate}. */
   public Ledger.Entry run(Period period, boolean restate) {
-    return new Ledger(lake)
-        .record(JOB_NAME, "place_event", period.id(), () -> enrich(period, restate));
+    return new EnrichJob(lake, restate).run(period);
+  }
+
+  @Override
+  public String name(Period period) {
+    return JOB_NAME;
+  }
+
+  @Override
+  public String source() {
+    return lake.config().eventSource().name();
+  }
+
+  @Override
+  public Ledger.Entry write(Period period) {
+    return enrich(period);
   }
 
   /** The pure part: events left-joined with places. */
@@ -95,7 +115,7 @@ public final class EnrichJob {
         : lit(null).cast("string");
   }
 
-  private Ledger.Entry enrich(Period period, boolean restate) {
+  private Ledger.Entry enrich(Period period) {
     Dataset<Row> events = lake.period(PlatformTables.PLACE_EVENT, period);
     Restatement restatement = null;
     if (restate) {
@@ -153,7 +173,7 @@ public final class EnrichJob {
       return t1.limit(0).withColumn(Columns.OWNER_PERIOD.name(), lit(null).cast("string"));
     }
     ZoneId zone = lake.config().timezone();
-    SourceConfig source = lake.config().source("place_event");
+    SourceConfig source = lake.config().eventSource();
     Dataset<Row> late =
         lake.read(PlatformTables.PLACE_EVENT_LATE)
             .filter(
@@ -169,10 +189,7 @@ public final class EnrichJob {
         late.withColumn(
             "late_hour",
             date_format(
-                from_utc_timestamp(
-                    col(source.timeBasis() == TimeBasis.EVENT ? "event_time" : "processing_time"),
-                    zone.getId()),
-                "HH"));
+                from_utc_timestamp(col(source.timeBasis().column().name()), zone.getId()), "HH"));
     List<Column> columns = new ArrayList<>();
     for (String name : t1.columns()) {
       columns.add(

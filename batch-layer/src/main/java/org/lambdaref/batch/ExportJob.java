@@ -34,6 +34,7 @@ import org.lambdaref.model.Column;
 import org.lambdaref.model.Columns;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.Period;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
 import org.slf4j.Logger;
@@ -54,10 +55,13 @@ import org.slf4j.LoggerFactory;
  * every export drops those of its target table older than {@link #ORPHAN_AGE} (left by a killed
  * JVM; younger ones may belong to an export of another period that is still running).
  */
-public final class ExportJob {
+public final class ExportJob implements PeriodJob {
 
   public static final String JOB_NAME = "export_seller_jdbc";
   public static final String SAMPLE_JOB_NAME = "export_seller_jdbc_sample";
+
+  /** The ledger's name of what the export reads. */
+  static final String SOURCE = "t3";
 
   /** A staging table older than this is an orphan: no export runs that long. */
   static final Duration ORPHAN_AGE = Duration.ofHours(24);
@@ -79,15 +83,27 @@ public final class ExportJob {
 
   /** Exports the period to the serving database. */
   public Ledger.Entry run(LocalDate day) {
-    String period = Partitions.day(day);
-    JdbcSettings target = lake.config().jdbc();
-    String table = lake.config().export().sellerTable();
-    return new Ledger(lake)
-        .record(
-            JOB_NAME,
-            "t3",
-            period,
-            () -> export(period, target, table, "platform.export.seller-table", 1.0));
+    return new Ledger(lake).record(this, Period.ofDay(day));
+  }
+
+  @Override
+  public String name(Period period) {
+    return JOB_NAME;
+  }
+
+  @Override
+  public String source() {
+    return SOURCE;
+  }
+
+  @Override
+  public Ledger.Entry write(Period period) {
+    return export(
+        period.ymd(),
+        lake.config().jdbc(),
+        lake.config().export().sellerTable(),
+        "platform.export.seller-table",
+        1.0);
   }
 
   /** Exports a sample ({@code fraction} of the rows, seeded) to the development database. */
@@ -101,7 +117,7 @@ public final class ExportJob {
     return new Ledger(lake)
         .record(
             SAMPLE_JOB_NAME,
-            "t3",
+            SOURCE,
             period,
             () -> export(period, dev, table, "platform.export.sample-table", fraction));
   }

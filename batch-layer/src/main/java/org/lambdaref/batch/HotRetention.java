@@ -43,7 +43,7 @@ public final class HotRetention {
   }
 
   public Result run(int keepDays) {
-    BatchCoverage coverage = LedgerCoverage.of(lake, MergedHourlyView.SOURCE);
+    BatchCoverage coverage = LedgerCoverage.of(lake);
     if (coverage.newest().isEmpty()) {
       return new Result(Optional.empty(), List.of(), Map.of());
     }

@@ -11,7 +11,6 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.Partitions;
-import org.lambdaref.model.TimeBasis;
 
 /**
  * {@link Partitions#hourStart} as a Spark column: the instant the platform-zone hour of a record
@@ -88,6 +87,6 @@ public final class HourStart {
    * partition).
    */
   public static Column ofRecord(SourceConfig source, ZoneId zone) {
-    return of(source.timeBasis() == TimeBasis.EVENT ? "event_time" : "processing_time", zone);
+    return of(source.timeBasis().column().name(), zone);
   }
 }

@@ -20,6 +20,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.model.Errors;
+import org.lambdaref.model.Period;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.RunStatus;
 import org.slf4j.Logger;
@@ -56,6 +57,11 @@ public final class Ledger {
 
   public Ledger(Lake lake) {
     this.lake = lake;
+  }
+
+  /** Runs {@code job} for {@code period} and records it (see below). */
+  Entry record(PeriodJob job, Period period) {
+    return record(job.name(period), job.source(), period.id(), () -> job.write(period));
   }
 
   /** Runs {@code work}, then records it as succeeded, or as failed with its cause and rethrows. */

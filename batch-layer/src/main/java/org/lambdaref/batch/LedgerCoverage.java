@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.lambdaref.config.SourceConfig;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.BatchCoverage.LedgerRun;
 import org.lambdaref.model.PlatformTables;
@@ -16,9 +17,10 @@ public final class LedgerCoverage {
   private LedgerCoverage() {}
 
   /**
-   * Coverage of {@code source}'s batch view, judged by how the source is loaded (days or hours).
+   * Coverage of the event source's batch view, judged by how the source is loaded (days or hours).
    */
-  public static BatchCoverage of(Lake lake, String source) {
+  public static BatchCoverage of(Lake lake) {
+    SourceConfig source = lake.config().eventSource();
     if (!lake.exists(PlatformTables.BATCH_LEDGER)) {
       return BatchCoverage.none();
     }
@@ -26,7 +28,7 @@ public final class LedgerCoverage {
         lake.read(PlatformTables.BATCH_LEDGER)
             .filter(
                 col("source")
-                    .equalTo(source)
+                    .equalTo(source.name())
                     .and(
                         col("job")
                             .isin(BatchCoverage.AGGREGATE_JOB, BatchCoverage.HOURLY_AGGREGATE_JOB))
@@ -44,6 +46,6 @@ public final class LedgerCoverage {
                         r.getString(3),
                         r.isNullAt(4) ? Instant.EPOCH : r.getTimestamp(4).toInstant()))
             .toList(),
-        lake.config().source(source).period());
+        source.period());
   }
 }

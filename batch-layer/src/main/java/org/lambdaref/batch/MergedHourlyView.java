@@ -12,7 +12,6 @@ import org.lambdaref.model.Columns;
 import org.lambdaref.model.PartitionPredicates;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.TimeBasis;
 
 /**
  * The SQL face of the serving layer's merge: {@code serving.place_action_merged_hourly} has the
@@ -31,9 +30,6 @@ public final class MergedHourlyView {
 
   public static final String NAME = "serving.place_action_merged_hourly";
 
-  /** The source whose views are merged. */
-  static final String SOURCE = "place_event";
-
   private MergedHourlyView() {}
 
   /**
@@ -46,7 +42,7 @@ public final class MergedHourlyView {
     if (!batch && !hot) {
       return Optional.empty();
     }
-    BatchCoverage coverage = LedgerCoverage.of(lake, SOURCE);
+    BatchCoverage coverage = LedgerCoverage.of(lake);
     lake.spark().sql("CREATE DATABASE IF NOT EXISTS serving");
     boolean batchHasStart =
         batch
@@ -65,7 +61,7 @@ public final class MergedHourlyView {
                         : BatchHours.NONE,
                     hot,
                     lake.config().timezone(),
-                    lake.config().source(SOURCE)));
+                    lake.config().eventSource()));
     return Optional.of(coverage.newest().map(Object::toString).orElse("none"));
   }
 
@@ -114,12 +110,7 @@ public final class MergedHourlyView {
               + covered);
     }
     if (hot) {
-      String start =
-          HourStart.sql(
-              source.timeBasis() == TimeBasis.EVENT
-                  ? Columns.EVENT_TIME.name()
-                  : Columns.PROCESSING_TIME.name(),
-              zone);
+      String start = HourStart.sql(source.timeBasis().column().name(), zone);
       parts.add(
           "SELECT "
               + grouped.apply(start)

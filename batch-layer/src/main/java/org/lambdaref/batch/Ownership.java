@@ -84,9 +84,7 @@ public final class Ownership {
 
   /** The period an accepted event belongs to, in the source's period unit. */
   public Period eventPeriod(PlaceEvent event) {
-    Instant basis =
-        source.timeBasis() == TimeBasis.EVENT ? event.eventTime() : event.processingTime();
-    return period(basis);
+    return period(source.timeBasis().instantOf(event));
   }
 
   private Period period(Instant instant) {

@@ -22,7 +22,6 @@ import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.Rejection;
-import org.lambdaref.model.TimeBasis;
 import org.lambdaref.model.ValidationResult;
 
 /**
@@ -106,7 +105,7 @@ public final class RawLineClassifier implements MapPartitionsFunction<Row, Row>,
           new Object[] {null, null});
     }
     PlaceEvent e = ((ValidationResult.Valid) result).event();
-    Instant basis = source.timeBasis() == TimeBasis.EVENT ? e.eventTime() : e.processingTime();
+    Instant basis = source.timeBasis().instantOf(e);
     Partitions.DayHour eventPartition = Partitions.tierPartition(basis, zone);
     // the line itself is kept only where it is needed, in the quarantine: carrying it with every
     // valid event through the cache and the dedup shuffle cost more than parsing it

@@ -24,6 +24,7 @@ import org.lambdaref.config.SourceDbSettings;
 import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Partitions;
+import org.lambdaref.model.Period;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
 import org.slf4j.Logger;
@@ -37,9 +38,13 @@ import org.slf4j.LoggerFactory;
  * must hear of it before a number changes meaning. New columns are admitted (merge schema); a
  * retyped column is cast back to the type the table has, so earlier partitions stay readable.
  */
-public final class SnapshotJob {
+public final class SnapshotJob implements PeriodJob {
 
   public static final String JOB_NAME = "snapshot_place";
+
+  /** The ledger's name of what the job reads: the place master database (or its dumps). */
+  static final String SOURCE = "place_db";
+
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotJob.class);
 
   static final StructType ALERT_SCHEMA = SparkSchemas.of(PlatformTables.SCHEMA_CHANGE_ALERTS);
@@ -54,8 +59,23 @@ public final class SnapshotJob {
   }
 
   public Ledger.Entry run(LocalDate day) {
-    String period = Partitions.day(day);
-    return new Ledger(lake).record(JOB_NAME, "place_db", period, () -> snapshot(period));
+    return new Ledger(lake).record(this, Period.ofDay(day));
+  }
+
+  @Override
+  public String name(Period period) {
+    return JOB_NAME;
+  }
+
+  @Override
+  public String source() {
+    return SOURCE;
+  }
+
+  /** The day's snapshot; an hour's run takes its day's. */
+  @Override
+  public Ledger.Entry write(Period period) {
+    return snapshot(period.ymd());
   }
 
   private Ledger.Entry snapshot(String period) {

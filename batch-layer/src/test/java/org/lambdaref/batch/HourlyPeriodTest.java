@@ -291,7 +291,7 @@ class HourlyPeriodTest {
         .isEqualTo(impressions);
     assertThat(latestLedgerRow(AggregateJob.JOB_NAME, Partitions.day(DAY)).<String>getAs("status"))
         .isEqualTo("succeeded");
-    assertThat(LedgerCoverage.of(lake, "place_event").days())
+    assertThat(LedgerCoverage.of(lake).days())
         .as("the batch covers the day once all its hours are in")
         .containsExactly(DAY);
   }
@@ -341,7 +341,7 @@ class HourlyPeriodTest {
     assertThat(day.error())
         .contains("22 of its 24 hours are not in t2")
         .contains("--start-date " + next + "T00");
-    assertThat(LedgerCoverage.of(lake, "place_event").days())
+    assertThat(LedgerCoverage.of(lake).days())
         .as("a day built from part of its hours is not covered")
         .containsExactly(DAY);
   }

@@ -47,7 +47,7 @@ public final class ReplayRun {
       days.add(start.plusDays(i));
     }
     List<BatchPipeline.PeriodResult> results =
-        new BatchPipeline(new Lake(spark, config), "place_event")
+        new BatchPipeline(new Lake(spark, config), config.eventSource().name())
             .run(days, BatchPipeline.Job.parse(a.get("jobs")), 1, r -> {});
     long done = System.nanoTime();
     long failed = results.stream().filter(r -> r.status() != RunStatus.SUCCEEDED).count();

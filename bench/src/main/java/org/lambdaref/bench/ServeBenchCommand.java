@@ -322,7 +322,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     for (int d = 0; d < days; d++) {
       ledger.record(
           BatchCoverage.AGGREGATE_JOB,
-          "place_event",
+          lake.config().eventSource().name(),
           Partitions.day(first.plusDays(d)),
           () -> Ledger.Entry.rows(perDay, Map.of()));
     }

@@ -56,7 +56,7 @@ public final class SparkBatchRun {
     Lake lake = new Lake(spark, config);
 
     long t = System.nanoTime();
-    CollectJob.Counts c = new CollectJob(spark, config, "place_event").run(day);
+    CollectJob.Counts c = new CollectJob(spark, config, config.eventSource().name()).run(day);
     steps.put("collect_ms", millisSince(t));
     t = System.nanoTime();
     new SnapshotJob(lake).run(day);

@@ -101,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
           () -> LocalProvisioning.provision(config, lease.stack()));
       // the past days whose windows have closed, so the batch can own every line of them
       LocalDate lastClosed = LocalDate.now(config.timezone()).minusDays(1);
-      while (!IngestWindow.of(lastClosed, config.timezone(), config.source("place_event"))
+      while (!IngestWindow.of(lastClosed, config.timezone(), config.eventSource())
           .isClosedAt(Instant.now())) {
         lastClosed = lastClosed.minusDays(1);
       }
@@ -115,7 +115,6 @@ final class DemoCommand implements Callable<Integer> {
       generate.late = 0.01;
       generate.malformed = 0.005;
       generate.seed = 42;
-      generate.source = "place_event";
       generate.replace = true;
       GenerateCommand.Summary summary =
           console.step(

@@ -86,10 +86,7 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--source",
-      defaultValue = "place_event",
-      description = "Raw source name (default ${DEFAULT-VALUE}).")
+  @Option(names = "--source", description = "Raw source name (default: platform.event-source).")
   String source;
 
   @Option(
@@ -136,7 +133,7 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   Summary run(PlatformConfig config, Console console) {
-    SourceConfig sourceConfig = config.source(source);
+    SourceConfig sourceConfig = source == null ? config.eventSource() : config.source(source);
     GeneratorSpec spec;
     try {
       spec =
@@ -156,7 +153,7 @@ final class GenerateCommand implements Callable<Integer> {
       throw Errors.badArgument("generate", e.getMessage(), "see bin/lambda generate --help");
     }
     Map<GeneratedLine.Kind, Long> kinds = new EnumMap<>(GeneratedLine.Kind.class);
-    try (RawFiles files = new RawFiles(config, source, "part-s" + seed, !plain)) {
+    try (RawFiles files = new RawFiles(config, sourceConfig.name(), "part-s" + seed, !plain)) {
       if (replace) {
         deleteRecursively(config, files.sourceRoot());
       }

@@ -22,7 +22,6 @@ import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.ValidationResult;
 import org.lambdaref.speed.HotRecordClassifier;
-import org.lambdaref.speed.SpeedQuery;
 import org.lambdaref.speed.SpeedRunner;
 
 /**
@@ -75,8 +74,7 @@ final class SpeedDemo {
           runner.submit(
               () -> SpeedRunner.run(spark, config, counters, Duration.ofMinutes(10), null));
       awaitFirstBatch(spark, running);
-      EventValidator validator =
-          new EventValidator(config.source(SpeedQuery.SOURCE).validationRules());
+      EventValidator validator = new EventValidator(config.eventSource().validationRules());
       Set<String> ids = new HashSet<>();
       Map<String, Long> perPlace = new TreeMap<>();
       ProduceCommand.Summary produced =

@@ -18,6 +18,7 @@ public final class ConfigKeys {
   public static final String STORAGE_DATASTORE = "platform.storage.datastore";
   public static final String SOURCE_DEFAULTS = "platform.source-defaults";
   public static final String SOURCES = "platform.sources";
+  public static final String EVENT_SOURCE = "platform.event-source";
   public static final String SPARK = "platform.spark";
   public static final String SPARK_CONF = "platform.spark.conf";
   public static final String KAFKA = "platform.kafka";

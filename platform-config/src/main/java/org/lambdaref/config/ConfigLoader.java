@@ -171,6 +171,7 @@ public final class ConfigLoader {
         workDir,
         layout,
         sources,
+        platform.nonEmpty("event-source"),
         SparkSettings.read(platform.child("spark"), config.getConfig(ConfigKeys.SPARK_CONF)),
         KafkaSettings.read(platform.child("kafka")),
         DynamoDbSettings.read(platform.child("dynamodb")),

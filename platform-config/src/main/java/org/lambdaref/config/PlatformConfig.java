@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.TreeSet;
+import org.lambdaref.model.Errors;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.StorageLayout;
 
@@ -18,6 +20,7 @@ public record PlatformConfig(
     Path workDir,
     StorageLayout storage,
     Map<String, SourceConfig> sources,
+    String eventSourceName,
     SparkSettings spark,
     KafkaSettings kafka,
     DynamoDbSettings dynamodb,
@@ -34,6 +37,21 @@ public record PlatformConfig(
 
   public PlatformConfig {
     sources = Map.copyOf(sources);
+    if (!sources.containsKey(eventSourceName)) {
+      throw Errors.badConfigValue(
+          ConfigKeys.EVENT_SOURCE,
+          eventSourceName,
+          "one of the configured sources " + new TreeSet<>(sources.keySet()),
+          null);
+    }
+  }
+
+  /**
+   * The source whose events feed the event tables, the speed layer and serving ({@code
+   * platform.event-source}): every job of those tables takes its name and rules from here.
+   */
+  public SourceConfig eventSource() {
+    return sources.get(eventSourceName);
   }
 
   public SourceConfig source(String name) {
@@ -60,6 +78,8 @@ public record PlatformConfig(
         + storage
         + ", sources="
         + sources
+        + ", eventSource="
+        + eventSourceName
         + ", spark="
         + spark
         + ", kafka="

@@ -103,6 +103,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theEventSourceIsAConfiguredSource() {
+    PlatformConfig config =
+        load(
+            Map.of(
+                "platform.sources.app_event.time-basis",
+                "processing",
+                "platform.event-source",
+                "app_event"));
+
+    assertThat(config.eventSource().name()).isEqualTo("app_event");
+    assertThat(config.eventSource().timeBasis()).isEqualTo(TimeBasis.PROCESSING);
+    assertThat(load(Map.of()).eventSource().name()).isEqualTo("place_event");
+    assertThatThrownBy(() -> load(Map.of("platform.event-source", "app_events")))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.event-source")
+        .hasMessageContaining("app_events")
+        .hasMessageContaining("[place_event]");
+  }
+
+  @Test
   void unknownKeyFailsNamingItAndTheClosestKnownKey() {
     assertThatThrownBy(() -> load(Map.of("platform.timezon", "UTC")))
         .isInstanceOf(PlatformException.class)

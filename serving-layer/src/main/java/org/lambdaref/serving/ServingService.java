@@ -15,9 +15,6 @@ import org.lambdaref.model.Action;
  */
 public final class ServingService implements AutoCloseable {
 
-  /** The source whose views the API serves. */
-  static final String SERVED_SOURCE = "place_event";
-
   private final CounterStore store;
   private final BatchViewRefresher batch;
   private final SpeedView speed;
@@ -40,7 +37,7 @@ public final class ServingService implements AutoCloseable {
             new DeltaTableReader(HadoopSettings.of(config)),
             config.storage(),
             config.timezone(),
-            config.source(SERVED_SOURCE).period(),
+            config.eventSource().period(),
             clock);
     BatchViewRefresher batch =
         new BatchViewRefresher(loader, BatchView.empty(config.timezone()), clock);

@@ -18,7 +18,6 @@ import org.lambdaref.model.Columns;
 import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlaceEvent;
-import org.lambdaref.model.TimeBasis;
 import org.lambdaref.model.ValidationResult;
 
 /**
@@ -120,7 +119,7 @@ public final class HotRecordClassifier implements MapPartitionsFunction<Row, Row
           new Object[] {null, arrival.ymd(), arrival.hh()});
     }
     PlaceEvent e = ((ValidationResult.Valid) result).event();
-    Instant basis = source.timeBasis() == TimeBasis.EVENT ? e.eventTime() : e.processingTime();
+    Instant basis = source.timeBasis().instantOf(e);
     Partitions.DayHour tier = Partitions.tierPartition(basis, zone);
     // the dedup key of a valid event is its id
     return SparkSchemas.row(

@@ -26,9 +26,6 @@ import org.lambdaref.model.PlatformTables;
  */
 public final class SpeedQuery {
 
-  /** The source all speed-layer records come from (its time basis and validation rules). */
-  public static final String SOURCE = "place_event";
-
   private SpeedQuery() {}
 
   /** Where the query keeps its offsets and dedup state. */
@@ -116,7 +113,7 @@ public final class SpeedQuery {
         transform(
             readKafka(spark, config, replay),
             config.timezone(),
-            config.source(SOURCE),
+            config.eventSource(),
             config.speed().dedupHorizon());
     MicroBatchWriter writer =
         new MicroBatchWriter(

@@ -238,7 +238,7 @@ public final class SpeedRunner {
         window = new ReplayWindow(Instant.MIN, now, null);
       } else {
         Instant hour = HotRecordClassifier.hourBucket(Instant.parse(starting), config.timezone());
-        Duration skew = config.source(SpeedQuery.SOURCE).maxClockSkew();
+        Duration skew = config.eventSource().maxClockSkew();
         window = new ReplayWindow(hour, now, hour.minus(skew));
       }
       Properties replay = new Properties();

@@ -38,8 +38,7 @@ class BadInputCorpusSpeedTest {
     SparkSession spark = SparkSessions.getOrCreate(config, "BadInputCorpusSpeedTest");
     Instant arrival = Instant.now().minusSeconds(5);
     List<Case> cases =
-        BadInputCorpus.cases(
-            arrival, config.source(SpeedQuery.SOURCE).validationRules().maxLineBytes());
+        BadInputCorpus.cases(arrival, config.eventSource().validationRules().maxLineBytes());
     StructType kafka =
         new StructType()
             .add("value", DataTypes.BinaryType)
@@ -55,7 +54,7 @@ class BadInputCorpusSpeedTest {
     Dataset<Row> input = spark.createDataFrame(records, kafka);
 
     List<Row> classified =
-        HotRecordClassifier.classify(input, config.timezone(), config.source(SpeedQuery.SOURCE))
+        HotRecordClassifier.classify(input, config.timezone(), config.eventSource())
             .orderBy("kafka_offset")
             .collectAsList();
 

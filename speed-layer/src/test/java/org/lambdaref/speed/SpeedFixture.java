@@ -93,8 +93,7 @@ final class SpeedFixture {
 
   /** Expected counters, "place|action|hour" -> events: valid lines, first copy of each event id. */
   static Map<String, Long> truth(PlatformConfig config, List<String> sent) {
-    EventValidator validator =
-        new EventValidator(config.source(SpeedQuery.SOURCE).validationRules());
+    EventValidator validator = new EventValidator(config.eventSource().validationRules());
     Set<String> seen = new HashSet<>();
     Map<String, Long> counts = new TreeMap<>();
     for (String line : sent) {
