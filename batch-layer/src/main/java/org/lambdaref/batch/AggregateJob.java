@@ -74,13 +74,8 @@ public final class AggregateJob implements PeriodJob {
   }
 
   @Override
-  public String name(Period period) {
-    return period.isHour() ? HOURLY_JOB_NAME : JOB_NAME;
-  }
-
-  @Override
-  public String source() {
-    return lake.config().eventSource().name();
+  public Id id(Period period) {
+    return new Id(period.isHour() ? HOURLY_JOB_NAME : JOB_NAME, lake.config().eventSource().name());
   }
 
   /**

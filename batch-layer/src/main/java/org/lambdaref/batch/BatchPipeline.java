@@ -442,7 +442,7 @@ public final class BatchPipeline {
             .collectAsList();
     for (Job job : jobs) {
       PeriodJob periodJob = job.of(new RunContext(lake, source, restate, null));
-      String name = periodJob.name(period);
+      String name = periodJob.id(period).job();
       Optional<Row> latest = rows.stream().filter(r -> name.equals(r.getAs("job"))).findFirst();
       if (latest.isEmpty()
           || !RunStatus.SUCCEEDED.wire().equals(latest.get().getAs("status"))

@@ -106,13 +106,8 @@ public final class CollectJob implements PeriodJob {
   }
 
   @Override
-  public String name(Period period) {
-    return JOB_NAME;
-  }
-
-  @Override
-  public String source() {
-    return source.name();
+  public Id id(Period period) {
+    return new Id(JOB_NAME, source.name());
   }
 
   @Override

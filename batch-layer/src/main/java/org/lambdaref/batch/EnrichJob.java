@@ -74,13 +74,8 @@ public final class EnrichJob implements PeriodJob {
   }
 
   @Override
-  public String name(Period period) {
-    return JOB_NAME;
-  }
-
-  @Override
-  public String source() {
-    return lake.config().eventSource().name();
+  public Id id(Period period) {
+    return new Id(JOB_NAME, lake.config().eventSource().name());
   }
 
   @Override

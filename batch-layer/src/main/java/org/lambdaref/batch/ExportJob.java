@@ -87,13 +87,8 @@ public final class ExportJob implements PeriodJob {
   }
 
   @Override
-  public String name(Period period) {
-    return JOB_NAME;
-  }
-
-  @Override
-  public String source() {
-    return SOURCE;
+  public Id id(Period period) {
+    return new Id(JOB_NAME, SOURCE);
   }
 
   @Override

@@ -61,7 +61,8 @@ public final class Ledger {
 
   /** Runs {@code job} for {@code period} and records it (see below). */
   Entry record(PeriodJob job, Period period) {
-    return record(job.name(period), job.source(), period.id(), () -> job.write(period));
+    PeriodJob.Id id = job.id(period);
+    return record(id.job(), id.source(), period.id(), () -> job.write(period));
   }
 
   /** Runs {@code work}, then records it as succeeded, or as failed with its cause and rethrows. */

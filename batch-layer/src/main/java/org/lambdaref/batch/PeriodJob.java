@@ -11,11 +11,14 @@ import org.lambdaref.model.Period;
  */
 interface PeriodJob {
 
-  /** The job's name in {@code ops.batch_ledger} for {@code period}. */
-  String name(Period period);
+  /**
+   * How the ledger names a run: the job (for {@code period}) and the source it read (the raw
+   * source, or the table).
+   */
+  record Id(String job, String source) {}
 
-  /** The source the ledger row names: the raw source, or the table the job reads. */
-  String source();
+  /** The ledger's name of this job's run for {@code period}. */
+  Id id(Period period);
 
   /** Does the period's work; throws when it cannot, having written nothing it reports. */
   Ledger.Entry write(Period period);

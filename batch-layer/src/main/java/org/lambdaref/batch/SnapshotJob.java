@@ -63,13 +63,8 @@ public final class SnapshotJob implements PeriodJob {
   }
 
   @Override
-  public String name(Period period) {
-    return JOB_NAME;
-  }
-
-  @Override
-  public String source() {
-    return SOURCE;
+  public Id id(Period period) {
+    return new Id(JOB_NAME, SOURCE);
   }
 
   /** The day's snapshot; an hour's run takes its day's. */

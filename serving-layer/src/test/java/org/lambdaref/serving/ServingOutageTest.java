@@ -8,29 +8,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.lambdaref.config.ConfigLoader;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.counters.CounterStore.Delta;
 import org.lambdaref.counters.DynamoDbCounterStore;
-import org.lambdaref.localstack.FaultProxy;
-import org.lambdaref.localstack.LocalStack;
-import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 
 /**
@@ -48,9 +41,14 @@ class ServingOutageTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  @TempDir static Path root;
-  private static LocalStack stack;
-  private static FaultProxy proxy;
+  @RegisterExtension
+  static final CountersBehindProxy dynamo =
+      CountersBehindProxy.named("outage_test")
+          .with("platform.timezone", ZONE.getId())
+          .with("platform.serving.speed-read-timeout", "500ms")
+          .with("platform.serving.speed-outage-after-failures", "3")
+          .with("platform.serving.speed-outage-probe-interval", "200ms");
+
   private static PlatformConfig config;
 
   /**
@@ -62,24 +60,7 @@ class ServingOutageTest {
 
   @BeforeAll
   static void setUp() {
-    stack =
-        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
-    String upstream = URI.create(stack.dynamoDbEndpoint()).getHost();
-    proxy = FaultProxy.start(upstream, URI.create(stack.dynamoDbEndpoint()).getPort());
-    Map<String, String> o = new LinkedHashMap<>(stack.configOverrides());
-    o.put("platform.dynamodb.endpoint", proxy.httpEndpoint());
-    o.put("platform.storage.root", root.resolve("lake").toString());
-    o.put("platform.work-dir", root.resolve("work").toString());
-    o.put("platform.timezone", ZONE.getId());
-    o.put("platform.dynamodb.counters-table", "outage_test");
-    o.put("platform.serving.port", "0");
-    o.put("platform.serving.refresh-interval", "1h");
-    o.put("platform.serving.speed-cache-ttl", "0s"); // every request reads DynamoDB
-    o.put("platform.serving.speed-read-timeout", "500ms");
-    o.put("platform.serving.speed-outage-after-failures", "3");
-    o.put("platform.serving.speed-outage-probe-interval", "200ms");
-    config = ConfigLoader.load("local", o, Map.of(), root);
-
+    config = dynamo.config();
     Random random = new Random(22);
     List<Delta> deltas = new ArrayList<>();
     for (int d = 0; d < DAYS; d++) {
@@ -93,23 +74,8 @@ class ServingOutageTest {
       }
     }
     // written straight to DynamoDB Local, not through the proxy
-    Map<String, String> direct = new LinkedHashMap<>(o);
-    direct.put("platform.dynamodb.endpoint", stack.dynamoDbEndpoint());
-    try (DynamoDbCounterStore counters =
-        new DynamoDbCounterStore(
-            ConfigLoader.load("local", direct, Map.of(), root).dynamodb(), 2)) {
-      counters.createTableIfMissing();
+    try (DynamoDbCounterStore counters = new DynamoDbCounterStore(dynamo.direct().dynamodb(), 2)) {
       counters.add(deltas, "outage-test", 0);
-    }
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (stack != null) {
-      stack.close();
     }
   }
 
@@ -117,11 +83,6 @@ class ServingOutageTest {
   void stopService() {
     if (service != null) {
       service.close();
-    }
-    proxy.delayNextRequests(0, Duration.ZERO);
-    proxy.resetNextRequests(0);
-    if (!stack.runs(ServerKind.DYNAMODB)) {
-      stack.restart(ServerKind.DYNAMODB);
     }
   }
 
@@ -197,7 +158,7 @@ class ServingOutageTest {
     JsonNode narrow = getJson(hours(last, 12, last, 18));
     assertThat(narrow.get("stale").asBoolean()).isFalse();
 
-    stack.stop(ServerKind.DYNAMODB);
+    dynamo.stack().stop(ServerKind.DYNAMODB);
     Thread.sleep(1_100);
     JsonNode stale = getJson(fiveDays);
     assertThat(stale.get("stale").asBoolean()).isTrue();
@@ -266,7 +227,7 @@ class ServingOutageTest {
     assertThat(metric(metrics, "lambda_serving_speed_outages_total{kind=\"declared\"}"))
         .isEqualTo(1);
 
-    stack.restart(ServerKind.DYNAMODB);
+    dynamo.stack().restart(ServerKind.DYNAMODB);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!getJson("/health").get("speed_view").get("state").asText().equals("healthy")) {
       assertThat(System.nanoTime()).as("the probe saw DynamoDB back").isLessThan(deadline);
@@ -280,8 +241,8 @@ class ServingOutageTest {
   @Test
   void theFirstAnswerAfterStartWaitsForTheWarmUpInsteadOfReportingAFalseOutage() throws Exception {
     // the first request of the process is held back three times the read timeout
-    proxy.delayNextRequests(1, Duration.ofMillis(1_500));
-    long delayedBefore = proxy.delayedRequests();
+    dynamo.proxy().delayNextRequests(1, Duration.ofMillis(1_500));
+    long delayedBefore = dynamo.proxy().delayedRequests();
     service = ServingService.start(config, config.serving());
     HttpResponse<String> health = get("/health");
     assertThat(health.statusCode())
@@ -295,7 +256,9 @@ class ServingOutageTest {
         .isEqualTo(
             expected(
                 DAY1.atStartOfDay(ZONE).toInstant(), DAY1.atTime(12, 0).atZone(ZONE).toInstant()));
-    assertThat(proxy.delayedRequests() - delayedBefore).as("the delay was applied").isEqualTo(1);
+    assertThat(dynamo.proxy().delayedRequests() - delayedBefore)
+        .as("the delay was applied")
+        .isEqualTo(1);
     JsonNode ready = getJson("/health");
     assertThat(ready.get("status").asText()).isEqualTo("ok");
     assertThat(ready.get("speed_view").get("warm_up_ms").asLong()).isGreaterThanOrEqualTo(1_400);
@@ -307,10 +270,12 @@ class ServingOutageTest {
   void oneResetConnectionOnAHealthyDynamoDbIsRetriedWithinTheReadAndIsNoOutage() throws Exception {
     service = ServingService.start(config, config.serving());
     awaitReady();
-    long resetsBefore = proxy.resetRequests();
-    proxy.resetNextRequests(1);
+    long resetsBefore = dynamo.proxy().resetRequests();
+    dynamo.proxy().resetNextRequests(1);
     JsonNode answer = getJson(hours(DAY1, 0, DAY1.plusDays(1), 0));
-    assertThat(proxy.resetRequests() - resetsBefore).as("the reset was injected").isEqualTo(1);
+    assertThat(dynamo.proxy().resetRequests() - resetsBefore)
+        .as("the reset was injected")
+        .isEqualTo(1);
     assertThat(answer.get("stale").asBoolean()).as(answer.toString()).isFalse();
     assertThat(answer.get("total").asLong())
         .isEqualTo(
@@ -330,8 +295,10 @@ class ServingOutageTest {
     awaitReady();
     String day = hours(DAY1, 0, DAY1.plusDays(1), 0);
     assertThat(getJson(day).get("stale").asBoolean()).isFalse();
-    proxy.delayNextRequests(
-        1_000, Duration.ofSeconds(3)); // every request stalls past the read timeout
+    dynamo
+        .proxy()
+        .delayNextRequests(
+            1_000, Duration.ofSeconds(3)); // every request stalls past the read timeout
     List<Long> tookMs = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       long started = System.nanoTime();
@@ -351,7 +318,7 @@ class ServingOutageTest {
     assertThat(tookMs.get(3))
         .as("after 3 failures in a row the outage is declared: " + tookMs)
         .isLessThan(300);
-    proxy.delayNextRequests(0, Duration.ZERO);
+    dynamo.proxy().delayNextRequests(0, Duration.ZERO);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!getJson("/health").get("speed_view").get("state").asText().equals("healthy")) {
       assertThat(System.nanoTime()).as("the probe saw DynamoDB answer again").isLessThan(deadline);

@@ -15,10 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -26,18 +24,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.lambdaref.config.ConfigLoader;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.PlatformConfig;
-import org.lambdaref.counters.DynamoDbCounterStore;
-import org.lambdaref.localstack.FaultProxy;
-import org.lambdaref.localstack.LocalStack;
-import org.lambdaref.localstack.LocalStackOptions;
-import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.PlatformException;
 
 /**
@@ -57,46 +47,15 @@ class ServingOverloadTest {
   private static final String QUERY =
       "/v1/places/p-1/actions/impression?from=2026-11-25&to=2026-11-26";
 
-  @TempDir static Path root;
-  private static LocalStack stack;
-  private static FaultProxy proxy;
-  private static Map<String, String> overrides;
+  @RegisterExtension
+  static final CountersBehindProxy dynamo =
+      CountersBehindProxy.named("overload_test")
+          .with("platform.timezone", "Asia/Seoul")
+          .with("platform.serving.speed-read-timeout", "1s")
+          // a slow read stays slow: no outage shortcut
+          .with("platform.serving.speed-outage-after-failures", "1000");
+
   private final List<AutoCloseable> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void setUp() {
-    stack =
-        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
-    URI dynamo = URI.create(stack.dynamoDbEndpoint());
-    proxy = FaultProxy.start(dynamo.getHost(), dynamo.getPort());
-    Map<String, String> o = new LinkedHashMap<>(stack.configOverrides());
-    o.put("platform.storage.root", root.resolve("lake").toString());
-    o.put("platform.work-dir", root.resolve("work").toString());
-    o.put("platform.timezone", "Asia/Seoul");
-    o.put("platform.dynamodb.counters-table", "overload_test");
-    o.put("platform.serving.port", "0");
-    o.put("platform.serving.refresh-interval", "1h");
-    o.put("platform.serving.speed-cache-ttl", "0s"); // every query reads DynamoDB
-    o.put("platform.serving.speed-read-timeout", "1s");
-    o.put(
-        "platform.serving.speed-outage-after-failures",
-        "1000"); // a slow read stays slow: no outage shortcut
-    try (DynamoDbCounterStore counters = new DynamoDbCounterStore(config(o).dynamodb(), 2)) {
-      counters.createTableIfMissing();
-    }
-    o.put("platform.dynamodb.endpoint", proxy.httpEndpoint());
-    overrides = o;
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (stack != null) {
-      stack.close();
-    }
-  }
 
   @AfterEach
   void closeOpened() {
@@ -108,19 +67,10 @@ class ServingOverloadTest {
       }
     }
     opened.clear();
-    proxy.delayNextRequests(0, Duration.ZERO);
-  }
-
-  private static PlatformConfig config(Map<String, String> o) {
-    return ConfigLoader.load("local", o, Map.of(), root);
   }
 
   private static PlatformConfig config(String... keyValues) {
-    Map<String, String> o = new LinkedHashMap<>(overrides);
-    for (int i = 0; i < keyValues.length; i += 2) {
-      o.put(keyValues[i], keyValues[i + 1]);
-    }
-    return config(o);
+    return dynamo.config(keyValues);
   }
 
   private ServingService start(PlatformConfig config) throws Exception {
@@ -220,8 +170,10 @@ class ServingOverloadTest {
   void queriesBeyondThreadsAndQueueAre503AtOnceAndHealthStillAnswers() throws Exception {
     ServingService service =
         start(config("platform.serving.threads", "2", "platform.serving.max-queued-requests", "2"));
-    proxy.delayNextRequests(
-        10_000, Duration.ofSeconds(3)); // every DynamoDB read waits out its 1 s bound
+    dynamo
+        .proxy()
+        .delayNextRequests(
+            10_000, Duration.ofSeconds(3)); // every DynamoDB read waits out its 1 s bound
     int clients = 12;
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     opened.add(pool::shutdownNow);
@@ -273,12 +225,12 @@ class ServingOverloadTest {
   void healthShowsErrorTextsOnlyToACallerWithTheToken() throws Exception {
     String token = "overload-token";
     ServingService service = start(config("platform.serving.auth-token", token));
-    proxy.delayNextRequests(10_000, Duration.ofSeconds(3));
+    dynamo.proxy().delayNextRequests(10_000, Duration.ofSeconds(3));
     HttpResponse<String> stale =
         get(service, Duration.ofSeconds(10), QUERY, "Authorization", "Bearer " + token);
     assertThat(stale.statusCode()).as(stale.body()).isEqualTo(200);
     assertThat(JSON.readTree(stale.body()).get("stale").asBoolean()).as(stale.body()).isTrue();
-    proxy.delayNextRequests(0, Duration.ZERO);
+    dynamo.proxy().delayNextRequests(0, Duration.ZERO);
 
     JsonNode anonymous = JSON.readTree(get(service, "/health").body());
     assertThat(anonymous.get("status").asText()).isEqualTo("degraded");

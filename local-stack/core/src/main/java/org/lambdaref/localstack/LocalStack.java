@@ -394,8 +394,9 @@ public final class LocalStack implements StackEndpoints {
     }
   }
 
-  static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
+  /** Deletes {@code root} and all below it, if it exists (a stack's folder, a test's folder). */
+  public static void deleteTree(Path root) {
+    if (root == null || !Files.exists(root)) {
       return;
     }
     try (var paths = Files.walk(root)) {
