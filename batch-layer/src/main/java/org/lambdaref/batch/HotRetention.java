@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.PartitionPredicates;
 import org.lambdaref.model.Partitions;
@@ -70,7 +71,7 @@ public final class HotRetention {
                 }
                 // the covered days this table still holds, from its file list (no data is read)
                 List<String> days =
-                    Lake.daysHeld(lake.read(table)).stream()
+                    SparkSchemas.daysHeld(lake.read(table)).stream()
                         .filter(removableIds::contains)
                         .sorted()
                         .toList();
