@@ -16,6 +16,7 @@ import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Columns;
 import org.lambdaref.model.Partitions;
@@ -232,7 +233,7 @@ public final class AggregateJob implements PeriodJob {
 
   /** The t2 days the range holds, from the Delta file list alone (no data is read). */
   static long daysIn(Dataset<Row> range) {
-    return Lake.daysHeld(range).size();
+    return SparkSchemas.daysHeld(range).size();
   }
 
   private static Dataset<Row> perPlace(Dataset<Row> events, String period) {

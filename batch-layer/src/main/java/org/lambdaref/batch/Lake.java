@@ -5,14 +5,10 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
-import java.util.Arrays;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
@@ -144,18 +140,6 @@ public final class Lake {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading the row count of a write", e);
     }
-  }
-
-  /**
-   * The {@code p_ymd} values of the files a (filtered) table read holds, from its file list alone.
-   */
-  public static Set<String> daysHeld(Dataset<Row> table) {
-    Pattern day = Pattern.compile(Partitions.DAY_COLUMN + "=(\\d{8})");
-    return Arrays.stream(table.inputFiles())
-        .map(day::matcher)
-        .filter(Matcher::find)
-        .map(m -> m.group(1))
-        .collect(Collectors.toSet());
   }
 
   public void append(Dataset<Row> rows, TableSpec table) {

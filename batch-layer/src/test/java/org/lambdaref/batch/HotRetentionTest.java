@@ -15,6 +15,7 @@ import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.hot.HotTables;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
 
@@ -58,7 +59,7 @@ class HotRetentionTest {
           () -> Ledger.Entry.rows(0, Map.of()));
     }
 
-    HotRetention.Result result = new HotRetention(lake).run(1);
+    HotTables.Retention result = new HotRetention(lake).run(1);
 
     assertThat(result.newestCovered()).contains(first.plusDays(4));
     assertThat(result.removedDays())
@@ -88,7 +89,7 @@ class HotRetentionTest {
         "place_event",
         Partitions.day(first.minusDays(400)),
         () -> Ledger.Entry.rows(0, Map.of()));
-    HotRetention.Result again = new HotRetention(lake).run(1);
+    HotTables.Retention again = new HotRetention(lake).run(1);
     assertThat(again.newestCovered()).contains(first.plusDays(4));
     assertThat(again.removedDays()).isEmpty();
     assertThat(lake.read(PlatformTables.HOT_PLACE_EVENT).count())

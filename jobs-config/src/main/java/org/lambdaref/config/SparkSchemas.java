@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,6 +22,7 @@ import org.apache.spark.sql.types.StructType;
 import org.lambdaref.model.Column;
 import org.lambdaref.model.ColumnType;
 import org.lambdaref.model.Columns;
+import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlaceEvent;
 import org.lambdaref.model.TableSpec;
 
@@ -170,6 +174,20 @@ public final class SparkSchemas {
     Row detail = DeltaTable.forPath(spark, location).detail().select("partitionColumns").first();
     List<String> partitions = detail.getList(0);
     return mismatches(spark.read().format("delta").load(location).schema(), partitions, table);
+  }
+
+  /**
+   * The {@code p_ymd} values of the files a (filtered) table read holds, from its file list alone
+   * (no data is read): the batch's aggregate counts the days of its range by it, the hot tables'
+   * retention finds the covered days they still hold.
+   */
+  public static Set<String> daysHeld(Dataset<Row> table) {
+    Pattern day = Pattern.compile(Partitions.DAY_COLUMN + "=(\\d{8})");
+    return Arrays.stream(table.inputFiles())
+        .map(day::matcher)
+        .filter(Matcher::find)
+        .map(m -> m.group(1))
+        .collect(Collectors.toSet());
   }
 
   /**

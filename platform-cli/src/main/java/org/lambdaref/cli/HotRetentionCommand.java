@@ -7,6 +7,7 @@ import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.hot.HotTables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ final class HotRetentionCommand implements Callable<Integer> {
   public Integer call() {
     PlatformConfig config = configOptions.load();
     int keep = keepDays == null ? config.speed().hotRetentionKeepDays() : keepDays;
-    HotRetention.Result result =
+    HotTables.Retention result =
         new HotRetention(new Lake(SparkSessions.getOrCreate(config, "HotRetention"), config))
             .run(keep);
     Console console = Console.stdout();

@@ -20,11 +20,10 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
+import org.lambdaref.hot.HotTables;
 import org.lambdaref.model.PlatformTables;
-import org.lambdaref.model.TableSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * an uncommitted batch after a crash changes nothing that was already written:
  *
  * <ol>
- *   <li>hot Delta tables (valid events, quarantine) with Delta's idempotent writes ({@code
- *       txnAppId} = the query id, {@code txnVersion} = the batch id): a second write of the same
- *       batch is skipped by Delta itself;
+ *   <li>hot Delta tables (valid events, quarantine) through {@link HotTables#appendOnce}, Delta's
+ *       idempotent writes ({@code txnAppId} = the query id, {@code txnVersion} = the batch id): a
+ *       second write of the same batch is skipped by Delta itself;
  *   <li>DynamoDB counters: the batch's events grouped by place, action and hour, each added with a
  *       conditional {@code UpdateItem} (see {@link DynamoDbCounterStore}).
  * </ol>
@@ -55,8 +54,7 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatchWriter.class);
 
-  private final String hotLocation;
-  private final String quarantineLocation;
+  private final HotTables hot;
   private final Supplier<CounterStore> counters;
   private final ReplayWindow replay;
   private final BatchLog batchLog;
@@ -81,13 +79,8 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       Map<String, Long> phasesMs) {}
 
   public MicroBatchWriter(
-      String hotLocation,
-      String quarantineLocation,
-      Supplier<CounterStore> counters,
-      ReplayWindow replay,
-      BatchLog batchLog) {
-    this.hotLocation = hotLocation;
-    this.quarantineLocation = quarantineLocation;
+      HotTables hot, Supplier<CounterStore> counters, ReplayWindow replay, BatchLog batchLog) {
+    this.hot = hot;
     this.counters = counters;
     this.replay = replay;
     this.batchLog = batchLog;
@@ -154,17 +147,12 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
         // holder writes too; the counter transactions check the lease item themselves
         counters.get().checkWriter();
         if (validCount > 0) {
-          appendOnce(valid, PlatformTables.HOT_PLACE_EVENT, hotLocation, queryId, batchId);
+          hot.appendOnce(valid, PlatformTables.HOT_PLACE_EVENT, queryId, batchId);
         }
         tHot = System.nanoTime();
         FaultInjection.at(FaultInjection.HOT_WRITTEN, batchId);
         if (rejectedCount > 0) {
-          appendOnce(
-              rejected,
-              PlatformTables.HOT_PLACE_EVENT_QUARANTINE,
-              quarantineLocation,
-              queryId,
-              batchId);
+          hot.appendOnce(rejected, PlatformTables.HOT_PLACE_EVENT_QUARANTINE, queryId, batchId);
         }
         tQuarantine = System.nanoTime();
       } finally {
@@ -239,21 +227,5 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
 
   private static long ms(long nanos) {
     return nanos / 1_000_000;
-  }
-
-  /**
-   * Appends {@code rows}' declared columns of {@code table}, an append Delta skips when this query
-   * already wrote this batch to the table.
-   */
-  static void appendOnce(
-      Dataset<Row> rows, TableSpec table, String location, String queryId, long batchId) {
-    SparkSchemas.project(rows, table)
-        .write()
-        .format("delta")
-        .mode("append")
-        .partitionBy(table.partitionColumns().toArray(String[]::new))
-        .option("txnAppId", queryId)
-        .option("txnVersion", batchId)
-        .save(location);
   }
 }

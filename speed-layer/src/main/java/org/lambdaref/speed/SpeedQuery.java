@@ -16,7 +16,7 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SourceConfig;
 import org.lambdaref.counters.CounterStore;
-import org.lambdaref.model.PlatformTables;
+import org.lambdaref.hot.HotTables;
 
 /**
  * The speed layer's topology, as static methods that the command and the tests share: Kafka →
@@ -116,12 +116,7 @@ public final class SpeedQuery {
             config.eventSource(),
             config.speed().dedupHorizon());
     MicroBatchWriter writer =
-        new MicroBatchWriter(
-            config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name()),
-            config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT_QUARANTINE.name()),
-            () -> counters,
-            replay,
-            batchLog);
+        new MicroBatchWriter(new HotTables(config), () -> counters, replay, batchLog);
     try {
       return rows.writeStream()
           .queryName(config.speed().queryName())

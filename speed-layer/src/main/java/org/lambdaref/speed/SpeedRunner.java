@@ -1,6 +1,5 @@
 package org.lambdaref.speed;
 
-import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Properties;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -23,10 +21,8 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.counters.WriterLease;
-import org.lambdaref.model.PartitionPredicates;
-import org.lambdaref.model.Partitions;
+import org.lambdaref.hot.HotTables;
 import org.lambdaref.model.PlatformException;
-import org.lambdaref.model.PlatformTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -257,35 +253,11 @@ public final class SpeedRunner {
   static void resetFrom(
       SparkSession spark, PlatformConfig config, CounterStore counters, ReplayWindow window) {
     long deleted = counters.deleteFrom(window.countFrom());
-    String hot = config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT.name());
-    String quarantine =
-        config.storage().tableLocation(PlatformTables.HOT_PLACE_EVENT_QUARANTINE.name());
-    if (DeltaTable.isDeltaTable(spark, hot)) {
-      DeltaTable.forPath(spark, hot).delete(hourAtOrAfter(window.countFrom(), config.timezone()));
-    }
-    if (DeltaTable.isDeltaTable(spark, quarantine)) {
-      DeltaTable.forPath(spark, quarantine)
-          .delete(
-              window.readFrom() == null
-                  ? "true"
-                  : "kafka_timestamp >= timestamp_millis("
-                      + window.readFrom().toEpochMilli()
-                      + ")");
-    }
+    new HotTables(config).deleteFrom(spark, window.countFrom(), window.readFrom());
     LOG.warn(
         "replay: deleted {} counters and the hot rows of hours from {} on; they are being recounted from Kafka",
         deleted,
         window.countFrom().equals(Instant.MIN) ? "the beginning" : window.countFrom());
-  }
-
-  /**
-   * A partition predicate for the hours at or after {@code hour} (p_ymd/p_hh of the platform zone).
-   */
-  static String hourAtOrAfter(Instant hour, ZoneId zone) {
-    if (hour.equals(Instant.MIN)) {
-      return "true";
-    }
-    return PartitionPredicates.hoursFrom(Partitions.tierPartition(hour, zone));
   }
 
   private static Properties readReplayFile(FileSystem fs, Path checkpoint) throws IOException {
