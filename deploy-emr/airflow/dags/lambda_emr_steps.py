@@ -12,8 +12,11 @@ ARTIFACTS_URI = "{{ var.value.lambda_emr_artifacts_uri }}"
 ENV = "emr"
 
 
-def batch_step(start_date, iteration_count, name, action_on_failure="CANCEL_AND_WAIT"):
-    """One spark-submit of the batch layer over `iteration_count` days from `start_date` (templated strings)."""
+def batch_step(start_date, iteration_count, name, action_on_failure="CONTINUE"):
+    """One spark-submit of the batch layer over `iteration_count` days from `start_date` (templated strings).
+
+    CONTINUE: the cluster `bin/lambda emr cluster` starts runs platform.emr.parallel-steps (4) steps at
+    once, and EMR refuses any other ActionOnFailure while StepConcurrencyLevel > 1 (API StepConfig)."""
     return {
         "Name": name,
         "ActionOnFailure": action_on_failure,

@@ -34,9 +34,15 @@ public final class EmrCluster {
 
   private EmrCluster() {}
 
+  /** The cluster's StepConcurrencyLevel: {@code parallel-steps}, within the API's 1..256. */
+  public static int stepConcurrencyLevel(EmrSettings emr) {
+    return Math.max(1, Math.min(256, emr.parallelSteps()));
+  }
+
   /** The cluster with {@code steps} (may be empty: a cluster waiting for steps). */
   public static RunJobFlowRequest request(PlatformConfig config, List<StepConfig> steps) {
     EmrSettings emr = config.emr();
+    EmrSteps.validate(stepConcurrencyLevel(emr), steps);
     JobFlowInstancesConfig.Builder instances =
         JobFlowInstancesConfig.builder()
             .instanceGroups(groups(emr))
@@ -64,7 +70,7 @@ public final class EmrCluster {
             .autoTerminationPolicy(
                 AutoTerminationPolicy.builder().idleTimeout(emr.idleTimeout().toSeconds()).build())
             // parallel replays run their steps side by side
-            .stepConcurrencyLevel(Math.max(1, Math.min(256, emr.parallelSteps())))
+            .stepConcurrencyLevel(stepConcurrencyLevel(emr))
             .visibleToAllUsers(true)
             .tags(
                 Tag.builder().key("application").value("lambda-platform").build(),

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
+import software.amazon.awssdk.services.emr.model.ActionOnFailure;
 import software.amazon.awssdk.services.emr.model.StepConfig;
 
 /**
@@ -95,6 +96,15 @@ class AirflowDagsTest {
     return out;
   }
 
+  /** The DAG's step is one EMR accepts on the cluster the platform starts (4 steps at once). */
+  private static void assertAcceptedOnTheCluster(JsonNode task) {
+    int level = EmrCluster.request(CONFIG, List.of()).stepConcurrencyLevel();
+    String action = task.get("args").get("steps").get(0).get("ActionOnFailure").asText();
+    assertThat(EmrApiRules.acceptsActionOnFailure(level, ActionOnFailure.fromValue(action)))
+        .as("ActionOnFailure %s on StepConcurrencyLevel %d", action, level)
+        .isTrue();
+  }
+
   private static String fill(String s, Map<String, String> templates) {
     String out = s;
     for (Map.Entry<String, String> t : templates.entrySet()) {
@@ -128,6 +138,7 @@ class AirflowDagsTest {
                 artifacts));
     assertThat(filled)
         .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
+    assertAcceptedOnTheCluster(add);
     JsonNode watch = daily.get("tasks").get("watch_batch_step");
     assertThat(watch.get("operator").asText()).isEqualTo("EmrStepSensor");
     assertThat(watch.get("args").get("step_id").asText()).contains("add_batch_step");
@@ -150,6 +161,7 @@ class AirflowDagsTest {
                 "{{ var.value.lambda_emr_artifacts_uri }}", artifacts));
     assertThat(filled)
         .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 10, 1), 30, 1, "emr")));
+    assertAcceptedOnTheCluster(backfill.get("tasks").get("add_backfill_step"));
     assertThat(backfill.get("edges").get(0))
         .extracting(JsonNode::asText)
         .containsExactly("add_backfill_step", "watch_backfill_step");

@@ -1,0 +1,31 @@
+package org.lambdaref.emr;
+
+import software.amazon.awssdk.services.emr.model.ActionOnFailure;
+
+/**
+ * The rules of the EMR API and of its clients that the tests check the rendered definitions
+ * against, each written down from its source (not from this project's output).
+ */
+final class EmrApiRules {
+
+  private EmrApiRules() {}
+
+  /**
+   * Whether EMR accepts a step with {@code action} on a cluster whose StepConcurrencyLevel is
+   * {@code level}.
+   *
+   * <p>EMR API reference, StepConfig.ActionOnFailure
+   * (https://docs.aws.amazon.com/emr/latest/APIReference/API_StepConfig.html, the same text in
+   * botocore 1.43.67 botocore/data/emr/2009-03-31/service-2.json, shape StepConfig): "If a
+   * cluster's StepConcurrencyLevel is greater than 1, do not use AddJobFlowSteps to submit a step
+   * with this parameter set to CANCEL_AND_WAIT or TERMINATE_CLUSTER. The step is not submitted and
+   * the action fails". The Management Guide states it for every value
+   * (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-concurrent-steps.html): "You cannot
+   * add a step with an ActionOnFailure other than CONTINUE while the step concurrency level of the
+   * cluster is greater than 1" - so TERMINATE_JOB_FLOW (TERMINATE_CLUSTER's old name) is refused
+   * too.
+   */
+  static boolean acceptsActionOnFailure(int level, ActionOnFailure action) {
+    return level <= 1 || action == ActionOnFailure.CONTINUE;
+  }
+}
