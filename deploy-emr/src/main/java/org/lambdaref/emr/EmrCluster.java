@@ -32,6 +32,9 @@ public final class EmrCluster {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The tag the v2 EMR managed policies require on the cluster. */
+  public static final String MANAGED_POLICY_TAG = "for-use-with-amazon-emr-managed-policies";
+
   private EmrCluster() {}
 
   /** The cluster's StepConcurrencyLevel: {@code parallel-steps}, within the API's 1..256. */
@@ -73,6 +76,9 @@ public final class EmrCluster {
             .stepConcurrencyLevel(stepConcurrencyLevel(emr))
             .visibleToAllUsers(true)
             .tags(
+                // EMR_DefaultRole_V2's AmazonEMRServicePolicy_v2 acts only on resources with this
+                // tag; EMR propagates the cluster's tags to the instances it creates
+                Tag.builder().key(MANAGED_POLICY_TAG).value("true").build(),
                 Tag.builder().key("application").value("lambda-platform").build(),
                 Tag.builder().key("env").value(config.env()).build())
             .steps(steps);

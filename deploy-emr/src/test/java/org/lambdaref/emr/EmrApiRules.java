@@ -1,5 +1,8 @@
 package org.lambdaref.emr;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.emr.model.ActionOnFailure;
 
 /**
@@ -27,5 +30,34 @@ final class EmrApiRules {
    */
   static boolean acceptsActionOnFailure(int level, ActionOnFailure action) {
     return level <= 1 || action == ActionOnFailure.CONTINUE;
+  }
+
+  /**
+   * The tag EMR_DefaultRole_V2 needs on the cluster: "When you use this policy, you need to pass
+   * the user tag for-use-with-amazon-emr-managed-policies = true when provisioning the cluster"
+   * (AmazonEMRServicePolicy_v2,
+   * https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html; the policy's
+   * statements carry the condition aws:ResourceTag/for-use-with-amazon-emr-managed-policies =
+   * "true").
+   */
+  static final String MANAGED_POLICY_TAG_KEY = "for-use-with-amazon-emr-managed-policies";
+
+  static final String MANAGED_POLICY_TAG_VALUE = "true";
+
+  /**
+   * How {@code aws emr create-cluster --tags k=v ...} turns its arguments into RunJobFlow Tags:
+   * split at the first '=', no '=' means an empty value (aws-cli 1.45.55,
+   * awscli/customizations/emr/emrutils.py, parse_tags).
+   */
+  static List<Map<String, String>> cliTags(List<String> rawTags) {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (String tag : rawTags) {
+      int eq = tag.indexOf('=');
+      out.add(
+          eq < 0
+              ? Map.of("Key", tag, "Value", "")
+              : Map.of("Key", tag.substring(0, eq), "Value", tag.substring(eq + 1)));
+    }
+    return out;
   }
 }

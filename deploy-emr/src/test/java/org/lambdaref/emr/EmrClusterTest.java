@@ -157,4 +157,33 @@ class EmrClusterTest {
                 .releaseLabel())
         .isEqualTo(sameLine);
   }
+
+  @Test
+  void theClusterCarriesTheTagTheV2ManagedServiceRoleNeedsInBothRenderings() {
+    PlatformConfig config = EmrFixture.config(Map.of());
+    RunJobFlowRequest r = EmrCluster.request(config, List.of());
+    assertThat(r.serviceRole()).isEqualTo("EMR_DefaultRole_V2");
+    assertThat(r.tags())
+        .anySatisfy(
+            t -> {
+              assertThat(t.key()).isEqualTo(EmrApiRules.MANAGED_POLICY_TAG_KEY);
+              assertThat(t.value()).isEqualTo(EmrApiRules.MANAGED_POLICY_TAG_VALUE);
+            });
+    List<String> cli = EmrCluster.createClusterCli(r);
+    int from = cli.indexOf("--tags") + 1;
+    int to = from;
+    while (to < cli.size() && !cli.get(to).startsWith("--")) {
+      to++;
+    }
+    List<Map<String, String>> sent = EmrApiRules.cliTags(cli.subList(from, to));
+    assertThat(sent)
+        .as("the Tags the CLI sends")
+        .contains(
+            Map.of(
+                "Key",
+                EmrApiRules.MANAGED_POLICY_TAG_KEY,
+                "Value",
+                EmrApiRules.MANAGED_POLICY_TAG_VALUE))
+        .isEqualTo(r.tags().stream().map(t -> Map.of("Key", t.key(), "Value", t.value())).toList());
+  }
 }
