@@ -126,6 +126,7 @@ public final class EmrCluster {
         .instanceRole(role)
         .instanceType(type)
         .instanceCount(count)
+        // Spot without a BidPrice: EMR caps the price at the on-demand price (InstanceGroupConfig)
         .market(spot ? MarketType.SPOT : MarketType.ON_DEMAND)
         .ebsConfiguration(
             EbsConfiguration.builder()
@@ -219,7 +220,12 @@ public final class EmrCluster {
       m.put("InstanceGroupType", g.instanceRoleAsString());
       m.put("InstanceType", g.instanceType());
       m.put("InstanceCount", g.instanceCount());
-      m.put("Market", g.marketAsString());
+      // the CLI takes no Market here: a BidPrice makes the group Spot, OnDemandPrice caps it at the
+      // on-demand price and sends no BidPrice, as the SDK request does
+      // (awscli/customizations/emr/instancegroupsutils.py)
+      if (g.market() == MarketType.SPOT) {
+        m.put("BidPrice", g.bidPrice() == null ? "OnDemandPrice" : g.bidPrice());
+      }
       VolumeSpecification v =
           g.ebsConfiguration().ebsBlockDeviceConfigs().get(0).volumeSpecification();
       m.put(

@@ -1,7 +1,10 @@
 package org.lambdaref.emr;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.emr.model.ActionOnFailure;
 
@@ -57,6 +60,42 @@ final class EmrApiRules {
           eq < 0
               ? Map.of("Key", tag, "Value", "")
               : Map.of("Key", tag.substring(0, eq), "Value", tag.substring(eq + 1)));
+    }
+    return out;
+  }
+
+  /**
+   * The RunJobFlow InstanceGroupConfigs that {@code aws emr create-cluster --instance-groups JSON}
+   * sends (aws-cli 1.45.55, awscli/customizations/emr/instancegroupsutils.py,
+   * build_instance_groups): it copies Name (default: the group type), InstanceType, InstanceCount,
+   * InstanceGroupType as InstanceRole, EbsConfiguration, AutoScalingPolicy, Configurations and
+   * CustomAmiId, and ignores every other key, Market included. Market is SPOT when a BidPrice is
+   * given, else ON_DEMAND; BidPrice "OnDemandPrice" is sent as no BidPrice, which the API reads as
+   * the on-demand price (botocore 1.43.67 EMR service-2.json, InstanceGroupConfig.BidPrice).
+   */
+  static List<Map<String, Object>> cliInstanceGroups(JsonNode groups) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (JsonNode g : groups) {
+      Map<String, Object> ig = new LinkedHashMap<>();
+      ig.put("Name", g.has("Name") ? g.get("Name").asText() : g.get("InstanceGroupType").asText());
+      ig.put("InstanceType", g.get("InstanceType").asText());
+      ig.put("InstanceCount", g.get("InstanceCount").asInt());
+      ig.put("InstanceRole", g.get("InstanceGroupType").asText().toUpperCase(Locale.ROOT));
+      if (g.has("BidPrice")) {
+        if (!g.get("BidPrice").asText().equals("OnDemandPrice")) {
+          ig.put("BidPrice", g.get("BidPrice").asText());
+        }
+        ig.put("Market", "SPOT");
+      } else {
+        ig.put("Market", "ON_DEMAND");
+      }
+      for (String key :
+          List.of("EbsConfiguration", "AutoScalingPolicy", "Configurations", "CustomAmiId")) {
+        if (g.has(key)) {
+          ig.put(key, g.get(key));
+        }
+      }
+      out.add(ig);
     }
     return out;
   }

@@ -130,7 +130,6 @@ class EmrClusterTest {
       InstanceGroupConfig g = r.instances().instanceGroups().get(i);
       assertThat(groups.get(i).get("InstanceType").asText()).isEqualTo(g.instanceType());
       assertThat(groups.get(i).get("InstanceCount").asInt()).isEqualTo(g.instanceCount());
-      assertThat(groups.get(i).get("Market").asText()).isEqualTo(g.marketAsString());
     }
     JsonNode steps = JSON.readTree(cli.get(cli.indexOf("--steps") + 1));
     assertThat(steps.get(0).get("Args")).hasSize(r.steps().get(0).hadoopJarStep().args().size());
@@ -185,5 +184,32 @@ class EmrClusterTest {
                 "Value",
                 EmrApiRules.MANAGED_POLICY_TAG_VALUE))
         .isEqualTo(r.tags().stream().map(t -> Map.of("Key", t.key(), "Value", t.value())).toList());
+  }
+
+  @Test
+  void theCliSendsTheSameGroupsAsTheSdkRequestSpotTasksIncluded() throws Exception {
+    RunJobFlowRequest r = EmrCluster.request(EmrFixture.config(Map.of()), List.of());
+    List<String> cli = EmrCluster.createClusterCli(r);
+    List<Map<String, Object>> sent =
+        EmrApiRules.cliInstanceGroups(JSON.readTree(cli.get(cli.indexOf("--instance-groups") + 1)));
+    assertThat(sent).hasSize(r.instances().instanceGroups().size());
+    for (int i = 0; i < sent.size(); i++) {
+      InstanceGroupConfig g = r.instances().instanceGroups().get(i);
+      Map<String, Object> c = sent.get(i);
+      assertThat(c.get("Market")).as(g.name()).isEqualTo(g.marketAsString());
+      assertThat(c.get("BidPrice")).as(g.name()).isEqualTo(g.bidPrice());
+      assertThat(c.get("InstanceRole")).isEqualTo(g.instanceRoleAsString());
+      assertThat(c.get("Name")).isEqualTo(g.name());
+      assertThat(c.get("InstanceType")).isEqualTo(g.instanceType());
+      assertThat(c.get("InstanceCount")).isEqualTo(g.instanceCount());
+      assertThat(c).containsKey("EbsConfiguration");
+    }
+    assertThat(sent)
+        .as("the task group is Spot through the CLI too (a Market key alone would be ignored)")
+        .anySatisfy(
+            c ->
+                assertThat(c)
+                    .containsEntry("InstanceRole", "TASK")
+                    .containsEntry("Market", "SPOT"));
   }
 }
