@@ -10,6 +10,10 @@ import org.lambdaref.config.BuildLine;
 import org.lambdaref.config.EmrSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessionSettings;
+import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.util.SdkAutoConstructList;
+import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 import software.amazon.awssdk.services.emr.model.Application;
 import software.amazon.awssdk.services.emr.model.AutoTerminationPolicy;
 import software.amazon.awssdk.services.emr.model.Configuration;
@@ -266,6 +270,42 @@ public final class EmrCluster {
     args.add("--tags");
     r.tags().forEach(t -> args.add(t.key() + "=" + t.value()));
     return args;
+  }
+
+  /**
+   * {@code request} in the API's own JSON shape: the RunJobFlow request members by their wire names
+   * (PascalCase: {@code Name}, {@code Instances.InstanceGroups}, ...), no member that is not set.
+   * This is what boto3's {@code run_job_flow(**config)} takes, so it serves as Airflow's {@code
+   * EmrCreateJobFlowOperator(job_flow_overrides=...)}.
+   */
+  public static Map<String, Object> apiJson(RunJobFlowRequest request) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> out = (Map<String, Object>) apiValue(request);
+    return out;
+  }
+
+  private static Object apiValue(Object value) {
+    if (value instanceof SdkPojo pojo) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (SdkField<?> field : pojo.sdkFields()) {
+        Object v = field.getValueOrDefault(pojo);
+        if (v != null
+            && !(v instanceof SdkAutoConstructList)
+            && !(v instanceof SdkAutoConstructMap)) {
+          out.put(field.locationName(), apiValue(v));
+        }
+      }
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(EmrCluster::apiValue).toList();
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(k, apiValue(v)));
+      return out;
+    }
+    return value;
   }
 
   static String json(Object value) {

@@ -2,12 +2,17 @@ package org.lambdaref.emr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.spark.package$;
 import org.junit.jupiter.api.Test;
@@ -211,5 +216,88 @@ class EmrClusterTest {
                 assertThat(c)
                     .containsEntry("InstanceRole", "TASK")
                     .containsEntry("Market", "SPOT"));
+  }
+
+  /**
+   * botocore's EMR model (botocore/data/emr/2009-03-31/service-2.json), when one is at hand:
+   * -Dbotocore.emr.model=... or BOTOCORE_EMR_MODEL. It is not kept in this repository.
+   */
+  private static Optional<JsonNode> botocoreModel() throws Exception {
+    String path = System.getProperty("botocore.emr.model", System.getenv("BOTOCORE_EMR_MODEL"));
+    if (path == null || path.isBlank() || !Files.isRegularFile(Path.of(path))) {
+      return Optional.empty();
+    }
+    return Optional.of(JSON.readTree(Files.readString(Path.of(path))));
+  }
+
+  private static JsonNode apiJson(RunJobFlowRequest r) {
+    // the text `emr cluster --format json` prints, read back as boto3 would get it from json.loads
+    return JSON.valueToTree(EmrCluster.apiJson(r));
+  }
+
+  @Test
+  void theJsonIsTheRunJobFlowRequestInTheApisOwnShape() {
+    PlatformConfig config = EmrFixture.config(Map.of("platform.emr.subnet-id", "subnet-0abc"));
+    RunJobFlowRequest r =
+        EmrCluster.request(
+            config,
+            EmrSteps.batch(
+                config.emr(),
+                new RunArguments(LocalDate.of(2026, 10, 1), 3, 1, "emr"),
+                EmrSteps.Mode.SINGLE));
+    JsonNode json = apiJson(r);
+
+    assertThat(ServiceModelValidation.sdk(json, RunJobFlowRequest.builder().build()))
+        .as("against the SDK's compiled EMR model")
+        .isEmpty();
+    // the members boto3's run_job_flow needs and the names it knows them by (RunJobFlowInput)
+    assertThat(json.get("Name").asText()).isEqualTo(r.name());
+    assertThat(json.get("ReleaseLabel").asText()).isEqualTo(r.releaseLabel());
+    assertThat(json.get("Instances").get("InstanceGroups").get(0).get("InstanceRole").asText())
+        .isEqualTo("MASTER");
+    assertThat(json.get("Instances").get("Ec2SubnetId").asText()).isEqualTo("subnet-0abc");
+    assertThat(json.get("Steps").get(0).get("HadoopJarStep").get("Jar").asText())
+        .isEqualTo("command-runner.jar");
+    assertThat(json.get("AutoTerminationPolicy").get("IdleTimeout").isIntegralNumber()).isTrue();
+    assertThat(json.get("StepConcurrencyLevel").asInt()).isEqualTo(4);
+    assertThat(json.toString()).doesNotContain("null");
+    assertThat(json.has("Instances") && !json.get("Instances").has("Ec2KeyName"))
+        .as("a member not set is left out, not sent as null")
+        .isTrue();
+  }
+
+  @Test
+  void theJsonPassesBotocoresParamValidationAsAirflowsJobFlowOverrides() throws Exception {
+    Optional<JsonNode> model = botocoreModel();
+    assumeTrue(model.isPresent(), "set -Dbotocore.emr.model=<botocore's emr service-2.json>");
+    JsonNode shapes = model.get().get("shapes");
+    PlatformConfig config = EmrFixture.config(Map.of());
+    RunJobFlowRequest r =
+        EmrCluster.request(
+            config,
+            EmrSteps.batch(
+                config.emr(),
+                new RunArguments(LocalDate.of(2026, 10, 1), 3, 1, "emr"),
+                EmrSteps.Mode.SINGLE));
+    // EmrCreateJobFlowOperator hands job_flow_overrides to EmrHook.create_job_flow, which calls
+    // run_job_flow(**config) (apache-airflow-providers-amazon, hooks/emr.py): the JSON's keys are
+    // RunJobFlowInput's members
+    assertThat(ServiceModelValidation.botocore(apiJson(r), shapes, "RunJobFlowInput")).isEmpty();
+    assertThat(
+            ServiceModelValidation.botocore(
+                apiJson(EmrCluster.request(config, List.of())), shapes, "RunJobFlowInput"))
+        .isEmpty();
+
+    // and the validator is botocore's: it refuses what boto3 refuses
+    ObjectNode wrong = (ObjectNode) apiJson(r);
+    wrong.put("releaseLabel", "emr-spark-8.0.0");
+    wrong.put("StepConcurrencyLevel", "4");
+    ((ObjectNode) wrong.get("Instances")).put("KeepJobFlowAliveWhenNoSteps", "false");
+    wrong.remove("Name");
+    assertThat(ServiceModelValidation.botocore(wrong, shapes, "RunJobFlowInput"))
+        .anyMatch(e -> e.contains("unknown field releaseLabel"))
+        .anyMatch(e -> e.startsWith(".StepConcurrencyLevel: invalid type"))
+        .anyMatch(e -> e.startsWith(".Instances.KeepJobFlowAliveWhenNoSteps: invalid type"))
+        .anyMatch(e -> e.contains("missing required field Name"));
   }
 }

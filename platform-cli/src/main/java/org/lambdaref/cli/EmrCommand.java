@@ -118,7 +118,9 @@ final class EmrCommand implements Runnable {
     @Option(
         names = "--format",
         defaultValue = "cli",
-        description = "cli or json (default ${DEFAULT-VALUE}).")
+        description =
+            "cli, or json: the RunJobFlow request in the API's own shape, as boto3's run_job_flow"
+                + " and Airflow's job_flow_overrides take it (default ${DEFAULT-VALUE}).")
     String format;
 
     @Override
@@ -133,7 +135,7 @@ final class EmrCommand implements Runnable {
         System.out.println(
             new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(request.toBuilder()));
+                .writeValueAsString(EmrCluster.apiJson(request)));
       } else {
         List<String> cli = EmrCluster.createClusterCli(request);
         // "aws emr create-cluster", then one option and its value per line, shell-quoted
