@@ -166,4 +166,38 @@ class AirflowDagsTest {
         .extracting(JsonNode::asText)
         .containsExactly("add_backfill_step", "watch_backfill_step");
   }
+
+  /**
+   * The stand-ins take the keywords of the real classes and no other, so a DAG that passes a
+   * misspelt or unknown argument fails here as it fails in Airflow (BaseOperator raises
+   * AirflowException "Invalid arguments were passed to ..."; EmrAddStepsOperator wants exactly one
+   * of job_flow_id and job_flow_name; EmrStepSensor requires job_flow_id and step_id; a sensor's
+   * mode is poke or reschedule). Signatures: apache-airflow-providers-amazon 9.18.0 and Airflow
+   * 2.10, as noted in the stand-ins.
+   */
+  @Test
+  void theStandInsRefuseTheArgumentsTheRealOperatorsRefuse() throws Exception {
+    JsonNode cases =
+        new ObjectMapper()
+            .readTree(
+                run(List.of("python3", AIRFLOW.resolve("tests/check_standins.py").toString())));
+    for (String ok : List.of("add_steps", "step_sensor", "create_job_flow")) {
+      assertThat(cases.get(ok).asText()).as(ok).isEqualTo("ok");
+    }
+    assertThat(cases.get("add_steps_misspelt_steps").asText())
+        .contains("Invalid arguments were passed to EmrAddStepsOperator")
+        .contains("'step'");
+    assertThat(cases.get("create_job_flow_misspelt").asText())
+        .contains("Invalid arguments were passed to EmrCreateJobFlowOperator");
+    assertThat(cases.get("step_sensor_misspelt_poke").asText())
+        .contains("Invalid arguments were passed to EmrStepSensor");
+    assertThat(cases.get("add_steps_without_cluster").asText())
+        .contains("Exactly one of job_flow_id or job_flow_name");
+    assertThat(cases.get("add_steps_two_clusters").asText())
+        .contains("Exactly one of job_flow_id or job_flow_name");
+    assertThat(cases.get("step_sensor_without_step").asText())
+        .startsWith("TypeError")
+        .contains("step_id");
+    assertThat(cases.get("step_sensor_bad_mode").asText()).contains("The mode must be one of");
+  }
 }
