@@ -10,6 +10,12 @@ BATCH_JAR = "batch-layer-emr.jar"
 CLUSTER_ID = "{{ var.value.lambda_emr_cluster_id }}"
 ARTIFACTS_URI = "{{ var.value.lambda_emr_artifacts_uri }}"
 ENV = "emr"
+# The platform's day of a scheduled run: the start of its data interval, in the platform zone.
+# Not {{ ds }}: Airflow 2 renders the logical date in UTC, and the 07:00 Asia/Seoul run's interval
+# starts at 22:00 UTC the day before, so {{ ds }} would name the day before the one to process.
+ZONE = "Asia/Seoul"
+DAY = "{{ data_interval_start.in_timezone('%s').strftime('%%Y-%%m-%%d') }}" % ZONE
+DAY_NODASH = "{{ data_interval_start.in_timezone('%s').strftime('%%Y%%m%%d') }}" % ZONE
 
 
 def batch_step(start_date, iteration_count, name, action_on_failure="CONTINUE"):

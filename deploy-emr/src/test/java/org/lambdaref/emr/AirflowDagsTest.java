@@ -115,7 +115,7 @@ class AirflowDagsTest {
   }
 
   @Test
-  void theDailyDagRunsTheClosedDayAsTheJavaPlanDoesAndWatchesTheStep() {
+  void theDailyDagRunsTheClosedDayAsTheJavaPlanDoesAndWatchesTheStep() throws Exception {
     JsonNode daily = dags.get("lambda_batch_daily");
     assertThat(daily.get("schedule").asText())
         .as("07:00: after the day closed (+6 h lateness)")
@@ -126,16 +126,34 @@ class AirflowDagsTest {
     JsonNode add = daily.get("tasks").get("add_batch_step");
     assertThat(add.get("operator").asText()).isEqualTo("EmrAddStepsOperator");
     String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
-    List<String> filled =
-        dagArgs(
-            add,
-            Map.of(
-                "{{ ds }}",
-                "2026-11-20",
-                "{{ ds_nodash }}",
-                "20261120",
-                "{{ var.value.lambda_emr_artifacts_uri }}",
-                artifacts));
+    // The run Airflow 2 starts at 2026-11-21 07:00 Asia/Seoul: a cron schedule's run covers the
+    // interval from the previous tick to its own (CronDataIntervalTimetable, "data interval" in
+    // https://airflow.apache.org/docs/apache-airflow/2.10.5/authoring-and-scheduling/timetable.html),
+    // its logical date is the interval's start, handed to templates in UTC. Day 2026-11-20 closed
+    // at 06:00 (+6 h lateness): that is the day to process.
+    assumeTrue(
+        new ProcessBuilder("python3", "-c", "import jinja2").start().waitFor() == 0,
+        "Jinja2 (Airflow's template engine) is needed to render the DAG's templates");
+    JsonNode rendered =
+        new ObjectMapper()
+            .readTree(
+                run(
+                    List.of(
+                        "python3",
+                        AIRFLOW.resolve("tests/render_step.py").toString(),
+                        "lambda_batch_daily",
+                        "add_batch_step",
+                        "2026-11-20T07:00:00+09:00",
+                        "2026-11-21T07:00:00+09:00",
+                        "{\"lambda_emr_artifacts_uri\": \"" + artifacts + "\"}",
+                        "{{ ds }}")));
+    assertThat(rendered.get("extra").asText())
+        .as("{{ ds }} is the UTC logical date: the day before the one to process")
+        .isEqualTo("2026-11-19");
+    JsonNode step = rendered.get("steps").get(0);
+    List<String> filled = new ArrayList<>();
+    filled.add(step.get("Name").asText());
+    step.get("HadoopJarStep").get("Args").forEach(a -> filled.add(a.asText()));
     assertThat(filled)
         .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
     assertAcceptedOnTheCluster(add);
