@@ -1,7 +1,8 @@
 """Daily batch run: rebuild t1 -> t2 -> t3 -> JDBC for the day that has just closed.
 
 A day D closes at its end plus the allowed lateness (6 h): the run at 07:00 in the platform zone on
-D+1 has Airflow's logical date D ({{ ds }}), so it processes exactly D. A failed period is in
+D+1 has the data interval [D 07:00, D+1 07:00) there, so it processes the day its interval starts
+on, D (lambda_emr_steps.DAY; {{ ds }} is that start in UTC, the day before). A failed period is in
 ops.batch_ledger with its cause; clearing the task reruns the same day (the jobs are idempotent).
 """
 from datetime import timedelta
@@ -11,13 +12,13 @@ from airflow import DAG
 from airflow.providers.amazon.aws.operators.emr import EmrAddStepsOperator
 from airflow.providers.amazon.aws.sensors.emr import EmrStepSensor
 
-from lambda_emr_steps import CLUSTER_ID, batch_step
+from lambda_emr_steps import CLUSTER_ID, DAY, DAY_NODASH, ZONE, batch_step
 
 with DAG(
     dag_id="lambda_batch_daily",
     description="raw -> t1 -> t2 -> t3 -> JDBC for the day that closed (EMR step)",
     schedule="0 7 * * *",
-    start_date=pendulum.datetime(2026, 11, 1, tz="Asia/Seoul"),
+    start_date=pendulum.datetime(2026, 11, 1, tz=ZONE),
     catchup=False,
     max_active_runs=1,
     default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
@@ -27,7 +28,7 @@ with DAG(
         task_id="add_batch_step",
         job_flow_id=CLUSTER_ID,
         aws_conn_id="aws_default",
-        steps=[batch_step("{{ ds }}", "1", "PlaceImpression_1Range_{{ ds_nodash }}_EMR")],
+        steps=[batch_step(DAY, "1", "PlaceImpression_1Range_" + DAY_NODASH + "_EMR")],
     )
     watch_step = EmrStepSensor(
         task_id="watch_batch_step",

@@ -10,10 +10,19 @@ BATCH_JAR = "batch-layer-emr.jar"
 CLUSTER_ID = "{{ var.value.lambda_emr_cluster_id }}"
 ARTIFACTS_URI = "{{ var.value.lambda_emr_artifacts_uri }}"
 ENV = "emr"
+# The platform's day of a scheduled run: the start of its data interval, in the platform zone.
+# Not {{ ds }}: Airflow 2 renders the logical date in UTC, and the 07:00 Asia/Seoul run's interval
+# starts at 22:00 UTC the day before, so {{ ds }} would name the day before the one to process.
+ZONE = "Asia/Seoul"
+DAY = "{{ data_interval_start.in_timezone('%s').strftime('%%Y-%%m-%%d') }}" % ZONE
+DAY_NODASH = "{{ data_interval_start.in_timezone('%s').strftime('%%Y%%m%%d') }}" % ZONE
 
 
-def batch_step(start_date, iteration_count, name, action_on_failure="CANCEL_AND_WAIT"):
-    """One spark-submit of the batch layer over `iteration_count` days from `start_date` (templated strings)."""
+def batch_step(start_date, iteration_count, name, action_on_failure="CONTINUE"):
+    """One spark-submit of the batch layer over `iteration_count` days from `start_date` (templated strings).
+
+    CONTINUE: the cluster `bin/lambda emr cluster` starts runs platform.emr.parallel-steps (4) steps at
+    once, and EMR refuses any other ActionOnFailure while StepConcurrencyLevel > 1 (API StepConfig)."""
     return {
         "Name": name,
         "ActionOnFailure": action_on_failure,

@@ -10,6 +10,10 @@ import org.lambdaref.config.BuildLine;
 import org.lambdaref.config.EmrSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessionSettings;
+import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.util.SdkAutoConstructList;
+import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 import software.amazon.awssdk.services.emr.model.Application;
 import software.amazon.awssdk.services.emr.model.AutoTerminationPolicy;
 import software.amazon.awssdk.services.emr.model.Configuration;
@@ -32,11 +36,20 @@ public final class EmrCluster {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The tag the v2 EMR managed policies require on the cluster. */
+  public static final String MANAGED_POLICY_TAG = "for-use-with-amazon-emr-managed-policies";
+
   private EmrCluster() {}
+
+  /** The cluster's StepConcurrencyLevel: {@code parallel-steps}, within the API's 1..256. */
+  public static int stepConcurrencyLevel(EmrSettings emr) {
+    return Math.max(1, Math.min(256, emr.parallelSteps()));
+  }
 
   /** The cluster with {@code steps} (may be empty: a cluster waiting for steps). */
   public static RunJobFlowRequest request(PlatformConfig config, List<StepConfig> steps) {
     EmrSettings emr = config.emr();
+    EmrSteps.validate(stepConcurrencyLevel(emr), steps);
     JobFlowInstancesConfig.Builder instances =
         JobFlowInstancesConfig.builder()
             .instanceGroups(groups(emr))
@@ -64,9 +77,12 @@ public final class EmrCluster {
             .autoTerminationPolicy(
                 AutoTerminationPolicy.builder().idleTimeout(emr.idleTimeout().toSeconds()).build())
             // parallel replays run their steps side by side
-            .stepConcurrencyLevel(Math.max(1, Math.min(256, emr.parallelSteps())))
+            .stepConcurrencyLevel(stepConcurrencyLevel(emr))
             .visibleToAllUsers(true)
             .tags(
+                // EMR_DefaultRole_V2's AmazonEMRServicePolicy_v2 acts only on resources with this
+                // tag; EMR propagates the cluster's tags to the instances it creates
+                Tag.builder().key(MANAGED_POLICY_TAG).value("true").build(),
                 Tag.builder().key("application").value("lambda-platform").build(),
                 Tag.builder().key("env").value(config.env()).build())
             .steps(steps);
@@ -114,6 +130,7 @@ public final class EmrCluster {
         .instanceRole(role)
         .instanceType(type)
         .instanceCount(count)
+        // Spot without a BidPrice: EMR caps the price at the on-demand price (InstanceGroupConfig)
         .market(spot ? MarketType.SPOT : MarketType.ON_DEMAND)
         .ebsConfiguration(
             EbsConfiguration.builder()
@@ -207,7 +224,12 @@ public final class EmrCluster {
       m.put("InstanceGroupType", g.instanceRoleAsString());
       m.put("InstanceType", g.instanceType());
       m.put("InstanceCount", g.instanceCount());
-      m.put("Market", g.marketAsString());
+      // the CLI takes no Market here: a BidPrice makes the group Spot, OnDemandPrice caps it at the
+      // on-demand price and sends no BidPrice, as the SDK request does
+      // (awscli/customizations/emr/instancegroupsutils.py)
+      if (g.market() == MarketType.SPOT) {
+        m.put("BidPrice", g.bidPrice() == null ? "OnDemandPrice" : g.bidPrice());
+      }
       VolumeSpecification v =
           g.ebsConfiguration().ebsBlockDeviceConfigs().get(0).volumeSpecification();
       m.put(
@@ -248,6 +270,42 @@ public final class EmrCluster {
     args.add("--tags");
     r.tags().forEach(t -> args.add(t.key() + "=" + t.value()));
     return args;
+  }
+
+  /**
+   * {@code request} in the API's own JSON shape: the RunJobFlow request members by their wire names
+   * (PascalCase: {@code Name}, {@code Instances.InstanceGroups}, ...), no member that is not set.
+   * This is what boto3's {@code run_job_flow(**config)} takes, so it serves as Airflow's {@code
+   * EmrCreateJobFlowOperator(job_flow_overrides=...)}.
+   */
+  public static Map<String, Object> apiJson(RunJobFlowRequest request) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> out = (Map<String, Object>) apiValue(request);
+    return out;
+  }
+
+  private static Object apiValue(Object value) {
+    if (value instanceof SdkPojo pojo) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (SdkField<?> field : pojo.sdkFields()) {
+        Object v = field.getValueOrDefault(pojo);
+        if (v != null
+            && !(v instanceof SdkAutoConstructList)
+            && !(v instanceof SdkAutoConstructMap)) {
+          out.put(field.locationName(), apiValue(v));
+        }
+      }
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(EmrCluster::apiValue).toList();
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(k, apiValue(v)));
+      return out;
+    }
+    return value;
   }
 
   static String json(Object value) {

@@ -53,6 +53,43 @@ public final class EmrSteps {
   private EmrSteps() {}
 
   /**
+   * What a batch step does on failure on a cluster running {@code stepConcurrencyLevel} steps at
+   * once. EMR accepts only {@code CONTINUE} when the level is above 1 (StepConfig.ActionOnFailure
+   * in the EMR API reference): with one step at a time, {@code CANCEL_AND_WAIT} cancels the steps
+   * queued behind a failed one and leaves the cluster waiting.
+   */
+  public static ActionOnFailure onFailure(int stepConcurrencyLevel) {
+    return stepConcurrencyLevel > 1 ? ActionOnFailure.CONTINUE : ActionOnFailure.CANCEL_AND_WAIT;
+  }
+
+  /**
+   * Refuses what EMR would refuse: a step whose {@code ActionOnFailure} is not {@code CONTINUE} on
+   * a cluster whose {@code StepConcurrencyLevel} is above 1 ("You cannot add a step with an
+   * ActionOnFailure other than CONTINUE while the step concurrency level of the cluster is greater
+   * than 1", EMR Management Guide, emr-concurrent-steps; AddJobFlowSteps fails the call).
+   */
+  public static void validate(int stepConcurrencyLevel, List<StepConfig> steps) {
+    if (stepConcurrencyLevel <= 1) {
+      return;
+    }
+    for (StepConfig s : steps) {
+      if (s.actionOnFailure() != ActionOnFailure.CONTINUE) {
+        throw new PlatformException(
+            "Step '"
+                + s.name()
+                + "' has ActionOnFailure "
+                + s.actionOnFailureAsString()
+                + " on a cluster with StepConcurrencyLevel "
+                + stepConcurrencyLevel,
+            "EMR accepts only CONTINUE while more than one step may run at once; it refuses the"
+                + " step (AddJobFlowSteps / RunJobFlow: the ActionOnFailure setting is not valid)",
+            "use ActionOnFailure CONTINUE for the step, or run the cluster one step at a time"
+                + " (platform.emr.parallel-steps = 1)");
+      }
+    }
+  }
+
+  /**
    * The ranges each step of {@code mode} replays, in order, covering {@code args} exactly once: one
    * range in either mode; {@link Mode#PARALLEL} runs up to {@code parallelSteps} of its periods at
    * once inside the application.
@@ -65,6 +102,7 @@ public final class EmrSteps {
 
   /** The batch steps of a replay. */
   public static List<StepConfig> batch(EmrSettings emr, RunArguments args, Mode mode) {
+    ActionOnFailure onFailure = onFailure(EmrCluster.stepConcurrencyLevel(emr));
     List<StepConfig> steps = new ArrayList<>();
     for (RunArguments range : ranges(args, mode, emr.parallelSteps())) {
       List<String> submit =
@@ -83,7 +121,7 @@ public final class EmrSteps {
       steps.add(
           StepConfig.builder()
               .name(range.applicationName(BATCH_APP))
-              .actionOnFailure(ActionOnFailure.CANCEL_AND_WAIT)
+              .actionOnFailure(onFailure)
               .hadoopJarStep(
                   HadoopJarStepConfig.builder().jar("command-runner.jar").args(submit).build())
               .build());

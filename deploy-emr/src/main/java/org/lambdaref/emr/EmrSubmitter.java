@@ -46,8 +46,15 @@ public final class EmrSubmitter implements AutoCloseable {
     return client.runJobFlow(request).jobFlowId();
   }
 
-  /** Adds steps to a running cluster; returns their ids. */
+  /**
+   * Adds steps to a running cluster; returns their ids. The cluster's own StepConcurrencyLevel is
+   * read first (DescribeCluster), so that a step EMR would refuse on it is refused here with what
+   * to do instead.
+   */
   public List<String> addSteps(String clusterId, List<StepConfig> steps) {
+    Integer level =
+        client.describeCluster(b -> b.clusterId(clusterId)).cluster().stepConcurrencyLevel();
+    EmrSteps.validate(level == null ? 1 : level, steps);
     return client.addJobFlowSteps(b -> b.jobFlowId(clusterId).steps(steps)).stepIds();
   }
 

@@ -12,11 +12,12 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.model.PlatformTables;
 
 /**
- * A least-privilege policy for the EMR job role (the nodes' instance profile): read and write under
- * the lake's three storage areas and the checkpoints only, read the artifacts and write the logs,
- * the counters table only, the platform's Glue databases only, the configured KMS key, and the
- * Kafka cluster through MSK IAM. Rendered from the configuration, so it names exactly the buckets
- * and prefixes the jobs use.
+ * Least-privilege policies. {@link #document}: the EMR job role (the nodes' instance profile) reads
+ * the raw area, reads and writes the staging and store areas and the checkpoints only, lists each
+ * bucket only under those prefixes, reads the artifacts and writes the logs, the counters table
+ * only, the platform's Glue databases (and Spark's {@code default}) only, the configured KMS key,
+ * and the Kafka cluster through MSK IAM. {@link #submitter}: whoever sends the cluster and the
+ * steps. Rendered from the configuration, so they name exactly the buckets and prefixes used.
  */
 public final class IamPolicy {
 
@@ -25,25 +26,24 @@ public final class IamPolicy {
   public static Map<String, Object> document(PlatformConfig config, String accountId) {
     String region = config.emr().region();
     List<Map<String, Object>> statements = new ArrayList<>();
+    // the raw area is written by the collectors, never by the jobs: read only
     Set<String> writable = new LinkedHashSet<>();
     for (String uri :
         List.of(
-            config.storage().datasource(),
             config.storage().datastaging(),
             config.storage().datastore(),
             config.speed().checkpointDir())) {
       s3(uri).ifPresent(writable::add);
     }
     Set<String> readable = new LinkedHashSet<>();
+    s3(config.storage().datasource()).ifPresent(readable::add);
     s3(config.emr().artifactsUri()).ifPresent(readable::add);
     Set<String> logs = new LinkedHashSet<>();
     s3(config.emr().logUri()).ifPresent(logs::add);
 
-    statements.add(
-        statement(
-            "ListLakeBuckets",
-            List.of("s3:ListBucket", "s3:GetBucketLocation"),
-            buckets(union(writable, readable, logs))));
+    Set<String> all = union(writable, readable, logs);
+    statements.add(statement("LakeBucketLocation", List.of("s3:GetBucketLocation"), buckets(all)));
+    statements.addAll(listBuckets("ListLakePrefixes", all));
     if (!writable.isEmpty()) {
       statements.add(
           statement(
@@ -52,7 +52,7 @@ public final class IamPolicy {
               objects(writable)));
     }
     if (!readable.isEmpty()) {
-      statements.add(statement("ReadArtifacts", List.of("s3:GetObject"), objects(readable)));
+      statements.add(statement("ReadRawAndArtifacts", List.of("s3:GetObject"), objects(readable)));
     }
     if (!logs.isEmpty()) {
       statements.add(statement("WriteLogs", List.of("s3:PutObject"), objects(logs)));
@@ -84,6 +84,14 @@ public final class IamPolicy {
       glue.add("arn:aws:glue:" + region + ":" + accountId + ":database/" + db);
       glue.add("arn:aws:glue:" + region + ":" + accountId + ":table/" + db + "/*");
     }
+    // Spark's catalog looks up (and if missing creates) the database "default" on first use
+    statements.add(
+        statement(
+            "GlueDefaultDatabase",
+            List.of("glue:GetDatabase", "glue:CreateDatabase"),
+            List.of(
+                "arn:aws:glue:" + region + ":" + accountId + ":catalog",
+                "arn:aws:glue:" + region + ":" + accountId + ":database/default")));
     statements.add(
         statement(
             "GlueCatalog",
@@ -129,6 +137,117 @@ public final class IamPolicy {
     doc.put("Version", "2012-10-17");
     doc.put("Statement", statements);
     return doc;
+  }
+
+  /**
+   * A policy for whoever sends the cluster and the steps ({@code bin/lambda emr submit}, Airflow's
+   * {@code aws_default} connection, Digdag's emr> credentials): pass the two cluster roles to EMR
+   * (and the job role on to EC2), start a cluster only with the managed-policy tag, add and watch
+   * steps, and the Digdag staging prefix under the artifacts. The job role is taken to have the
+   * instance profile's name, as {@code aws emr create-default-roles} makes them.
+   */
+  public static Map<String, Object> submitter(PlatformConfig config, String accountId) {
+    String region = config.emr().region();
+    List<Map<String, Object>> statements = new ArrayList<>();
+    Map<String, Object> passService =
+        statement(
+            "PassServiceRole",
+            List.of("iam:PassRole"),
+            List.of(role(accountId, config.emr().serviceRole())));
+    passService.put(
+        "Condition",
+        Map.of("StringEquals", Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com")));
+    statements.add(passService);
+    Map<String, Object> passJob =
+        statement(
+            "PassJobRole",
+            List.of("iam:PassRole"),
+            List.of(role(accountId, config.emr().instanceProfile())));
+    passJob.put(
+        "Condition",
+        Map.of(
+            "StringEquals",
+            Map.of(
+                "iam:PassedToService",
+                List.of("elasticmapreduce.amazonaws.com", "ec2.amazonaws.com"))));
+    statements.add(passJob);
+    // RunJobFlow names no cluster yet: it is allowed only with the tag the service role needs
+    Map<String, Object> run =
+        statement("RunTaggedCluster", List.of("elasticmapreduce:RunJobFlow"), List.of("*"));
+    run.put(
+        "Condition",
+        Map.of(
+            "StringEquals",
+            Map.of("elasticmapreduce:RequestTag/" + EmrCluster.MANAGED_POLICY_TAG, "true")));
+    statements.add(run);
+    statements.add(
+        statement(
+            "StepsOnClusters",
+            List.of(
+                "elasticmapreduce:AddJobFlowSteps",
+                "elasticmapreduce:DescribeCluster",
+                "elasticmapreduce:DescribeStep",
+                "elasticmapreduce:ListSteps"),
+            List.of("arn:aws:elasticmapreduce:" + region + ":" + accountId + ":cluster/*")));
+    Optional<String> staging = s3(config.emr().artifactsUri()).map(p -> p + "/digdag-staging");
+    staging.ifPresent(
+        p -> {
+          statements.addAll(listBuckets("ListStaging", Set.of(p)));
+          statements.add(
+              statement(
+                  "DigdagStaging",
+                  List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+                  objects(Set.of(p))));
+        });
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("Version", "2012-10-17");
+    doc.put("Statement", statements);
+    return doc;
+  }
+
+  private static String role(String accountId, String name) {
+    return "arn:aws:iam::" + accountId + ":role/" + name;
+  }
+
+  /**
+   * s3:ListBucket per bucket, limited to the prefixes under it (the s3:prefix condition key); a
+   * path that is a whole bucket needs no condition.
+   */
+  private static List<Map<String, Object>> listBuckets(String sid, Set<String> paths) {
+    Map<String, List<String>> prefixes = new LinkedHashMap<>();
+    Set<String> wholeBuckets = new LinkedHashSet<>();
+    for (String p : paths) {
+      String[] parts = p.split("/", 2);
+      if (parts.length == 1) {
+        wholeBuckets.add(parts[0]);
+      } else {
+        List<String> list = prefixes.computeIfAbsent(parts[0], b -> new ArrayList<>());
+        list.add(parts[1]);
+        list.add(parts[1] + "/*");
+      }
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<String, List<String>> e : prefixes.entrySet()) {
+      if (wholeBuckets.contains(e.getKey())) {
+        continue;
+      }
+      Map<String, Object> s =
+          statement(
+              sid + (prefixes.size() > 1 ? Integer.toString(++i) : ""),
+              List.of("s3:ListBucket"),
+              List.of("arn:aws:s3:::" + e.getKey()));
+      s.put("Condition", Map.of("StringLike", Map.of("s3:prefix", e.getValue())));
+      out.add(s);
+    }
+    if (!wholeBuckets.isEmpty()) {
+      out.add(
+          statement(
+              sid + "Whole",
+              List.of("s3:ListBucket"),
+              wholeBuckets.stream().map(b -> "arn:aws:s3:::" + b).toList()));
+    }
+    return out;
   }
 
   @SafeVarargs

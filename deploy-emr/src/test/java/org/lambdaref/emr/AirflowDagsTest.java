@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
+import software.amazon.awssdk.services.emr.model.ActionOnFailure;
 import software.amazon.awssdk.services.emr.model.StepConfig;
 
 /**
@@ -95,6 +96,15 @@ class AirflowDagsTest {
     return out;
   }
 
+  /** The DAG's step is one EMR accepts on the cluster the platform starts (4 steps at once). */
+  private static void assertAcceptedOnTheCluster(JsonNode task) {
+    int level = EmrCluster.request(CONFIG, List.of()).stepConcurrencyLevel();
+    String action = task.get("args").get("steps").get(0).get("ActionOnFailure").asText();
+    assertThat(EmrApiRules.acceptsActionOnFailure(level, ActionOnFailure.fromValue(action)))
+        .as("ActionOnFailure %s on StepConcurrencyLevel %d", action, level)
+        .isTrue();
+  }
+
   private static String fill(String s, Map<String, String> templates) {
     String out = s;
     for (Map.Entry<String, String> t : templates.entrySet()) {
@@ -105,7 +115,7 @@ class AirflowDagsTest {
   }
 
   @Test
-  void theDailyDagRunsTheClosedDayAsTheJavaPlanDoesAndWatchesTheStep() {
+  void theDailyDagRunsTheClosedDayAsTheJavaPlanDoesAndWatchesTheStep() throws Exception {
     JsonNode daily = dags.get("lambda_batch_daily");
     assertThat(daily.get("schedule").asText())
         .as("07:00: after the day closed (+6 h lateness)")
@@ -116,18 +126,37 @@ class AirflowDagsTest {
     JsonNode add = daily.get("tasks").get("add_batch_step");
     assertThat(add.get("operator").asText()).isEqualTo("EmrAddStepsOperator");
     String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
-    List<String> filled =
-        dagArgs(
-            add,
-            Map.of(
-                "{{ ds }}",
-                "2026-11-20",
-                "{{ ds_nodash }}",
-                "20261120",
-                "{{ var.value.lambda_emr_artifacts_uri }}",
-                artifacts));
+    // The run Airflow 2 starts at 2026-11-21 07:00 Asia/Seoul: a cron schedule's run covers the
+    // interval from the previous tick to its own (CronDataIntervalTimetable, "data interval" in
+    // https://airflow.apache.org/docs/apache-airflow/2.10.5/authoring-and-scheduling/timetable.html),
+    // its logical date is the interval's start, handed to templates in UTC. Day 2026-11-20 closed
+    // at 06:00 (+6 h lateness): that is the day to process.
+    assumeTrue(
+        new ProcessBuilder("python3", "-c", "import jinja2").start().waitFor() == 0,
+        "Jinja2 (Airflow's template engine) is needed to render the DAG's templates");
+    JsonNode rendered =
+        new ObjectMapper()
+            .readTree(
+                run(
+                    List.of(
+                        "python3",
+                        AIRFLOW.resolve("tests/render_step.py").toString(),
+                        "lambda_batch_daily",
+                        "add_batch_step",
+                        "2026-11-20T07:00:00+09:00",
+                        "2026-11-21T07:00:00+09:00",
+                        "{\"lambda_emr_artifacts_uri\": \"" + artifacts + "\"}",
+                        "{{ ds }}")));
+    assertThat(rendered.get("extra").asText())
+        .as("{{ ds }} is the UTC logical date: the day before the one to process")
+        .isEqualTo("2026-11-19");
+    JsonNode step = rendered.get("steps").get(0);
+    List<String> filled = new ArrayList<>();
+    filled.add(step.get("Name").asText());
+    step.get("HadoopJarStep").get("Args").forEach(a -> filled.add(a.asText()));
     assertThat(filled)
         .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
+    assertAcceptedOnTheCluster(add);
     JsonNode watch = daily.get("tasks").get("watch_batch_step");
     assertThat(watch.get("operator").asText()).isEqualTo("EmrStepSensor");
     assertThat(watch.get("args").get("step_id").asText()).contains("add_batch_step");
@@ -150,8 +179,43 @@ class AirflowDagsTest {
                 "{{ var.value.lambda_emr_artifacts_uri }}", artifacts));
     assertThat(filled)
         .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 10, 1), 30, 1, "emr")));
+    assertAcceptedOnTheCluster(backfill.get("tasks").get("add_backfill_step"));
     assertThat(backfill.get("edges").get(0))
         .extracting(JsonNode::asText)
         .containsExactly("add_backfill_step", "watch_backfill_step");
+  }
+
+  /**
+   * The stand-ins take the keywords of the real classes and no other, so a DAG that passes a
+   * misspelt or unknown argument fails here as it fails in Airflow (BaseOperator raises
+   * AirflowException "Invalid arguments were passed to ..."; EmrAddStepsOperator wants exactly one
+   * of job_flow_id and job_flow_name; EmrStepSensor requires job_flow_id and step_id; a sensor's
+   * mode is poke or reschedule). Signatures: apache-airflow-providers-amazon 9.18.0 and Airflow
+   * 2.10, as noted in the stand-ins.
+   */
+  @Test
+  void theStandInsRefuseTheArgumentsTheRealOperatorsRefuse() throws Exception {
+    JsonNode cases =
+        new ObjectMapper()
+            .readTree(
+                run(List.of("python3", AIRFLOW.resolve("tests/check_standins.py").toString())));
+    for (String ok : List.of("add_steps", "step_sensor", "create_job_flow")) {
+      assertThat(cases.get(ok).asText()).as(ok).isEqualTo("ok");
+    }
+    assertThat(cases.get("add_steps_misspelt_steps").asText())
+        .contains("Invalid arguments were passed to EmrAddStepsOperator")
+        .contains("'step'");
+    assertThat(cases.get("create_job_flow_misspelt").asText())
+        .contains("Invalid arguments were passed to EmrCreateJobFlowOperator");
+    assertThat(cases.get("step_sensor_misspelt_poke").asText())
+        .contains("Invalid arguments were passed to EmrStepSensor");
+    assertThat(cases.get("add_steps_without_cluster").asText())
+        .contains("Exactly one of job_flow_id or job_flow_name");
+    assertThat(cases.get("add_steps_two_clusters").asText())
+        .contains("Exactly one of job_flow_id or job_flow_name");
+    assertThat(cases.get("step_sensor_without_step").asText())
+        .startsWith("TypeError")
+        .contains("step_id");
+    assertThat(cases.get("step_sensor_bad_mode").asText()).contains("The mode must be one of");
   }
 }

@@ -68,4 +68,175 @@ class CatalogAndPolicyTest {
         .doesNotContain("s3:*")
         .doesNotContain("dynamodb:*");
   }
+
+  private static final String ACCOUNT = "123456789012";
+
+  private static JsonNode jobRole(PlatformConfig config) {
+    return new ObjectMapper().valueToTree(IamPolicy.document(config, ACCOUNT));
+  }
+
+  /** The key of an S3 URI ("bucket/key" without the scheme and the bucket). */
+  private static String[] bucketAndKey(String uri) {
+    String rest = uri.replaceFirst("^s3[an]?://", "");
+    return rest.split("/", 2);
+  }
+
+  @Test
+  void theJobRoleListsEachBucketOnlyUnderTheLakesPrefixes() {
+    PlatformConfig config = EmrFixture.config(Map.of());
+    JsonNode policy = jobRole(config);
+    String[] t3 = bucketAndKey(config.storage().tableLocation(PlatformTables.ALL.get(0).name()));
+    // S3 ListObjects(V2) is authorized as s3:ListBucket on the bucket ARN, and the request's
+    // prefix is the condition key s3:prefix (Service Authorization Reference, Amazon S3)
+    assertThat(
+            IamEvaluation.allows(
+                policy,
+                "s3:ListBucket",
+                "arn:aws:s3:::" + t3[0],
+                Map.of("s3:prefix", t3[1] + "/_delta_log/")))
+        .as("a table's files")
+        .isTrue();
+    assertThat(
+            IamEvaluation.allows(
+                policy, "s3:ListBucket", "arn:aws:s3:::" + t3[0], Map.of("s3:prefix", "other/")))
+        .as("another prefix of the same bucket")
+        .isFalse();
+    assertThat(IamEvaluation.allows(policy, "s3:ListBucket", "arn:aws:s3:::" + t3[0], Map.of()))
+        .as("a listing of the whole bucket (no prefix)")
+        .isFalse();
+    for (JsonNode s : policy.get("Statement")) {
+      if (s.get("Action").toString().contains("s3:ListBucket")) {
+        assertThat(s.path("Condition").path("StringLike").has("s3:prefix"))
+            .as(s.get("Sid").asText())
+            .isTrue();
+      }
+    }
+  }
+
+  @Test
+  void theRawAreaIsReadOnlyToTheJobs() {
+    PlatformConfig config = EmrFixture.config(Map.of());
+    JsonNode policy = jobRole(config);
+    String raw =
+        "arn:aws:s3:::"
+            + String.join("/", bucketAndKey(config.storage().rawSourceLocation("place_event")))
+            + "/p_ymd=20261001/p_hh=00/a.json.gz";
+    String staging =
+        "arn:aws:s3:::"
+            + String.join("/", bucketAndKey(config.storage().datastaging()))
+            + "/t1/x/part-0.parquet";
+    assertThat(IamEvaluation.allows(policy, "s3:GetObject", raw, Map.of())).isTrue();
+    for (String write : List.of("s3:PutObject", "s3:DeleteObject")) {
+      assertThat(IamEvaluation.allows(policy, write, raw, Map.of())).as(write + " raw").isFalse();
+      assertThat(IamEvaluation.allows(policy, write, staging, Map.of()))
+          .as(write + " staging")
+          .isTrue();
+    }
+  }
+
+  @Test
+  void sparksDefaultDatabaseIsReadableInGlue() {
+    PlatformConfig config = EmrFixture.config(Map.of());
+    JsonNode policy = jobRole(config);
+    String region = config.emr().region();
+    // GetDatabase is authorized on the catalog and the database ARNs (Glue's resource ARNs:
+    // arn:aws:glue:region:account:catalog and :database/name)
+    for (String arn :
+        List.of(
+            "arn:aws:glue:" + region + ":" + ACCOUNT + ":catalog",
+            "arn:aws:glue:" + region + ":" + ACCOUNT + ":database/default")) {
+      assertThat(IamEvaluation.allows(policy, "glue:GetDatabase", arn, Map.of())).as(arn).isTrue();
+    }
+    assertThat(
+            IamEvaluation.allows(
+                policy,
+                "glue:GetTable",
+                "arn:aws:glue:" + region + ":" + ACCOUNT + ":table/default/anything",
+                Map.of()))
+        .as("default's tables are not the platform's")
+        .isFalse();
+  }
+
+  @Test
+  void theSubmitterMayPassTheClusterRolesAndMakeTheCallsTheClientsMake() {
+    PlatformConfig config = EmrFixture.config(Map.of());
+    JsonNode policy = new ObjectMapper().valueToTree(IamPolicy.submitter(config, ACCOUNT));
+    String service = "arn:aws:iam::" + ACCOUNT + ":role/" + config.emr().serviceRole();
+    String job = "arn:aws:iam::" + ACCOUNT + ":role/" + config.emr().instanceProfile();
+    // iam:PassRole with the iam:PassedToService condition key (IAM User Guide, "Granting a user
+    // permissions to pass a role to an AWS service")
+    assertThat(
+            IamEvaluation.allows(
+                policy,
+                "iam:PassRole",
+                service,
+                Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com")))
+        .isTrue();
+    assertThat(
+            IamEvaluation.allows(
+                policy,
+                "iam:PassRole",
+                job,
+                Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com")))
+        .isTrue();
+    assertThat(
+            IamEvaluation.allows(
+                policy,
+                "iam:PassRole",
+                "arn:aws:iam::" + ACCOUNT + ":role/Admin",
+                Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com")))
+        .isFalse();
+    assertThat(
+            IamEvaluation.allows(
+                policy,
+                "iam:PassRole",
+                service,
+                Map.of("iam:PassedToService", "lambda.amazonaws.com")))
+        .isFalse();
+
+    // RunJobFlow only with the tag the cluster carries (EmrCluster renders it)
+    assertThat(
+            IamEvaluation.allows(
+                policy,
+                "elasticmapreduce:RunJobFlow",
+                "*",
+                Map.of(
+                    "elasticmapreduce:RequestTag/" + EmrApiRules.MANAGED_POLICY_TAG_KEY,
+                    EmrApiRules.MANAGED_POLICY_TAG_VALUE)))
+        .isTrue();
+    assertThat(IamEvaluation.allows(policy, "elasticmapreduce:RunJobFlow", "*", Map.of()))
+        .isFalse();
+    // the calls made on a cluster: EmrSubmitter (DescribeCluster, AddJobFlowSteps), Airflow's
+    // EmrAddStepsOperator / EmrStepSensor (add_job_flow_steps, describe_step; provider 9.18.0
+    // hooks and sensors/emr.py), Digdag's emr> (addJobFlowSteps, listSteps, describeStep,
+    // describeCluster; EmrOperatorFactory, digdag v0.10.5)
+    String cluster =
+        "arn:aws:elasticmapreduce:" + config.emr().region() + ":" + ACCOUNT + ":cluster/j-ABC";
+    for (String call : List.of("AddJobFlowSteps", "DescribeCluster", "DescribeStep", "ListSteps")) {
+      assertThat(IamEvaluation.allows(policy, "elasticmapreduce:" + call, cluster, Map.of()))
+          .as(call)
+          .isTrue();
+    }
+    assertThat(
+            IamEvaluation.allows(policy, "elasticmapreduce:TerminateJobFlows", cluster, Map.of()))
+        .isFalse();
+    String staging =
+        "arn:aws:s3:::acme-artifacts/lambda/0.1.0/digdag-staging/s1/steps/1/config.json";
+    assertThat(IamEvaluation.allows(policy, "s3:PutObject", staging, Map.of())).isTrue();
+    assertThat(
+            IamEvaluation.allows(
+                policy,
+                "s3:PutObject",
+                "arn:aws:s3:::acme-artifacts/lambda/0.1.0/batch-layer-emr.jar",
+                Map.of()))
+        .as("the released jars are not the submitter's to overwrite")
+        .isFalse();
+    assertThat(
+            IamEvaluation.allows(
+                policy,
+                "s3:ListBucket",
+                "arn:aws:s3:::acme-artifacts",
+                Map.of("s3:prefix", "lambda/0.1.0/digdag-staging/s1/")))
+        .isTrue();
+  }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
+import software.amazon.awssdk.services.emr.model.ActionOnFailure;
 import software.amazon.awssdk.services.emr.model.StepConfig;
 
 /**
@@ -61,6 +62,34 @@ class DigdagWorkflowsTest {
     return out;
   }
 
+  /**
+   * The ActionOnFailure the emr> operator gives the task's first step, resolved as the operator
+   * does: the step's own action_on_failure, else the operator's, else CANCEL_AND_WAIT (digdag
+   * v0.10.5, digdag-standards/.../aws/EmrOperatorFactory.java: {@code
+   * params.get("action_on_failure", String.class, "CANCEL_AND_WAIT")} and {@code
+   * step.get("action_on_failure", String.class, defaultActionOnFailure)} in
+   * StepCompiler.stepConfig).
+   */
+  private static ActionOnFailure actionOnFailure(Workflow workflow, String task) {
+    Config params =
+        workflow.getTasks().stream()
+            .filter(x -> x.getName().equals(task))
+            .findFirst()
+            .orElseThrow()
+            .getConfig();
+    String operatorDefault = params.get("action_on_failure", String.class, "CANCEL_AND_WAIT");
+    Config step = params.getList("steps", Config.class).get(0);
+    return ActionOnFailure.fromValue(step.get("action_on_failure", String.class, operatorDefault));
+  }
+
+  private static void assertAcceptedOnTheCluster(Workflow workflow, String task) {
+    int level = EmrCluster.request(CONFIG, List.of()).stepConcurrencyLevel();
+    ActionOnFailure action = actionOnFailure(workflow, task);
+    assertThat(EmrApiRules.acceptsActionOnFailure(level, action))
+        .as("%s: ActionOnFailure %s on StepConcurrencyLevel %d", task, action, level)
+        .isTrue();
+  }
+
   private static List<String> javaArgs(RunArguments args) {
     StepConfig step = EmrSteps.batch(CONFIG.emr(), args, EmrSteps.Mode.SINGLE).get(0);
     return step.hadoopJarStep().args();
@@ -84,6 +113,7 @@ class DigdagWorkflowsTest {
                 "artifacts_uri",
                 artifacts));
     assertThat(args).isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
+    assertAcceptedOnTheCluster(daily, "+batch");
   }
 
   @Test
@@ -104,5 +134,6 @@ class DigdagWorkflowsTest {
                 "artifacts_uri",
                 artifacts));
     assertThat(args).isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 10, 1), 30, 1, "emr")));
+    assertAcceptedOnTheCluster(backfill, "+backfill");
   }
 }

@@ -2,12 +2,17 @@ package org.lambdaref.emr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.spark.package$;
 import org.junit.jupiter.api.Test;
@@ -130,7 +135,6 @@ class EmrClusterTest {
       InstanceGroupConfig g = r.instances().instanceGroups().get(i);
       assertThat(groups.get(i).get("InstanceType").asText()).isEqualTo(g.instanceType());
       assertThat(groups.get(i).get("InstanceCount").asInt()).isEqualTo(g.instanceCount());
-      assertThat(groups.get(i).get("Market").asText()).isEqualTo(g.marketAsString());
     }
     JsonNode steps = JSON.readTree(cli.get(cli.indexOf("--steps") + 1));
     assertThat(steps.get(0).get("Args")).hasSize(r.steps().get(0).hadoopJarStep().args().size());
@@ -156,5 +160,144 @@ class EmrClusterTest {
                     EmrFixture.config(Map.of("platform.emr.release-label", sameLine)), List.of())
                 .releaseLabel())
         .isEqualTo(sameLine);
+  }
+
+  @Test
+  void theClusterCarriesTheTagTheV2ManagedServiceRoleNeedsInBothRenderings() {
+    PlatformConfig config = EmrFixture.config(Map.of());
+    RunJobFlowRequest r = EmrCluster.request(config, List.of());
+    assertThat(r.serviceRole()).isEqualTo("EMR_DefaultRole_V2");
+    assertThat(r.tags())
+        .anySatisfy(
+            t -> {
+              assertThat(t.key()).isEqualTo(EmrApiRules.MANAGED_POLICY_TAG_KEY);
+              assertThat(t.value()).isEqualTo(EmrApiRules.MANAGED_POLICY_TAG_VALUE);
+            });
+    List<String> cli = EmrCluster.createClusterCli(r);
+    int from = cli.indexOf("--tags") + 1;
+    int to = from;
+    while (to < cli.size() && !cli.get(to).startsWith("--")) {
+      to++;
+    }
+    List<Map<String, String>> sent = EmrApiRules.cliTags(cli.subList(from, to));
+    assertThat(sent)
+        .as("the Tags the CLI sends")
+        .contains(
+            Map.of(
+                "Key",
+                EmrApiRules.MANAGED_POLICY_TAG_KEY,
+                "Value",
+                EmrApiRules.MANAGED_POLICY_TAG_VALUE))
+        .isEqualTo(r.tags().stream().map(t -> Map.of("Key", t.key(), "Value", t.value())).toList());
+  }
+
+  @Test
+  void theCliSendsTheSameGroupsAsTheSdkRequestSpotTasksIncluded() throws Exception {
+    RunJobFlowRequest r = EmrCluster.request(EmrFixture.config(Map.of()), List.of());
+    List<String> cli = EmrCluster.createClusterCli(r);
+    List<Map<String, Object>> sent =
+        EmrApiRules.cliInstanceGroups(JSON.readTree(cli.get(cli.indexOf("--instance-groups") + 1)));
+    assertThat(sent).hasSize(r.instances().instanceGroups().size());
+    for (int i = 0; i < sent.size(); i++) {
+      InstanceGroupConfig g = r.instances().instanceGroups().get(i);
+      Map<String, Object> c = sent.get(i);
+      assertThat(c.get("Market")).as(g.name()).isEqualTo(g.marketAsString());
+      assertThat(c.get("BidPrice")).as(g.name()).isEqualTo(g.bidPrice());
+      assertThat(c.get("InstanceRole")).isEqualTo(g.instanceRoleAsString());
+      assertThat(c.get("Name")).isEqualTo(g.name());
+      assertThat(c.get("InstanceType")).isEqualTo(g.instanceType());
+      assertThat(c.get("InstanceCount")).isEqualTo(g.instanceCount());
+      assertThat(c).containsKey("EbsConfiguration");
+    }
+    assertThat(sent)
+        .as("the task group is Spot through the CLI too (a Market key alone would be ignored)")
+        .anySatisfy(
+            c ->
+                assertThat(c)
+                    .containsEntry("InstanceRole", "TASK")
+                    .containsEntry("Market", "SPOT"));
+  }
+
+  /**
+   * botocore's EMR model (botocore/data/emr/2009-03-31/service-2.json), when one is at hand:
+   * -Dbotocore.emr.model=... or BOTOCORE_EMR_MODEL. It is not kept in this repository.
+   */
+  private static Optional<JsonNode> botocoreModel() throws Exception {
+    String path = System.getProperty("botocore.emr.model", System.getenv("BOTOCORE_EMR_MODEL"));
+    if (path == null || path.isBlank() || !Files.isRegularFile(Path.of(path))) {
+      return Optional.empty();
+    }
+    return Optional.of(JSON.readTree(Files.readString(Path.of(path))));
+  }
+
+  private static JsonNode apiJson(RunJobFlowRequest r) {
+    // the text `emr cluster --format json` prints, read back as boto3 would get it from json.loads
+    return JSON.valueToTree(EmrCluster.apiJson(r));
+  }
+
+  @Test
+  void theJsonIsTheRunJobFlowRequestInTheApisOwnShape() {
+    PlatformConfig config = EmrFixture.config(Map.of("platform.emr.subnet-id", "subnet-0abc"));
+    RunJobFlowRequest r =
+        EmrCluster.request(
+            config,
+            EmrSteps.batch(
+                config.emr(),
+                new RunArguments(LocalDate.of(2026, 10, 1), 3, 1, "emr"),
+                EmrSteps.Mode.SINGLE));
+    JsonNode json = apiJson(r);
+
+    assertThat(ServiceModelValidation.sdk(json, RunJobFlowRequest.builder().build()))
+        .as("against the SDK's compiled EMR model")
+        .isEmpty();
+    // the members boto3's run_job_flow needs and the names it knows them by (RunJobFlowInput)
+    assertThat(json.get("Name").asText()).isEqualTo(r.name());
+    assertThat(json.get("ReleaseLabel").asText()).isEqualTo(r.releaseLabel());
+    assertThat(json.get("Instances").get("InstanceGroups").get(0).get("InstanceRole").asText())
+        .isEqualTo("MASTER");
+    assertThat(json.get("Instances").get("Ec2SubnetId").asText()).isEqualTo("subnet-0abc");
+    assertThat(json.get("Steps").get(0).get("HadoopJarStep").get("Jar").asText())
+        .isEqualTo("command-runner.jar");
+    assertThat(json.get("AutoTerminationPolicy").get("IdleTimeout").isIntegralNumber()).isTrue();
+    assertThat(json.get("StepConcurrencyLevel").asInt()).isEqualTo(4);
+    assertThat(json.toString()).doesNotContain("null");
+    assertThat(json.has("Instances") && !json.get("Instances").has("Ec2KeyName"))
+        .as("a member not set is left out, not sent as null")
+        .isTrue();
+  }
+
+  @Test
+  void theJsonPassesBotocoresParamValidationAsAirflowsJobFlowOverrides() throws Exception {
+    Optional<JsonNode> model = botocoreModel();
+    assumeTrue(model.isPresent(), "set -Dbotocore.emr.model=<botocore's emr service-2.json>");
+    JsonNode shapes = model.get().get("shapes");
+    PlatformConfig config = EmrFixture.config(Map.of());
+    RunJobFlowRequest r =
+        EmrCluster.request(
+            config,
+            EmrSteps.batch(
+                config.emr(),
+                new RunArguments(LocalDate.of(2026, 10, 1), 3, 1, "emr"),
+                EmrSteps.Mode.SINGLE));
+    // EmrCreateJobFlowOperator hands job_flow_overrides to EmrHook.create_job_flow, which calls
+    // run_job_flow(**config) (apache-airflow-providers-amazon, hooks/emr.py): the JSON's keys are
+    // RunJobFlowInput's members
+    assertThat(ServiceModelValidation.botocore(apiJson(r), shapes, "RunJobFlowInput")).isEmpty();
+    assertThat(
+            ServiceModelValidation.botocore(
+                apiJson(EmrCluster.request(config, List.of())), shapes, "RunJobFlowInput"))
+        .isEmpty();
+
+    // and the validator is botocore's: it refuses what boto3 refuses
+    ObjectNode wrong = (ObjectNode) apiJson(r);
+    wrong.put("releaseLabel", "emr-spark-8.0.0");
+    wrong.put("StepConcurrencyLevel", "4");
+    ((ObjectNode) wrong.get("Instances")).put("KeepJobFlowAliveWhenNoSteps", "false");
+    wrong.remove("Name");
+    assertThat(ServiceModelValidation.botocore(wrong, shapes, "RunJobFlowInput"))
+        .anyMatch(e -> e.contains("unknown field releaseLabel"))
+        .anyMatch(e -> e.startsWith(".StepConcurrencyLevel: invalid type"))
+        .anyMatch(e -> e.startsWith(".Instances.KeepJobFlowAliveWhenNoSteps: invalid type"))
+        .anyMatch(e -> e.contains("missing required field Name"));
   }
 }

@@ -63,7 +63,11 @@ class EmrStepsTest {
             "--class",
             EmrSteps.BATCH_MAIN,
             "s3://acme-artifacts/lambda/0.1.0/" + EmrSteps.BATCH_JAR);
-    assertThat(step.actionOnFailure()).isEqualTo(ActionOnFailure.CANCEL_AND_WAIT);
+    assertThat(
+            EmrApiRules.acceptsActionOnFailure(
+                EmrCluster.stepConcurrencyLevel(CONFIG.emr()), step.actionOnFailure()))
+        .as("EMR accepts %s on the cluster's StepConcurrencyLevel", step.actionOnFailure())
+        .isTrue();
     assertThat(days(steps))
         .as("the days the batch layer itself replays for the same arguments")
         .isEqualTo(THIRTY_DAYS.days());
@@ -119,5 +123,64 @@ class EmrStepsTest {
         .contains("--class", EmrSteps.SPEED_MAIN)
         .contains("s3://acme-artifacts/lambda/0.1.0/" + EmrSteps.SPEED_JAR);
     assertThat(speed.actionOnFailure()).isEqualTo(ActionOnFailure.CONTINUE);
+  }
+
+  @Test
+  void onTheClustersFourConcurrentStepsEveryStepContinuesOnFailureAsEmrRequires() {
+    int level = EmrCluster.request(CONFIG, List.of()).stepConcurrencyLevel();
+    assertThat(level).as("platform.emr.parallel-steps").isEqualTo(4);
+    List<StepConfig> steps = new ArrayList<>();
+    for (Mode mode : Mode.values()) {
+      steps.addAll(EmrSteps.batch(CONFIG.emr(), THIRTY_DAYS, mode));
+    }
+    steps.add(EmrSteps.speed(CONFIG.emr(), "emr"));
+    assertThat(steps)
+        .allSatisfy(
+            s ->
+                assertThat(EmrApiRules.acceptsActionOnFailure(level, s.actionOnFailure()))
+                    .as(s.name() + ": " + s.actionOnFailureAsString())
+                    .isTrue());
+  }
+
+  @Test
+  void oneStepAtATimeABatchStepCancelsThoseQueuedBehindIt() {
+    PlatformConfig serial = EmrFixture.config(Map.of("platform.emr.parallel-steps", "1"));
+    StepConfig step = EmrSteps.batch(serial.emr(), THIRTY_DAYS, Mode.SINGLE).get(0);
+    assertThat(step.actionOnFailure()).isEqualTo(ActionOnFailure.CANCEL_AND_WAIT);
+    assertThat(EmrApiRules.acceptsActionOnFailure(1, step.actionOnFailure())).isTrue();
+  }
+
+  @Test
+  void theValidatorRefusesExactlyWhatEmrRefuses() {
+    for (int level : new int[] {1, 2, 4, 256}) {
+      for (ActionOnFailure action : ActionOnFailure.knownValues()) {
+        StepConfig step =
+            EmrSteps.batch(CONFIG.emr(), THIRTY_DAYS, Mode.SINGLE).get(0).toBuilder()
+                .actionOnFailure(action)
+                .build();
+        if (EmrApiRules.acceptsActionOnFailure(level, action)) {
+          EmrSteps.validate(level, List.of(step));
+        } else {
+          assertThatThrownBy(() -> EmrSteps.validate(level, List.of(step)))
+              .as("level %d, %s", level, action)
+              .isInstanceOf(PlatformException.class)
+              .hasMessageContaining(action.toString())
+              .hasMessageContaining("StepConcurrencyLevel " + level)
+              .hasMessageContaining("only CONTINUE")
+              .hasMessageContaining("platform.emr.parallel-steps = 1");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aClusterDefinitionWithARefusedStepIsRefusedBeforeItIsSent() {
+    StepConfig cancel =
+        EmrSteps.batch(CONFIG.emr(), THIRTY_DAYS, Mode.SINGLE).get(0).toBuilder()
+            .actionOnFailure(ActionOnFailure.CANCEL_AND_WAIT)
+            .build();
+    assertThatThrownBy(() -> EmrCluster.request(CONFIG, List.of(cancel)))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("CANCEL_AND_WAIT");
   }
 }

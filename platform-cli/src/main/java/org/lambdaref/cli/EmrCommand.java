@@ -118,7 +118,9 @@ final class EmrCommand implements Runnable {
     @Option(
         names = "--format",
         defaultValue = "cli",
-        description = "cli or json (default ${DEFAULT-VALUE}).")
+        description =
+            "cli, or json: the RunJobFlow request in the API's own shape, as boto3's run_job_flow"
+                + " and Airflow's job_flow_overrides take it (default ${DEFAULT-VALUE}).")
     String format;
 
     @Override
@@ -133,7 +135,7 @@ final class EmrCommand implements Runnable {
         System.out.println(
             new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(request.toBuilder()));
+                .writeValueAsString(EmrCluster.apiJson(request)));
       } else {
         List<String> cli = EmrCluster.createClusterCli(request);
         // "aws emr create-cluster", then one option and its value per line, shell-quoted
@@ -184,7 +186,8 @@ final class EmrCommand implements Runnable {
       name = "policy",
       mixinStandardHelpOptions = true,
       description =
-          "Print the least-privilege IAM policy of the EMR job role for this configuration.")
+          "Print a least-privilege IAM policy for this configuration: of the EMR job role, or of the"
+              + " principal that submits clusters and steps.")
   static final class Policy implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 
@@ -194,15 +197,28 @@ final class EmrCommand implements Runnable {
         description = "The AWS account id (12 digits).")
     String accountId;
 
+    @Option(
+        names = "--principal",
+        defaultValue = "job-role",
+        description =
+            "job-role: the nodes' instance profile role; submitter: who runs 'emr submit', Airflow's"
+                + " aws_default or Digdag's emr> (default ${DEFAULT-VALUE}).")
+    String principal;
+
     @Override
     public Integer call() throws Exception {
       if (!accountId.matches("\\d{12}")) {
         throw Errors.badArgument("--account-id", accountId, "a 12-digit AWS account id");
       }
+      PlatformConfig config = configOptions.load();
+      Object policy =
+          switch (principal) {
+            case "job-role" -> IamPolicy.document(config, accountId);
+            case "submitter" -> IamPolicy.submitter(config, accountId);
+            default -> throw Errors.badArgument("--principal", principal, "job-role or submitter");
+          };
       System.out.println(
-          new ObjectMapper()
-              .enable(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(IamPolicy.document(configOptions.load(), accountId)));
+          new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(policy));
       return 0;
     }
   }

@@ -1,11 +1,19 @@
-from airflow import BaseOperator
+"""sensors/emr.py of apache-airflow-providers-amazon 9.18.0 (see ..): the EMR-on-EC2 sensors' __init__ keywords."""
+from airflow.providers.amazon.aws import AwsBaseSensor
 
 
-class EmrStepSensor(BaseOperator):
-    REQUIRED = ("job_flow_id", "step_id")
+class EmrBaseSensor(AwsBaseSensor):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
 
-    def __init__(self, task_id, **kwargs):
-        missing = [k for k in self.REQUIRED if k not in kwargs]
-        if missing:
-            raise TypeError("EmrStepSensor %s misses %s" % (task_id, missing))
-        super().__init__(task_id, **kwargs)
+
+class EmrJobFlowSensor(EmrBaseSensor):
+    def __init__(self, *, job_flow_id, target_states=None, failed_states=None, max_attempts=60, deferrable=False,
+                 **kwargs):
+        super().__init__(**kwargs)
+
+
+class EmrStepSensor(EmrBaseSensor):
+    def __init__(self, *, job_flow_id, step_id, target_states=None, failed_states=None, max_attempts=60,
+                 deferrable=False, **kwargs):
+        super().__init__(**kwargs)

@@ -1,0 +1,102 @@
+package org.lambdaref.emr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.services.emr.model.ActionOnFailure;
+
+/**
+ * The rules of the EMR API and of its clients that the tests check the rendered definitions
+ * against, each written down from its source (not from this project's output).
+ */
+final class EmrApiRules {
+
+  private EmrApiRules() {}
+
+  /**
+   * Whether EMR accepts a step with {@code action} on a cluster whose StepConcurrencyLevel is
+   * {@code level}.
+   *
+   * <p>EMR API reference, StepConfig.ActionOnFailure
+   * (https://docs.aws.amazon.com/emr/latest/APIReference/API_StepConfig.html, the same text in
+   * botocore 1.43.67 botocore/data/emr/2009-03-31/service-2.json, shape StepConfig): "If a
+   * cluster's StepConcurrencyLevel is greater than 1, do not use AddJobFlowSteps to submit a step
+   * with this parameter set to CANCEL_AND_WAIT or TERMINATE_CLUSTER. The step is not submitted and
+   * the action fails". The Management Guide states it for every value
+   * (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-concurrent-steps.html): "You cannot
+   * add a step with an ActionOnFailure other than CONTINUE while the step concurrency level of the
+   * cluster is greater than 1" - so TERMINATE_JOB_FLOW (TERMINATE_CLUSTER's old name) is refused
+   * too.
+   */
+  static boolean acceptsActionOnFailure(int level, ActionOnFailure action) {
+    return level <= 1 || action == ActionOnFailure.CONTINUE;
+  }
+
+  /**
+   * The tag EMR_DefaultRole_V2 needs on the cluster: "When you use this policy, you need to pass
+   * the user tag for-use-with-amazon-emr-managed-policies = true when provisioning the cluster"
+   * (AmazonEMRServicePolicy_v2,
+   * https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html; the policy's
+   * statements carry the condition aws:ResourceTag/for-use-with-amazon-emr-managed-policies =
+   * "true").
+   */
+  static final String MANAGED_POLICY_TAG_KEY = "for-use-with-amazon-emr-managed-policies";
+
+  static final String MANAGED_POLICY_TAG_VALUE = "true";
+
+  /**
+   * How {@code aws emr create-cluster --tags k=v ...} turns its arguments into RunJobFlow Tags:
+   * split at the first '=', no '=' means an empty value (aws-cli 1.45.55,
+   * awscli/customizations/emr/emrutils.py, parse_tags).
+   */
+  static List<Map<String, String>> cliTags(List<String> rawTags) {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (String tag : rawTags) {
+      int eq = tag.indexOf('=');
+      out.add(
+          eq < 0
+              ? Map.of("Key", tag, "Value", "")
+              : Map.of("Key", tag.substring(0, eq), "Value", tag.substring(eq + 1)));
+    }
+    return out;
+  }
+
+  /**
+   * The RunJobFlow InstanceGroupConfigs that {@code aws emr create-cluster --instance-groups JSON}
+   * sends (aws-cli 1.45.55, awscli/customizations/emr/instancegroupsutils.py,
+   * build_instance_groups): it copies Name (default: the group type), InstanceType, InstanceCount,
+   * InstanceGroupType as InstanceRole, EbsConfiguration, AutoScalingPolicy, Configurations and
+   * CustomAmiId, and ignores every other key, Market included. Market is SPOT when a BidPrice is
+   * given, else ON_DEMAND; BidPrice "OnDemandPrice" is sent as no BidPrice, which the API reads as
+   * the on-demand price (botocore 1.43.67 EMR service-2.json, InstanceGroupConfig.BidPrice).
+   */
+  static List<Map<String, Object>> cliInstanceGroups(JsonNode groups) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (JsonNode g : groups) {
+      Map<String, Object> ig = new LinkedHashMap<>();
+      ig.put("Name", g.has("Name") ? g.get("Name").asText() : g.get("InstanceGroupType").asText());
+      ig.put("InstanceType", g.get("InstanceType").asText());
+      ig.put("InstanceCount", g.get("InstanceCount").asInt());
+      ig.put("InstanceRole", g.get("InstanceGroupType").asText().toUpperCase(Locale.ROOT));
+      if (g.has("BidPrice")) {
+        if (!g.get("BidPrice").asText().equals("OnDemandPrice")) {
+          ig.put("BidPrice", g.get("BidPrice").asText());
+        }
+        ig.put("Market", "SPOT");
+      } else {
+        ig.put("Market", "ON_DEMAND");
+      }
+      for (String key :
+          List.of("EbsConfiguration", "AutoScalingPolicy", "Configurations", "CustomAmiId")) {
+        if (g.has(key)) {
+          ig.put(key, g.get(key));
+        }
+      }
+      out.add(ig);
+    }
+    return out;
+  }
+}
