@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** {@code --env} and {@code --conf key=value}, shared by every command that reads configuration. */
+/**
+ * {@code --env}, {@code --config-uri} and {@code --conf key=value}, shared by every command that
+ * reads configuration.
+ */
 public final class ConfigOptions {
 
   @Option(
@@ -14,6 +17,14 @@ public final class ConfigOptions {
       defaultValue = "${env:LAMBDA_ENV:-local}",
       description = "Configuration overlay: local (default), local-s3, emr (env LAMBDA_ENV).")
   String env;
+
+  @Option(
+      names = "--config-uri",
+      paramLabel = "URI",
+      description =
+          "The deployment's overlay file (HOCON) over the environment's: s3://, s3a://, hdfs://,"
+              + " file: or a path. Every EMR step names one (platform.emr.config-uri).")
+  String configUri;
 
   @Option(
       names = "--conf",
@@ -30,6 +41,22 @@ public final class ConfigOptions {
     return Map.copyOf(overrides);
   }
 
+  /** The overlay file given with {@code --config-uri}, or empty. */
+  public String configUri() {
+    return configUri == null ? "" : configUri;
+  }
+
+  /**
+   * What this command was given on top of the environment and the overlay file, in the order they
+   * apply: the {@code CONFIG_FORCE_*} variables, then {@code --conf}. An EMR step carries them as
+   * {@code --conf} arguments, so that its driver runs with what was planned.
+   */
+  public Map<String, String> explicitOverrides() {
+    Map<String, String> all = new LinkedHashMap<>(ConfigLoader.forcedOverrides(System.getenv()));
+    all.putAll(overrides);
+    return all;
+  }
+
   /**
    * Loads the configuration. Relative paths resolve against {@code lambda.home} (set by {@code
    * bin/lambda} to the repository) so that every command finds the same data wherever it runs.
@@ -43,6 +70,12 @@ public final class ConfigOptions {
     Path base = Path.of(System.getProperty("lambda.home", "")).toAbsolutePath();
     Map<String, String> all = new LinkedHashMap<>(extra);
     all.putAll(overrides);
-    return ConfigLoader.load(env, all, System.getenv(), base);
+    ConfigLoader.Overlay overlay = ConfigLoader.Overlay.NONE;
+    if (configUri != null && !configUri.isBlank()) {
+      // the file system settings of the configuration without the file (an S3 endpoint, keys)
+      overlay =
+          ConfigUri.read(configUri, ConfigLoader.fileSystemSettings(env, all, System.getenv()));
+    }
+    return ConfigLoader.load(env, overlay, all, System.getenv(), base);
   }
 }
