@@ -57,7 +57,11 @@ public final class ConfigLoader {
       Path baseDir) {
     Config resolved = resolve(env, overlay, overrides, environment);
     checkKnownKeys(resolved);
-    return bind(resolved, baseDir);
+    PlatformConfig config = bind(resolved, baseDir);
+    if (config.env().equals(EmrEnvironment.ENV)) {
+      EmrEnvironment.check(config);
+    }
+    return config;
   }
 
   /**
@@ -209,6 +213,9 @@ public final class ConfigLoader {
   static PlatformConfig bind(Config config, Path baseDir) {
     Settings platform = new Settings(config.getConfig(ConfigKeys.ROOT), ConfigKeys.ROOT);
     String env = platform.nonEmpty("env");
+    if (env.equals(EmrEnvironment.ENV)) {
+      EmrEnvironment.checkBeforeBind(platform);
+    }
     // the platform zone first: sources inherit it, and its own key is the one to blame
     ZoneId timezone = platform.zone("timezone");
     Path workDir = baseDir.resolve(platform.nonEmpty("work-dir")).toAbsolutePath().normalize();

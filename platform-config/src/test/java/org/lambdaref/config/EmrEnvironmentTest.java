@@ -126,4 +126,104 @@ class EmrEnvironmentTest {
     assertThatThrownBy(() -> ConfigLoader.load("emr", typo, Map.of(), Map.of(), BASE))
         .hasMessageContaining("Unknown configuration key 'platform.storage.rot'");
   }
+
+  /** The overlay file without the line that sets {@code key} (a deployment that forgot it). */
+  private static PlatformConfig without(String key) {
+    String text =
+        OVERLAY
+            .lines()
+            .filter(l -> !l.trim().startsWith(key + " ="))
+            .reduce("", (a, b) -> a + b + "\n");
+    assertThat(text).as("the overlay sets " + key).isNotEqualTo(OVERLAY);
+    return ConfigLoader.load(
+        "emr", new ConfigLoader.Overlay(FILE.uri(), text), Map.of(), Map.of(), BASE);
+  }
+
+  private static void refused(Runnable load, String key, String... words) {
+    assertThatThrownBy(load::run)
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("'" + key + "'")
+        .hasMessageContaining("why:")
+        .hasMessageContaining("fix:")
+        .hasMessageContaining("overlay file")
+        .satisfies(e -> assertThat(e.getMessage()).contains(words));
+  }
+
+  /**
+   * Unset, the storage root falls back to reference.conf's {@code <work-dir>/data}: with emr's
+   * work-dir, {@code file:/mnt/var/lib/lambda/data}, one node's disk.
+   */
+  @Test
+  void aLakeNotOnS3IsRefusedNamingTheArea() {
+    refused(
+        () -> without("storage.root"),
+        "platform.storage.datasource",
+        "file:/mnt/var/lib/lambda/data/datasource",
+        "not an s3:// or s3a:// location");
+    refused(
+        () -> emr(Map.of("platform.storage.datastore", "hdfs:///lake/datastore")),
+        "platform.storage.datastore",
+        "hdfs:///lake/datastore");
+    refused(
+        () -> emr(Map.of("platform.speed.checkpoint-dir", "/mnt/checkpoints")),
+        "platform.speed.checkpoint-dir",
+        "/mnt/checkpoints");
+    assertThat(emr(Map.of("platform.storage.root", "s3a://acme-lake/x")).storage().datastaging())
+        .isEqualTo("s3a://acme-lake/x/datastaging");
+  }
+
+  @Test
+  void aSettingStillOnLoopbackIsRefusedNamingTheKey() {
+    refused(
+        () -> without("kafka.bootstrap-servers"),
+        "platform.kafka.bootstrap-servers",
+        "127.0.0.1",
+        "loopback");
+    refused(
+        () ->
+            emr(Map.of("platform.kafka.bootstrap-servers", "b-1.msk.example:9098,localhost:9092")),
+        "platform.kafka.bootstrap-servers",
+        "localhost");
+    refused(() -> without("jdbc.url"), "platform.jdbc.url", "127.0.0.1");
+    refused(
+        () -> emr(Map.of("platform.source-db.url", "jdbc:postgresql://[::1]:5432/src")),
+        "platform.source-db.url",
+        "::1");
+    refused(
+        () -> emr(Map.of("platform.dynamodb.endpoint", "http://localhost:18000")),
+        "platform.dynamodb.endpoint",
+        "localhost");
+    refused(
+        () -> emr(Map.of("platform.s3.endpoint", "http://127.0.0.1:18333")),
+        "platform.s3.endpoint",
+        "127.0.0.1");
+    refused(
+        () -> emr(Map.of("platform.export.sample-url", "jdbc:postgresql://127.0.0.2/dev")),
+        "platform.export.sample-url",
+        "127.0.0.2");
+  }
+
+  @Test
+  void theRegionMustBeSetBecauseTheDriverHasNoAwsRegion() {
+    assertThatThrownBy(() -> without("emr.region"))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("'platform.emr.region' is not set for --env emr")
+        .hasMessageContaining("AWS_REGION");
+  }
+
+  @Test
+  void realAddressesPassAndOtherEnvironmentsAreNotJudged() {
+    PlatformConfig config =
+        emr(
+            Map.of(
+                "platform.dynamodb.endpoint",
+                    "https://vpce-1.dynamodb.ap-northeast-2.vpce.amazonaws.com",
+                "platform.source-db.url",
+                    "jdbc:postgresql://db-1.example:5432,db-2.example:5432/src"));
+    assertThat(config.env()).isEqualTo("emr");
+    assertThat(EmrEnvironment.loopbackHost("127.0.0.1:9092")).contains("127.0.0.1");
+    assertThat(EmrEnvironment.loopbackHost("b-127.msk.example:9098")).isEmpty();
+    assertThat(ConfigLoader.load("local", Map.of(), Map.of(), BASE).kafka().bootstrapServers())
+        .startsWith("127.0.0.1");
+  }
 }
