@@ -166,4 +166,20 @@ public final class Errors {
             + key
             + " in the deployment's overlay file (--config-uri; docs/deploy-emr.md, step 2)");
   }
+
+  /** A plain secret in the configuration of a deployed environment. */
+  public static PlatformException plainSecretOnCluster(String env, String key) {
+    return new PlatformException(
+        "Configuration key '" + key + "' holds a plain secret for --env " + env,
+        "there it could only have come from the deployment's overlay file or a step's --conf:"
+            + " a file on S3 and the cluster, or step arguments that the EMR console, DescribeStep"
+            + " and the driver's logs show",
+        "store it in AWS Secrets Manager or SSM Parameter Store, set "
+            + key
+            + "-secret = \"arn:aws:secretsmanager:<region>:<account>:secret:<name>\" (or"
+            + " \"ssm:<parameter>\") in the overlay file, leave "
+            + key
+            + " unset, and let the job role read it (secretsmanager:GetSecretValue or ssm:GetParameter on"
+            + " it)");
+  }
 }

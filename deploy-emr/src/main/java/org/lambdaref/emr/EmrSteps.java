@@ -184,8 +184,9 @@ public final class EmrSteps {
             "leave "
                 + o.getKey()
                 + " unset for the step: on EMR the instance profile gives the AWS credentials, and a"
-                + " password or token comes by reference from AWS Secrets Manager or SSM Parameter"
-                + " Store, resolved on the driver (docs/deploy-emr.md, step 2)");
+                + " password comes by reference from AWS Secrets Manager or SSM Parameter Store,"
+                + " resolved on the driver (platform.jdbc.password-secret = \"arn:aws:secretsmanager:...\";"
+                + " docs/deploy-emr.md, step 6)");
       }
       args.addAll(List.of("--conf", o.getKey() + "=" + o.getValue()));
     }

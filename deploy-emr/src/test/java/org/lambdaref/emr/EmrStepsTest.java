@@ -153,6 +153,26 @@ class EmrStepsTest {
     }
   }
 
+  /**
+   * The driver resolves the password; the steps rendered from the same configuration never hold it.
+   */
+  @Test
+  void aResolvedSecretAppearsInNoStepAndNoConfigurationText() {
+    PlatformConfig resolved =
+        EmrFixture.config(
+                Map.of(
+                    "platform.jdbc.password-secret",
+                    "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:prod/db-AbCdEf"))
+            .withSecrets((key, ref) -> "pw-resolved-4471");
+    List<StepConfig> steps =
+        new ArrayList<>(EmrSteps.batch(resolved.emr(), THIRTY_DAYS, Mode.PARALLEL));
+    steps.add(EmrSteps.speed(resolved.emr(), "emr"));
+    assertThat(resolved.jdbc().password()).isEqualTo("pw-resolved-4471");
+    assertThat(steps.toString()).doesNotContain("pw-resolved-4471");
+    assertThat(EmrCluster.request(resolved, steps).toString()).doesNotContain("pw-resolved-4471");
+    assertThat(resolved.toString()).doesNotContain("pw-resolved-4471");
+  }
+
   @Test
   void stepsNeedTheArtifactsLocation() {
     PlatformConfig noArtifacts = EmrFixture.config(Map.of("platform.emr.artifacts-uri", ""));

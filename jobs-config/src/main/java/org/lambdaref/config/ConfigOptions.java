@@ -65,8 +65,29 @@ public final class ConfigOptions {
     return load(Map.of());
   }
 
-  /** The same, with further overrides under the user's own (e.g. where a started stack listens). */
+  /**
+   * The same, with further overrides under the user's own (e.g. where a started stack listens), and
+   * secret references ({@code platform.jdbc.password-secret}) resolved with the AWS SDK.
+   */
   public PlatformConfig load(Map<String, String> extra) {
+    PlatformConfig config = loadUnresolved(extra);
+    if (!config.hasSecretReferences()) {
+      return config;
+    }
+    try (AwsSecretResolver resolver = AwsSecretResolver.create(config.secrets())) {
+      return config.withSecrets(resolver);
+    }
+  }
+
+  /**
+   * The configuration with its secret references left unresolved: for the commands that only render
+   * what runs elsewhere (EMR steps, policies, DDL), which need no secret.
+   */
+  public PlatformConfig loadUnresolved() {
+    return loadUnresolved(Map.of());
+  }
+
+  private PlatformConfig loadUnresolved(Map<String, String> extra) {
     Path base = Path.of(System.getProperty("lambda.home", "")).toAbsolutePath();
     Map<String, String> all = new LinkedHashMap<>(extra);
     all.putAll(overrides);

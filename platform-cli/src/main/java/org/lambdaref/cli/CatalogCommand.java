@@ -37,7 +37,8 @@ final class CatalogCommand implements Runnable {
 
     @Override
     public Integer call() {
-      CatalogDdl.statements(configOptions.load().storage(), CatalogDdl.Dialect.parse(dialect))
+      CatalogDdl.statements(
+              configOptions.loadUnresolved().storage(), CatalogDdl.Dialect.parse(dialect))
           .forEach(s -> System.out.println(s + ";"));
       return 0;
     }

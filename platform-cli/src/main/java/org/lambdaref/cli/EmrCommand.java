@@ -90,7 +90,7 @@ final class EmrCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PlatformConfig config = configOptions.load();
+      PlatformConfig config = configOptions.loadUnresolved();
       Console console = Console.stdout();
       List<StepConfig> steps = stepOptions.steps(config, configOptions);
       List<RunArguments> ranges =
@@ -137,7 +137,7 @@ final class EmrCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      PlatformConfig config = configOptions.load();
+      PlatformConfig config = configOptions.loadUnresolved();
       List<StepConfig> steps =
           !stepOptions.runOptions.hasStartDate()
               ? List.of()
@@ -180,7 +180,7 @@ final class EmrCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PlatformConfig config = configOptions.load();
+      PlatformConfig config = configOptions.loadUnresolved();
       List<StepConfig> steps = stepOptions.steps(config, configOptions);
       try (EmrSubmitter emr = EmrSubmitter.connect(config.emr())) {
         if (clusterId == null) {
@@ -222,7 +222,7 @@ final class EmrCommand implements Runnable {
       if (!accountId.matches("\\d{12}")) {
         throw Errors.badArgument("--account-id", accountId, "a 12-digit AWS account id");
       }
-      PlatformConfig config = configOptions.load();
+      PlatformConfig config = configOptions.loadUnresolved();
       Object policy =
           switch (principal) {
             case "job-role" -> IamPolicy.document(config, accountId);

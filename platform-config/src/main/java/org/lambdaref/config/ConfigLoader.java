@@ -257,6 +257,7 @@ public final class ConfigLoader {
         ServingSettings.read(platform.child("serving")),
         EmrSettings.read(platform.child("emr")),
         BatchSettings.read(platform.child("batch")),
+        SecretSettings.read(platform.child("secrets"), platform.child("emr").string("region")),
         config);
   }
 

@@ -68,6 +68,15 @@ final class EmrEnvironment {
     checkJdbc("platform.export.sample-url", config.export().sampleUrl());
     checkEndpoint("platform.dynamodb.endpoint", config.dynamodb().endpoint());
     checkEndpoint("platform.s3.endpoint", config.s3().endpoint());
+    checkEndpoint(
+        "platform.secrets.secretsmanager-endpoint", config.secrets().secretsManagerEndpoint());
+    checkEndpoint("platform.secrets.ssm-endpoint", config.secrets().ssmEndpoint());
+    if (!config.jdbc().password().isEmpty()) {
+      throw Errors.plainSecretOnCluster(ENV, ConfigKeys.JDBC + ".password");
+    }
+    if (!config.sourceDb().connection().password().isEmpty()) {
+      throw Errors.plainSecretOnCluster(ENV, "platform.source-db.password");
+    }
   }
 
   private static void checkJdbc(String key, String url) {

@@ -146,7 +146,10 @@ class EmrEnvironmentTest {
         .hasMessageContaining("why:")
         .hasMessageContaining("fix:")
         .hasMessageContaining("overlay file")
-        .satisfies(e -> assertThat(e.getMessage()).contains(words));
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .contains(words.length == 0 ? new String[] {key} : words));
   }
 
   /**
@@ -225,5 +228,49 @@ class EmrEnvironmentTest {
     assertThat(EmrEnvironment.loopbackHost("b-127.msk.example:9098")).isEmpty();
     assertThat(ConfigLoader.load("local", Map.of(), Map.of(), BASE).kafka().bootstrapServers())
         .startsWith("127.0.0.1");
+  }
+
+  @Test
+  void onEmrAPlainPasswordIsRefusedAndAReferenceIsKeptUnresolved() {
+    refused(
+        () -> emr(Map.of("platform.jdbc.password", "hunter2")),
+        "platform.jdbc.password",
+        "password-secret",
+        "Secrets Manager");
+    refused(
+        () -> emr(Map.of("platform.source-db.password", "hunter2")), "platform.source-db.password");
+    PlatformConfig config =
+        emr(
+            Map.of(
+                "platform.jdbc.password-secret",
+                "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:prod/db-AbCdEf"));
+    assertThat(config.hasSecretReferences()).isTrue();
+    assertThat(config.jdbc().password()).isEmpty();
+    assertThat(config.sourceDb().connection().passwordSecret())
+        .as("the source database inherits the reference")
+        .isEqualTo(config.jdbc().passwordSecret());
+    assertThat(config.secrets().region()).as("platform.emr.region").isEqualTo("ap-northeast-2");
+
+    PlatformConfig resolved = config.withSecrets((key, ref) -> "pw-resolved-9917");
+    assertThat(resolved.jdbc().password()).isEqualTo("pw-resolved-9917");
+    assertThat(resolved.jdbc().connectionProperties())
+        .containsEntry("password", "pw-resolved-9917");
+    assertThat(resolved.toString()).doesNotContain("pw-resolved-9917");
+    assertThat(resolved.raw().root().render()).doesNotContain("pw-resolved-9917");
+  }
+
+  @Test
+  void aReferenceOfNoKnownFormIsRefusedAtLoad() {
+    assertThatThrownBy(() -> emr(Map.of("platform.jdbc.password-secret", "prod/db")))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.jdbc.password-secret")
+        .hasMessageContaining("secretsmanager:<name or ARN>");
+    assertThat(SecretReference.parse("k", "ssm:/lambda/prod/jdbc"))
+        .isEqualTo(new SecretReference(SecretReference.Store.SSM, "/lambda/prod/jdbc", ""));
+    assertThat(
+            SecretReference.parse(
+                    "k", "arn:aws:ssm:eu-west-1:123456789012:parameter/lambda/prod/jdbc")
+                .region())
+        .isEqualTo("eu-west-1");
   }
 }
