@@ -26,10 +26,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
@@ -54,8 +51,10 @@ import org.lambdaref.model.generator.PlaceMaster;
  * closing at its hour's end + lateness, balancing on its own and replacing only its own rows; the
  * daily tables follow the day's hour 23. The expected counts are worked out here from the event
  * times, arrivals and generator labels, not with the job's classes.
+ *
+ * <p>The setup replays {@link #DAY} as its 24 hourly runs once; the tests check that replay, rerun
+ * one of its hours, or run hours of the next day, in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HourlyPeriodTest {
 
   private static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
@@ -73,6 +72,12 @@ class HourlyPeriodTest {
   private static SparkSession spark;
   private static Lake lake;
   private static List<GeneratedLine> lines;
+
+  /** The setup's 24 hourly runs of {@link #DAY} (and the day of its daily tables). */
+  private static List<BatchPipeline.PeriodResult> dayRuns;
+
+  /** The collect job's ledger rows by period, read right after {@link #dayRuns}. */
+  private static Map<String, Row> collectedByDayRuns;
 
   /** What one hourly run must count. */
   record Expected(long onTime, Set<String> ids, long late, long rejected) {
@@ -102,6 +107,13 @@ class HourlyPeriodTest {
     RawFixtures.writeRaw(root, lines);
     writePlaceDump(DAY);
     writePlaceDump(DAY.plusDays(1));
+    dayRuns =
+        new BatchPipeline(lake, "place_event").runPeriods(hoursOf(DAY), JOBS, 2, false, r -> {});
+    collectedByDayRuns = new HashMap<>();
+    lake.read(PlatformTables.BATCH_LEDGER)
+        .filter(col("job").equalTo(CollectJob.JOB_NAME))
+        .collectAsList()
+        .forEach(r -> collectedByDayRuns.put(r.getAs("period"), r));
   }
 
   private static void writePlaceDump(LocalDate day) {
@@ -199,7 +211,6 @@ class HourlyPeriodTest {
   }
 
   @Test
-  @Order(1)
   void aDayOfHourlyRunsBalancesHourByHourAndTheDailyTablesFollowItsLastHour() {
     List<Period> hours = hoursOf(DAY);
     assertThat(hours)
@@ -208,10 +219,7 @@ class HourlyPeriodTest {
         .startsWith(Period.ofHour(DAY, 0))
         .endsWith(Period.ofHour(DAY, 23));
 
-    List<BatchPipeline.PeriodResult> results =
-        new BatchPipeline(lake, "place_event").runPeriods(hours, JOBS, 2, false, r -> {});
-
-    assertThat(results)
+    assertThat(dayRuns)
         .as("24 hours and the day of the daily tables")
         .hasSize(25)
         .allSatisfy(
@@ -220,11 +228,7 @@ class HourlyPeriodTest {
                     .as("%s: %s", r.period(), r.error())
                     .isEqualTo(RunStatus.SUCCEEDED));
     Map<String, Expected> expected = expected();
-    Map<String, Row> collected = new HashMap<>();
-    lake.read(PlatformTables.BATCH_LEDGER)
-        .filter(col("job").equalTo(CollectJob.JOB_NAME))
-        .collectAsList()
-        .forEach(r -> collected.put(r.getAs("period"), r));
+    Map<String, Row> collected = collectedByDayRuns;
     Map<String, Set<String>> eventsByHour =
         grouped(
             lake.day(PlatformTables.PLACE_EVENT, Partitions.day(DAY)),
@@ -297,7 +301,6 @@ class HourlyPeriodTest {
   }
 
   @Test
-  @Order(2)
   void rerunningOneHourLeavesEveryTableAsItWasAndTheOtherHoursRowsInPlace() {
     Map<String, List<String>> before = tables();
 
@@ -319,7 +322,6 @@ class HourlyPeriodTest {
   }
 
   @Test
-  @Order(3)
   void theDailyTablesOfADayWaitUntilAllItsHoursAreLoaded() {
     LocalDate next = DAY.plusDays(1);
     List<BatchPipeline.PeriodResult> results =
