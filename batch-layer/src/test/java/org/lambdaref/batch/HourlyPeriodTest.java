@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,7 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Columns;
 import org.lambdaref.model.EventValidator;
@@ -117,25 +116,10 @@ class HourlyPeriodTest {
   }
 
   private static void writePlaceDump(LocalDate day) {
-    StructType schema =
-        new StructType()
-            .add("place_id", DataTypes.StringType)
-            .add("name", DataTypes.StringType)
-            .add("category", DataTypes.StringType)
-            .add("region", DataTypes.StringType)
-            .add("seller_id", DataTypes.StringType)
-            .add("updated_at", DataTypes.TimestampType);
+    StructType schema = SparkSchemas.withColumns(new StructType(), PlaceMaster.COLUMNS);
     List<Row> rows =
         PlaceMaster.places(20, 4, 3).stream()
-            .map(
-                p ->
-                    RowFactory.create(
-                        p.placeId(),
-                        p.name(),
-                        p.category(),
-                        p.region(),
-                        p.sellerId(),
-                        Timestamp.from(p.updatedAt())))
+            .map(p -> RowFactory.create(PlaceMaster.values(p)))
             .toList();
     spark
         .createDataFrame(rows, schema)
