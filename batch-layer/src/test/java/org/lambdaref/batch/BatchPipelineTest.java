@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -24,15 +23,11 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
-import org.lambdaref.config.SparkSessions;
-import org.lambdaref.localstack.LocalStack;
-import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
@@ -63,8 +58,11 @@ class BatchPipelineTest {
   private static final int PLACES = 40;
   private static final int SELLERS = 6;
 
-  @TempDir static Path root;
-  private static LocalStack postgres;
+  @RegisterExtension
+  static final PostgresLake db =
+      PostgresLake.named("BatchPipelineTest").with("platform.timezone", SEOUL.getId());
+
+  private static Path root;
   private static PlatformConfig config;
   private static SparkSession spark;
   private static Lake lake;
@@ -76,18 +74,17 @@ class BatchPipelineTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    postgres =
-        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES));
-    config = configAt(root.resolve("lake"));
-    spark = SparkSessions.getOrCreate(config, "BatchPipelineTest");
-    lake = new Lake(spark, config);
+    root = db.root();
+    config = db.config();
+    lake = db.lake();
+    spark = lake.spark();
     List<GeneratedLine> lines =
         EventGenerator.generate(
             new GeneratorSpec(
                 FIRST, DAYS, 300, PLACES + 5, 60, 0.1, 0.03, 0.02, SEOUL, Duration.ofHours(6), 9));
     RawFixtures.writeRaw(root.resolve("lake"), lines);
     List<PlaceMaster.Place> places = PlaceMaster.places(PLACES, SELLERS, 3);
-    RawFixtures.writePlaces(postgres.jdbcUrl(), postgres.jdbcUser(), "", places);
+    RawFixtures.writePlaces(db.stack().jdbcUrl(), db.stack().jdbcUser(), "", places);
     sellerOf =
         places.stream()
             .collect(Collectors.toMap(PlaceMaster.Place::placeId, PlaceMaster.Place::sellerId));
@@ -95,25 +92,6 @@ class BatchPipelineTest {
     replay =
         new BatchPipeline(lake, "place_event")
             .run(days(), BatchPipeline.Job.parse("all"), 1, r -> {});
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
-
-  private static PlatformConfig configAt(Path lakeRoot) {
-    return ConfigLoader.load(
-        "local",
-        Map.of(
-            "platform.storage.root", lakeRoot.toString(),
-            "platform.timezone", "Asia/Seoul",
-            "platform.jdbc.url", postgres.jdbcUrl(),
-            "platform.jdbc.user", postgres.jdbcUser()),
-        Map.of(),
-        lakeRoot);
   }
 
   /**
@@ -255,7 +233,7 @@ class BatchPipelineTest {
             .collectAsList()
             .get(0)
             .getAs("version");
-    postgres.stop(ServerKind.POSTGRES);
+    db.stack().stop(ServerKind.POSTGRES);
     try {
       List<BatchPipeline.PeriodResult> failed =
           new BatchPipeline(lake, "place_event")
@@ -265,7 +243,7 @@ class BatchPipelineTest {
           .contains("t3 table is intact")
           .contains("bin/lambda export");
     } finally {
-      postgres.restart(ServerKind.POSTGRES);
+      db.stack().restart(ServerKind.POSTGRES);
     }
     assertThat(lake.day(PlatformTables.SELLER_PLACE_1D, Partitions.day(day)).count()).isPositive();
     assertThat(
@@ -291,7 +269,7 @@ class BatchPipelineTest {
 
   @Test
   void aColumnAddedToTheSourceRaisesASchemaChangeAlert() throws Exception {
-    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.jdbcUser(), "");
+    try (Connection c = db.connect();
         Statement s = c.createStatement()) {
       s.execute("ALTER TABLE public.place ADD COLUMN rating integer");
       s.execute("ALTER TABLE public.place DROP COLUMN region");
@@ -316,8 +294,8 @@ class BatchPipelineTest {
             Map.of(
                 "platform.storage.root", root.resolve("lake").toString(),
                 "platform.timezone", "Asia/Seoul",
-                "platform.jdbc.url", postgres.jdbcUrl(),
-                "platform.jdbc.user", postgres.jdbcUser(),
+                "platform.jdbc.url", db.stack().jdbcUrl(),
+                "platform.jdbc.user", db.stack().jdbcUser(),
                 "platform.storage.datastaging", root.resolve("parallel/datastaging").toString(),
                 "platform.storage.datastore", root.resolve("parallel/datastore").toString()),
             Map.of(),
@@ -381,7 +359,7 @@ class BatchPipelineTest {
     Ledger.Entry entry = new ExportJob(lake).runSample(day, 0.5);
 
     Map<String, Long> sample = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.jdbcUser(), "");
+    try (Connection c = db.connect();
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery("select seller_id, unique_users from t3_seller_exported_jdbc_sample")) {
@@ -424,7 +402,7 @@ class BatchPipelineTest {
 
   private static Map<String, Long> exported(LocalDate day) throws Exception {
     Map<String, Long> out = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.jdbcUser(), "");
+    try (Connection c = db.connect();
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(

@@ -3,9 +3,7 @@ package org.lambdaref.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,18 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.lambdaref.config.ConfigLoader;
-import org.lambdaref.config.PlatformConfig;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.SparkSchemas;
-import org.lambdaref.config.SparkSessions;
-import org.lambdaref.localstack.LocalStack;
-import org.lambdaref.localstack.LocalStackOptions;
-import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
@@ -54,8 +44,10 @@ class ExportTimeoutTest {
   private static final LocalDate DAY_B = LocalDate.of(2021, 3, 2);
   private static final Duration BOUND = Duration.ofSeconds(20);
 
-  @TempDir static Path root;
-  private static LocalStack postgres;
+  @RegisterExtension
+  static final PostgresLake db =
+      PostgresLake.named("ExportTimeoutTest").with("platform.jdbc.lock-timeout", "2s");
+
   private static Lake lake;
 
   /** What the setup's export of {@link #DAY_A} threw (null: none), and the staging tables after. */
@@ -65,31 +57,11 @@ class ExportTimeoutTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    postgres =
-        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES));
-    PlatformConfig config =
-        ConfigLoader.load(
-            "local",
-            Map.of(
-                "platform.storage.root", root.resolve("lake").toString(),
-                "platform.jdbc.url", postgres.jdbcUrl(),
-                "platform.jdbc.user", postgres.jdbcUser(),
-                "platform.jdbc.lock-timeout", "2s"),
-            Map.of(),
-            root.resolve("lake"));
-    SparkSession spark = SparkSessions.getOrCreate(config, "ExportTimeoutTest");
-    lake = new Lake(spark, config);
+    lake = db.lake();
     writeT3(DAY_A, 5, 100);
     writeT3(DAY_B, 7, 200);
     firstExportFailure = exportWithin(DAY_A, Duration.ofSeconds(120));
     stagingAfterFirstExport = stagingTables();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (postgres != null) {
-      postgres.close();
-    }
   }
 
   /**
@@ -171,7 +143,7 @@ class ExportTimeoutTest {
   }
 
   private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(postgres.jdbcUrl(), postgres.jdbcUser(), "");
+    return db.connect();
   }
 
   private static void execute(String sql) throws SQLException {
