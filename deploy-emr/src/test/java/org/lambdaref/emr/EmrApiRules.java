@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.emr.model.ActionOnFailure;
 
 /**
@@ -34,6 +35,32 @@ final class EmrApiRules {
   static boolean acceptsActionOnFailure(int level, ActionOnFailure action) {
     return level <= 1 || action == ActionOnFailure.CONTINUE;
   }
+
+  /**
+   * The keys {@code aws emr add-steps --steps JSON} reads for a CUSTOM_JAR step (aws-cli v2 2.36.7,
+   * awscli/customizations/emr/argumentschema.py STEPS_SCHEMA, and steputils.py
+   * build_custom_jar_step, which reads Name, ActionOnFailure, Jar, Args, MainClass, Properties,
+   * LogUri and EncryptionKeyArn and nothing else): any other key is silently left out of the
+   * AddJobFlowSteps request.
+   */
+  static final Set<String> CLI_CUSTOM_JAR_STEP_KEYS =
+      Set.of(
+          "Type",
+          "Name",
+          "ActionOnFailure",
+          "Jar",
+          "Args",
+          "MainClass",
+          "Properties",
+          "LogUri",
+          "EncryptionKeyArn");
+
+  /**
+   * The ActionOnFailure values {@code aws emr add-steps} accepts in its JSON (STEPS_SCHEMA, enum of
+   * ActionOnFailure; the CLI's own default is CONTINUE, constants.py DEFAULT_FAILURE_ACTION).
+   */
+  static final Set<String> CLI_ACTION_ON_FAILURE =
+      Set.of("TERMINATE_CLUSTER", "CANCEL_AND_WAIT", "CONTINUE");
 
   /**
    * The tag EMR_DefaultRole_V2 needs on the cluster: "When you use this policy, you need to pass
