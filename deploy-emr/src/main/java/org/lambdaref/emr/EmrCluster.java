@@ -144,7 +144,10 @@ public final class EmrCluster {
         .build();
   }
 
-  /** EMR classifications: Spark for Delta, Glue as metastore, SSE-KMS for EMRFS writes. */
+  /**
+   * EMR classifications: Spark for Delta, YARN's cap on application attempts, Glue as metastore,
+   * SSE-KMS for EMRFS writes.
+   */
   static List<Configuration> configurations(PlatformConfig config) {
     EmrSettings emr = config.emr();
     List<Configuration> out = new ArrayList<>();
@@ -161,6 +164,14 @@ public final class EmrCluster {
               }
             });
     out.add(configuration("spark-defaults", sparkDefaults));
+    // YARN caps an application's own max attempts at this global value (Hadoop's default is 2):
+    // the speed step asks for EmrSteps.SPEED_MAX_APP_ATTEMPTS; the batch steps ask for 1
+    out.add(
+        configuration(
+            "yarn-site",
+            Map.of(
+                "yarn.resourcemanager.am.max-attempts",
+                Integer.toString(EmrSteps.SPEED_MAX_APP_ATTEMPTS))));
     // EMR ships Delta (7.x and emr-spark-8.x alike); this puts its jars on Spark's classpath
     out.add(configuration("delta-defaults", Map.of("delta.enabled", "true")));
     if (emr.glueCatalog()) {

@@ -32,6 +32,23 @@ public final class EmrSteps {
   public static final String BATCH_JAR = "batch-layer-emr.jar";
   public static final String SPEED_JAR = "speed-layer-emr.jar";
 
+  /**
+   * YARN attempts of the speed driver: a lost driver (its node gone, the JVM killed) is restarted
+   * by YARN in a new ApplicationMaster attempt, which resumes from the query's S3 checkpoint and
+   * waits out the dead driver's writer lease (at most platform.speed.writer-lease-ttl) before it
+   * writes. {@link EmrCluster} raises YARN's own cap, {@code yarn.resourcemanager.am.max-attempts},
+   * to this: YARN uses the global value instead of a larger per-application one (RMAppImpl).
+   */
+  public static final int SPEED_MAX_APP_ATTEMPTS = 4;
+
+  /**
+   * Only the speed driver's failures of the last hour count towards {@link #SPEED_MAX_APP_ATTEMPTS}
+   * (spark.yarn.am.attemptFailuresValidityInterval): a rare loss is survived however long the query
+   * has run, a driver that keeps failing (a bad release, a broken configuration) fails the step
+   * within the hour.
+   */
+  public static final String SPEED_ATTEMPT_FAILURES_VALIDITY = "1h";
+
   /** Application names as the notes spell them: PlaceImpression_30Range_20190508_PROD. */
   public static final String BATCH_APP = "PlaceImpression";
 
@@ -121,8 +138,18 @@ public final class EmrSteps {
     ActionOnFailure onFailure = onFailure(EmrCluster.stepConcurrencyLevel(emr));
     List<StepConfig> steps = new ArrayList<>();
     for (RunArguments range : ranges(args, mode, emr.parallelSteps())) {
+      // one YARN attempt: a failed driver is a failed step, and the scheduler's rerun (with
+      // --resume, or the same session again) redoes only what the ledger lacks. A second attempt
+      // by YARN would rerun the whole range from its start (it has no --resume), would repeat a
+      // failure that is deterministic (bad input, a broken configuration) at the cost of another
+      // full replay, and would keep the scheduler's sensor or wait loop waiting meanwhile
       List<String> submit =
-          sparkSubmit(emr, BATCH_MAIN, range.applicationName(BATCH_APP), BATCH_JAR);
+          sparkSubmit(
+              emr,
+              BATCH_MAIN,
+              range.applicationName(BATCH_APP),
+              List.of("spark.yarn.maxAppAttempts=1"),
+              BATCH_JAR);
       submit.addAll(driverConfiguration(emr, range.env(), overrides));
       submit.addAll(
           List.of(
@@ -145,7 +172,10 @@ public final class EmrSteps {
   }
 
   /**
-   * The speed layer as a long-running step (it restarts itself from its checkpoint on failures).
+   * The speed layer as a long-running step. Inside the driver the query restarts itself from its
+   * checkpoint (platform.speed.restart-attempts); the loss of the driver itself is survived by
+   * YARN, which starts a new attempt of it ({@link #SPEED_MAX_APP_ATTEMPTS} within {@link
+   * #SPEED_ATTEMPT_FAILURES_VALIDITY}) while the step goes on running.
    */
   public static StepConfig speed(EmrSettings emr, String env) {
     return speed(emr, Map.of(), env);
@@ -154,7 +184,14 @@ public final class EmrSteps {
   /** The same, with {@code overrides} as {@code --conf} arguments (see {@link #batch}). */
   public static StepConfig speed(EmrSettings emr, Map<String, String> overrides, String env) {
     List<String> submit =
-        sparkSubmit(emr, SPEED_MAIN, "PlaceEventSpeed_" + env.toUpperCase(Locale.ROOT), SPEED_JAR);
+        sparkSubmit(
+            emr,
+            SPEED_MAIN,
+            "PlaceEventSpeed_" + env.toUpperCase(Locale.ROOT),
+            List.of(
+                "spark.yarn.maxAppAttempts=" + SPEED_MAX_APP_ATTEMPTS,
+                "spark.yarn.am.attemptFailuresValidityInterval=" + SPEED_ATTEMPT_FAILURES_VALIDITY),
+            SPEED_JAR);
     submit.addAll(driverConfiguration(emr, env, overrides));
     return StepConfig.builder()
         .name("PlaceEventSpeed_" + env.toUpperCase(Locale.ROOT))
@@ -194,26 +231,28 @@ public final class EmrSteps {
   }
 
   private static List<String> sparkSubmit(
-      EmrSettings emr, String mainClass, String appName, String jar) {
+      EmrSettings emr, String mainClass, String appName, List<String> yarnConf, String jar) {
     if (emr.artifactsUri().isBlank()) {
       throw new PlatformException(
           "platform.emr.artifacts-uri is not set",
           "the steps spark-submit the layers' EMR jars from S3",
           "upload the jars (docs/deploy-emr.md, step 3) and set LAMBDA_EMR_ARTIFACTS_URI=s3://<bucket>/artifacts/<version>");
     }
-    return new ArrayList<>(
-        List.of(
-            "spark-submit",
-            "--deploy-mode",
-            "cluster",
-            "--name",
-            appName,
-            "--class",
-            mainClass,
-            // a failed driver is a failed step: the ledger and --resume handle the rerun, not YARN.
-            // Java 17's --add-opens come from spark-submit itself (Spark 3.3+), nothing to add here
-            "--conf",
-            "spark.yarn.maxAppAttempts=1",
-            emr.artifactsUri().replaceAll("/+$", "") + "/" + jar));
+    // Java 17's --add-opens come from spark-submit itself (Spark 3.3+), nothing to add here
+    List<String> out =
+        new ArrayList<>(
+            List.of(
+                "spark-submit",
+                "--deploy-mode",
+                "cluster",
+                "--name",
+                appName,
+                "--class",
+                mainClass));
+    for (String c : yarnConf) {
+      out.addAll(List.of("--conf", c));
+    }
+    out.add(emr.artifactsUri().replaceAll("/+$", "") + "/" + jar);
+    return out;
   }
 }

@@ -141,10 +141,11 @@ public final class IamPolicy {
 
   /**
    * A policy for whoever sends the cluster and the steps ({@code bin/lambda emr submit}, Airflow's
-   * {@code aws_default} connection, Digdag's emr> credentials): pass the two cluster roles to EMR
-   * (and the job role on to EC2), start a cluster only with the managed-policy tag, add and watch
-   * steps, and the Digdag staging prefix under the artifacts. The job role is taken to have the
-   * instance profile's name, as {@code aws emr create-default-roles} makes them.
+   * {@code aws_default} connection, the role of the Digdag host, whose workflows run {@code aws emr
+   * add-steps}, {@code wait step-complete} and {@code describe-step}): pass the two cluster roles
+   * to EMR (and the job role on to EC2), start a cluster only with the managed-policy tag, add and
+   * watch steps. Nothing in S3: no scheduler stages files for a step. The job role is taken to have
+   * the instance profile's name, as {@code aws emr create-default-roles} makes them.
    */
   public static Map<String, Object> submitter(PlatformConfig config, String accountId) {
     String region = config.emr().region();
@@ -189,16 +190,6 @@ public final class IamPolicy {
                 "elasticmapreduce:DescribeStep",
                 "elasticmapreduce:ListSteps"),
             List.of("arn:aws:elasticmapreduce:" + region + ":" + accountId + ":cluster/*")));
-    Optional<String> staging = s3(config.emr().artifactsUri()).map(p -> p + "/digdag-staging");
-    staging.ifPresent(
-        p -> {
-          statements.addAll(listBuckets("ListStaging", Set.of(p)));
-          statements.add(
-              statement(
-                  "DigdagStaging",
-                  List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
-                  objects(Set.of(p))));
-        });
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("Version", "2012-10-17");
     doc.put("Statement", statements);

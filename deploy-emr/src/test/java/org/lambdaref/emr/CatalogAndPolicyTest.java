@@ -240,8 +240,10 @@ class CatalogAndPolicyTest {
         .isFalse();
     // the calls made on a cluster: EmrSubmitter (DescribeCluster, AddJobFlowSteps), Airflow's
     // EmrAddStepsOperator / EmrStepSensor (add_job_flow_steps, describe_step; provider 9.18.0
-    // hooks and sensors/emr.py), Digdag's emr> (addJobFlowSteps, listSteps, describeStep,
-    // describeCluster; EmrOperatorFactory, digdag v0.10.5)
+    // hooks and sensors/emr.py), the Digdag workflows' AWS CLI v2 (add-steps calls DescribeCluster
+    // for the release label before AddJobFlowSteps: aws-cli v2 awscli/customizations/emr/
+    // addsteps.py and emrutils.get_release_label; wait step-complete and describe-step call
+    // DescribeStep)
     String cluster =
         "arn:aws:elasticmapreduce:" + config.emr().region() + ":" + ACCOUNT + ":cluster/j-ABC";
     for (String call : List.of("AddJobFlowSteps", "DescribeCluster", "DescribeStep", "ListSteps")) {
@@ -252,9 +254,11 @@ class CatalogAndPolicyTest {
     assertThat(
             IamEvaluation.allows(policy, "elasticmapreduce:TerminateJobFlows", cluster, Map.of()))
         .isFalse();
+    // nothing is staged in S3 for a step any more (Digdag's emr> staged its runner and each
+    // step's config.json under <artifacts>/digdag-staging/)
     String staging =
         "arn:aws:s3:::acme-artifacts/lambda/0.1.0/digdag-staging/s1/steps/1/config.json";
-    assertThat(IamEvaluation.allows(policy, "s3:PutObject", staging, Map.of())).isTrue();
+    assertThat(IamEvaluation.allows(policy, "s3:PutObject", staging, Map.of())).isFalse();
     assertThat(
             IamEvaluation.allows(
                 policy,
@@ -269,6 +273,6 @@ class CatalogAndPolicyTest {
                 "s3:ListBucket",
                 "arn:aws:s3:::acme-artifacts",
                 Map.of("s3:prefix", "lambda/0.1.0/digdag-staging/s1/")))
-        .isTrue();
+        .isFalse();
   }
 }

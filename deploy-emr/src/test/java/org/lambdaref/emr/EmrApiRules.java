@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.emr.model.ActionOnFailure;
 
 /**
@@ -34,6 +35,56 @@ final class EmrApiRules {
   static boolean acceptsActionOnFailure(int level, ActionOnFailure action) {
     return level <= 1 || action == ActionOnFailure.CONTINUE;
   }
+
+  /**
+   * Hadoop's default of {@code yarn.resourcemanager.am.max-attempts}
+   * (YarnConfiguration.DEFAULT_RM_AM_MAX_ATTEMPTS, yarn-default.xml), what a cluster that does not
+   * set it in yarn-site has.
+   */
+  static final int HADOOP_DEFAULT_RM_AM_MAX_ATTEMPTS = 2;
+
+  /**
+   * The ApplicationMaster attempts YARN gives a Spark application submitted with {@code --conf
+   * spark.yarn.maxAppAttempts=requested} on a ResourceManager whose {@code
+   * yarn.resourcemanager.am.max-attempts} is {@code global}.
+   *
+   * <p>Spark passes the key on as is (resource-managers/yarn/.../deploy/yarn/Client.scala,
+   * createApplicationSubmissionContext: {@code sparkConf.get(MAX_APP_ATTEMPTS)} to {@code
+   * appContext.setMaxAppAttempts}, the cluster's value when unset; config.scala: MAX_APP_ATTEMPTS =
+   * "spark.yarn.maxAppAttempts", an int). YARN then caps it (hadoop-yarn-server-resourcemanager
+   * RMAppImpl's constructor): "if (individualMaxAppAttempts <= 0 || individualMaxAppAttempts >
+   * globalMaxAppAttempts) this.maxAppAttempts = globalMaxAppAttempts", with a warning that the
+   * specific max attempts is out of range.
+   */
+  static int yarnMaxAppAttempts(int requested, int global) {
+    return requested <= 0 || requested > global ? global : requested;
+  }
+
+  /**
+   * The keys {@code aws emr add-steps --steps JSON} reads for a CUSTOM_JAR step (aws-cli v2 2.36.7,
+   * awscli/customizations/emr/argumentschema.py STEPS_SCHEMA, and steputils.py
+   * build_custom_jar_step, which reads Name, ActionOnFailure, Jar, Args, MainClass, Properties,
+   * LogUri and EncryptionKeyArn and nothing else): any other key is silently left out of the
+   * AddJobFlowSteps request.
+   */
+  static final Set<String> CLI_CUSTOM_JAR_STEP_KEYS =
+      Set.of(
+          "Type",
+          "Name",
+          "ActionOnFailure",
+          "Jar",
+          "Args",
+          "MainClass",
+          "Properties",
+          "LogUri",
+          "EncryptionKeyArn");
+
+  /**
+   * The ActionOnFailure values {@code aws emr add-steps} accepts in its JSON (STEPS_SCHEMA, enum of
+   * ActionOnFailure; the CLI's own default is CONTINUE, constants.py DEFAULT_FAILURE_ACTION).
+   */
+  static final Set<String> CLI_ACTION_ON_FAILURE =
+      Set.of("TERMINATE_CLUSTER", "CANCEL_AND_WAIT", "CONTINUE");
 
   /**
    * The tag EMR_DefaultRole_V2 needs on the cluster: "When you use this policy, you need to pass

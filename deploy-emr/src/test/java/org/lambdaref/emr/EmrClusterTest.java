@@ -95,6 +95,11 @@ class EmrClusterTest {
     assertThat(spark.keySet())
         .noneMatch(k -> k.startsWith("spark.driver.") || k.startsWith("spark.hadoop.fs.s3a."));
     assertThat(c.get("delta-defaults").properties()).containsEntry("delta.enabled", "true");
+    // YARN's cap on any application's attempts, raised to what the speed step asks for
+    assertThat(c.get("yarn-site").properties())
+        .containsEntry(
+            "yarn.resourcemanager.am.max-attempts",
+            Integer.toString(EmrSteps.SPEED_MAX_APP_ATTEMPTS));
     assertThat(c.get("spark-hive-site").properties())
         .containsValue("com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory");
     assertThat(c)

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.network.util.JavaUtils;
 import org.junit.jupiter.api.Test;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.PlatformConfig;
@@ -18,6 +20,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import software.amazon.awssdk.services.emr.model.ActionOnFailure;
+import software.amazon.awssdk.services.emr.model.Configuration;
 import software.amazon.awssdk.services.emr.model.StepConfig;
 
 class EmrStepsTest {
@@ -188,6 +191,67 @@ class EmrStepsTest {
         .contains("--class", EmrSteps.SPEED_MAIN)
         .contains("s3://acme-artifacts/lambda/0.1.0/" + EmrSteps.SPEED_JAR);
     assertThat(speed.actionOnFailure()).isEqualTo(ActionOnFailure.CONTINUE);
+  }
+
+  /** The value of each {@code --conf key=value} given to spark-submit before its primary jar. */
+  private static Map<String, String> submitConf(StepConfig step) {
+    List<String> args = step.hadoopJarStep().args();
+    int jar = args.indexOf(args.stream().filter(a -> a.endsWith(".jar")).findFirst().orElseThrow());
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (int i = 0; i < jar; i++) {
+      if (args.get(i).equals("--conf")) {
+        String kv = args.get(i + 1);
+        conf.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+      }
+    }
+    return conf;
+  }
+
+  /**
+   * The speed driver survives its own loss: YARN starts a new attempt of it (which resumes from the
+   * query's checkpoint) up to 4 times an hour. spark.yarn.am.attemptFailuresValidityInterval is
+   * Spark's "Interval after which AM failures will be considered independent and not accumulate
+   * towards the attempt count", a time in milliseconds (config.scala,
+   * AM_ATTEMPT_FAILURE_VALIDITY_INTERVAL_MS, timeConf; Client.scala passes it to
+   * appContext.setAttemptFailuresValidityInterval). The cluster's yarn-site lets YARN give the 4
+   * attempts: with Hadoop's default global cap of 2 it would give 2.
+   */
+  @Test
+  void theSpeedDriverIsRestartedByYarnWhileItsFailuresAreRareAndBatchDriversAreNot() {
+    Map<String, String> speed = submitConf(EmrSteps.speed(CONFIG.emr(), "emr"));
+    assertThat(speed)
+        .containsEntry("spark.yarn.maxAppAttempts", "4")
+        .containsEntry("spark.yarn.am.attemptFailuresValidityInterval", "1h");
+    assertThat(JavaUtils.timeStringAsMs(speed.get("spark.yarn.am.attemptFailuresValidityInterval")))
+        .isEqualTo(3_600_000L);
+    int requested = Integer.parseInt(speed.get("spark.yarn.maxAppAttempts"));
+    assertThat(requested).isGreaterThan(1);
+
+    Map<String, String> yarnSite =
+        EmrCluster.request(CONFIG, List.of()).configurations().stream()
+            .filter(c -> c.classification().equals("yarn-site"))
+            .map(Configuration::properties)
+            .findFirst()
+            .orElseThrow();
+    int global = Integer.parseInt(yarnSite.get("yarn.resourcemanager.am.max-attempts"));
+    assertThat(EmrApiRules.yarnMaxAppAttempts(requested, global))
+        .as("the attempts YARN gives the speed driver on the cluster")
+        .isEqualTo(4);
+    assertThat(
+            EmrApiRules.yarnMaxAppAttempts(
+                requested, EmrApiRules.HADOOP_DEFAULT_RM_AM_MAX_ATTEMPTS))
+        .as("without the cluster's yarn-site")
+        .isEqualTo(2);
+
+    // a batch driver has one attempt: the rerun is the scheduler's (idempotent, with --resume)
+    for (Mode mode : Mode.values()) {
+      for (StepConfig batch : EmrSteps.batch(CONFIG.emr(), THIRTY_DAYS, mode)) {
+        Map<String, String> conf = submitConf(batch);
+        assertThat(conf).containsEntry("spark.yarn.maxAppAttempts", "1");
+        assertThat(conf).doesNotContainKey("spark.yarn.am.attemptFailuresValidityInterval");
+        assertThat(EmrApiRules.yarnMaxAppAttempts(1, global)).isEqualTo(1);
+      }
+    }
   }
 
   @Test

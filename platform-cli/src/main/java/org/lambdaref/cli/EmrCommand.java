@@ -214,7 +214,7 @@ final class EmrCommand implements Runnable {
         defaultValue = "job-role",
         description =
             "job-role: the nodes' instance profile role; submitter: who runs 'emr submit', Airflow's"
-                + " aws_default or Digdag's emr> (default ${DEFAULT-VALUE}).")
+                + " aws_default or the Digdag host's role (default ${DEFAULT-VALUE}).")
     String principal;
 
     @Override
