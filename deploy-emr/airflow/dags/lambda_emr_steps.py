@@ -10,6 +10,9 @@ BATCH_JAR = "batch-layer-emr.jar"
 CLUSTER_ID = "{{ var.value.lambda_emr_cluster_id }}"
 ARTIFACTS_URI = "{{ var.value.lambda_emr_artifacts_uri }}"
 ENV = "emr"
+# The deployment's overlay file, next to the jars (the default of platform.emr.config-uri): the
+# driver runs in a YARN container, where neither Airflow's nor anybody's environment reaches it.
+CONFIG_URI = ARTIFACTS_URI + "/lambda.conf"
 # The platform's day of a scheduled run: the start of its data interval, in the platform zone.
 # Not {{ ds }}: Airflow 2 renders the logical date in UTC, and the 07:00 Asia/Seoul run's interval
 # starts at 22:00 UTC the day before, so {{ ds }} would name the day before the one to process.
@@ -36,6 +39,7 @@ def batch_step(start_date, iteration_count, name, action_on_failure="CONTINUE"):
                 "--conf", "spark.yarn.maxAppAttempts=1",
                 ARTIFACTS_URI + "/" + BATCH_JAR,
                 "--env", ENV,
+                "--config-uri", CONFIG_URI,
                 "--start-date", start_date,
                 "--iteration-count", iteration_count,
             ],

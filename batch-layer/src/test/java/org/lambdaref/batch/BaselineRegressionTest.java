@@ -7,21 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSchemas;
-import org.lambdaref.config.SparkSessions;
-import org.lambdaref.localstack.LocalStack;
-import org.lambdaref.localstack.LocalStackOptions;
-import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.RunStatus;
 import org.lambdaref.model.TableSpec;
@@ -46,43 +38,24 @@ class BaselineRegressionTest {
   private static final List<LocalDate> DAYS =
       List.of(LocalDate.of(2019, 6, 8), LocalDate.of(2019, 6, 9));
 
-  @TempDir static Path root;
-  private static LocalStack postgres;
+  @RegisterExtension
+  static final PostgresLake db =
+      PostgresLake.named("BaselineRegressionTest").with("platform.timezone", "Asia/Seoul");
+
   private static PlatformConfig config;
-  private static SparkSession spark;
   private static Lake lake;
   private static List<BatchPipeline.PeriodResult> results;
 
   @BeforeAll
   static void setUp() throws Exception {
-    postgres =
-        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES));
-    Path lakeRoot = root.resolve("lake");
-    config =
-        ConfigLoader.load(
-            "local",
-            Map.of(
-                "platform.storage.root", lakeRoot.toString(),
-                "platform.timezone", "Asia/Seoul",
-                "platform.jdbc.url", postgres.jdbcUrl(),
-                "platform.jdbc.user", postgres.jdbcUser()),
-            Map.of(),
-            lakeRoot);
-    spark = SparkSessions.getOrCreate(config, "BaselineRegressionTest");
-    lake = new Lake(spark, config);
-    RawFixtures.writeRaw(lakeRoot, RegressionBaseline.rawLines());
+    config = db.config();
+    lake = db.lake();
+    RawFixtures.writeRaw(db.lakeRoot(), RegressionBaseline.rawLines());
     RawFixtures.writePlaces(
-        postgres.jdbcUrl(), postgres.jdbcUser(), "", RegressionBaseline.places());
+        db.stack().jdbcUrl(), db.stack().jdbcUser(), "", RegressionBaseline.places());
     results =
-        new BatchPipeline(lake, "place_event")
+        new BatchPipeline(lake, config.eventSource().name())
             .run(DAYS, BatchPipeline.Job.parse("all"), 1, r -> {});
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (postgres != null) {
-      postgres.close();
-    }
   }
 
   @Test
@@ -95,7 +68,8 @@ class BaselineRegressionTest {
                     .isEqualTo(RunStatus.SUCCEEDED));
 
     String actual =
-        RegressionBaseline.dump(lake, config, postgres.jdbcUrl(), postgres.jdbcUser(), root);
+        RegressionBaseline.dump(
+            lake, config, db.stack().jdbcUrl(), db.stack().jdbcUser(), db.root());
     Path written = Path.of("target", "regression", "actual.txt");
     Files.createDirectories(written.getParent());
     Files.writeString(written, actual, StandardCharsets.UTF_8);

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -24,18 +23,11 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
-import org.lambdaref.config.SparkSessions;
-import org.lambdaref.localstack.LocalStack;
-import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.model.EventValidator;
 import org.lambdaref.model.Partitions;
@@ -52,8 +44,12 @@ import org.lambdaref.model.generator.PlaceMaster;
 /**
  * The whole batch pipeline, raw to t3 and the JDBC export, on generated data whose answers are
  * computed here independently, against a real PostgreSQL.
+ *
+ * <p>The setup replays the whole pipeline once ({@code all} jobs over the three days); the tests
+ * check its tables and export, and those that run more on top (a re-export, the database stopped, a
+ * source column changed, a parallel replay into other folders, resume over the same raw files)
+ * change nothing another test reads, so they hold in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BatchPipelineTest {
 
   private static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
@@ -62,51 +58,40 @@ class BatchPipelineTest {
   private static final int PLACES = 40;
   private static final int SELLERS = 6;
 
-  @TempDir static Path root;
-  private static LocalStack postgres;
+  @RegisterExtension
+  static final PostgresLake db =
+      PostgresLake.named("BatchPipelineTest").with("platform.timezone", SEOUL.getId());
+
+  private static Path root;
   private static PlatformConfig config;
   private static SparkSession spark;
   private static Lake lake;
   private static List<PlaceEvent> accepted;
   private static Map<String, String> sellerOf;
 
+  /** The setup's replay of every job over {@link #days()}. */
+  private static List<BatchPipeline.PeriodResult> replay;
+
   @BeforeAll
   static void setUp() throws Exception {
-    postgres =
-        LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.POSTGRES));
-    config = configAt(root.resolve("lake"));
-    spark = SparkSessions.getOrCreate(config, "BatchPipelineTest");
-    lake = new Lake(spark, config);
+    root = db.root();
+    config = db.config();
+    lake = db.lake();
+    spark = lake.spark();
     List<GeneratedLine> lines =
         EventGenerator.generate(
             new GeneratorSpec(
                 FIRST, DAYS, 300, PLACES + 5, 60, 0.1, 0.03, 0.02, SEOUL, Duration.ofHours(6), 9));
     RawFixtures.writeRaw(root.resolve("lake"), lines);
     List<PlaceMaster.Place> places = PlaceMaster.places(PLACES, SELLERS, 3);
-    RawFixtures.writePlaces(postgres.jdbcUrl(), postgres.jdbcUser(), "", places);
+    RawFixtures.writePlaces(db.stack().jdbcUrl(), db.stack().jdbcUser(), "", places);
     sellerOf =
         places.stream()
             .collect(Collectors.toMap(PlaceMaster.Place::placeId, PlaceMaster.Place::sellerId));
     accepted = truth(lines);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
-
-  private static PlatformConfig configAt(Path lakeRoot) {
-    return ConfigLoader.load(
-        "local",
-        Map.of(
-            "platform.storage.root", lakeRoot.toString(),
-            "platform.timezone", "Asia/Seoul",
-            "platform.jdbc.url", postgres.jdbcUrl(),
-            "platform.jdbc.user", postgres.jdbcUser()),
-        Map.of(),
-        lakeRoot);
+    replay =
+        new BatchPipeline(lake, "place_event")
+            .run(days(), BatchPipeline.Job.parse("all"), 1, r -> {});
   }
 
   /**
@@ -134,13 +119,8 @@ class BatchPipelineTest {
   }
 
   @Test
-  @Order(1)
   void theWholeReplayRunsInDependencyOrderAndEveryPeriodSucceeds() {
-    List<BatchPipeline.PeriodResult> results =
-        new BatchPipeline(lake, "place_event")
-            .run(days(), BatchPipeline.Job.parse("all"), 1, r -> {});
-
-    assertThat(results)
+    assertThat(replay)
         .hasSize(DAYS)
         .allSatisfy(
             r ->
@@ -150,7 +130,6 @@ class BatchPipelineTest {
   }
 
   @Test
-  @Order(2)
   void hourlyBatchViewCountsEveryAcceptedEventInItsPlatformZoneHour() {
     for (LocalDate day : days()) {
       Map<String, Long> expected = new TreeMap<>();
@@ -178,7 +157,6 @@ class BatchPipelineTest {
   }
 
   @Test
-  @Order(3)
   void uniqueUsersAreExactOverOneDayAndOverThirtyDays() {
     LocalDate last = FIRST.plusDays(DAYS - 1);
     Map<String, Set<String>> daily = usersPerPlace(acceptedOn(last));
@@ -208,7 +186,6 @@ class BatchPipelineTest {
   }
 
   @Test
-  @Order(4)
   void impressionsAndClicksAddUpPerPlaceAndPerSeller() {
     LocalDate day = FIRST.plusDays(1);
     Map<String, Long> clicks = new HashMap<>();
@@ -234,7 +211,6 @@ class BatchPipelineTest {
   }
 
   @Test
-  @Order(5)
   void theExportMatchesTheT3TableAndARerunReplacesRatherThanAdds() throws Exception {
     LocalDate day = FIRST.plusDays(1);
     Map<String, Long> t3 = new TreeMap<>();
@@ -248,7 +224,6 @@ class BatchPipelineTest {
   }
 
   @Test
-  @Order(6)
   void whenTheDatabaseIsDownTheT3TableStaysAndAReExportFromItAloneRecovers() throws Exception {
     LocalDate day = FIRST.plusDays(2);
     Map<String, Long> before = exported(day);
@@ -258,7 +233,7 @@ class BatchPipelineTest {
             .collectAsList()
             .get(0)
             .getAs("version");
-    postgres.stop(ServerKind.POSTGRES);
+    db.stack().stop(ServerKind.POSTGRES);
     try {
       List<BatchPipeline.PeriodResult> failed =
           new BatchPipeline(lake, "place_event")
@@ -268,7 +243,7 @@ class BatchPipelineTest {
           .contains("t3 table is intact")
           .contains("bin/lambda export");
     } finally {
-      postgres.restart(ServerKind.POSTGRES);
+      db.stack().restart(ServerKind.POSTGRES);
     }
     assertThat(lake.day(PlatformTables.SELLER_PLACE_1D, Partitions.day(day)).count()).isPositive();
     assertThat(
@@ -293,9 +268,8 @@ class BatchPipelineTest {
   }
 
   @Test
-  @Order(7)
   void aColumnAddedToTheSourceRaisesASchemaChangeAlert() throws Exception {
-    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.jdbcUser(), "");
+    try (Connection c = db.connect();
         Statement s = c.createStatement()) {
       s.execute("ALTER TABLE public.place ADD COLUMN rating integer");
       s.execute("ALTER TABLE public.place DROP COLUMN region");
@@ -313,7 +287,6 @@ class BatchPipelineTest {
   }
 
   @Test
-  @Order(8)
   void twoPeriodsAtOnceGiveTheSameTablesAsOneByOne() {
     PlatformConfig parallelConfig =
         ConfigLoader.load(
@@ -321,15 +294,16 @@ class BatchPipelineTest {
             Map.of(
                 "platform.storage.root", root.resolve("lake").toString(),
                 "platform.timezone", "Asia/Seoul",
-                "platform.jdbc.url", postgres.jdbcUrl(),
-                "platform.jdbc.user", postgres.jdbcUser(),
+                "platform.jdbc.url", db.stack().jdbcUrl(),
+                "platform.jdbc.user", db.stack().jdbcUser(),
                 "platform.storage.datastaging", root.resolve("parallel/datastaging").toString(),
                 "platform.storage.datastore", root.resolve("parallel/datastore").toString()),
             Map.of(),
             root);
     Lake parallel = new Lake(spark, parallelConfig);
-    // the source schema changed in the test before; the parallel run reads today's master table,
-    // so compare the tables that do not depend on it
+    // aColumnAddedToTheSourceRaisesASchemaChangeAlert may have changed the source schema already;
+    // the parallel run reads the master table as it is now, so compare the tables that do not
+    // depend on it
     new BatchPipeline(parallel, "place_event")
         .run(
             days(),
@@ -352,7 +326,6 @@ class BatchPipelineTest {
   }
 
   @Test
-  @Order(9)
   void resumeSkipsDonePeriodsUntilTheirRawFilesChange() throws Exception {
     var jobs = EnumSet.of(BatchPipeline.Job.COLLECT, BatchPipeline.Job.ENRICH);
     BatchPipeline pipeline = new BatchPipeline(lake, "place_event");
@@ -379,7 +352,6 @@ class BatchPipelineTest {
   }
 
   @Test
-  @Order(10)
   void aSampleGoesToTheDevelopmentTableAndIsASubsetOfTheExport() throws Exception {
     LocalDate day = FIRST.plusDays(1);
     Map<String, Long> full = exported(day);
@@ -387,7 +359,7 @@ class BatchPipelineTest {
     Ledger.Entry entry = new ExportJob(lake).runSample(day, 0.5);
 
     Map<String, Long> sample = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.jdbcUser(), "");
+    try (Connection c = db.connect();
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery("select seller_id, unique_users from t3_seller_exported_jdbc_sample")) {
@@ -430,7 +402,7 @@ class BatchPipelineTest {
 
   private static Map<String, Long> exported(LocalDate day) throws Exception {
     Map<String, Long> out = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.jdbcUser(), "");
+    try (Connection c = db.connect();
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,17 +22,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Columns;
 import org.lambdaref.model.EventValidator;
@@ -54,8 +50,10 @@ import org.lambdaref.model.generator.PlaceMaster;
  * closing at its hour's end + lateness, balancing on its own and replacing only its own rows; the
  * daily tables follow the day's hour 23. The expected counts are worked out here from the event
  * times, arrivals and generator labels, not with the job's classes.
+ *
+ * <p>The setup replays {@link #DAY} as its 24 hourly runs once; the tests check that replay, rerun
+ * one of its hours, or run hours of the next day, in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HourlyPeriodTest {
 
   private static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
@@ -73,6 +71,12 @@ class HourlyPeriodTest {
   private static SparkSession spark;
   private static Lake lake;
   private static List<GeneratedLine> lines;
+
+  /** The setup's 24 hourly runs of {@link #DAY} (and the day of its daily tables). */
+  private static List<BatchPipeline.PeriodResult> dayRuns;
+
+  /** The collect job's ledger rows by period, read right after {@link #dayRuns}. */
+  private static Map<String, Row> collectedByDayRuns;
 
   /** What one hourly run must count. */
   record Expected(long onTime, Set<String> ids, long late, long rejected) {
@@ -102,28 +106,20 @@ class HourlyPeriodTest {
     RawFixtures.writeRaw(root, lines);
     writePlaceDump(DAY);
     writePlaceDump(DAY.plusDays(1));
+    dayRuns =
+        new BatchPipeline(lake, "place_event").runPeriods(hoursOf(DAY), JOBS, 2, false, r -> {});
+    collectedByDayRuns = new HashMap<>();
+    lake.read(PlatformTables.BATCH_LEDGER)
+        .filter(col("job").equalTo(CollectJob.JOB_NAME))
+        .collectAsList()
+        .forEach(r -> collectedByDayRuns.put(r.getAs("period"), r));
   }
 
   private static void writePlaceDump(LocalDate day) {
-    StructType schema =
-        new StructType()
-            .add("place_id", DataTypes.StringType)
-            .add("name", DataTypes.StringType)
-            .add("category", DataTypes.StringType)
-            .add("region", DataTypes.StringType)
-            .add("seller_id", DataTypes.StringType)
-            .add("updated_at", DataTypes.TimestampType);
+    StructType schema = SparkSchemas.withColumns(new StructType(), PlaceMaster.COLUMNS);
     List<Row> rows =
         PlaceMaster.places(20, 4, 3).stream()
-            .map(
-                p ->
-                    RowFactory.create(
-                        p.placeId(),
-                        p.name(),
-                        p.category(),
-                        p.region(),
-                        p.sellerId(),
-                        Timestamp.from(p.updatedAt())))
+            .map(p -> RowFactory.create(PlaceMaster.values(p)))
             .toList();
     spark
         .createDataFrame(rows, schema)
@@ -199,7 +195,6 @@ class HourlyPeriodTest {
   }
 
   @Test
-  @Order(1)
   void aDayOfHourlyRunsBalancesHourByHourAndTheDailyTablesFollowItsLastHour() {
     List<Period> hours = hoursOf(DAY);
     assertThat(hours)
@@ -208,10 +203,7 @@ class HourlyPeriodTest {
         .startsWith(Period.ofHour(DAY, 0))
         .endsWith(Period.ofHour(DAY, 23));
 
-    List<BatchPipeline.PeriodResult> results =
-        new BatchPipeline(lake, "place_event").runPeriods(hours, JOBS, 2, false, r -> {});
-
-    assertThat(results)
+    assertThat(dayRuns)
         .as("24 hours and the day of the daily tables")
         .hasSize(25)
         .allSatisfy(
@@ -220,11 +212,7 @@ class HourlyPeriodTest {
                     .as("%s: %s", r.period(), r.error())
                     .isEqualTo(RunStatus.SUCCEEDED));
     Map<String, Expected> expected = expected();
-    Map<String, Row> collected = new HashMap<>();
-    lake.read(PlatformTables.BATCH_LEDGER)
-        .filter(col("job").equalTo(CollectJob.JOB_NAME))
-        .collectAsList()
-        .forEach(r -> collected.put(r.getAs("period"), r));
+    Map<String, Row> collected = collectedByDayRuns;
     Map<String, Set<String>> eventsByHour =
         grouped(
             lake.day(PlatformTables.PLACE_EVENT, Partitions.day(DAY)),
@@ -297,7 +285,6 @@ class HourlyPeriodTest {
   }
 
   @Test
-  @Order(2)
   void rerunningOneHourLeavesEveryTableAsItWasAndTheOtherHoursRowsInPlace() {
     Map<String, List<String>> before = tables();
 
@@ -319,7 +306,6 @@ class HourlyPeriodTest {
   }
 
   @Test
-  @Order(3)
   void theDailyTablesOfADayWaitUntilAllItsHoursAreLoaded() {
     LocalDate next = DAY.plusDays(1);
     List<BatchPipeline.PeriodResult> results =

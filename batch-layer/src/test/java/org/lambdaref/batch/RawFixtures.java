@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -88,23 +86,9 @@ final class RawFixtures {
       throws SQLException {
     try (Connection c = DriverManager.getConnection(url, user, password);
         Statement s = c.createStatement()) {
+      // dropped, not emptied: a test may have left the table with other columns
       s.execute("DROP TABLE IF EXISTS public.place");
-      s.execute(
-          "CREATE TABLE public.place (place_id text primary key, name text, category text, region text,"
-              + " seller_id text, updated_at timestamp)");
-      try (PreparedStatement insert =
-          c.prepareStatement("INSERT INTO public.place VALUES (?,?,?,?,?,?)")) {
-        for (PlaceMaster.Place p : places) {
-          insert.setString(1, p.placeId());
-          insert.setString(2, p.name());
-          insert.setString(3, p.category());
-          insert.setString(4, p.region());
-          insert.setString(5, p.sellerId());
-          insert.setTimestamp(6, Timestamp.from(p.updatedAt()));
-          insert.addBatch();
-        }
-        insert.executeBatch();
-      }
+      PlaceMaster.replaceAll(c, "public.place", places);
     }
   }
 }

@@ -24,6 +24,7 @@ import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.TableSpec;
+import org.lambdaref.model.generator.PlaceMaster;
 
 /** The place snapshot from the day's dump files in the raw area instead of JDBC. */
 class SnapshotDumpTest {
@@ -44,14 +45,7 @@ class SnapshotDumpTest {
     SparkSession spark = SparkSessions.getOrCreate(config, "SnapshotDumpTest");
     Lake lake = new Lake(spark, config);
     String dumps = config.storage().rawSourceLocation(config.sourceDb().dumpSource());
-    StructType v1 =
-        new StructType()
-            .add("place_id", DataTypes.StringType)
-            .add("name", DataTypes.StringType)
-            .add("category", DataTypes.StringType)
-            .add("region", DataTypes.StringType)
-            .add("seller_id", DataTypes.StringType)
-            .add("updated_at", DataTypes.TimestampType);
+    StructType v1 = SparkSchemas.withColumns(new StructType(), PlaceMaster.COLUMNS);
     Timestamp now = Timestamp.from(Instant.parse("2019-06-08T00:00:00Z"));
     spark
         .createDataFrame(

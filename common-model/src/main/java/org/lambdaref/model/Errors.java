@@ -116,4 +116,70 @@ public final class Errors {
     }
     return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
+
+  /**
+   * A storage location of a deployed environment that is not on S3: on a cluster a local path is
+   * one node's disk.
+   */
+  public static PlatformException notOnS3(String env, String key, String value) {
+    return new PlatformException(
+        "Configuration key '" + key + "' is '" + value + "', not an s3:// or s3a:// location",
+        "with --env "
+            + env
+            + " the jobs run on cluster nodes: a local path is the disk of whichever node the driver"
+            + " or a task landed on, so tables would be written there, split over nodes and lost"
+            + " with them, and nothing would fail",
+        "set platform.storage.root = \"s3://<lake-bucket>/<prefix>\" (or "
+            + key
+            + " itself) in the deployment's overlay file (--config-uri; docs/deploy-emr.md, step 2)");
+  }
+
+  /** A setting of a deployed environment that still points at this machine. */
+  public static PlatformException loopbackOnCluster(
+      String env, String key, String value, String host) {
+    return new PlatformException(
+        "Configuration key '"
+            + key
+            + "' points at "
+            + host
+            + " ('"
+            + value
+            + "'), a loopback address",
+        "with --env "
+            + env
+            + " it is read on a cluster node, where "
+            + host
+            + " is that node itself: the local default of a setting the deployment did not set,"
+            + " or a value copied from a laptop",
+        "set "
+            + key
+            + " to the service's address in the deployment's overlay file (--config-uri;"
+            + " docs/deploy-emr.md, step 2), or leave an endpoint empty for AWS's own");
+  }
+
+  /** A setting a deployed environment needs and has no value for. */
+  public static PlatformException notSetForEnv(String env, String key, String why) {
+    return new PlatformException(
+        "Configuration key '" + key + "' is not set for --env " + env,
+        why,
+        "set "
+            + key
+            + " in the deployment's overlay file (--config-uri; docs/deploy-emr.md, step 2)");
+  }
+
+  /** A plain secret in the configuration of a deployed environment. */
+  public static PlatformException plainSecretOnCluster(String env, String key) {
+    return new PlatformException(
+        "Configuration key '" + key + "' holds a plain secret for --env " + env,
+        "there it could only have come from the deployment's overlay file or a step's --conf:"
+            + " a file on S3 and the cluster, or step arguments that the EMR console, DescribeStep"
+            + " and the driver's logs show",
+        "store it in AWS Secrets Manager or SSM Parameter Store, set "
+            + key
+            + "-secret = \"arn:aws:secretsmanager:<region>:<account>:secret:<name>\" (or"
+            + " \"ssm:<parameter>\") in the overlay file, leave "
+            + key
+            + " unset, and let the job role read it (secretsmanager:GetSecretValue or ssm:GetParameter on"
+            + " it)");
+  }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.StorageLayout;
@@ -41,7 +42,18 @@ public final class CatalogDdl {
 
   private CatalogDdl() {}
 
-  public static List<String> statements(StorageLayout storage, Dialect dialect) {
+  /**
+   * The statements for the tables whose location already holds a Delta table ({@code
+   * holdsDeltaTable}: its {@code _delta_log} exists), and for each other table a comment saying why
+   * it is left out. {@code CREATE TABLE ... USING DELTA LOCATION} on an empty location makes a
+   * Delta table with no columns and no partitions (Delta, "Create a table": without a schema the
+   * table takes the one at the location, and an empty location has none), and the job's first write
+   * then fails with "Partition columns do not match"; Athena refuses an empty location outright.
+   * Such a table is registered by the job at its first write ({@code
+   * platform.spark.register-tables}).
+   */
+  public static List<String> statements(
+      StorageLayout storage, Dialect dialect, Predicate<String> holdsDeltaTable) {
     List<String> out = new ArrayList<>();
     Set<String> databases = new LinkedHashSet<>();
     PlatformTables.ALL.forEach(t -> databases.add(t.name().database()));
@@ -50,6 +62,18 @@ public final class CatalogDdl {
     }
     for (TableSpec t : PlatformTables.ALL) {
       String location = storage.tableLocation(t.name());
+      if (!holdsDeltaTable.test(location)) {
+        out.add(
+            "-- "
+                + t.name().qualified()
+                + ": no Delta table at "
+                + location
+                + " yet (no _delta_log), so not registered here: on an empty location CREATE TABLE"
+                + " makes a table with no columns and no partitions, and the first write fails"
+                + " ('Partition columns do not match'). The job registers it at its first write"
+                + " (platform.spark.register-tables); run this again after the first run");
+        continue;
+      }
       out.add(
           switch (dialect) {
             case SPARK ->

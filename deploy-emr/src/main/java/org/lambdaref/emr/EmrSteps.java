@@ -3,6 +3,9 @@ package org.lambdaref.emr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.lambdaref.config.ConfigKeys;
 import org.lambdaref.config.EmrSettings;
 import org.lambdaref.config.RunArguments;
 import org.lambdaref.model.PlatformException;
@@ -100,17 +103,29 @@ public final class EmrSteps {
     return List.of(new RunArguments(args.start(), args.iterationCount(), parallelism, args.env()));
   }
 
-  /** The batch steps of a replay. */
+  /** The batch steps of a replay, with the deployment's overlay file and no further overrides. */
   public static List<StepConfig> batch(EmrSettings emr, RunArguments args, Mode mode) {
+    return batch(emr, Map.of(), args, mode);
+  }
+
+  /**
+   * The batch steps of a replay. Each names the deployment's overlay file ({@code --config-uri
+   * platform.emr.config-uri}) and carries {@code overrides} (what the operator set on top of it,
+   * {@code CONFIG_FORCE_*} and {@code --conf}) as {@code --conf} arguments: the driver runs in a
+   * YARN container of the cluster, where no environment variable of the operator's and no file of
+   * their machine exists, and a step has no environment of its own (HadoopJarStepConfig: Jar, Args,
+   * MainClass, Properties).
+   */
+  public static List<StepConfig> batch(
+      EmrSettings emr, Map<String, String> overrides, RunArguments args, Mode mode) {
     ActionOnFailure onFailure = onFailure(EmrCluster.stepConcurrencyLevel(emr));
     List<StepConfig> steps = new ArrayList<>();
     for (RunArguments range : ranges(args, mode, emr.parallelSteps())) {
       List<String> submit =
           sparkSubmit(emr, BATCH_MAIN, range.applicationName(BATCH_APP), BATCH_JAR);
+      submit.addAll(driverConfiguration(emr, range.env(), overrides));
       submit.addAll(
           List.of(
-              "--env",
-              range.env(),
               "--start-date",
               range.start().toString(),
               "--iteration-count",
@@ -133,14 +148,49 @@ public final class EmrSteps {
    * The speed layer as a long-running step (it restarts itself from its checkpoint on failures).
    */
   public static StepConfig speed(EmrSettings emr, String env) {
+    return speed(emr, Map.of(), env);
+  }
+
+  /** The same, with {@code overrides} as {@code --conf} arguments (see {@link #batch}). */
+  public static StepConfig speed(EmrSettings emr, Map<String, String> overrides, String env) {
     List<String> submit =
         sparkSubmit(emr, SPEED_MAIN, "PlaceEventSpeed_" + env.toUpperCase(Locale.ROOT), SPEED_JAR);
-    submit.addAll(List.of("--env", env));
+    submit.addAll(driverConfiguration(emr, env, overrides));
     return StepConfig.builder()
         .name("PlaceEventSpeed_" + env.toUpperCase(Locale.ROOT))
         .actionOnFailure(ActionOnFailure.CONTINUE)
         .hadoopJarStep(HadoopJarStepConfig.builder().jar("command-runner.jar").args(submit).build())
         .build();
+  }
+
+  /**
+   * The arguments that give the driver its configuration: {@code --env}, {@code --config-uri} and
+   * one {@code --conf key=value} per override, in order. A secret is refused: step arguments are
+   * shown by the console and DescribeStep to anyone allowed to list steps.
+   */
+  static List<String> driverConfiguration(
+      EmrSettings emr, String env, Map<String, String> overrides) {
+    List<String> args = new ArrayList<>(List.of("--env", env));
+    String uri = emr.driverConfigUri();
+    if (!uri.isEmpty()) {
+      args.addAll(List.of("--config-uri", uri));
+    }
+    for (Map.Entry<String, String> o : new TreeMap<>(overrides).entrySet()) {
+      if (ConfigKeys.isSecret(o.getKey())) {
+        throw new PlatformException(
+            "The step would carry the secret " + o.getKey() + " in its arguments",
+            "step arguments are stored with the step and shown by the EMR console, DescribeStep"
+                + " and ListSteps to anyone allowed to read steps, and land in the driver's logs",
+            "leave "
+                + o.getKey()
+                + " unset for the step: on EMR the instance profile gives the AWS credentials, and a"
+                + " password comes by reference from AWS Secrets Manager or SSM Parameter Store,"
+                + " resolved on the driver (platform.jdbc.password-secret = \"arn:aws:secretsmanager:...\";"
+                + " docs/deploy-emr.md, step 6)");
+      }
+      args.addAll(List.of("--conf", o.getKey() + "=" + o.getValue()));
+    }
+    return args;
   }
 
   private static List<String> sparkSubmit(

@@ -108,6 +108,71 @@ class EmrStepsTest {
         .satisfies(r -> assertThat(r.iterationCount()).isEqualTo(2));
   }
 
+  /**
+   * The driver of a step runs in a YARN container with no environment of the operator's and none of
+   * the step's (HadoopJarStepConfig has Jar, Args, MainClass and Properties only: EMR API
+   * reference, HadoopJarStepConfig), so each step names the overlay file and carries the operator's
+   * overrides in its arguments, where the driver's own options read them back.
+   */
+  @Test
+  void everyStepCarriesTheConfigurationItsDriverNeeds() {
+    Map<String, String> overrides =
+        Map.of("platform.spark.shuffle-partitions", "64", "platform.timezone", "Asia/Seoul");
+    List<StepConfig> steps =
+        new ArrayList<>(EmrSteps.batch(CONFIG.emr(), overrides, THIRTY_DAYS, Mode.SINGLE));
+    steps.add(EmrSteps.speed(CONFIG.emr(), overrides, "emr"));
+    for (StepConfig step : steps) {
+      List<String> args = step.hadoopJarStep().args();
+      int jar =
+          args.indexOf(args.stream().filter(a -> a.endsWith(".jar")).findFirst().orElseThrow());
+      BatchOptions back = new BatchOptions();
+      new CommandLine(back)
+          .setUnmatchedArgumentsAllowed(true)
+          .parseArgs(args.subList(jar + 1, args.size()).toArray(String[]::new));
+      assertThat(back.config.env()).isEqualTo("emr");
+      assertThat(back.config.configUri())
+          .as("the overlay next to the jars")
+          .isEqualTo("s3://acme-artifacts/lambda/0.1.0/lambda.conf");
+      assertThat(back.config.overrides()).isEqualTo(overrides);
+    }
+  }
+
+  @Test
+  void aSecretNeverTravelsInAStepsArguments() {
+    for (String key :
+        List.of(
+            "platform.jdbc.password",
+            "platform.s3.secret-key",
+            "platform.spark.conf.\"spark.hadoop.fs.s3a.secret.key\"")) {
+      assertThatThrownBy(
+              () -> EmrSteps.batch(CONFIG.emr(), Map.of(key, "hunter2"), THIRTY_DAYS, Mode.SINGLE))
+          .isInstanceOf(PlatformException.class)
+          .hasMessageContaining(key)
+          .hasMessageNotContaining("hunter2")
+          .hasMessageContaining("DescribeStep");
+    }
+  }
+
+  /**
+   * The driver resolves the password; the steps rendered from the same configuration never hold it.
+   */
+  @Test
+  void aResolvedSecretAppearsInNoStepAndNoConfigurationText() {
+    PlatformConfig resolved =
+        EmrFixture.config(
+                Map.of(
+                    "platform.jdbc.password-secret",
+                    "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:prod/db-AbCdEf"))
+            .withSecrets((key, ref) -> "pw-resolved-4471");
+    List<StepConfig> steps =
+        new ArrayList<>(EmrSteps.batch(resolved.emr(), THIRTY_DAYS, Mode.PARALLEL));
+    steps.add(EmrSteps.speed(resolved.emr(), "emr"));
+    assertThat(resolved.jdbc().password()).isEqualTo("pw-resolved-4471");
+    assertThat(steps.toString()).doesNotContain("pw-resolved-4471");
+    assertThat(EmrCluster.request(resolved, steps).toString()).doesNotContain("pw-resolved-4471");
+    assertThat(resolved.toString()).doesNotContain("pw-resolved-4471");
+  }
+
   @Test
   void stepsNeedTheArtifactsLocation() {
     PlatformConfig noArtifacts = EmrFixture.config(Map.of("platform.emr.artifacts-uri", ""));

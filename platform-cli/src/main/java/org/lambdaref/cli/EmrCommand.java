@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.Console;
+import org.lambdaref.config.EmrSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
 import org.lambdaref.config.RunOptions;
@@ -60,12 +61,22 @@ final class EmrCommand implements Runnable {
     @Option(names = "--with-speed", description = "Add the speed layer's long-running step.")
     boolean withSpeed;
 
-    List<StepConfig> steps(PlatformConfig config, String env) {
+    /**
+     * The steps, each with the configuration its driver needs: the overlay file (planned from an S3
+     * copy, that copy; else platform.emr.config-uri) and this command's own overrides.
+     */
+    List<StepConfig> steps(PlatformConfig config, ConfigOptions options) {
+      String env = options.env();
       RunArguments args = runOptions.toRunArguments(env);
+      EmrSettings emr = config.emr();
+      if (emr.configUri().isEmpty() && options.configUri().matches("s3a?://.+")) {
+        emr = emr.withConfigUri(options.configUri());
+      }
+      Map<String, String> overrides = options.explicitOverrides();
       List<StepConfig> steps =
-          new ArrayList<>(EmrSteps.batch(config.emr(), args, EmrSteps.Mode.parse(mode)));
+          new ArrayList<>(EmrSteps.batch(emr, overrides, args, EmrSteps.Mode.parse(mode)));
       if (withSpeed) {
-        steps.add(EmrSteps.speed(config.emr(), env));
+        steps.add(EmrSteps.speed(emr, overrides, env));
       }
       return steps;
     }
@@ -82,9 +93,9 @@ final class EmrCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PlatformConfig config = configOptions.load();
+      PlatformConfig config = configOptions.loadUnresolved();
       Console console = Console.stdout();
-      List<StepConfig> steps = stepOptions.steps(config, configOptions.env());
+      List<StepConfig> steps = stepOptions.steps(config, configOptions);
       List<RunArguments> ranges =
           EmrSteps.ranges(
               stepOptions.runOptions.toRunArguments(configOptions.env()),
@@ -129,11 +140,11 @@ final class EmrCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      PlatformConfig config = configOptions.load();
+      PlatformConfig config = configOptions.loadUnresolved();
       List<StepConfig> steps =
           !stepOptions.runOptions.hasStartDate()
               ? List.of()
-              : stepOptions.steps(config, configOptions.env());
+              : stepOptions.steps(config, configOptions);
       RunJobFlowRequest request = EmrCluster.request(config, steps);
       if (format.equals("json")) {
         System.out.println(
@@ -172,8 +183,8 @@ final class EmrCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PlatformConfig config = configOptions.load();
-      List<StepConfig> steps = stepOptions.steps(config, configOptions.env());
+      PlatformConfig config = configOptions.loadUnresolved();
+      List<StepConfig> steps = stepOptions.steps(config, configOptions);
       try (EmrSubmitter emr = EmrSubmitter.connect(config.emr())) {
         if (clusterId == null) {
           System.out.println(
@@ -214,7 +225,7 @@ final class EmrCommand implements Runnable {
       if (!accountId.matches("\\d{12}")) {
         throw Errors.badArgument("--account-id", accountId, "a 12-digit AWS account id");
       }
-      PlatformConfig config = configOptions.load();
+      PlatformConfig config = configOptions.loadUnresolved();
       Object policy =
           switch (principal) {
             case "job-role" -> IamPolicy.document(config, accountId);

@@ -3,10 +3,7 @@ package org.lambdaref.cli;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,30 +103,9 @@ public final class LocalProvisioning {
   static void seedPlaces(PlatformConfig config, int places, int sellers) {
     var db = config.sourceDb();
     try (Connection c =
-            DriverManager.getConnection(
-                db.connection().url(), db.connection().user(), db.connection().password());
-        Statement s = c.createStatement()) {
-      c.setAutoCommit(false);
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + db.placeTable()
-              + " (place_id text primary key, name text,"
-              + " category text, region text, seller_id text, updated_at timestamp)");
-      s.execute("DELETE FROM " + db.placeTable());
-      try (PreparedStatement insert =
-          c.prepareStatement("INSERT INTO " + db.placeTable() + " VALUES (?,?,?,?,?,?)")) {
-        for (var p : PlaceMaster.places(places, sellers, 42)) {
-          insert.setString(1, p.placeId());
-          insert.setString(2, p.name());
-          insert.setString(3, p.category());
-          insert.setString(4, p.region());
-          insert.setString(5, p.sellerId());
-          insert.setTimestamp(6, Timestamp.from(p.updatedAt()));
-          insert.addBatch();
-        }
-        insert.executeBatch();
-      }
-      c.commit();
+        DriverManager.getConnection(
+            db.connection().url(), db.connection().user(), db.connection().password())) {
+      PlaceMaster.replaceAll(c, db.placeTable(), PlaceMaster.places(places, sellers, 42));
     } catch (SQLException e) {
       throw failure("write the place master to " + db.placeTable(), e);
     }

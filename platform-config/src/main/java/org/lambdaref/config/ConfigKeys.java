@@ -1,6 +1,7 @@
 package org.lambdaref.config;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Names of the platform's configuration keys. Their defaults live in one place, {@code
@@ -30,6 +31,41 @@ public final class ConfigKeys {
   public static final String SPEED_STARTING_OFFSETS = "platform.speed.starting-offsets";
   public static final String SERVING = "platform.serving";
   public static final String SERVING_PORT = "platform.serving.port";
+
+  /**
+   * Keys whose value is a secret: never rendered into an EMR step, a file on the cluster or a log.
+   * On EMR they come by reference instead ({@code <key>-secret}, resolved on the driver).
+   */
+  public static final List<String> SECRETS =
+      List.of(
+          "platform.jdbc.password",
+          "platform.source-db.password",
+          "platform.serving.auth-token",
+          "platform.s3.access-key",
+          "platform.s3.secret-key",
+          "platform.dynamodb.access-key",
+          "platform.dynamodb.secret-key");
+
+  /**
+   * Whether {@code key} holds a secret: one of {@link #SECRETS}, or a free-form key (a Spark
+   * setting) that names a password, a secret key, a token or an access key. A {@code -secret} key
+   * holds a reference to a secret, not the secret, and settings of {@code platform.secrets} say
+   * where references are resolved.
+   */
+  public static boolean isSecret(String key) {
+    if (SECRETS.contains(key)) {
+      return true;
+    }
+    if (key.endsWith("-secret") || key.startsWith("platform.secrets.")) {
+      return false;
+    }
+    String k = key.toLowerCase(Locale.ROOT).replace('-', '.');
+    return k.contains("password")
+        || k.contains("secret")
+        || k.contains("token")
+        || k.contains("access.key")
+        || k.contains("credential");
+  }
 
   /** Subtrees whose keys are free-form (Spark settings; named sources checked on their own). */
   static final List<String> FREE_FORM = List.of(SPARK_CONF, SOURCES);

@@ -22,8 +22,9 @@ import org.lambdaref.model.StorageLayout;
 
 /**
  * Loads the configuration once: {@code reference.conf} (every module's), the environment overlay
- * {@code env/<env>.conf}, {@code CONFIG_FORCE_*} environment variables, then {@code --conf
- * key=value} overrides, in increasing priority. Then checks every key and value.
+ * {@code env/<env>.conf}, the deployment's overlay file ({@code --config-uri}, when given), {@code
+ * CONFIG_FORCE_*} environment variables, then {@code --conf key=value} overrides, in increasing
+ * priority. Then checks every key and value.
  */
 public final class ConfigLoader {
 
@@ -41,13 +42,70 @@ public final class ConfigLoader {
    */
   public static PlatformConfig load(
       String env, Map<String, String> overrides, Map<String, String> environment, Path baseDir) {
-    Config resolved = resolve(env, overrides, environment);
+    return load(env, Overlay.NONE, overrides, environment, baseDir);
+  }
+
+  /**
+   * The same, with the deployment's overlay file between the environment's overlay and the {@code
+   * CONFIG_FORCE_*} variables.
+   */
+  public static PlatformConfig load(
+      String env,
+      Overlay overlay,
+      Map<String, String> overrides,
+      Map<String, String> environment,
+      Path baseDir) {
+    Config resolved = resolve(env, overlay, overrides, environment);
     checkKnownKeys(resolved);
-    return bind(resolved, baseDir);
+    PlatformConfig config = bind(resolved, baseDir);
+    if (config.env().equals(EmrEnvironment.ENV)) {
+      EmrEnvironment.check(config);
+    }
+    return config;
+  }
+
+  /**
+   * The s3a settings ({@code platform.s3.*}) of the configuration without an overlay file: how to
+   * reach the file named by {@code --config-uri} itself when it is on an S3-compatible server.
+   */
+  public static Map<String, String> fileSystemSettings(
+      String env, Map<String, String> overrides, Map<String, String> environment) {
+    Config resolved = resolve(env, overrides, environment);
+    return HadoopSettings.of(
+        S3Settings.read(new Settings(resolved.getConfig(ConfigKeys.S3), ConfigKeys.S3)));
+  }
+
+  /**
+   * A deployment's overlay file: its HOCON text and where it was read ({@code --config-uri}), named
+   * in every error about a value it set.
+   */
+  public record Overlay(String uri, String text) {
+    public static final Overlay NONE = new Overlay("", "");
+
+    Config parse() {
+      if (uri.isEmpty()) {
+        return ConfigFactory.empty();
+      }
+      try {
+        return ConfigFactory.parseString(
+            text, ConfigParseOptions.defaults().setOriginDescription(uri));
+      } catch (ConfigException.Parse e) {
+        throw new PlatformException(
+            "The configuration file " + uri + " is not valid HOCON: " + e.getMessage(),
+            "--config-uri names the deployment's overlay, read before any other setting",
+            "fix the file (the syntax of reference.conf and env/*.conf) and upload it again",
+            e);
+      }
+    }
   }
 
   static Config resolve(
       String env, Map<String, String> overrides, Map<String, String> environment) {
+    return resolve(env, Overlay.NONE, overrides, environment);
+  }
+
+  static Config resolve(
+      String env, Overlay file, Map<String, String> overrides, Map<String, String> environment) {
     ClassLoader loader = ConfigLoader.class.getClassLoader();
     Config reference = ConfigFactory.parseResourcesAnySyntax(loader, "reference");
     Config overlay;
@@ -74,6 +132,7 @@ public final class ConfigLoader {
     Config envVars = ConfigFactory.parseMap(safeEnvironment, "environment variables");
     try {
       return cli.withFallback(forced)
+          .withFallback(file.parse())
           .withFallback(overlay)
           .withFallback(reference)
           .withFallback(envVars)
@@ -87,8 +146,16 @@ public final class ConfigLoader {
     }
   }
 
-  /** Typesafe's CONFIG_FORCE_ convention: _ is a dot, __ a dash, ___ an underscore. */
   private static Config forcedFromEnvironment(Map<String, String> environment) {
+    return ConfigFactory.parseMap(
+        forcedOverrides(environment), "CONFIG_FORCE_ environment variables");
+  }
+
+  /**
+   * The keys set by {@code CONFIG_FORCE_*} variables of {@code environment}, with their values:
+   * Typesafe's convention, _ is a dot, __ a dash, ___ an underscore.
+   */
+  public static Map<String, String> forcedOverrides(Map<String, String> environment) {
     Map<String, String> forced = new LinkedHashMap<>();
     environment.forEach(
         (name, value) -> {
@@ -102,7 +169,7 @@ public final class ConfigLoader {
             forced.put(key, value);
           }
         });
-    return ConfigFactory.parseMap(forced, "CONFIG_FORCE_ environment variables");
+    return forced;
   }
 
   private static void checkKnownKeys(Config resolved) {
@@ -146,6 +213,9 @@ public final class ConfigLoader {
   static PlatformConfig bind(Config config, Path baseDir) {
     Settings platform = new Settings(config.getConfig(ConfigKeys.ROOT), ConfigKeys.ROOT);
     String env = platform.nonEmpty("env");
+    if (env.equals(EmrEnvironment.ENV)) {
+      EmrEnvironment.checkBeforeBind(platform);
+    }
     // the platform zone first: sources inherit it, and its own key is the one to blame
     ZoneId timezone = platform.zone("timezone");
     Path workDir = baseDir.resolve(platform.nonEmpty("work-dir")).toAbsolutePath().normalize();
@@ -187,6 +257,7 @@ public final class ConfigLoader {
         ServingSettings.read(platform.child("serving")),
         EmrSettings.read(platform.child("emr")),
         BatchSettings.read(platform.child("batch")),
+        SecretSettings.read(platform.child("secrets"), platform.child("emr").string("region")),
         config);
   }
 

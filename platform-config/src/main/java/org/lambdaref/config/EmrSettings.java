@@ -28,7 +28,52 @@ public record EmrSettings(
     Duration idleTimeout,
     boolean glueCatalog,
     String kmsKeyArn,
-    int parallelSteps) {
+    int parallelSteps,
+    String configUri) {
+
+  /**
+   * The deployment's overlay file next to the jars when {@code platform.emr.config-uri} is empty.
+   */
+  public static final String DEFAULT_CONFIG_FILE = "lambda.conf";
+
+  /**
+   * Where every step's driver reads the deployment's overlay ({@code --config-uri}): {@code
+   * platform.emr.config-uri}, or {@code <artifacts-uri>/lambda.conf}; empty while neither is set.
+   */
+  public String driverConfigUri() {
+    if (!configUri.isEmpty()) {
+      return configUri;
+    }
+    return artifactsUri.isEmpty()
+        ? ""
+        : artifactsUri.replaceAll("/+$", "") + "/" + DEFAULT_CONFIG_FILE;
+  }
+
+  /** The same settings with the steps' overlay file at {@code uri}. */
+  public EmrSettings withConfigUri(String uri) {
+    return new EmrSettings(
+        releaseLabel,
+        region,
+        clusterName,
+        logUri,
+        artifactsUri,
+        serviceRole,
+        instanceProfile,
+        subnetId,
+        keyName,
+        masterInstanceType,
+        coreInstanceType,
+        coreInstanceCount,
+        taskInstanceType,
+        taskInstanceCount,
+        taskOnSpot,
+        ebsVolumeGb,
+        idleTimeout,
+        glueCatalog,
+        kmsKeyArn,
+        parallelSteps,
+        uri);
+  }
 
   static EmrSettings read(Settings s) {
     BuildLine line = BuildLine.current();
@@ -43,6 +88,15 @@ public record EmrSettings(
       if (!v.isEmpty() && !v.startsWith("s3://")) {
         throw Errors.badConfigValue(s.key(key), v, "an s3:// URI, or empty until you deploy", null);
       }
+    }
+    String configUri = s.string("config-uri");
+    if (!configUri.isEmpty() && !configUri.matches("s3a?://[^/]+/.+")) {
+      throw Errors.badConfigValue(
+          s.key("config-uri"),
+          configUri,
+          "an s3:// or s3a:// URI of an object (the driver runs on the cluster and reads it there),"
+              + " or empty for <artifacts-uri>/lambda.conf",
+          null);
     }
     return new EmrSettings(
         release,
@@ -64,6 +118,7 @@ public record EmrSettings(
         s.positiveDuration("idle-timeout"),
         s.bool("glue-catalog"),
         s.string("kms-key-arn"),
-        s.intIn("parallel-steps", 1, 256));
+        s.intIn("parallel-steps", 1, 256),
+        configUri);
   }
 }

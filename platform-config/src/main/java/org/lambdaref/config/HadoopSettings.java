@@ -17,8 +17,22 @@ public final class HadoopSettings {
    * conf.
    */
   public static Map<String, String> of(PlatformConfig config) {
+    Map<String, String> conf = of(config.s3());
+    config
+        .spark()
+        .extraConf()
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith("spark.hadoop.")) {
+                conf.put(key.substring("spark.hadoop.".length()), value);
+              }
+            });
+    return conf;
+  }
+
+  /** The s3a settings of {@code s3} alone. */
+  static Map<String, String> of(S3Settings s3) {
     Map<String, String> conf = new LinkedHashMap<>();
-    S3Settings s3 = config.s3();
     if (!s3.endpoint().isBlank()) {
       conf.put("fs.s3a.endpoint", s3.endpoint());
       conf.put("fs.s3a.endpoint.region", s3.region());
@@ -33,15 +47,6 @@ public final class HadoopSettings {
       conf.put("fs.s3a.access.key", s3.accessKey());
       conf.put("fs.s3a.secret.key", s3.secretKey());
     }
-    config
-        .spark()
-        .extraConf()
-        .forEach(
-            (key, value) -> {
-              if (key.startsWith("spark.hadoop.")) {
-                conf.put(key.substring("spark.hadoop.".length()), value);
-              }
-            });
     return conf;
   }
 }

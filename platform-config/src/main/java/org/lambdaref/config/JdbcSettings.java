@@ -20,7 +20,8 @@ public record JdbcSettings(
     Duration connectTimeout,
     Duration socketTimeout,
     Duration statementTimeout,
-    Duration lockTimeout) {
+    Duration lockTimeout,
+    String passwordSecret) {
 
   /**
    * The longest timeout accepted: longer is no bound at all (and PostgreSQL caps at about 24 days).
@@ -31,6 +32,7 @@ public record JdbcSettings(
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(passwordSecret, "passwordSecret");
     for (Duration d : List.of(connectTimeout, socketTimeout, statementTimeout, lockTimeout)) {
       if (d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
         throw new IllegalArgumentException(
@@ -44,6 +46,10 @@ public record JdbcSettings(
     if (!url.startsWith("jdbc:")) {
       throw Errors.badConfigValue(s.key("url"), url, "a JDBC URL starting with jdbc:", null);
     }
+    String secret = s.string("password-secret");
+    if (!secret.isBlank()) {
+      SecretReference.parse(s.key("password-secret"), secret);
+    }
     return new JdbcSettings(
         url,
         s.string("user"),
@@ -51,7 +57,8 @@ public record JdbcSettings(
         timeout(s, "connect-timeout"),
         timeout(s, "socket-timeout"),
         timeout(s, "statement-timeout"),
-        timeout(s, "lock-timeout"));
+        timeout(s, "lock-timeout"),
+        secret);
   }
 
   private static Duration timeout(Settings s, String path) {
@@ -66,7 +73,27 @@ public record JdbcSettings(
   /** The same database settings at another URL (the development copy of a sample export). */
   public JdbcSettings withUrl(String otherUrl) {
     return new JdbcSettings(
-        otherUrl, user, password, connectTimeout, socketTimeout, statementTimeout, lockTimeout);
+        otherUrl,
+        user,
+        password,
+        connectTimeout,
+        socketTimeout,
+        statementTimeout,
+        lockTimeout,
+        passwordSecret);
+  }
+
+  /** The same settings with the password its reference resolved to. */
+  public JdbcSettings withPassword(String resolved) {
+    return new JdbcSettings(
+        url,
+        user,
+        resolved,
+        connectTimeout,
+        socketTimeout,
+        statementTimeout,
+        lockTimeout,
+        passwordSecret);
   }
 
   /** Whether the URL is PostgreSQL's, whose driver and server take the timeouts natively. */
@@ -113,6 +140,8 @@ public record JdbcSettings(
         + user
         + ", password="
         + (password.isEmpty() ? "" : "****")
+        + ", passwordSecret="
+        + passwordSecret
         + ", connectTimeout="
         + connectTimeout
         + ", socketTimeout="

@@ -3,6 +3,7 @@ package org.lambdaref.config;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 import org.lambdaref.model.Errors;
@@ -33,6 +34,7 @@ public record PlatformConfig(
     ServingSettings serving,
     EmrSettings emr,
     BatchSettings batch,
+    SecretSettings secrets,
     Config raw) {
 
   public PlatformConfig {
@@ -52,6 +54,62 @@ public record PlatformConfig(
    */
   public SourceConfig eventSource() {
     return sources.get(eventSourceName);
+  }
+
+  /** Whether a setting names a secret by reference ({@code platform.jdbc.password-secret}). */
+  public boolean hasSecretReferences() {
+    return !jdbc.passwordSecret().isBlank() || !sourceDb.connection().passwordSecret().isBlank();
+  }
+
+  /**
+   * The same configuration with each secret reference resolved by {@code resolver} (each reference
+   * asked once). The secrets live in this object only: {@link #toString()} and every settings
+   * record's hide them, and {@code raw} keeps the references, not the secrets.
+   */
+  public PlatformConfig withSecrets(SecretResolver resolver) {
+    Map<String, String> resolved = new HashMap<>();
+    JdbcSettings j = jdbc;
+    if (!j.passwordSecret().isBlank()) {
+      j =
+          j.withPassword(
+              resolved.computeIfAbsent(
+                  j.passwordSecret(),
+                  r -> resolver.resolve(ConfigKeys.JDBC + ".password-secret", r)));
+    }
+    JdbcSettings src = sourceDb.connection();
+    if (!src.passwordSecret().isBlank()) {
+      src =
+          src.withPassword(
+              resolved.computeIfAbsent(
+                  src.passwordSecret(),
+                  r -> resolver.resolve("platform.source-db.password-secret", r)));
+    }
+    return new PlatformConfig(
+        env,
+        timezone,
+        workDir,
+        storage,
+        sources,
+        eventSourceName,
+        spark,
+        kafka,
+        dynamodb,
+        s3,
+        j,
+        new SourceDbSettings(
+            src,
+            sourceDb.placeTable(),
+            sourceDb.mode(),
+            sourceDb.dumpSource(),
+            sourceDb.dumpFormat()),
+        export,
+        localStack,
+        speed,
+        serving,
+        emr,
+        batch,
+        secrets,
+        raw);
   }
 
   public SourceConfig source(String name) {
@@ -102,6 +160,8 @@ public record PlatformConfig(
         + serving
         + ", emr="
         + emr
+        + ", secrets="
+        + secrets
         + "]";
   }
 }

@@ -203,7 +203,7 @@ class ConfigLoaderTest {
 
   @Test
   void onEmrKafkaIsMskWithIamAuthenticationAndNoSecret() {
-    PlatformConfig emr = load("emr", Map.of(), Map.of("LAMBDA_STORAGE_ROOT", "s3://lake/x"));
+    PlatformConfig emr = EmrEnvironmentTest.emr(Map.of());
     assertThat(emr.kafka().clientProperties())
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("sasl.mechanism", "AWS_MSK_IAM")

@@ -22,7 +22,6 @@ import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +32,7 @@ import org.lambdaref.batch.Lake;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.HadoopSettings;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Action;
 import org.lambdaref.model.Partitions;
@@ -40,6 +40,7 @@ import org.lambdaref.model.PeriodUnit;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.Restatement;
 import org.lambdaref.model.RunStatus;
+import org.lambdaref.model.generator.PlaceMaster;
 import picocli.CommandLine;
 
 /**
@@ -198,14 +199,7 @@ class RestatementTest {
   }
 
   private static void writePlaceDump(SparkSession spark, PlatformConfig config, LocalDate day) {
-    StructType schema =
-        new StructType()
-            .add("place_id", DataTypes.StringType)
-            .add("name", DataTypes.StringType)
-            .add("category", DataTypes.StringType)
-            .add("region", DataTypes.StringType)
-            .add("seller_id", DataTypes.StringType)
-            .add("updated_at", DataTypes.TimestampType);
+    StructType schema = SparkSchemas.withColumns(new StructType(), PlaceMaster.COLUMNS);
     spark
         .createDataFrame(
             List.of(

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,12 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
@@ -34,10 +34,10 @@ import org.lambdaref.serving.BatchTables.Hour;
 
 /**
  * The service end to end: t3 tables written by the batch layer's writer, counters in DynamoDB
- * Local, answers over HTTP. Steps run in order: closing a day and stopping DynamoDB change what
- * later steps see.
+ * Local, answers over HTTP. The shared batch view has D1 closed; the tests that close D2 or stop
+ * DynamoDB do it on a batch view and a service of their own (DynamoDB is back before the test
+ * ends), so that every test holds alone and in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServingHttpTest {
 
   private static final ZoneId SEOUL = ZoneId.of("Asia/Seoul");
@@ -49,8 +49,6 @@ class ServingHttpTest {
 
   @TempDir static Path root;
   private static LocalStack stack;
-  private static PlatformConfig config;
-  private static BatchTables tables;
   private static ServingService service;
   private static ServingService securedService;
 
@@ -58,32 +56,8 @@ class ServingHttpTest {
   static void setUp() {
     stack =
         LocalStack.start(LocalStackOptions.forTests(root.resolve("stack"), ServerKind.DYNAMODB));
-    Map<String, String> o = new LinkedHashMap<>(stack.configOverrides());
-    o.put("platform.storage.root", root.resolve("lake").toString());
-    o.put("platform.work-dir", root.resolve("work").toString());
-    o.put("platform.timezone", SEOUL.getId());
-    o.put("platform.dynamodb.counters-table", "serving_test");
-    o.put("platform.serving.port", "0");
-    o.put("platform.serving.refresh-interval", "1h"); // the test refreshes when it means to
-    o.put("platform.serving.speed-cache-ttl", "0s"); // every request reads DynamoDB
-    o.put("platform.serving.speed-read-timeout", "500ms");
-    config = ConfigLoader.load("local", o, Map.of(), root);
-
-    tables = new BatchTables(config);
-    // batch: p-1 has 5 impressions at 10:00 and 3 at 23:00 on D1, 4 at 01:00 on D2; D1 is closed
-    tables.writeHourly(
-        D1, new Hour("p-1", "impression", 10, 5), new Hour("p-1", "impression", 23, 3));
-    tables.writeHourly(D2, new Hour("p-1", "impression", 1, 4));
-    tables.writeDaily(D1, "p-1", 8, 0, 6);
-    // D2's run set aside late events of D1: two distinct impressions (one arrived twice) and a
-    // click
-    tables.writeLate(
-        D2,
-        new BatchTables.Late("late-1", "p-1", "impression", D1),
-        new BatchTables.Late("late-1", "p-1", "impression", D1),
-        new BatchTables.Late("late-2", "p-1", "impression", D1),
-        new BatchTables.Late("late-3", "p-1", "click", D1));
-    tables.close(D1);
+    PlatformConfig config = configAt(root);
+    batchView(config);
 
     // speed: counts for D1 (which the batch owns: never shown), D2 (6: the batch later corrects
     // it to 4, as it would after removing duplicates) and D3
@@ -100,6 +74,63 @@ class ServingHttpTest {
     }
     service = ServingService.start(config, config.serving());
     securedService = ServingService.start(config, config.serving().withAuthToken("s3cret-token"));
+  }
+
+  /**
+   * The configuration of a service on the shared DynamoDB counters, with its lake and work folder
+   * in {@code dir}.
+   */
+  private static PlatformConfig configAt(Path dir) {
+    Map<String, String> o = new LinkedHashMap<>(stack.configOverrides());
+    o.put("platform.storage.root", dir.resolve("lake").toString());
+    o.put("platform.work-dir", dir.resolve("work").toString());
+    o.put("platform.timezone", SEOUL.getId());
+    o.put("platform.dynamodb.counters-table", "serving_test");
+    o.put("platform.serving.port", "0");
+    o.put("platform.serving.refresh-interval", "1h"); // the test refreshes when it means to
+    o.put("platform.serving.speed-cache-ttl", "0s"); // every request reads DynamoDB
+    o.put("platform.serving.speed-read-timeout", "500ms");
+    return ConfigLoader.load("local", o, Map.of(), dir);
+  }
+
+  /**
+   * The configuration of a service of its own in {@code dir}, on a copy of the shared batch view
+   * (D1 closed) that the test may change: the lake's folders copied as they are, Delta logs and
+   * all.
+   */
+  private static PlatformConfig copyOfTheBatchView(Path dir) throws IOException {
+    Path from = root.resolve("lake");
+    Path to = dir.resolve("lake");
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return configAt(dir);
+  }
+
+  /** Writes the batch view of the test into the lake of {@code config}: D1 closed. */
+  private static void batchView(PlatformConfig config) {
+    BatchTables tables = new BatchTables(config);
+    // batch: p-1 has 5 impressions at 10:00 and 3 at 23:00 on D1, 4 at 01:00 on D2; D1 is closed
+    tables.writeHourly(
+        D1, new Hour("p-1", "impression", 10, 5), new Hour("p-1", "impression", 23, 3));
+    tables.writeHourly(D2, new Hour("p-1", "impression", 1, 4));
+    tables.writeDaily(D1, "p-1", 8, 0, 6);
+    // D2's run set aside late events of D1: two distinct impressions (one arrived twice) and a
+    // click
+    tables.writeLate(
+        D2,
+        new BatchTables.Late("late-1", "p-1", "impression", D1),
+        new BatchTables.Late("late-1", "p-1", "impression", D1),
+        new BatchTables.Late("late-2", "p-1", "impression", D1),
+        new BatchTables.Late("late-3", "p-1", "click", D1));
+    tables.close(D1);
   }
 
   @AfterAll
@@ -130,7 +161,12 @@ class ServingHttpTest {
   }
 
   private static JsonNode getJson(String pathAndQuery, int expectedStatus) throws Exception {
-    HttpResponse<String> r = get(service, pathAndQuery);
+    return getJson(service, pathAndQuery, expectedStatus);
+  }
+
+  private static JsonNode getJson(ServingService on, String pathAndQuery, int expectedStatus)
+      throws Exception {
+    HttpResponse<String> r = get(on, pathAndQuery);
     assertThat(r.statusCode()).as(pathAndQuery + " -> " + r.body()).isEqualTo(expectedStatus);
     assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
     return JSON.readTree(r.body());
@@ -143,7 +179,6 @@ class ServingHttpTest {
   }
 
   @Test
-  @Order(1)
   void aQuerySpanningTheWatermarkTakesBatchBucketsBeforeItAndSpeedBucketsAfterIt()
       throws Exception {
     JsonNode hourly =
@@ -187,7 +222,6 @@ class ServingHttpTest {
   }
 
   @Test
-  @Order(2)
   void theDailyViewComesFromTheBatchOnlyAndSaysSo() throws Exception {
     JsonNode daily = getJson("/v1/places/p-1/daily?from=2026-11-18&to=2026-11-20", 200);
     assertThat(daily.get("source").asText()).isEqualTo("batch");
@@ -205,25 +239,27 @@ class ServingHttpTest {
   }
 
   @Test
-  @Order(3)
   void closingADaySwitchesItsBucketsToTheBatchWithoutCountingThemTwice() throws Exception {
-    tables.close(D2);
-    assertThat(service.batch().refreshNow()).as("the new ledger version is picked up").isTrue();
+    PlatformConfig own = copyOfTheBatchView(root.resolve("closing"));
+    BatchTables tables = new BatchTables(own);
+    try (ServingService closing = ServingService.start(own, own.serving())) {
+      tables.close(D2);
+      assertThat(closing.batch().refreshNow()).as("the new ledger version is picked up").isTrue();
 
-    JsonNode hourly =
-        getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
-    assertThat(hourly.get("batch_watermark").asText()).isEqualTo(D2.toString());
-    assertThat(sources(hourly).subList(0, 48)).containsOnly("batch");
-    assertThat(sources(hourly).subList(48, 72)).containsOnly("speed");
-    assertThat(hourly.get("buckets").get(25).get("count").asLong())
-        .as("D2 01:00 now from the batch")
-        .isEqualTo(4);
-    assertThat(hourly.get("total").asLong()).as("5 + 3 + 4 (batch) + 2 (speed)").isEqualTo(14);
-    assertThat(service.batch().refreshNow()).as("nothing new: no reload").isFalse();
+      JsonNode hourly =
+          getJson(closing, "/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
+      assertThat(hourly.get("batch_watermark").asText()).isEqualTo(D2.toString());
+      assertThat(sources(hourly).subList(0, 48)).containsOnly("batch");
+      assertThat(sources(hourly).subList(48, 72)).containsOnly("speed");
+      assertThat(hourly.get("buckets").get(25).get("count").asLong())
+          .as("D2 01:00 now from the batch")
+          .isEqualTo(4);
+      assertThat(hourly.get("total").asLong()).as("5 + 3 + 4 (batch) + 2 (speed)").isEqualTo(14);
+      assertThat(closing.batch().refreshNow()).as("nothing new: no reload").isFalse();
+    }
   }
 
   @Test
-  @Order(4)
   void everyBadParameterGetsA400NamingIt() throws Exception {
     Map<String, String> cases = new LinkedHashMap<>();
     cases.put("/v1/places/p-1/actions/view?from=2026-11-18&to=2026-11-19", "action");
@@ -274,7 +310,6 @@ class ServingHttpTest {
   }
 
   @Test
-  @Order(4)
   void errorsNeverCarryAStackTrace() throws Exception {
     HttpResponse<String> r =
         get(service, "/v1/places/p-1/actions/click?from=2026-11-18T10:00:00.5Z&to=2026-11-19");
@@ -283,7 +318,6 @@ class ServingHttpTest {
   }
 
   @Test
-  @Order(5)
   void aBearerTokenIsRequiredWhenConfigured() throws Exception {
     String path = "/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-19";
     assertThat(get(securedService, path).statusCode()).isEqualTo(401);
@@ -297,8 +331,8 @@ class ServingHttpTest {
   }
 
   @Test
-  @Order(6)
   void theOpenApiDescriptionCoversEveryRouteAndMetricsArePrometheusText() throws Exception {
+    getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-19", 200);
     JsonNode openApi = getJson("/openapi.json", 200);
     for (String route : RequestTarget.ROUTES) {
       assertThat(openApi.get("paths").has(route)).as("OpenAPI documents " + route).isTrue();
@@ -319,18 +353,32 @@ class ServingHttpTest {
             .findFirst()
             .orElseThrow();
     assertThat((long) watermarkEnd)
-        .as("real-time from the start of D3 (watermark D2)")
-        .isEqualTo(D3.atStartOfDay(SEOUL).toEpochSecond());
+        .as("real-time from the start of D2 (watermark D1)")
+        .isEqualTo(D2.atStartOfDay(SEOUL).toEpochSecond());
   }
 
   @Test
-  @Order(7)
   void whenDynamoDbIsDownAnswersUseTheCachedRealTimeValuesMarkedStale() throws Exception {
-    stack.stop(ServerKind.DYNAMODB);
+    PlatformConfig own = copyOfTheBatchView(root.resolve("outage"));
+    new BatchTables(own).close(D2);
+    String hourlyPath = "/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21";
+    try (ServingService outage = ServingService.start(own, own.serving())) {
+      JsonNode up = getJson(outage, hourlyPath, 200);
+      assertThat(up.get("stale").asBoolean()).as("DynamoDB up: fresh").isFalse();
+      assertThat(up.get("total").asLong()).as("batch 12 + speed 2, now cached").isEqualTo(14);
+      stack.stop(ServerKind.DYNAMODB);
+      try {
+        answersWhileDynamoDbIsDown(outage, hourlyPath);
+      } finally {
+        stack.restart(ServerKind.DYNAMODB);
+      }
+    }
+  }
 
+  private static void answersWhileDynamoDbIsDown(ServingService outage, String hourlyPath)
+      throws Exception {
     long started = System.nanoTime();
-    JsonNode hourly =
-        getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21", 200);
+    JsonNode hourly = getJson(outage, hourlyPath, 200);
     long tookMs = (System.nanoTime() - started) / 1_000_000;
     assertThat(hourly.get("stale").asBoolean()).isTrue();
     assertThat(hourly.get("total").asLong())
@@ -341,19 +389,19 @@ class ServingHttpTest {
         .isLessThan(5_000);
 
     JsonNode unseen =
-        getJson("/v1/places/p-9/actions/impression?from=2026-11-20&to=2026-11-21", 200);
+        getJson(outage, "/v1/places/p-9/actions/impression?from=2026-11-20&to=2026-11-21", 200);
     assertThat(unseen.get("stale").asBoolean())
         .as("nothing cached for p-9: zeros, and it says so")
         .isTrue();
 
     JsonNode batchOnly =
-        getJson("/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-20", 200);
+        getJson(outage, "/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-20", 200);
     assertThat(batchOnly.get("stale").asBoolean())
         .as("no real-time bucket in the answer")
         .isFalse();
     assertThat(batchOnly.get("total").asLong()).isEqualTo(12);
 
-    JsonNode health = getJson("/health", 200);
+    JsonNode health = getJson(outage, "/health", 200);
     assertThat(health.get("status").asText()).isEqualTo("degraded");
     assertThat(health.get("speed_view").get("last_error").asText()).isNotBlank();
   }

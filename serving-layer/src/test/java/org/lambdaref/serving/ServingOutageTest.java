@@ -233,8 +233,13 @@ class ServingOutageTest {
       assertThat(System.nanoTime()).as("the probe saw DynamoDB back").isLessThan(deadline);
       Thread.sleep(100);
     }
+    // the restarted server is cold: under load one read may still miss the 500 ms read timeout
     JsonNode back = getJson(fiveDays);
-    assertThat(back.get("stale").asBoolean()).isFalse();
+    while (back.get("stale").asBoolean()) {
+      assertThat(System.nanoTime()).as("answers are fresh again").isLessThan(deadline);
+      Thread.sleep(100);
+      back = getJson(fiveDays);
+    }
     assertThat(back.get("total").asLong()).isEqualTo(expected(from, to));
   }
 

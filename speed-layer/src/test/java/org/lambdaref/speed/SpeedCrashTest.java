@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,13 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
@@ -31,8 +30,11 @@ import org.lambdaref.model.PlatformTables;
  * The speed layer killed hard (its JVM, not a graceful stop) at the moments that matter, then
  * restarted from its checkpoint: afterwards every counter equals the number of distinct valid
  * events produced for it, and the hot table holds each event once.
+ *
+ * <p>The tests share the class's stack and checkpoint, and each ends with a clean catch-up: the
+ * faults are placed at batch ids counted from the checkpoint's next batch, and the counters are
+ * checked against everything sent so far, so they hold in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpeedCrashTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,9 +65,10 @@ class SpeedCrashTest {
   }
 
   @Test
-  @Order(1)
   void crashesAfterTheHotWriteBetweenCounterWritesAndBeforeTheCommitLoseAndDoubleNothing()
       throws Exception {
+    // batch ids go on from the checkpoint; b0 is the first batch of this test's traffic
+    long b0 = nextBatchId();
     List<String> traffic = SpeedFixture.mixedTraffic("c", 2_000, Instant.now(), 11);
     SpeedFixture.send(config, traffic);
     sent.addAll(traffic);
@@ -73,18 +76,25 @@ class SpeedCrashTest {
     long started = System.nanoTime();
 
     assertThat(
-            SpeedProcess.run(overrides, log, FaultInjection.HOT_WRITTEN + "@1", "--available-now"))
-        .as("halted after the hot write of batch 1; see " + log)
+            SpeedProcess.run(
+                overrides, log, FaultInjection.HOT_WRITTEN + "@" + (b0 + 1), "--available-now"))
+        .as("halted after the hot write of batch b0 + 1; see " + log)
         .isEqualTo(FaultInjection.HALT_STATUS);
     assertThat(
             SpeedProcess.run(
-                overrides, log, FaultInjection.COUNTER_WRITE + "@2#20", "--available-now"))
-        .as("halted after 5 counter writes of batch 2")
+                overrides,
+                log,
+                FaultInjection.COUNTER_WRITE + "@" + (b0 + 2) + "#20",
+                "--available-now"))
+        .as("halted after 20 counter writes of batch b0 + 2")
         .isEqualTo(FaultInjection.HALT_STATUS);
     assertThat(
             SpeedProcess.run(
-                overrides, log, FaultInjection.COUNTERS_WRITTEN + "@3", "--available-now"))
-        .as("halted after all counter writes of batch 3, before Spark committed it")
+                overrides,
+                log,
+                FaultInjection.COUNTERS_WRITTEN + "@" + (b0 + 3),
+                "--available-now"))
+        .as("halted after all counter writes of batch b0 + 3, before Spark committed it")
         .isEqualTo(FaultInjection.HALT_STATUS);
     assertThat(SpeedProcess.run(overrides, log, null, "--available-now"))
         .as("clean catch-up; see " + log)
@@ -97,17 +107,36 @@ class SpeedCrashTest {
 
     assertExact();
     Map<Long, JsonNode> batches = batchesFromMetrics();
-    assertThat(batches.get(2L).path("counters_already_applied").asInt())
+    assertThat(batches.get(b0 + 2).path("counters_already_applied").asInt())
         .as(
-            "the retried batch 2 skipped the 20 keys (two transactions) written before the crash, and only those")
+            "the retried batch b0 + 2 skipped the 20 keys (two transactions) written before the crash, and only those")
         .isEqualTo(20);
-    assertThat(batches.get(3L).path("counters_already_applied").asInt())
-        .as("the retried batch 3 skipped every key")
-        .isEqualTo(batches.get(3L).path("counter_keys").asInt());
+    assertThat(batches.get(b0 + 3).path("counters_already_applied").asInt())
+        .as("the retried batch b0 + 3 skipped every key")
+        .isEqualTo(batches.get(b0 + 3).path("counter_keys").asInt());
+  }
+
+  /** The id of the next micro-batch of the query's checkpoint: 0 for a new one. */
+  private static long nextBatchId() throws Exception {
+    String location = SpeedQuery.checkpointLocation(config);
+    Path checkpoint =
+        location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
+    Path commits = checkpoint.resolve("commits");
+    if (!Files.isDirectory(commits)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(commits)) {
+      return files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.matches("\\d+"))
+              .mapToLong(Long::parseLong)
+              .max()
+              .orElse(-1)
+          + 1;
+    }
   }
 
   @Test
-  @Order(2)
   void killedAtRandomMomentsWhileRunningItStillCountsExactly() throws Exception {
     // -Preliability (which .ci/run enables) raises the rounds; the seed makes a failing run
     // replayable
@@ -142,7 +171,6 @@ class SpeedCrashTest {
   }
 
   @Test
-  @Order(3)
   void aSigtermStopsTheRunningSpeedLayerPromptlyWithoutRestartingTheQuery() throws Exception {
     Path log = root.resolve("speed-3.log");
     Process speed =

@@ -15,10 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSchemas;
@@ -31,8 +28,11 @@ import org.lambdaref.model.PlatformTables;
  * dropped, malformed records quarantined, late events in their own hour, a resumed checkpoint that
  * remembers what it deduplicated, and a replay from a point in time that recounts without double
  * counting.
+ *
+ * <p>The setup sends the first traffic and counts it once, keeping what the tables held right
+ * after; the first test checks that, the others build on it (a resume with copies of its events, a
+ * replay over its hours) and hold in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpeedQueryTest {
 
   @RegisterExtension static final SpeedStack speed = SpeedStack.named("speed_query_test");
@@ -45,6 +45,18 @@ class SpeedQueryTest {
   private static final List<String> sent = new ArrayList<>();
   private static final Instant NOW = Instant.now();
 
+  /** The setup's traffic, counted by the first catch-up. */
+  private static List<String> first;
+
+  /** What the tables held right after the first catch-up. */
+  private static Map<String, Long> firstCounters;
+
+  private static Row firstHot;
+  private static List<String> firstReasons;
+  private static long firstQuarantined;
+  private static List<String> firstHotMismatches;
+  private static List<String> firstQuarantineMismatches;
+
   @BeforeAll
   static void setUp() {
     root = speed.root();
@@ -52,43 +64,20 @@ class SpeedQueryTest {
     config = speed.config();
     counters = speed.counters();
     spark = SparkSessions.getOrCreate(config, "SpeedQueryTest");
-  }
 
-  private static SpeedRunner.Summary catchUp(PlatformConfig c) {
-    return SpeedRunner.run(spark, c, counters, null, Trigger.AvailableNow());
-  }
-
-  @Test
-  @Order(1)
-  void countsEveryValidEventOnceInItsOwnHourAndQuarantinesTheRest() {
-    List<String> traffic = SpeedFixture.mixedTraffic("a", 2_000, NOW, 1);
-    SpeedFixture.send(config, traffic);
-    sent.addAll(traffic);
-
+    first = SpeedFixture.mixedTraffic("a", 2_000, NOW, 1);
+    SpeedFixture.send(config, first);
+    sent.addAll(first);
     catchUp(config);
-
-    Map<String, Long> expected = SpeedFixture.truth(config, sent);
-    assertThat(SpeedFixture.asMap(counters.scanAll()))
-        .as("counters per place, action and hour")
-        .isEqualTo(expected);
-    assertThat(expected.keySet())
-        .as("late events made counters of earlier hours")
-        .anyMatch(
-            k ->
-                k.endsWith(NOW.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5)) + "")
-                    || !k.endsWith(
-                        HotRecordClassifier.hourBucket(NOW, config.timezone()).toString()));
-    long valid = expected.values().stream().mapToLong(Long::longValue).sum();
-    Row hot =
+    firstCounters = SpeedFixture.asMap(counters.scanAll());
+    firstHot =
         spark
             .read()
             .format("delta")
             .load(hotLocation())
             .selectExpr("count(*)", "count(distinct event_id)")
             .first();
-    assertThat(hot.getLong(0)).as("hot rows = distinct valid events").isEqualTo(valid);
-    assertThat(hot.getLong(1)).as("no event id twice in the hot table").isEqualTo(valid);
-    List<String> reasons =
+    firstReasons =
         spark
             .read()
             .format("delta")
@@ -97,28 +86,47 @@ class SpeedQueryTest {
             .distinct()
             .as(Encoders.STRING())
             .collectAsList();
-    assertThat(reasons)
+    firstQuarantined = spark.read().format("delta").load(quarantineLocation()).count();
+    firstHotMismatches =
+        SparkSchemas.mismatches(spark, hotLocation(), PlatformTables.HOT_PLACE_EVENT);
+    firstQuarantineMismatches =
+        SparkSchemas.mismatches(
+            spark, quarantineLocation(), PlatformTables.HOT_PLACE_EVENT_QUARANTINE);
+  }
+
+  private static SpeedRunner.Summary catchUp(PlatformConfig c) {
+    return SpeedRunner.run(spark, c, counters, null, Trigger.AvailableNow());
+  }
+
+  @Test
+  void countsEveryValidEventOnceInItsOwnHourAndQuarantinesTheRest() {
+    Map<String, Long> expected = SpeedFixture.truth(config, first);
+    assertThat(firstCounters).as("counters per place, action and hour").isEqualTo(expected);
+    assertThat(expected.keySet())
+        .as("late events made counters of earlier hours")
+        .anyMatch(
+            k ->
+                k.endsWith(NOW.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5)) + "")
+                    || !k.endsWith(
+                        HotRecordClassifier.hourBucket(NOW, config.timezone()).toString()));
+    long valid = expected.values().stream().mapToLong(Long::longValue).sum();
+    assertThat(firstHot.getLong(0)).as("hot rows = distinct valid events").isEqualTo(valid);
+    assertThat(firstHot.getLong(1)).as("no event id twice in the hot table").isEqualTo(valid);
+    assertThat(firstReasons)
         .as("quarantine reasons")
         .containsExactlyInAnyOrder("malformed_json", "unknown_action");
-    long bad = sent.stream().filter(l -> l.length() == 30 || l.contains("purchase")).count();
-    assertThat(spark.read().format("delta").load(quarantineLocation()).count())
-        .as("every bad record quarantined")
-        .isEqualTo(bad);
-    assertThat(SparkSchemas.mismatches(spark, hotLocation(), PlatformTables.HOT_PLACE_EVENT))
-        .as("the hot table as its declaration lists it")
-        .isEmpty();
-    assertThat(
-            SparkSchemas.mismatches(
-                spark, quarantineLocation(), PlatformTables.HOT_PLACE_EVENT_QUARANTINE))
+    long bad = first.stream().filter(l -> l.length() == 30 || l.contains("purchase")).count();
+    assertThat(firstQuarantined).as("every bad record quarantined").isEqualTo(bad);
+    assertThat(firstHotMismatches).as("the hot table as its declaration lists it").isEmpty();
+    assertThat(firstQuarantineMismatches)
         .as("the hot quarantine as its declaration lists it")
         .isEmpty();
   }
 
   @Test
-  @Order(2)
   void aResumedQueryStillDropsDuplicatesItSawBeforeTheRestart() {
     // copies of 50 events the first run counted, plus new events
-    List<String> more = new ArrayList<>(sent.subList(0, 50));
+    List<String> more = new ArrayList<>(first.subList(0, 50));
     more.addAll(SpeedFixture.mixedTraffic("b", 500, NOW, 2));
     SpeedFixture.send(config, more);
     sent.addAll(more);
@@ -131,7 +139,6 @@ class SpeedQueryTest {
   }
 
   @Test
-  @Order(3)
   void aReplayFromAnInstantRecountsItsHoursWithoutCountingTwice() {
     Map<String, Long> before = SpeedFixture.asMap(counters.scanAll());
     Instant from = NOW.minus(Duration.ofHours(3));
