@@ -32,6 +32,9 @@ public final class RehearsalRewrite {
   public record Target(
       String masterUrl, Map<String, Path> jars, Map<String, String> conf, boolean supervise) {}
 
+  /** The environment the rehearsed steps load: {@code env/rehearsal.conf}. */
+  public static final String REHEARSAL_ENV = "rehearsal";
+
   /** The command to run and what was changed, one line per change. */
   public record Rewritten(List<String> command, List<String> changes) {}
 
@@ -73,6 +76,13 @@ public final class RehearsalRewrite {
         String local = jar.toAbsolutePath().toUri().toString();
         out.add(local);
         changes.add("jar " + arg + " -> " + local + " (the jar the build made)");
+      } else if (arg.equals("emr") && stepArgs.get(i - 1).equals("--env")) {
+        out.add(REHEARSAL_ENV);
+        changes.add(
+            "--env emr -> --env "
+                + REHEARSAL_ENV
+                + " (the same overlay and checks, but loopback endpoints allowed: the local stack"
+                + " stands in for MSK, DynamoDB and RDS)");
       } else if (arg.startsWith("spark.yarn.")) {
         out.add(arg);
         changes.add("kept " + arg + ": YARN only, the standalone master ignores it");

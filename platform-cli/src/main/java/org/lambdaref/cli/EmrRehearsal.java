@@ -6,9 +6,12 @@ import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,6 +152,7 @@ final class EmrRehearsal {
               () -> SparkStandaloneCluster.start(clusterOptions(runDir)))) {
         Duration clusterStart = Duration.ofNanos(System.nanoTime() - clusterStarting);
         List<StepConfig> steps = EmrSteps.batch(s.stepConfig().emr(), s.args(), s.mode());
+        uploadOverlay(stack, steps, clusterConf);
         RehearsalRewrite.Target target =
             new RehearsalRewrite.Target(
                 cluster.masterUrl(), builtJars(s.repoRoot()), stepConf(clusterConf), false);
@@ -221,9 +225,42 @@ final class EmrRehearsal {
         + side;
   }
 
-  /** The cluster's step configuration as program arguments: everything but local-only keys. */
+  /**
+   * What the driver needs before it can read the deployment's overlay file: how to reach the S3
+   * server (on EMR, EMRFS and the instance profile need nothing), as program arguments.
+   */
   private static Map<String, String> stepConf(Map<String, String> clusterConf) {
-    return new LinkedHashMap<>(clusterConf);
+    Map<String, String> conf = new LinkedHashMap<>();
+    clusterConf.forEach(
+        (k, v) -> {
+          if (k.startsWith("platform.s3.")) {
+            conf.put(k, v);
+          }
+        });
+    return conf;
+  }
+
+  /**
+   * The deployment's overlay file, as the operator uploads it next to the jars: the cluster's
+   * configuration (the local stack's endpoints, the lake on the S3 server), at the URI the steps
+   * name with {@code --config-uri}.
+   */
+  private static void uploadOverlay(
+      LocalStack stack, List<StepConfig> steps, Map<String, String> clusterConf) {
+    List<String> args = steps.get(0).hadoopJarStep().args();
+    int at = args.indexOf("--config-uri");
+    if (at < 0) {
+      return;
+    }
+    URI uri = URI.create(args.get(at + 1));
+    Map<String, String> overlay = new LinkedHashMap<>(clusterConf);
+    overlay.put("platform.emr.region", "us-east-1");
+    String text =
+        ConfigFactory.parseMap(overlay)
+            .root()
+            .render(ConfigRenderOptions.defaults().setOriginComments(false));
+    LocalProvisioning.createBucket(stack, uri.getHost());
+    LocalProvisioning.putObject(stack, uri.getHost(), uri.getPath().substring(1), text);
   }
 
   static SparkStandaloneCluster.Options clusterOptions(Path runDir) {

@@ -28,7 +28,7 @@ import org.lambdaref.model.StorageLayout;
  */
 public final class ConfigLoader {
 
-  public static final List<String> KNOWN_ENVS = List.of("local", "local-s3", "emr");
+  public static final List<String> KNOWN_ENVS = List.of("local", "local-s3", "emr", "rehearsal");
 
   private ConfigLoader() {}
 
@@ -58,7 +58,7 @@ public final class ConfigLoader {
     Config resolved = resolve(env, overlay, overrides, environment);
     checkKnownKeys(resolved);
     PlatformConfig config = bind(resolved, baseDir);
-    if (config.env().equals(EmrEnvironment.ENV)) {
+    if (EmrEnvironment.appliesTo(config.env())) {
       EmrEnvironment.check(config);
     }
     return config;
@@ -213,7 +213,7 @@ public final class ConfigLoader {
   static PlatformConfig bind(Config config, Path baseDir) {
     Settings platform = new Settings(config.getConfig(ConfigKeys.ROOT), ConfigKeys.ROOT);
     String env = platform.nonEmpty("env");
-    if (env.equals(EmrEnvironment.ENV)) {
+    if (EmrEnvironment.appliesTo(env)) {
       EmrEnvironment.checkBeforeBind(platform);
     }
     // the platform zone first: sources inherit it, and its own key is the one to blame
