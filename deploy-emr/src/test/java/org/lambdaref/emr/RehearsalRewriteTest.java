@@ -38,18 +38,26 @@ class RehearsalRewriteTest {
 
     List<String> expected =
         new ArrayList<>(List.of("spark-submit", "--master", "spark://127.0.0.1:7077"));
-    for (String arg : rendered.subList(1, rendered.size())) {
-      expected.add(arg.endsWith(EmrSteps.BATCH_JAR) ? jar.toUri().toString() : arg);
+    for (int i = 1; i < rendered.size(); i++) {
+      String arg = rendered.get(i);
+      expected.add(
+          arg.endsWith(EmrSteps.BATCH_JAR)
+              ? jar.toUri().toString()
+              : rendered.get(i - 1).equals("--env")
+                  ? "rehearsal" // env/rehearsal.conf: emr.conf with loopback endpoints allowed
+                  : arg.replace("s3://", "s3a://")); // the overlay file on the S3 server
     }
     expected.addAll(
         List.of(
             "--conf", "platform.storage.root=s3a://lake/x", "--conf", "platform.jdbc.password=pw"));
     assertThat(r.command()).containsExactlyElementsOf(expected);
     assertThat(r.command())
-        .contains("--deploy-mode", "cluster", "--parallelism", "2", "--env", "emr");
+        .contains("--deploy-mode", "cluster", "--parallelism", "2", "--env", "rehearsal");
+    assertThat(String.join(" ", rendered)).contains("--env emr --config-uri s3://");
     assertThat(r.changes())
         .anyMatch(c -> c.startsWith("added --master spark://127.0.0.1:7077"))
         .anyMatch(c -> c.startsWith("kept spark.yarn.maxAppAttempts=1"))
+        .anyMatch(c -> c.startsWith("--env emr -> --env rehearsal"))
         .anyMatch(c -> c.contains("platform.jdbc.password=****"))
         .noneMatch(c -> c.contains("=pw"));
   }

@@ -266,8 +266,9 @@ final class EmrCommand implements Runnable {
     @Override
     public Integer call() {
       // the steps need an artifacts prefix to name the jars; the rehearsal replaces it anyway
+      // the steps are only rendered here (never run with these endpoints): no secret is resolved
       PlatformConfig config =
-          configOptions.load(
+          configOptions.loadUnresolved(
               Map.of("platform.emr.artifacts-uri", "s3://rehearsal-artifacts/lambda"));
       if (stepOptions.withSpeed) {
         throw Errors.badArgument(

@@ -43,6 +43,10 @@ class EmrRehearsalTest {
             "rehearse",
             "--env",
             "emr",
+            // the operator's deployment overlay the steps are planned from (its endpoints are
+            // replaced by the local stack's in the overlay the rehearsal uploads)
+            "--config-uri",
+            Path.of("..", "deploy-emr", "conf", "lambda.example.conf").toAbsolutePath().toString(),
             "--start-date",
             "2026-10-01",
             "--iteration-count",

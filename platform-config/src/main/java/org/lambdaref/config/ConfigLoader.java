@@ -71,8 +71,10 @@ public final class ConfigLoader {
   public static Map<String, String> fileSystemSettings(
       String env, Map<String, String> overrides, Map<String, String> environment) {
     Config resolved = resolve(env, overrides, environment);
+    // the region is the file's to set (docs/deploy-emr.md, step 2): not required to read it
     return HadoopSettings.of(
-        S3Settings.read(new Settings(resolved.getConfig(ConfigKeys.S3), ConfigKeys.S3)));
+        S3Settings.readToReachOverlay(
+            new Settings(resolved.getConfig(ConfigKeys.S3), ConfigKeys.S3)));
   }
 
   /**
