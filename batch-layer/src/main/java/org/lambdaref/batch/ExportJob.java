@@ -382,6 +382,9 @@ public final class ExportJob implements PeriodJob {
   static Connection open(JdbcSettings db) throws SQLException {
     Properties props = new Properties();
     props.putAll(db.connectionProperties());
+    if (db.isPostgres()) {
+      registerPostgresDriver();
+    }
     if (!db.isPostgres() && DriverManager.getLoginTimeout() == 0) {
       DriverManager.setLoginTimeout(JdbcSettings.seconds(db.connectTimeout()));
     }
@@ -411,10 +414,32 @@ public final class ExportJob implements PeriodJob {
   /**
    * Options of Spark's JDBC data source: the URL, the connection properties and the query timeout.
    */
+  static final String POSTGRES_DRIVER = "org.postgresql.Driver";
+
+  /**
+   * Loads the PostgreSQL driver through this class's loader, which registers it with DriverManager
+   * for callers of that loader: DriverManager's own lookup misses a driver that is only in an
+   * application class loader (a standalone cluster-mode driver's).
+   */
+  static void registerPostgresDriver() throws SQLException {
+    try {
+      Class.forName(POSTGRES_DRIVER, true, ExportJob.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new SQLException("the PostgreSQL driver is not on the classpath", e);
+    }
+  }
+
   static Map<String, String> sparkOptions(JdbcSettings db) {
     Map<String, String> options = new LinkedHashMap<>(db.connectionProperties());
     options.put("url", db.url());
     options.put("queryTimeout", Integer.toString(JdbcSettings.seconds(db.statementTimeout())));
+    if (db.isPostgres()) {
+      // Named, Spark loads the driver through the application's class loader. Unnamed, it asks
+      // DriverManager, which finds no driver when the jar is not on the JVM's classpath: a
+      // standalone cluster-mode driver holds the application jar in a class loader of its own
+      // ("No suitable driver", found by bin/lambda emr rehearse); YARN puts it on the classpath.
+      options.put("driver", POSTGRES_DRIVER);
+    }
     return options;
   }
 

@@ -49,24 +49,6 @@ class EmrJarSmokeTest {
 
   @TempDir Path root;
 
-  /** What the jar must bring itself: kept off the child's classpath to prove it does. */
-  private static final List<String> NOT_ON_EMR =
-      List.of(
-          "/org/lambdaref/",
-          "/target/classes",
-          "/target/test-classes",
-          "/com/typesafe/config/",
-          "/info/picocli/",
-          "/software/amazon/",
-          "/org/postgresql/",
-          "/org/apache/kafka/",
-          "spark-sql-kafka",
-          "spark-token-provider-kafka",
-          "/org/apache/commons/commons-pool2/",
-          "/io/digdag/",
-          "/org/reactivestreams/",
-          "/com/amazonaws/");
-
   /**
    * Classes EMR's own classpath has (Spark, Delta, Hadoop, Scala) or that the jar must carry
    * relocated.
@@ -126,15 +108,7 @@ class EmrJarSmokeTest {
   }
 
   private static String sparkClasspath() {
-    String cp = SparkJvm.testClasspath();
-    List<String> kept = new ArrayList<>();
-    for (String entry : cp.split(File.pathSeparator)) {
-      String normalized = entry.replace('\\', '/');
-      if (NOT_ON_EMR.stream().noneMatch(normalized::contains)) {
-        kept.add(entry);
-      }
-    }
-    return String.join(File.pathSeparator, kept);
+    return EmrSparkClasspath.of(SparkJvm.testClasspath(), false);
   }
 
   private ProcessResult runJar(Path jar, String mainClass, List<String> args) throws Exception {

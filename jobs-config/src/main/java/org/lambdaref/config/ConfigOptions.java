@@ -87,7 +87,8 @@ public final class ConfigOptions {
     return loadUnresolved(Map.of());
   }
 
-  private PlatformConfig loadUnresolved(Map<String, String> extra) {
+  /** As {@link #loadUnresolved()}, with further overrides under the user's own. */
+  public PlatformConfig loadUnresolved(Map<String, String> extra) {
     Path base = Path.of(System.getProperty("lambda.home", "")).toAbsolutePath();
     Map<String, String> all = new LinkedHashMap<>(extra);
     all.putAll(overrides);

@@ -2,6 +2,7 @@ package org.lambdaref.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +34,16 @@ import software.amazon.awssdk.services.emr.model.StepConfig;
       EmrCommand.Plan.class,
       EmrCommand.Cluster.class,
       EmrCommand.Submit.class,
-      EmrCommand.Policy.class
+      EmrCommand.Policy.class,
+      EmrCommand.Rehearse.class
     })
 final class EmrCommand implements Runnable {
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "say what: emr plan, emr cluster, emr submit or emr policy");
+        new CommandLine(this),
+        "say what: emr plan, emr cluster, emr submit, emr policy or emr rehearse");
   }
 
   /** Options shared by the commands that build steps. */
@@ -232,6 +235,68 @@ final class EmrCommand implements Runnable {
       System.out.println(
           new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(policy));
       return 0;
+    }
+  }
+
+  @Command(
+      name = "rehearse",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run the steps 'emr plan' renders, unchanged but for what it lists, on a Spark standalone cluster",
+        "of this machine (a master and two workers, drivers placed on workers by --deploy-mode cluster,",
+        "executors in their own JVMs) against the local stack, then compare every table and the ledger",
+        "with a local-mode run of the same generated input. Use --env emr (docs/deploy-emr.md, Rehearsal)."
+      })
+  static final class Rehearse implements Callable<Integer> {
+    @Mixin ConfigOptions configOptions;
+    @Mixin StepOptions stepOptions;
+
+    @Option(
+        names = "--events-per-day",
+        defaultValue = "2000",
+        description = "Distinct generated events per day (default ${DEFAULT-VALUE}).")
+    int eventsPerDay;
+
+    @Option(
+        names = "--run-dir",
+        description =
+            "Where the stack, the cluster and the logs go (default: <work-dir>/rehearsal/<time>).")
+    Path runDir;
+
+    @Override
+    public Integer call() {
+      // the steps need an artifacts prefix to name the jars; the rehearsal replaces it anyway
+      // the steps are only rendered here (never run with these endpoints): no secret is resolved
+      PlatformConfig config =
+          configOptions.loadUnresolved(
+              Map.of("platform.emr.artifacts-uri", "s3://rehearsal-artifacts/lambda"));
+      if (stepOptions.withSpeed) {
+        throw Errors.badArgument(
+            "--with-speed",
+            "true",
+            "the batch steps only: the speed step's rehearsal (--supervise, a driver kill) is not"
+                + " built yet (docs/deploy-emr.md, Rehearsal)");
+      }
+      Path dir =
+          runDir != null
+              ? runDir
+              : config
+                  .workDir()
+                  .resolve("rehearsal")
+                  .resolve(Long.toString(System.currentTimeMillis()));
+      Console console = Console.stdout();
+      EmrRehearsal.Result result =
+          EmrRehearsal.run(
+              new EmrRehearsal.Settings(
+                  config,
+                  stepOptions.runOptions.toRunArguments(configOptions.env()),
+                  EmrSteps.Mode.parse(stepOptions.mode),
+                  eventsPerDay,
+                  dir,
+                  Path.of(System.getProperty("lambda.home", "..")).toAbsolutePath().normalize()),
+              console);
+      EmrRehearsal.print(result, console);
+      return result.passed() ? 0 : 1;
     }
   }
 }

@@ -21,6 +21,7 @@ import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.generator.PlaceMaster;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -70,17 +71,27 @@ public final class LocalProvisioning {
     }
   }
 
+  /** Writes {@code text} as the object {@code key} of {@code bucket} on the stack's S3 server. */
+  static void putObject(StackEndpoints stack, String bucket, String key, String text) {
+    try (S3Client s3 = s3(stack)) {
+      s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(text));
+    }
+  }
+
+  private static S3Client s3(StackEndpoints stack) {
+    return S3Client.builder()
+        .endpointOverride(URI.create(stack.s3Endpoint()))
+        .region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(stack.s3AccessKey(), stack.s3SecretKey())))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
   static void createBucket(StackEndpoints stack, String bucket) {
-    try (S3Client s3 =
-        S3Client.builder()
-            .endpointOverride(URI.create(stack.s3Endpoint()))
-            .region(Region.US_EAST_1)
-            .forcePathStyle(true)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(stack.s3AccessKey(), stack.s3SecretKey())))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    try (S3Client s3 = s3(stack)) {
       s3.createBucket(b -> b.bucket(bucket));
     } catch (BucketAlreadyOwnedByYouException e) {
       // exists already

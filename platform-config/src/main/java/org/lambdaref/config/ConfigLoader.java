@@ -28,7 +28,7 @@ import org.lambdaref.model.StorageLayout;
  */
 public final class ConfigLoader {
 
-  public static final List<String> KNOWN_ENVS = List.of("local", "local-s3", "emr");
+  public static final List<String> KNOWN_ENVS = List.of("local", "local-s3", "emr", "rehearsal");
 
   private ConfigLoader() {}
 
@@ -58,7 +58,7 @@ public final class ConfigLoader {
     Config resolved = resolve(env, overlay, overrides, environment);
     checkKnownKeys(resolved);
     PlatformConfig config = bind(resolved, baseDir);
-    if (config.env().equals(EmrEnvironment.ENV)) {
+    if (EmrEnvironment.appliesTo(config.env())) {
       EmrEnvironment.check(config);
     }
     return config;
@@ -71,8 +71,10 @@ public final class ConfigLoader {
   public static Map<String, String> fileSystemSettings(
       String env, Map<String, String> overrides, Map<String, String> environment) {
     Config resolved = resolve(env, overrides, environment);
+    // the region is the file's to set (docs/deploy-emr.md, step 2): not required to read it
     return HadoopSettings.of(
-        S3Settings.read(new Settings(resolved.getConfig(ConfigKeys.S3), ConfigKeys.S3)));
+        S3Settings.readToReachOverlay(
+            new Settings(resolved.getConfig(ConfigKeys.S3), ConfigKeys.S3)));
   }
 
   /**
@@ -213,7 +215,7 @@ public final class ConfigLoader {
   static PlatformConfig bind(Config config, Path baseDir) {
     Settings platform = new Settings(config.getConfig(ConfigKeys.ROOT), ConfigKeys.ROOT);
     String env = platform.nonEmpty("env");
-    if (env.equals(EmrEnvironment.ENV)) {
+    if (EmrEnvironment.appliesTo(env)) {
       EmrEnvironment.checkBeforeBind(platform);
     }
     // the platform zone first: sources inherit it, and its own key is the one to blame

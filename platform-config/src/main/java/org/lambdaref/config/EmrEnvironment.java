@@ -17,6 +17,14 @@ final class EmrEnvironment {
 
   static final String ENV = "emr";
 
+  /** The EMR overlay on the rehearsal's local cluster: every check but the loopback one. */
+  static final String REHEARSAL = "rehearsal";
+
+  /** Whether {@code env} is held to these checks. */
+  static boolean appliesTo(String env) {
+    return env.equals(ENV) || env.equals(REHEARSAL);
+  }
+
   private EmrEnvironment() {}
 
   /** Before binding: the region every client of the deployment uses. */
@@ -53,6 +61,18 @@ final class EmrEnvironment {
         throw Errors.notOnS3(ENV, key, value);
       }
     }
+    if (!config.env().equals(REHEARSAL)) {
+      checkNoLoopback(config);
+    }
+    if (!config.jdbc().password().isEmpty()) {
+      throw Errors.plainSecretOnCluster(ENV, ConfigKeys.JDBC + ".password");
+    }
+    if (!config.sourceDb().connection().password().isEmpty()) {
+      throw Errors.plainSecretOnCluster(ENV, "platform.source-db.password");
+    }
+  }
+
+  private static void checkNoLoopback(PlatformConfig config) {
     String servers = config.kafka().bootstrapServers();
     for (String server : servers.split(",")) {
       loopbackHost(server.trim())
@@ -71,12 +91,6 @@ final class EmrEnvironment {
     checkEndpoint(
         "platform.secrets.secretsmanager-endpoint", config.secrets().secretsManagerEndpoint());
     checkEndpoint("platform.secrets.ssm-endpoint", config.secrets().ssmEndpoint());
-    if (!config.jdbc().password().isEmpty()) {
-      throw Errors.plainSecretOnCluster(ENV, ConfigKeys.JDBC + ".password");
-    }
-    if (!config.sourceDb().connection().password().isEmpty()) {
-      throw Errors.plainSecretOnCluster(ENV, "platform.source-db.password");
-    }
   }
 
   private static void checkJdbc(String key, String url) {

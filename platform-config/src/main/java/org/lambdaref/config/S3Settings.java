@@ -15,6 +15,23 @@ public record S3Settings(
         s.string("secret-key"));
   }
 
+  /**
+   * The settings that reach the deployment's overlay file, before the file has set the region: an
+   * unset region is the S3 default's (an S3-compatible server takes any; on EMR, EMRFS reads {@code
+   * s3://} and no endpoint is set, so the region is not used).
+   */
+  static S3Settings readToReachOverlay(Settings s) {
+    String region = s.string("region");
+    return new S3Settings(
+        s.string("endpoint"),
+        region.isBlank() ? REGION_TO_REACH_OVERLAY : region,
+        s.bool("path-style-access"),
+        s.string("access-key"),
+        s.string("secret-key"));
+  }
+
+  static final String REGION_TO_REACH_OVERLAY = "us-east-1";
+
   public boolean hasStaticCredentials() {
     return !accessKey.isBlank() && !secretKey.isBlank();
   }

@@ -103,6 +103,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theOverlayFileIsReachableBeforeItSetsTheRegion() {
+    // --env emr leaves platform.emr.region (and so platform.s3.region) to the overlay file
+    assertThat(
+            ConfigLoader.fileSystemSettings(
+                "emr", Map.of("platform.s3.endpoint", "http://127.0.0.1:9000"), Map.of()))
+        .containsEntry("fs.s3a.endpoint.region", "us-east-1");
+  }
+
+  @Test
   void theEventSourceIsAConfiguredSource() {
     PlatformConfig config =
         load(

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lambdaref.model.PlatformException;
@@ -272,5 +273,28 @@ class EmrEnvironmentTest {
                     "k", "arn:aws:ssm:eu-west-1:123456789012:parameter/lambda/prod/jdbc")
                 .region())
         .isEqualTo("eu-west-1");
+  }
+
+  @Test
+  void theRehearsalAllowsTheLocalStackOnLoopbackAndNothingElse() {
+    Map<String, String> localStack =
+        Map.of(
+            "platform.kafka.bootstrap-servers", "127.0.0.1:19092",
+            "platform.jdbc.url", "jdbc:postgresql://127.0.0.1:15432/lambda",
+            "platform.dynamodb.endpoint", "http://127.0.0.1:18000",
+            "platform.s3.endpoint", "http://127.0.0.1:18333");
+    PlatformConfig rehearsal = ConfigLoader.load("rehearsal", FILE, localStack, Map.of(), BASE);
+    assertThat(rehearsal.dynamodb().endpoint()).isEqualTo("http://127.0.0.1:18000");
+    assertThat(rehearsal.spark().shufflePartitions()).as("the EMR overlay itself").isEqualTo(200);
+    assertThatThrownBy(() -> emr(localStack)).hasMessageContaining("127.0.0.1");
+    Map<String, String> onDisk = new HashMap<>(localStack);
+    onDisk.put("platform.storage.root", "/tmp/lake");
+    assertThatThrownBy(() -> ConfigLoader.load("rehearsal", FILE, onDisk, Map.of(), BASE))
+        .hasMessageContaining("platform.storage.datasource");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    "rehearsal", FILE, Map.of("platform.jdbc.password", "pw"), Map.of(), BASE))
+        .hasMessageContaining("platform.jdbc.password");
   }
 }

@@ -1,0 +1,549 @@
+package org.lambdaref.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.lambdaref.batch.BatchMain;
+import org.lambdaref.batch.BatchPipeline;
+import org.lambdaref.config.ConfigLoader;
+import org.lambdaref.config.Console;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.RunArguments;
+import org.lambdaref.config.SparkSessions;
+import org.lambdaref.emr.EmrSparkClasspath;
+import org.lambdaref.emr.EmrSteps;
+import org.lambdaref.emr.RehearsalRewrite;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.LocalStackOptions;
+import org.lambdaref.localstack.ServerKind;
+import org.lambdaref.localstack.SparkJvm;
+import org.lambdaref.localstack.SparkStandaloneCluster;
+import org.lambdaref.model.PlatformException;
+import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableSpec;
+import software.amazon.awssdk.services.emr.model.StepConfig;
+
+/**
+ * {@code bin/lambda emr rehearse}: the batch steps {@code emr plan} renders, run on a Spark
+ * standalone cluster of this machine (a master and two workers, each a JVM, drivers and executors
+ * in JVMs of their own) against the local stack, then compared with a local-mode run of the same
+ * generated input. Only what {@link RehearsalRewrite} lists is changed in a step; the submission
+ * starts with an empty environment plus {@code PATH} and {@code JAVA_HOME}.
+ */
+final class EmrRehearsal {
+
+  static final String LAKE_BUCKET = "lake";
+
+  /** Columns that differ between two runs of the same input by nature: when and which run. */
+  static final List<String> VOLATILE =
+      List.of("run_id", "details", "started_at", "ended_at", "detected_at", "exported_at");
+
+  /** What to rehearse. */
+  record Settings(
+      PlatformConfig stepConfig,
+      RunArguments args,
+      EmrSteps.Mode mode,
+      int eventsPerDay,
+      Path runDir,
+      Path repoRoot) {}
+
+  /** One table of both runs: its rows, and the rows only one of them has. */
+  record TableCheck(
+      String table, long clusterRows, long localRows, long onlyCluster, long onlyLocal) {
+    boolean same() {
+      return clusterRows == localRows && onlyCluster == 0 && onlyLocal == 0;
+    }
+  }
+
+  /** What one step did on the cluster. */
+  record StepRun(
+      String name,
+      List<String> command,
+      int exit,
+      Duration took,
+      String driverId,
+      Path driverDir,
+      List<Path> executorDirs,
+      List<String> driverEnvironment) {}
+
+  record Result(
+      List<String> changes,
+      List<StepRun> steps,
+      List<TableCheck> tables,
+      List<String> ledger,
+      Duration clusterStart,
+      Duration localRun,
+      Duration total) {
+    boolean passed() {
+      return steps.stream().allMatch(s -> s.exit() == 0)
+          && !tables.isEmpty()
+          && tables.stream().allMatch(TableCheck::same);
+    }
+  }
+
+  private EmrRehearsal() {}
+
+  static Result run(Settings s, Console console) {
+    long started = System.nanoTime();
+    Path runDir = s.runDir().toAbsolutePath();
+    createDirectories(runDir);
+    closeCachedFileSystems(); // an s3a file system of an earlier run knows an earlier endpoint
+    try (LocalStack stack =
+        console.step(
+            "starting the local stack (DynamoDB, S3, PostgreSQL) under " + runDir.resolve("stack"),
+            () ->
+                LocalStack.start(
+                    LocalStackOptions.forTests(
+                        runDir.resolve("stack"),
+                        ServerKind.DYNAMODB,
+                        ServerKind.S3,
+                        ServerKind.POSTGRES)))) {
+      Map<String, String> clusterConf = clusterConf(stack.configOverrides(), runDir);
+      Map<String, String> localConf = localConf(stack.configOverrides(), runDir);
+      PlatformConfig clusterView = ConfigLoader.load("local-s3", clusterConf, Map.of(), runDir);
+      PlatformConfig local = ConfigLoader.load("local-s3", localConf, Map.of(), runDir);
+      console.step(
+          "creating the bucket, the counters tables and the place master",
+          () -> {
+            LocalProvisioning.createBucket(stack, LAKE_BUCKET);
+            LocalProvisioning.createCountersTable(clusterView);
+            LocalProvisioning.createCountersTable(local);
+            LocalProvisioning.seedPlaces(local, 200, 20);
+          });
+      for (PlatformConfig lake : List.of(clusterView, local)) {
+        console.step(
+            "generating " + s.args().iterationCount() + " days of raw events into " + root(lake),
+            () -> generator(s).run(lake, console));
+      }
+      long clusterStarting = System.nanoTime();
+      try (SparkStandaloneCluster cluster =
+          console.step(
+              "starting a Spark standalone cluster (a master, two workers) under "
+                  + runDir.resolve("cluster"),
+              () -> SparkStandaloneCluster.start(clusterOptions(runDir)))) {
+        Duration clusterStart = Duration.ofNanos(System.nanoTime() - clusterStarting);
+        List<StepConfig> steps = EmrSteps.batch(s.stepConfig().emr(), s.args(), s.mode());
+        uploadOverlay(stack, steps, clusterConf);
+        RehearsalRewrite.Target target =
+            new RehearsalRewrite.Target(
+                cluster.masterUrl(), builtJars(s.repoRoot()), stepConf(clusterConf), false);
+        List<StepRun> runs = new ArrayList<>();
+        List<String> changes = new ArrayList<>();
+        for (StepConfig step : steps) {
+          RehearsalRewrite.Rewritten rewritten =
+              RehearsalRewrite.rewrite(step.hadoopJarStep().args(), target);
+          changes.addAll(rewritten.changes());
+          StepRun run =
+              console.step(
+                  "step " + step.name() + " on " + cluster.masterUrl() + ", --deploy-mode cluster",
+                  () -> submit(cluster, step.name(), rewritten.command(), runDir));
+          runs.add(run);
+        }
+        long localStarting = System.nanoTime();
+        RunArguments localArgs =
+            new RunArguments(s.args().start(), s.args().iterationCount(), 1, "local-s3");
+        console.step(
+            "the same range in local mode (BatchMain in this JVM) into " + root(local),
+            () -> new BatchMain().run(local, localArgs, BatchPipeline.Job.parse("all"), console));
+        Duration localRun = Duration.ofNanos(System.nanoTime() - localStarting);
+        SparkSession spark = SparkSessions.getOrCreate(local, "EmrRehearsal");
+        List<TableCheck> tables =
+            console.step(
+                "comparing every table of both lakes", () -> compare(spark, clusterView, local));
+        List<String> ledger = ledger(spark, clusterView);
+        return new Result(
+            List.copyOf(new TreeSet<>(changes)),
+            runs,
+            tables,
+            ledger,
+            clusterStart,
+            localRun,
+            Duration.ofNanos(System.nanoTime() - started));
+      }
+    }
+  }
+
+  /** What the cluster's step reads from EMR's environment there, given explicitly here. */
+  static Map<String, String> clusterConf(Map<String, String> endpoints, Path runDir) {
+    Map<String, String> conf = new LinkedHashMap<>(endpoints);
+    conf.put("platform.storage.root", lakeRoot(runDir, "cluster"));
+    conf.put("platform.work-dir", runDir.resolve("work-cluster").toString());
+    conf.put("platform.dynamodb.counters-table", "rehearsal_counters");
+    // EMR's 200 are sized for a cluster of nodes; the results do not depend on it
+    conf.put("platform.spark.shuffle-partitions", "4");
+    return conf;
+  }
+
+  static Map<String, String> localConf(Map<String, String> endpoints, Path runDir) {
+    Map<String, String> conf = new LinkedHashMap<>(endpoints);
+    conf.put("platform.storage.root", lakeRoot(runDir, "local"));
+    conf.put("platform.work-dir", runDir.resolve("work-local").toString());
+    conf.put("platform.dynamodb.counters-table", "rehearsal_counters_local");
+    conf.put("platform.export.seller-table", "t3_seller_exported_jdbc_local");
+    conf.put("platform.spark.shuffle-partitions", "4");
+    return conf;
+  }
+
+  /**
+   * A lake of its own per run and side: no cache of this JVM (Delta's, Hadoop's) spans two runs.
+   */
+  static String lakeRoot(Path runDir, String side) {
+    return "s3a://"
+        + LAKE_BUCKET
+        + "/"
+        + runDir.getFileName().toString().replaceAll("[^A-Za-z0-9_-]", "_")
+        + "/"
+        + side;
+  }
+
+  /**
+   * What the driver needs before it can read the deployment's overlay file: how to reach the S3
+   * server (on EMR, EMRFS and the instance profile need nothing), as program arguments.
+   */
+  private static Map<String, String> stepConf(Map<String, String> clusterConf) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    clusterConf.forEach(
+        (k, v) -> {
+          if (k.startsWith("platform.s3.")) {
+            conf.put(k, v);
+          }
+        });
+    return conf;
+  }
+
+  /**
+   * The deployment's overlay file, as the operator uploads it next to the jars: the cluster's
+   * configuration (the local stack's endpoints, the lake on the S3 server), at the URI the steps
+   * name with {@code --config-uri}.
+   */
+  private static void uploadOverlay(
+      LocalStack stack, List<StepConfig> steps, Map<String, String> clusterConf) {
+    List<String> args = steps.get(0).hadoopJarStep().args();
+    int at = args.indexOf("--config-uri");
+    if (at < 0) {
+      return;
+    }
+    URI uri = URI.create(args.get(at + 1));
+    Map<String, String> overlay = new LinkedHashMap<>(clusterConf);
+    overlay.put("platform.emr.region", "us-east-1");
+    String text =
+        ConfigFactory.parseMap(overlay)
+            .root()
+            .render(ConfigRenderOptions.defaults().setOriginComments(false));
+    LocalProvisioning.createBucket(stack, uri.getHost());
+    LocalProvisioning.putObject(stack, uri.getHost(), uri.getPath().substring(1), text);
+  }
+
+  static SparkStandaloneCluster.Options clusterOptions(Path runDir) {
+    String flags = String.join(" ", SparkStandaloneCluster.javaFlags());
+    Map<String, String> defaults = new LinkedHashMap<>();
+    // as spark-submit of an EMR step: it returns when the application ended, with its outcome
+    defaults.put("spark.standalone.submit.waitAppCompletion", "true");
+    defaults.put("spark.driver.memory", "1g");
+    defaults.put("spark.executor.memory", "1g");
+    // EMR's spark-defaults carry the JVM flags of its Java 17 line the same way
+    defaults.put("spark.driver.defaultJavaOptions", flags);
+    defaults.put("spark.executor.defaultJavaOptions", flags);
+    return new SparkStandaloneCluster.Options(
+        runDir.resolve("cluster"),
+        EmrSparkClasspath.of(SparkJvm.testClasspath(), true),
+        2,
+        2,
+        "3g",
+        defaults);
+  }
+
+  private static GenerateCommand generator(Settings s) {
+    GenerateCommand g = new GenerateCommand();
+    g.startDate = s.args().startDate();
+    g.days = s.args().iterationCount();
+    g.eventsPerDay = s.eventsPerDay();
+    g.places = 200;
+    g.users = 1000;
+    g.duplicates = 0.02;
+    g.late = 0.01;
+    g.malformed = 0.005;
+    g.seed = 42;
+    g.replace = true;
+    return g;
+  }
+
+  /** The EMR jars the build made, by the names the steps give them. */
+  static Map<String, Path> builtJars(Path repoRoot) {
+    Map<String, Path> jars = new LinkedHashMap<>();
+    jars.put(EmrSteps.BATCH_JAR, emrJar(repoRoot, "batch-layer"));
+    jars.put(EmrSteps.SPEED_JAR, emrJar(repoRoot, "speed-layer"));
+    return jars;
+  }
+
+  private static Path emrJar(Path repoRoot, String module) {
+    Path target = repoRoot.resolve(module).resolve("target");
+    try (Stream<Path> files = Files.list(target)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith("-emr.jar"))
+          .findFirst()
+          .orElseThrow();
+    } catch (IOException | RuntimeException e) {
+      throw new PlatformException(
+          "No EMR jar of " + module + " in " + target,
+          "the rehearsal submits the jars the build made",
+          "build them: ./mvnw -B -ntp package -DskipTests");
+    }
+  }
+
+  /** Runs one step's spark-submit with a clean environment and watches its driver. */
+  static StepRun submit(
+      SparkStandaloneCluster cluster, String name, List<String> command, Path runDir) {
+    Path log = runDir.resolve(name + ".submit.log");
+    // as a shell would: the program is looked up on the clean PATH, ours first
+    List<String> resolved = new ArrayList<>(command);
+    resolved.set(0, onPath(cluster.cleanEnvironment().get("PATH"), command.get(0)));
+    ProcessBuilder pb =
+        new ProcessBuilder(resolved)
+            .directory(runDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(cluster.cleanEnvironment());
+    long started = System.nanoTime();
+    List<String> driverEnv = new ArrayList<>();
+    try {
+      Process p = pb.start();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(60);
+      while (!p.waitFor(500, TimeUnit.MILLISECONDS)) {
+        if (driverEnv.isEmpty()) {
+          cluster.launched("DriverWrapper").stream()
+              .findFirst()
+              .ifPresent(h -> driverEnv.addAll(environmentKeys(h.pid())));
+        }
+        if (System.nanoTime() > deadline) {
+          p.destroyForcibly();
+          break;
+        }
+      }
+      String output = Files.readString(log);
+      Matcher id = Pattern.compile("(driver-\\d+-\\d+)").matcher(output);
+      String driverId = id.find() ? id.group(1) : "";
+      Optional<Path> driverDir =
+          driverId.isEmpty() ? Optional.empty() : cluster.driverDir(driverId);
+      List<Path> executors = new ArrayList<>();
+      for (Path app : cluster.applicationDirs()) {
+        try (Stream<Path> dirs = Files.list(app)) {
+          dirs.filter(Files::isDirectory).forEach(executors::add);
+        }
+      }
+      // standalone's spark-submit exits 0 whatever the driver's end (Spark 4.0): the step's
+      // outcome is the driver's final state, as an EMR step's is the YARN application's
+      boolean finished = output.contains("State of driver " + driverId + " is FINISHED");
+      int exit = p.isAlive() ? -1 : p.exitValue();
+      return new StepRun(
+          name,
+          command,
+          exit == 0 && !finished ? 1 : exit,
+          Duration.ofNanos(System.nanoTime() - started),
+          driverId,
+          driverDir.orElse(null),
+          executors,
+          driverEnv);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String onPath(String path, String program) {
+    for (String dir : path.split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, program);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    throw new PlatformException(
+        program + " is not on the PATH " + path,
+        "the rehearsal runs the step's program as a shell with that PATH would",
+        "check the Spark home of the cluster");
+  }
+
+  /** The names of a process's environment variables (Linux), to show what reached the driver. */
+  static List<String> environmentKeys(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+      List<String> keys = new ArrayList<>();
+      for (String entry : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+        int eq = entry.indexOf('=');
+        if (eq > 0) {
+          keys.add(entry.substring(0, eq));
+        }
+      }
+      return List.copyOf(new TreeSet<>(keys));
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * Every table of the platform in both lakes, row by row, less the columns of when and which run.
+   */
+  static List<TableCheck> compare(
+      SparkSession spark, PlatformConfig cluster, PlatformConfig local) {
+    List<TableCheck> checks = new ArrayList<>();
+    for (TableSpec spec : PlatformTables.ALL) {
+      String c = cluster.storage().tableLocation(spec.name());
+      String l = local.storage().tableLocation(spec.name());
+      boolean inCluster = LakeTables.exists(spark, c);
+      boolean inLocal = LakeTables.exists(spark, l);
+      if (!inCluster && !inLocal) {
+        continue;
+      }
+      if (!inCluster || !inLocal) {
+        checks.add(
+            new TableCheck(spec.name().qualified(), inCluster ? -1 : 0, inLocal ? -1 : 0, 0, 0));
+        continue;
+      }
+      Dataset<Row> a = rows(spark, c, root(cluster));
+      Dataset<Row> b = rows(spark, l, root(local));
+      checks.add(
+          new TableCheck(
+              spec.name().qualified(),
+              a.count(),
+              b.count(),
+              a.exceptAll(b).count(),
+              b.exceptAll(a).count()));
+    }
+    return checks;
+  }
+
+  /** A table's rows as JSON, without the volatile columns and with the lake's root as "ROOT". */
+  private static Dataset<Row> rows(SparkSession spark, String location, String root) {
+    Dataset<Row> table = spark.read().format("delta").load(location);
+    Column[] kept =
+        Arrays.stream(table.columns())
+            .filter(name -> !VOLATILE.contains(name))
+            .map(name -> col("`" + name + "`"))
+            .toArray(Column[]::new);
+    return table
+        .select(to_json(struct(kept)).as("row"))
+        .select(regexp_replace(col("row"), lit(Pattern.quote(root)), lit("ROOT")).as("row"));
+  }
+
+  /** The cluster run's ledger, one line per job and period. */
+  static List<String> ledger(SparkSession spark, PlatformConfig cluster) {
+    String location = cluster.storage().tableLocation(PlatformTables.BATCH_LEDGER.name());
+    if (!LakeTables.exists(spark, location)) {
+      return List.of();
+    }
+    List<String> lines = new ArrayList<>();
+    for (Row r :
+        spark
+            .read()
+            .format("delta")
+            .load(location)
+            .selectExpr(
+                "period",
+                "job",
+                "status",
+                "accepted",
+                "duplicates",
+                "late",
+                "rejected",
+                "rows_written")
+            .orderBy("period", "job")
+            .collectAsList()) {
+      lines.add(r.mkString(" "));
+    }
+    return lines;
+  }
+
+  static void print(Result r, Console console) {
+    console.line("");
+    console.line("What the rehearsal changed in the rendered steps (nothing else):");
+    r.changes().forEach(c -> console.line("  - %s", c));
+    for (StepRun s : r.steps()) {
+      console.line("");
+      console.line(
+          "step %s: exit %d in %s", s.name(), s.exit(), Console.seconds(s.took().toNanos()));
+      console.line(
+          "  %s",
+          String.join(" ", s.command()).replaceAll("(password|secret-key)=\\S+", "$1=****"));
+      console.line("  driver %s ran on %s", s.driverId(), s.driverDir());
+      console.line("  executors (own JVMs): %s", s.executorDirs());
+      console.line("  the driver's environment (names only): %s", s.driverEnvironment());
+    }
+    console.line("");
+    console.line("Tables, cluster run vs local-mode run (rows; rows only in one of them):");
+    for (TableCheck t : r.tables()) {
+      console.line(
+          "  %-48s %7d %7d  only-cluster %d only-local %d  %s",
+          t.table(),
+          t.clusterRows(),
+          t.localRows(),
+          t.onlyCluster(),
+          t.onlyLocal(),
+          t.same() ? "same" : "DIFFERENT");
+    }
+    console.line("");
+    console.line(
+        "Ledger of the cluster run (period job status accepted duplicates late rejected rows):");
+    r.ledger().forEach(l -> console.line("  %s", l));
+    console.line("");
+    console.line(
+        "cluster start %s, local-mode run %s, total %s: %s",
+        Console.seconds(r.clusterStart().toNanos()),
+        Console.seconds(r.localRun().toNanos()),
+        Console.seconds(r.total().toNanos()),
+        r.passed() ? "the cluster run equals the local-mode run" : "REHEARSAL FAILED");
+  }
+
+  private static void closeCachedFileSystems() {
+    try {
+      FileSystem.closeAll();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The lake's root: the folder its raw area is in. */
+  static String root(PlatformConfig config) {
+    String raw = config.storage().datasource().replaceAll("/+$", "");
+    return raw.substring(0, raw.lastIndexOf('/'));
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
