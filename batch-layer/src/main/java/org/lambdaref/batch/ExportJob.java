@@ -213,14 +213,7 @@ public final class ExportJob implements PeriodJob {
 
   /** A column of the JDBC table: the key {@code seller_id} is required, the counts are bigint. */
   private static String columnDdl(Column c) {
-    String type =
-        switch (c.type()) {
-          case STRING -> "text";
-          case INT32 -> "integer";
-          case INT64 -> "bigint";
-          case TIMESTAMP -> "timestamptz";
-        };
-    return c.name() + " " + type + (c.equals(Columns.SELLER_ID) ? " NOT NULL" : "");
+    return c.name() + " " + c.type().postgres() + (c.equals(Columns.SELLER_ID) ? " NOT NULL" : "");
   }
 
   private static long replacePeriod(JdbcSettings db, String table, String stage, String period)

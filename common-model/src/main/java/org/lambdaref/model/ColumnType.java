@@ -25,4 +25,14 @@ public enum ColumnType {
   public String sql() {
     return sql;
   }
+
+  /** The type's name in PostgreSQL DDL (an instant is a {@code timestamptz}). */
+  public String postgres() {
+    return switch (this) {
+      case STRING -> "text";
+      case INT32 -> "integer";
+      case INT64 -> "bigint";
+      case TIMESTAMP -> "timestamptz";
+    };
+  }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.lambdaref.model.Column;
+import org.lambdaref.model.ColumnType;
 import org.lambdaref.model.Columns;
 
 /**
@@ -110,13 +111,8 @@ public final class PlaceMaster {
   }
 
   private static String columnDdl(Column c) {
-    String type =
-        switch (c.type()) {
-          case STRING -> "text";
-          case INT32 -> "integer";
-          case INT64 -> "bigint";
-          case TIMESTAMP -> "timestamp";
-        };
+    // a service database's local time stamps: without a zone
+    String type = c.type() == ColumnType.TIMESTAMP ? "timestamp" : c.type().postgres();
     return c.name() + " " + type + (c.equals(Columns.PLACE_ID) ? " primary key" : "");
   }
 }
