@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -372,6 +373,21 @@ class ServingHttpTest {
       } finally {
         stack.restart(ServerKind.DYNAMODB);
       }
+    }
+    // the other tests share DynamoDB: hand it back warm, as the shared service sees it. A cold
+    // restarted server (or a pooled connection to the stopped one) may miss the 500 ms read
+    // timeout once, which would make another test's first answer stale and its speed buckets 0
+    untilAnswersAreFresh(service, hourlyPath, Duration.ofSeconds(60));
+  }
+
+  private static void untilAnswersAreFresh(ServingService on, String path, Duration within)
+      throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (getJson(on, path, 200).get("stale").asBoolean()) {
+      assertThat(System.nanoTime())
+          .as("answers of the shared service are fresh again after DynamoDB restarted")
+          .isLessThan(deadline);
+      Thread.sleep(100);
     }
   }
 
