@@ -152,6 +152,27 @@ public final class BatchPipeline {
     this.restate = restate;
   }
 
+  /**
+   * Snapshot, enrich, aggregate and export build the event tables, which are the event source's
+   * ({@code platform.event-source}); another source's raw files can only be collected. Checked
+   * before a plan or a run, so that a run of {@code --source other} does not cut other's periods
+   * and then rebuild the event source's tables with them.
+   */
+  public static void checkJobsFitSource(PlatformConfig config, String source, Set<Job> jobs) {
+    String eventSource = config.eventSource().name();
+    if (source.equals(eventSource)) {
+      return;
+    }
+    Set<Job> beyondCollect = EnumSet.copyOf(jobs);
+    beyondCollect.remove(Job.COLLECT);
+    if (!beyondCollect.isEmpty()) {
+      throw Errors.jobsNeedTheEventSource(
+          beyondCollect.stream().map(j -> j.name().toLowerCase(Locale.ROOT)).toList(),
+          source,
+          eventSource);
+    }
+  }
+
   /** Whether the day can run now: it has closed (end + allowed lateness). */
   public boolean isClosed(LocalDate day, Instant now) {
     return isClosed(lake.config(), source, Period.ofDay(day), now);
@@ -200,6 +221,7 @@ public final class BatchPipeline {
       int parallelism,
       boolean resume,
       Consumer<PeriodResult> progress) {
+    checkJobsFitSource(lake.config(), source, jobs);
     PeriodUnit unit = lake.config().source(source).period();
     Map<Period, PeriodResult> results = new TreeMap<>();
     Set<Period> ran = ConcurrentHashMap.newKeySet();
@@ -456,6 +478,7 @@ public final class BatchPipeline {
   /** The plan, for --dry-run: which jobs run for which period, stage by stage. Needs no Spark. */
   public static List<String> plan(
       PlatformConfig config, String source, List<Period> periods, Set<Job> jobs, int parallelism) {
+    checkJobsFitSource(config, source, jobs);
     List<String> lines = new ArrayList<>();
     Instant now = Instant.now();
     int n = 0;

@@ -81,6 +81,21 @@ public final class Errors {
         "run the command again with a valid " + option + " (see --help)");
   }
 
+  /** Jobs that build the event tables, asked to run for a source that is not the event source. */
+  public static PlatformException jobsNeedTheEventSource(
+      Collection<String> jobs, String source, String eventSource) {
+    return new PlatformException(
+        "The jobs " + jobs + " cannot run for source '" + source + "'",
+        "they build the event tables, which come from the event source '"
+            + eventSource
+            + "' (platform.event-source); another source's raw files can only be collected",
+        "run --source "
+            + source
+            + " --jobs collect, or set platform.event-source = "
+            + source
+            + " to build the event tables from it");
+  }
+
   public static PlatformException ioFailure(String what, String where, Throwable cause) {
     return new PlatformException(
         "Could not " + what + " at " + where,

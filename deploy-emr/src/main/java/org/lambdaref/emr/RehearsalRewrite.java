@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.lambdaref.config.ConfigKeys;
 import org.lambdaref.model.PlatformException;
 
 /**
@@ -104,7 +105,7 @@ public final class RehearsalRewrite {
                   "added program argument --conf "
                       + key
                       + "="
-                      + (secret(key) ? "****" : value)
+                      + (ConfigKeys.isSecret(key) ? "****" : value)
                       + " (EMR: the step's environment, the cluster and its instance profile)");
             });
     return new Rewritten(List.copyOf(out), List.copyOf(changes));
@@ -124,9 +125,5 @@ public final class RehearsalRewrite {
         "The step names no application jar: " + args,
         "EmrSteps renders spark-submit ... <jar> <program arguments>",
         "render the step with EmrSteps");
-  }
-
-  static boolean secret(String key) {
-    return key.contains("password") || key.contains("secret");
   }
 }

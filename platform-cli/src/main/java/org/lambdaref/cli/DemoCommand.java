@@ -105,17 +105,9 @@ final class DemoCommand implements Callable<Integer> {
           .isClosedAt(Instant.now())) {
         lastClosed = lastClosed.minusDays(1);
       }
-      GenerateCommand generate = new GenerateCommand();
-      generate.startDate = lastClosed.minusDays(days - 1L);
-      generate.days = days;
-      generate.eventsPerDay = eventsPerDay;
-      generate.places = 1000;
-      generate.users = 5000;
-      generate.duplicates = 0.02;
-      generate.late = 0.01;
-      generate.malformed = 0.005;
-      generate.seed = 42;
-      generate.replace = true;
+      GenerateCommand generate =
+          GenerateCommand.replacing(
+              lastClosed.minusDays(days - 1L), days, eventsPerDay, 1000, 5000);
       GenerateCommand.Summary summary =
           console.step(
               "generating " + days + " days of raw events from " + generate.startDate,

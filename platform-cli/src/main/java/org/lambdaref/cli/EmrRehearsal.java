@@ -283,18 +283,8 @@ final class EmrRehearsal {
   }
 
   private static GenerateCommand generator(Settings s) {
-    GenerateCommand g = new GenerateCommand();
-    g.startDate = s.args().startDate();
-    g.days = s.args().iterationCount();
-    g.eventsPerDay = s.eventsPerDay();
-    g.places = 200;
-    g.users = 1000;
-    g.duplicates = 0.02;
-    g.late = 0.01;
-    g.malformed = 0.005;
-    g.seed = 42;
-    g.replace = true;
-    return g;
+    return GenerateCommand.replacing(
+        s.args().startDate(), s.args().iterationCount(), s.eventsPerDay(), 200, 1000);
   }
 
   /** The EMR jars the build made, by the names the steps give them. */

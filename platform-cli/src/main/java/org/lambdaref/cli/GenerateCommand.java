@@ -15,6 +15,7 @@ import org.lambdaref.model.Errors;
 import org.lambdaref.model.generator.EventGenerator;
 import org.lambdaref.model.generator.GeneratedLine;
 import org.lambdaref.model.generator.GeneratorSpec;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +31,23 @@ import picocli.CommandLine.Option;
 final class GenerateCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
+
+  /**
+   * A generation as the command line makes it, replacing the source's raw files: the options'
+   * defaults (duplicates, late and malformed fractions, seed) with these set. The demo and the
+   * rehearsal generate through here so that they keep to the defaults a user gets.
+   */
+  static GenerateCommand replacing(
+      LocalDate startDate, int days, int eventsPerDay, int places, int users) {
+    return CommandLine.populateCommand(
+        new GenerateCommand(),
+        "--start-date=" + startDate,
+        "--days=" + days,
+        "--events-per-day=" + eventsPerDay,
+        "--places=" + places,
+        "--users=" + users,
+        "--replace");
+  }
 
   @Option(
       names = "--start-date",

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,19 @@ class GenerateCommandTest {
                 "0.02"));
     args.addAll(List.of(extra));
     return CliRun.run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void theDemoAndTheRehearsalGenerateWithTheDefaultsAUserGets() {
+    GenerateCommand g = GenerateCommand.replacing(LocalDate.of(2019, 6, 8), 2, 500, 10, 20);
+    // the defaults --help documents for generate
+    assertThat(g.duplicates).isEqualTo(0.02);
+    assertThat(g.late).isEqualTo(0.01);
+    assertThat(g.malformed).isEqualTo(0.005);
+    assertThat(g.seed).isEqualTo(42);
+    assertThat(g.replace).isTrue();
+    assertThat(g.startDate).isEqualTo(LocalDate.of(2019, 6, 8));
+    assertThat(List.of(g.days, g.eventsPerDay, g.places, g.users)).containsExactly(2, 500, 10, 20);
   }
 
   @Test
