@@ -3,7 +3,7 @@ package org.lambdaref.serving;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +11,8 @@ import java.util.Map;
  * A request target of the HTTP API parsed: its decoded path segments, the route they match and the
  * query parameters. Pure, so the routing is tested without a server.
  */
-record RequestTarget(List<String> segments, String route, Map<String, String> query) {
+record RequestTarget(
+    List<String> segments, String route, Map<String, String> query, List<String> repeated) {
 
   /** The longest request target accepted: every valid query fits in a few hundred characters. */
   static final int MAX_URI_LENGTH = 4096;
@@ -24,9 +25,40 @@ record RequestTarget(List<String> segments, String route, Map<String, String> qu
   static final String UNKNOWN = "unknown";
   static final List<String> ROUTES = List.of(ACTIONS, DAILY, HEALTH, METRICS, OPENAPI);
 
+  /** The query parameters of the query routes, as {@code /openapi.json} declares them. */
+  static final Map<String, List<String>> PARAMETERS =
+      Map.of(ACTIONS, List.of("from", "to", "granularity"), DAILY, List.of("from", "to"));
+
   static RequestTarget parse(String rawPath, String rawQuery) {
     List<String> segments = segments(rawPath);
-    return new RequestTarget(segments, route(segments), query(rawQuery));
+    Map<String, String> query = new LinkedHashMap<>();
+    List<String> repeated = new ArrayList<>();
+    query(rawQuery, query, repeated);
+    return new RequestTarget(segments, route(segments), query, repeated);
+  }
+
+  /**
+   * Refuses, on a query route, a parameter the route does not take (a misspelt {@code granularty}
+   * would otherwise be ignored and the answer silently hourly) and a parameter given twice (which
+   * of the two counts would be a guess).
+   */
+  void checkParameters() {
+    List<String> allowed = PARAMETERS.get(route);
+    if (allowed == null) {
+      return;
+    }
+    for (Map.Entry<String, String> p : query.entrySet()) {
+      if (!allowed.contains(p.getKey())) {
+        throw new BadRequest(
+            p.getKey(),
+            p.getValue(),
+            "no such parameter: " + route + " takes " + String.join(", ", allowed));
+      }
+    }
+    if (!repeated.isEmpty()) {
+      String name = repeated.get(0);
+      throw new BadRequest(name, query.get(name), "the parameter once");
+    }
   }
 
   /** Whether the route answers queries (behind the bearer token, on the query pool). */
@@ -77,12 +109,14 @@ record RequestTarget(List<String> segments, String route, Map<String, String> qu
     return UNKNOWN;
   }
 
-  private static Map<String, String> query(String raw) {
-    Map<String, String> out = new HashMap<>();
+  private static void query(String raw, Map<String, String> out, List<String> repeated) {
     if (raw == null || raw.isEmpty()) {
-      return out;
+      return;
     }
     for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue; // "a=1&&b=2": no parameter between the two '&'
+      }
       int eq = pair.indexOf('=');
       // '+' stays '+': no parameter of this API holds a space, and a '+' is an offset (+09:00)
       // the user wrote unescaped, not a form-encoded space
@@ -91,8 +125,9 @@ record RequestTarget(List<String> segments, String route, Map<String, String> qu
               plusKept(eq < 0 ? pair : pair.substring(0, eq)), StandardCharsets.UTF_8);
       String value =
           eq < 0 ? "" : URLDecoder.decode(plusKept(pair.substring(eq + 1)), StandardCharsets.UTF_8);
-      out.putIfAbsent(key, value);
+      if (out.putIfAbsent(key, value) != null) {
+        repeated.add(key);
+      }
     }
-    return out;
   }
 }

@@ -3,6 +3,8 @@ package org.lambdaref.serving;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,13 +20,22 @@ final class ResponseBodies {
 
   private ResponseBodies() {}
 
+  /**
+   * A time as RFC 3339 {@code date-time} with its offset, seconds always written ({@code
+   * 2026-11-18T10:00:00+09:00}): what {@code /openapi.json} declares. {@code
+   * OffsetDateTime.toString()} drops zero seconds, which strict validators refuse.
+   */
+  static String rfc3339(ZonedDateTime time) {
+    return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(time);
+  }
+
   /** {@code GET /v1/places/{placeId}/actions/{action}}. */
   static Map<String, Object> action(ActionSeries s, BatchView view, Instant now) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("place_id", s.placeId());
     body.put("action", s.action().wireName());
-    body.put("from", s.from().toOffsetDateTime().toString());
-    body.put("to", s.to().toOffsetDateTime().toString());
+    body.put("from", rfc3339(s.from()));
+    body.put("to", rfc3339(s.to()));
     body.put("granularity", s.granularity().wireName());
     body.put("timezone", view.zone().getId());
     body.put("batch_watermark", s.batchWatermark().map(LocalDate::toString).orElse(null));
@@ -32,7 +43,7 @@ final class ResponseBodies {
     List<Map<String, Object>> buckets = new ArrayList<>(s.buckets().size());
     for (Bucket b : s.buckets()) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("start", b.start().toOffsetDateTime().toString());
+      m.put("start", rfc3339(b.start()));
       m.put("count", b.unknown() ? null : b.count());
       m.put("source", b.source().wireName());
       if (b.source() == ServingQueries.Source.SPEED) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +152,10 @@ class ServingHttpTest {
     return day.atTime(hour, 0).atZone(SEOUL).toInstant();
   }
 
+  /** Every answer the tests of this class got, for the check against /openapi.json. */
+  private static final List<OpenApiCheck.Exchange> ANSWERS =
+      Collections.synchronizedList(new ArrayList<>());
+
   private static HttpResponse<String> get(ServingService on, String pathAndQuery, String... headers)
       throws Exception {
     HttpRequest.Builder b =
@@ -158,7 +163,14 @@ class ServingHttpTest {
     if (headers.length > 0) {
       b.headers(headers);
     }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return send(pathAndQuery, b.build());
+  }
+
+  private static HttpResponse<String> send(String pathAndQuery, HttpRequest request)
+      throws Exception {
+    HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    ANSWERS.add(OpenApiCheck.Exchange.of(pathAndQuery, r));
+    return r;
   }
 
   private static JsonNode getJson(String pathAndQuery, int expectedStatus) throws Exception {
@@ -192,7 +204,7 @@ class ServingHttpTest {
         .as("D1 10:00 from the batch, not the 99 in DynamoDB")
         .isEqualTo(5);
     assertThat(hourly.get("buckets").get(10).get("start").asText())
-        .isEqualTo("2026-11-18T10:00+09:00");
+        .isEqualTo("2026-11-18T10:00:00+09:00");
     assertThat(hourly.get("buckets").get(25).get("count").asLong())
         .as("D2 01:00 from the speed layer")
         .isEqualTo(6);
@@ -276,6 +288,10 @@ class ServingHttpTest {
         "/v1/places/" + "x".repeat(129) + "/actions/click?from=2026-11-18&to=2026-11-19",
         "placeId");
     cases.put("/v1/places/p-1/daily?from=2026-11-18&to=nope", "to");
+    cases.put(
+        "/v1/places/p-1/actions/click?from=2026-11-18&to=2026-11-19&granularty=day", "granularty");
+    cases.put("/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19&granularity=day", "granularity");
+    cases.put("/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19&from=2026-11-17", "from");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       JsonNode error = getJson(c.getKey(), 400);
       assertThat(error.get("parameter").asText()).as(c.getKey()).isEqualTo(c.getValue());
@@ -284,22 +300,22 @@ class ServingHttpTest {
     assertThat(getJson("/v1/nowhere", 404).get("fix").asText())
         .contains("/v1/places/{placeId}/actions/{action}");
     HttpResponse<String> post =
-        HTTP.send(
+        send(
+            "/health",
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/health"))
                 .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+                .build());
     assertThat(post.statusCode()).isEqualTo(405);
     HttpResponse<String> withBody =
-        HTTP.send(
+        send(
+            "/v1/places/p-1/daily",
             HttpRequest.newBuilder(
                     URI.create(
                         "http://127.0.0.1:"
                             + service.port()
                             + "/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19"))
                 .method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(10_000)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+                .build());
     assertThat(withBody.statusCode()).as("a request body is refused, not read").isEqualTo(413);
     assertThat(
             getJson(
@@ -420,5 +436,38 @@ class ServingHttpTest {
     JsonNode health = getJson(outage, "/health", 200);
     assertThat(health.get("status").asText()).isEqualTo("degraded");
     assertThat(health.get("speed_view").get("last_error").asText()).isNotBlank();
+  }
+
+  @Test
+  void everyAnswerValidatesAgainstTheOpenApiDescription() throws Exception {
+    // one answer of every route and status the shared services give, beside what the other
+    // tests of the class got (in a random order, some of them ran before this one)
+    String hourly = "/v1/places/p-1/actions/impression?from=2026-11-18&to=2026-11-21";
+    get(service, hourly);
+    get(service, hourly + "&granularity=day");
+    get(service, "/v1/places/p-1/daily?from=2026-11-18&to=2026-11-20");
+    get(service, "/v1/places/p-1/daily?from=2026-11-18&to=2026-11-18");
+    get(service, "/v1/places/p-1/actions/click?from=2026-11-18&to=2026-11-19&granularty=day");
+    get(service, "/health");
+    get(service, "/metrics");
+    get(service, "/openapi.json");
+    get(service, "/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19&pad=" + "x".repeat(5000));
+    get(service, "/v2/nothing");
+    get(securedService, hourly);
+    get(securedService, "/health");
+    send(
+        "/metrics",
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/metrics"))
+            .DELETE()
+            .build());
+    List<OpenApiCheck.Exchange> answers;
+    synchronized (ANSWERS) {
+      answers = List.copyOf(ANSWERS);
+    }
+    assertThat(answers.stream().map(OpenApiCheck.Exchange::status).distinct())
+        .as("every status the shared services give is among the checked answers")
+        .contains(200, 400, 401, 404, 405, 414);
+    OpenApiCheck.Outcome outcome = OpenApiCheck.validate(answers);
+    assertThat(outcome.passed()).as(outcome.output()).isTrue();
   }
 }
