@@ -3,6 +3,7 @@ package org.lambdaref.cli;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -10,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.model.Errors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,18 +40,26 @@ final class SqlCommand implements Callable<Integer> {
   @Option(
       names = "--max-rows",
       defaultValue = "1000",
-      description = "Print at most this many rows (default ${DEFAULT-VALUE}).")
+      description =
+          "Print at most this many rows, 0 for all (default ${DEFAULT-VALUE}); a cut result says so on stderr.")
   int maxRows;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    if (maxRows < 0) {
+      throw Errors.badArgument("--max-rows", maxRows, "0 (all rows) or a positive number of rows");
+    }
     PlatformConfig config = configOptions.load();
     SparkSession spark = SparkSessions.getOrCreate(config, "LambdaSql");
+    // a syntax error is reported before the tables are registered, which is most of the wait
+    spark.sessionState().sqlParser().parsePlan(query);
     LakeTables.registerAll(spark, config);
     Dataset<Row> result = spark.sql(query);
     List<String> header = Arrays.asList(result.columns());
+    List<Row> taken = maxRows == 0 ? result.collectAsList() : result.takeAsList(maxRows + 1);
+    boolean cut = maxRows > 0 && taken.size() > maxRows;
     List<List<Object>> rows = new ArrayList<>();
-    for (Row row : result.takeAsList(maxRows)) {
+    for (Row row : cut ? taken.subList(0, maxRows) : taken) {
       List<Object> values = new ArrayList<>();
       for (int i = 0; i < row.length(); i++) {
         values.add(row.get(i));
@@ -57,6 +67,14 @@ final class SqlCommand implements Callable<Integer> {
       rows.add(values);
     }
     TablePrinter.print(System.out, format, header, rows);
+    if (cut) {
+      // on stderr, so that CSV and JSON on stdout stay data only
+      System.err.printf(
+          Locale.ROOT,
+          "sql: the result has more than %d rows; printed the first %d (--max-rows 0 prints all)%n",
+          maxRows,
+          maxRows);
+    }
     return 0;
   }
 }

@@ -102,6 +102,62 @@ class SqlAndTablesCommandTest {
   }
 
   @Test
+  void aCutResultSaysSoOnStderrAndZeroPrintsAll() {
+    String query =
+        "select place_id from t3.place_impression_aggr_1d_daily order by place_id, p_ymd";
+    CliRun cut =
+        CliRun.run(
+            "sql",
+            "--conf",
+            "platform.storage.root=" + root,
+            "--format",
+            "csv",
+            "--max-rows",
+            "2",
+            query);
+    assertThat(cut.exitCode()).as(cut.err()).isZero();
+    assertThat(cut.out()).as("stdout is data only").isEqualTo("place_id\np-1\np-1\n");
+    assertThat(cut.err()).contains("more than 2 rows").contains("--max-rows 0");
+
+    CliRun all =
+        CliRun.run(
+            "sql",
+            "--conf",
+            "platform.storage.root=" + root,
+            "--format",
+            "csv",
+            "--max-rows",
+            "0",
+            query);
+    assertThat(all.out()).isEqualTo("place_id\np-1\np-1\np-2\n");
+    assertThat(all.err()).doesNotContain("more than");
+
+    CliRun exact =
+        CliRun.run(
+            "sql",
+            "--conf",
+            "platform.storage.root=" + root,
+            "--format",
+            "csv",
+            "--max-rows",
+            "3",
+            query);
+    assertThat(exact.err()).as("3 rows fit in 3: nothing was cut").doesNotContain("more than");
+
+    CliRun negative =
+        CliRun.run("sql", "--conf", "platform.storage.root=" + root, "--max-rows", "-1", query);
+    assertThat(negative.exitCode()).isNotZero();
+    assertThat(negative.err()).contains("--max-rows").contains("-1");
+  }
+
+  @Test
+  void aSyntaxErrorIsReportedBeforeAnyTableIsRegistered() {
+    CliRun run = CliRun.run("sql", "--conf", "platform.storage.root=" + root, "selec * from t3.x");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.err()).contains("selec");
+  }
+
+  @Test
   void aBadQueryIsReportedNotSwallowed() {
     CliRun run =
         CliRun.run(
