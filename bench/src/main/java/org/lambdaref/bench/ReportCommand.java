@@ -2,6 +2,7 @@ package org.lambdaref.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -337,9 +338,21 @@ public final class ReportCommand implements Callable<Integer> {
   static String serveBlock(List<JsonNode> runs) {
     StringBuilder md = new StringBuilder();
     md.append(
-        "| query | asked | achieved | connections | cache TTL | p50 | p90 | p99 | p99.9 | max | inside the service p50 / p99 | errors / non-2xx | heap after GC (loaded / empty) |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for (JsonNode r : runs) {
+        "| query | asked | achieved | connections | cache TTL | TCP_NODELAY | p50 | p90 | p99 | p99.9 | max | inside the service p50 / p99 | errors / non-2xx | heap after GC (loaded / empty) |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    List<JsonNode> rows = new ArrayList<>();
+    for (JsonNode run : runs) {
+      rows.add(run);
+      if (run.has("nagle_peer")) {
+        // the peer measured in the same run: the run's settings with the peer's figures
+        ObjectNode peer = ((ObjectNode) run.deepCopy());
+        peer.remove("nagle_peer");
+        peer.setAll((ObjectNode) run.get("nagle_peer"));
+        peer.put("tcp_nodelay", "off (peer, same run)");
+        rows.add(peer);
+      }
+    }
+    for (JsonNode r : rows) {
       String inside =
           r.has("server_latency_ms_p99_at_most")
               ? String.format(
@@ -351,12 +364,14 @@ public final class ReportCommand implements Callable<Integer> {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %,d/s | %,.0f/s | %d | %s | %.0f ms | %.0f ms | %.0f ms | %s | %.0f ms | %s | %d / %d | %.0f MB / %.0f MB |%n",
+              "| %s | %,d/s | %,.0f/s | %d | %s | %s | %.0f ms | %.0f ms | %.0f ms | %s | %.0f ms | %s | %d / %d | %.0f MB / %.0f MB |%n",
               r.path("query_kind").asText("merged (6 batch days + today from DynamoDB)"),
               r.get("rate_target").asLong(),
               r.get("requests_per_second_mean").asDouble(),
               r.get("connections").asInt(),
               r.path("speed_cache_ttl").asText("1s"),
+              // runs before the service set it had Nagle's algorithm on (the JDK default)
+              r.path("tcp_nodelay").asText("off"),
               r.get("latency_ms_p50").asDouble(),
               r.get("latency_ms_p90").asDouble(),
               r.get("latency_ms_p99").asDouble(),

@@ -132,6 +132,14 @@ final class ServeBenchCommand implements Callable<Integer> {
   boolean batchOnly;
 
   @Option(
+      names = "--nagle-peer",
+      negatable = false,
+      description =
+          "Also measure, in the same run and on the same batch view, a service with Nagle's algorithm on"
+              + " (-Dsun.net.httpserver.nodelay=false, the JDK default): the cost of TCP_NODELAY off, side by side.")
+  boolean naglePeer;
+
+  @Option(
       names = "--results",
       defaultValue = "${sys:lambda.home:-.}/docs/benchmarks/results",
       description = "Where to publish.")
@@ -197,68 +205,53 @@ final class ServeBenchCommand implements Callable<Integer> {
     Map<String, String> emptyOverrides = new LinkedHashMap<>(overrides);
     emptyOverrides.put("platform.storage.root", dir.resolve("empty-lake").toString());
     try (Service empty =
-        Service.start(emptyOverrides, dir.resolve("serve-empty.log"), configOptions.env())) {
+        Service.start(
+            emptyOverrides, dir.resolve("serve-empty.log"), configOptions.env(), SERVICE_JVM)) {
       result.put("heap_after_gc_mb_empty_service", empty.heapAfterGcMb());
       result.put("rss_mb_empty_service", empty.rssMb());
     }
+    // merged: 6 batch days and today from DynamoDB; batch only: the 7 closed days before today
+    String from = today.minusDays(batchOnly ? 7 : 6).toString();
+    String to = (batchOnly ? today : today.plusDays(1)).toString();
+    result.put(
+        "query",
+        "GET /v1/places/p-N/actions/{impression|click}?from="
+            + from
+            + "&to="
+            + to
+            + "&granularity=hour");
+    result.put(
+        "query_kind",
+        batchOnly ? "batch only (7 closed days)" : "merged (6 batch days + today from DynamoDB)");
+    result.put("speed_cache_ttl", config.serving().speedCacheTtl().toMillis() + "ms");
+    result.put("rate_target", rate);
+    result.put("connections", connections);
+    result.put("measured_seconds", measure.toSeconds());
     try (Service service =
-        Service.start(overrides, dir.resolve("serve.log"), configOptions.env())) {
+        Service.start(overrides, dir.resolve("serve.log"), configOptions.env(), SERVICE_JVM)) {
       result.put("batch_view_load_ms", service.loadMs());
       result.put("heap_after_gc_mb_loaded_service", service.heapAfterGcMb());
       result.put("rss_mb_loaded_service", service.rssMb());
-      // merged: 6 batch days and today from DynamoDB; batch only: the 7 closed days before today
-      String from = today.minusDays(batchOnly ? 7 : 6).toString();
-      String to = (batchOnly ? today : today.plusDays(1)).toString();
-      console.step(
-          "warm-up: " + rate + " requests/s for " + warm.toSeconds() + " s",
-          () -> load(autocannon, service.port, rate, warm, from, to, config));
-      String metricsBefore = service.get("/metrics");
-      JsonNode r =
-          console.step(
-              "measuring: "
-                  + rate
-                  + " requests/s for "
-                  + measure.toSeconds()
-                  + " s (7-day hourly merged queries)",
-              () -> load(autocannon, service.port, rate, measure, from, to, config));
-      String metricsAfter = service.get("/metrics");
-      Files.writeString(dir.resolve("autocannon.json"), r.toString());
-      result.put(
-          "query",
-          "GET /v1/places/p-N/actions/{impression|click}?from="
-              + from
-              + "&to="
-              + to
-              + "&granularity=hour");
-      result.put(
-          "query_kind",
-          batchOnly ? "batch only (7 closed days)" : "merged (6 batch days + today from DynamoDB)");
-      result.put("speed_cache_ttl", config.serving().speedCacheTtl().toMillis() + "ms");
-      result.put("rate_target", rate);
-      result.put("connections", connections);
-      result.put("measured_seconds", measure.toSeconds());
-      result.put("requests_per_second_mean", r.path("requests").path("average").asDouble());
-      result.put("requests_total", r.path("requests").path("total").asLong());
-      result.put("latency_ms_p50", r.path("latency").path("p50").asDouble());
-      result.put("latency_ms_p90", r.path("latency").path("p90").asDouble());
-      result.put("latency_ms_p99", r.path("latency").path("p99").asDouble());
-      result.put("latency_ms_p999", r.path("latency").path("p99_9").asDouble());
-      result.put("latency_ms_max", r.path("latency").path("max").asDouble());
-      // the service's own view of the same requests: time inside the handler, without the load
-      // generator's queueing; bucket upper bounds of its latency histogram
-      Map<String, Double> inside = serverQuantiles(metricsBefore, metricsAfter, 0.5, 0.99, 0.999);
-      result.put("server_latency_ms_p50_at_most", inside.get("0.5"));
-      result.put("server_latency_ms_p99_at_most", inside.get("0.99"));
-      result.put("server_latency_ms_p999_at_most", inside.get("0.999"));
-      result.put("non_2xx", r.path("non2xx").asLong());
-      result.put("errors", r.path("errors").asLong());
-      result.put("timeouts", r.path("timeouts").asLong());
-      String metrics = service.get("/metrics");
-      result.put("dynamodb_reads", metric(metrics, "lambda_serving_speed_reads_total"));
-      result.put("speed_cache_hits", metric(metrics, "lambda_serving_speed_cache_hits_total"));
-      result.put(
-          "dynamodb_read_failures", metric(metrics, "lambda_serving_speed_read_failures_total"));
-      result.put("stale_answers", metric(metrics, "lambda_serving_stale_answers_total"));
+      result.put("tcp_nodelay", "on");
+      result.putAll(
+          measured(service, autocannon, warm, measure, from, to, config, dir, "", console));
+    }
+    if (naglePeer) {
+      // the same view and counters, the same load, one service after the other on the same
+      // machine: only the socket option differs
+      try (Service peer =
+          Service.start(
+              overrides,
+              dir.resolve("serve-nagle.log"),
+              configOptions.env(),
+              SERVICE_JVM + " -Dsun.net.httpserver.nodelay=false")) {
+        Map<String, Object> p =
+            new LinkedHashMap<>(
+                measured(
+                    peer, autocannon, warm, measure, from, to, config, dir, "-nagle", console));
+        p.put("tcp_nodelay", "off");
+        result.put("nagle_peer", p);
+      }
     }
     Files.writeString(
         dir.resolve("result.json"),
@@ -266,6 +259,64 @@ final class ServeBenchCommand implements Callable<Integer> {
     result.forEach((k, v) -> console.line("  %-34s %s", k, v));
     console.line("result: %s", dir.resolve("result.json"));
     return new LayerBenchResult(dir, result);
+  }
+
+  /** The JVM options of a measured service: the JIT's full tiers, a 2 GB heap. */
+  private static final String SERVICE_JVM = "-Xmx2g -XX:+UseParallelGC";
+
+  /**
+   * Warm-up, then the measured load against {@code service}: the client's and the service's view.
+   */
+  private Map<String, Object> measured(
+      Service service,
+      Path autocannon,
+      Duration warm,
+      Duration measure,
+      String from,
+      String to,
+      PlatformConfig config,
+      Path dir,
+      String suffix,
+      Console console)
+      throws Exception {
+    Map<String, Object> result = new LinkedHashMap<>();
+    console.step(
+        "warm-up: " + rate + " requests/s for " + warm.toSeconds() + " s",
+        () -> load(autocannon, service.port, rate, warm, from, to, config));
+    String metricsBefore = service.get("/metrics");
+    JsonNode r =
+        console.step(
+            "measuring: "
+                + rate
+                + " requests/s for "
+                + measure.toSeconds()
+                + " s (7-day hourly merged queries)",
+            () -> load(autocannon, service.port, rate, measure, from, to, config));
+    String metricsAfter = service.get("/metrics");
+    Files.writeString(dir.resolve("autocannon" + suffix + ".json"), r.toString());
+    result.put("requests_per_second_mean", r.path("requests").path("average").asDouble());
+    result.put("requests_total", r.path("requests").path("total").asLong());
+    result.put("latency_ms_p50", r.path("latency").path("p50").asDouble());
+    result.put("latency_ms_p90", r.path("latency").path("p90").asDouble());
+    result.put("latency_ms_p99", r.path("latency").path("p99").asDouble());
+    result.put("latency_ms_p999", r.path("latency").path("p99_9").asDouble());
+    result.put("latency_ms_max", r.path("latency").path("max").asDouble());
+    // the service's own view of the same requests: time inside the handler, without the load
+    // generator's queueing; bucket upper bounds of its latency histogram
+    Map<String, Double> inside = serverQuantiles(metricsBefore, metricsAfter, 0.5, 0.99, 0.999);
+    result.put("server_latency_ms_p50_at_most", inside.get("0.5"));
+    result.put("server_latency_ms_p99_at_most", inside.get("0.99"));
+    result.put("server_latency_ms_p999_at_most", inside.get("0.999"));
+    result.put("non_2xx", r.path("non2xx").asLong());
+    result.put("errors", r.path("errors").asLong());
+    result.put("timeouts", r.path("timeouts").asLong());
+    String metrics = service.get("/metrics");
+    result.put("dynamodb_reads", metric(metrics, "lambda_serving_speed_reads_total"));
+    result.put("speed_cache_hits", metric(metrics, "lambda_serving_speed_cache_hits_total"));
+    result.put(
+        "dynamodb_read_failures", metric(metrics, "lambda_serving_speed_read_failures_total"));
+    result.put("stale_answers", metric(metrics, "lambda_serving_stale_answers_total"));
+    return result;
   }
 
   /** Every place, action and hour of each day, with 1..20 events: written in one Spark job. */
@@ -491,7 +542,8 @@ final class ServeBenchCommand implements Callable<Integer> {
       this.log = log;
     }
 
-    static Service start(Map<String, String> overrides, Path log, String env) throws Exception {
+    static Service start(Map<String, String> overrides, Path log, String env, String javaOptions)
+        throws Exception {
       int port;
       try (ServerSocket s = new ServerSocket(0)) {
         port = s.getLocalPort();
@@ -509,7 +561,7 @@ final class ServeBenchCommand implements Callable<Integer> {
       ProcessBuilder pb =
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       // a service JVM: the JIT's full tiers (the CLI's default flags favour short commands)
-      pb.environment().put("LAMBDA_JAVA_OPTS", "-Xmx2g -XX:+UseParallelGC");
+      pb.environment().put("LAMBDA_JAVA_OPTS", javaOptions);
       Service service = new Service(pb.start(), port, log);
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (System.nanoTime() < deadline) {
