@@ -19,8 +19,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "counters",
     mixinStandardHelpOptions = true,
-    description =
-        "Read the speed layer's DynamoDB counters of one place: one row per hour and action.")
+    description = {
+      "Read one place's speed-layer counters, per hour and action.",
+      "Reads the speed layer's DynamoDB counters: one row per hour and action."
+    })
 final class CountersCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;

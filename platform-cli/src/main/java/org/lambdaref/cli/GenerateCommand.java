@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-      "Write synthetic raw place events to <datasource>/<source>/p_ymd=YYYYMMDD/p_hh=HH/ (UTC arrival hours),",
-      "with chosen fractions of duplicates, late arrivals and malformed lines. Seeded: the same",
-      "arguments write the same bytes, so reruns overwrite rather than add."
+      "Write synthetic raw place events for a range of days.",
+      "They go to <datasource>/<source>/p_ymd=YYYYMMDD/p_hh=HH/ (UTC arrival hours), with chosen"
+          + " fractions of duplicates, late arrivals and malformed lines. Seeded: the same arguments"
+          + " write the same bytes, so reruns overwrite rather than add."
     })
 final class GenerateCommand implements Callable<Integer> {
 

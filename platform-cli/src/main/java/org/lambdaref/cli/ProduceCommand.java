@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
     name = "produce",
     mixinStandardHelpOptions = true,
     description = {
-      "Send generated live events to the place event topic at a steady rate (idempotent producer,",
-      "acks=all), with some producer-retry duplicates, late events and malformed records."
+      "Send generated live events to the place event topic.",
+      "Sends at a steady rate (idempotent producer, acks=all), with some producer-retry"
+          + " duplicates, late events and malformed records."
     })
 final class ProduceCommand implements Callable<Integer> {
 
