@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
     name = "batch",
     mixinStandardHelpOptions = true,
     description = {
-      "Rebuild t1 -> t2 -> t3 for consecutive periods in ONE Spark application (a replay of a date range):",
-      "collect (raw -> t1), snapshot (place master -> t1_db), enrich (t2), aggregate (t3), export (JDBC).",
+      "Replay a range of periods through the batch layer (t1 to t3).",
+      "Rebuilds t1 -> t2 -> t3 for consecutive periods in ONE Spark application: collect (raw ->"
+          + " t1), snapshot (place master -> t1_db), enrich (t2), aggregate (t3), export (JDBC).",
       "Periods are days, or hours for a source with period = hour (--start-date 2019-06-08T15 counts hours).",
       "Periods that have not closed yet (end + allowed lateness) are skipped. Exit code 1 if any period failed."
     })

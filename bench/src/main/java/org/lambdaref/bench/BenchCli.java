@@ -33,9 +33,8 @@ public final class BenchCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new BenchCli());
     // a failed benchmark says what failed and how to fix it, as bin/lambda does
-    cli.setExecutionExceptionHandler(new UserErrors());
+    CommandLine cli = UserErrors.install(new CommandLine(new BenchCli()));
     System.exit(cli.execute(args));
   }
 }

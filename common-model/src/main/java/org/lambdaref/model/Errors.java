@@ -1,6 +1,11 @@
 package org.lambdaref.model;
 
+import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Every user-facing error of the platform is built here: problem, cause, fix. Keeping the wording
@@ -74,11 +79,104 @@ public final class Errors {
         "use --env with one of " + known + ", or add " + env + ".conf next to reference.conf");
   }
 
+  /**
+   * An option (or parameter) given a value it does not take.
+   *
+   * @param option the option as the user types it, such as {@code --days}
+   * @param allowed the form a value must have, such as {@link #wholeNumber(long, long)}
+   */
   public static PlatformException badArgument(String option, Object value, String allowed) {
+    if (value == null) {
+      // no value is not a bad value 'null'
+      return missingArgument(option, allowed);
+    }
     return new PlatformException(
         "Option " + option + " has a bad value '" + value + "'",
         "allowed: " + allowed,
         "run the command again with a valid " + option + " (see --help)");
+  }
+
+  /**
+   * An option (or parameter) the command needs and was not given.
+   *
+   * @param option the option as the user types it, such as {@code --start-date}
+   * @param form the form a value has, such as {@code YYYY-MM-DD}
+   * @param fix how to give it, such as the environment variable that may stand for it
+   */
+  public static PlatformException missingArgument(String option, String form, String fix) {
+    return new PlatformException(
+        "Missing " + option + " (" + form + ")", "the command needs it and has no default", fix);
+  }
+
+  /** As {@link #missingArgument(String, String, String)}, given on the command line. */
+  public static PlatformException missingArgument(String option, String form) {
+    return missingArgument(
+        option,
+        form,
+        "run the command again with "
+            + option
+            + (option.startsWith("-") ? " <value>" : "")
+            + " (see --help)");
+  }
+
+  /** An option given without the value it takes, such as {@code --days} as the last argument. */
+  public static PlatformException missingValue(String option, String form) {
+    return new PlatformException(
+        "Option " + option + " has no value (" + form + ")",
+        "the option takes a value, and none followed it",
+        "run the command again with " + option + " <value> (see --help)");
+  }
+
+  /** The allowed form of a whole-number option with both bounds: for {@link #badArgument}. */
+  public static String wholeNumber(long min, long max) {
+    return "a whole number from " + min + " to " + max;
+  }
+
+  /** The allowed form of a whole-number option with a lower bound only. */
+  public static String wholeNumberFrom(long min) {
+    return "a whole number, " + min + " or more";
+  }
+
+  /** The allowed form of a fraction option. */
+  public static String fraction() {
+    return "a fraction from 0.0 to 1.0, such as 0.05";
+  }
+
+  /** The allowed form of a day option. */
+  public static String date() {
+    return "a date YYYY-MM-DD, such as 2019-06-08";
+  }
+
+  /**
+   * The allowed form of an option of this Java type when the type alone says it (numbers, dates,
+   * enums), for a command line parser's own errors; empty for other types.
+   */
+  public static Optional<String> formOf(Class<?> type) {
+    if (type == int.class
+        || type == Integer.class
+        || type == long.class
+        || type == Long.class
+        || type == short.class
+        || type == Short.class) {
+      return Optional.of("a whole number");
+    }
+    if (type == double.class
+        || type == Double.class
+        || type == float.class
+        || type == Float.class) {
+      return Optional.of("a number, such as 0.5");
+    }
+    if (type == LocalDate.class) {
+      return Optional.of(date());
+    }
+    if (type.isEnum()) {
+      return Optional.of(
+          "one of "
+              + Arrays.stream(type.getEnumConstants())
+                  .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+                  .collect(Collectors.joining(", ")));
+    }
+    return Optional.empty();
   }
 
   /** Jobs that build the event tables, asked to run for a source that is not the event source. */

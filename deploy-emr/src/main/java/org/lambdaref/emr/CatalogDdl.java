@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.lambdaref.model.PlatformException;
+import org.lambdaref.model.Errors;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.StorageLayout;
 import org.lambdaref.model.TableSpec;
@@ -32,10 +32,8 @@ public final class CatalogDdl {
       try {
         return valueOf(value.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new PlatformException(
-            "Unknown --dialect '" + value + "'",
-            "the dialects are spark and athena",
-            "use --dialect spark (Glue / Hive metastore, Trino) or --dialect athena");
+        throw Errors.badArgument(
+            "--dialect", value, "spark (Glue / Hive metastore, Trino) or athena");
       }
     }
   }

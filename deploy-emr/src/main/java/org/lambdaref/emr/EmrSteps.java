@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.lambdaref.config.ConfigKeys;
 import org.lambdaref.config.EmrSettings;
 import org.lambdaref.config.RunArguments;
+import org.lambdaref.model.Errors;
 import org.lambdaref.model.PlatformException;
 import software.amazon.awssdk.services.emr.model.ActionOnFailure;
 import software.amazon.awssdk.services.emr.model.HadoopJarStepConfig;
@@ -61,10 +62,10 @@ public final class EmrSteps {
       try {
         return valueOf(value.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new PlatformException(
-            "Unknown --mode '" + value + "'",
-            "the modes are single and parallel",
-            "use --mode single (one application, one period at a time) or --mode parallel (one application,"
+        throw Errors.badArgument(
+            "--mode",
+            value,
+            "single (one application, one period at a time) or parallel (one application,"
                 + " platform.emr.parallel-steps periods at a time)");
       }
     }

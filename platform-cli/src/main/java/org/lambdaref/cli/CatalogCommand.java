@@ -17,7 +17,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "catalog",
     mixinStandardHelpOptions = true,
-    description = "Catalog registration of every platform table.",
+    description = {
+      "Print the statements that register the tables in a catalog.",
+      "Its command ddl prints them for Glue, a Hive metastore, Trino or Athena."
+    },
     subcommands = {CatalogCommand.Ddl.class})
 final class CatalogCommand implements Runnable {
 
@@ -29,9 +32,11 @@ final class CatalogCommand implements Runnable {
   @Command(
       name = "ddl",
       mixinStandardHelpOptions = true,
-      description =
-          "Print CREATE DATABASE / CREATE TABLE ... USING DELTA LOCATION statements for Glue, a Hive metastore,"
-              + " Trino (spark dialect) or Athena.")
+      description = {
+        "Print the statements that register every platform table.",
+        "CREATE DATABASE / CREATE TABLE ... USING DELTA LOCATION statements for Glue, a Hive"
+            + " metastore, Trino (spark dialect) or Athena."
+      })
   static final class Ddl implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 

@@ -23,8 +23,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "compact",
     mixinStandardHelpOptions = true,
-    description =
-        "Pack the small files of a range of day partitions (Delta OPTIMIZE, files up to 1 GB).")
+    description = {
+      "Pack the small files of a range of day partitions.",
+      "Runs Delta OPTIMIZE on them, writing files of up to 1 GB."
+    })
 final class CompactCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;

@@ -19,8 +19,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "counters",
     mixinStandardHelpOptions = true,
-    description =
-        "Read the speed layer's DynamoDB counters of one place: one row per hour and action.")
+    description = {
+      "Read one place's speed-layer counters, per hour and action.",
+      "Reads the speed layer's DynamoDB counters: one row per hour and action."
+    })
 final class CountersCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;
@@ -55,7 +57,11 @@ final class CountersCommand implements Callable<Integer> {
             : parse("--from", from, zone);
     Instant end = to == null ? Instant.now().plusSeconds(3600) : parse("--to", to, zone);
     if (!start.isBefore(end)) {
-      throw Errors.badArgument("--to", to, "a time after --from (" + start + ")");
+      // the option the user gave is the one to change: --to, or --from past the default end
+      throw to == null
+          ? Errors.badArgument(
+              "--from", from, "a time before --to (default now + 1 hour, " + end + ")")
+          : Errors.badArgument("--to", to, "a time after --from (" + start + ")");
     }
     List<List<Object>> rows = new ArrayList<>();
     try (DynamoDbCounterStore store = new DynamoDbCounterStore(config.dynamodb(), 1)) {

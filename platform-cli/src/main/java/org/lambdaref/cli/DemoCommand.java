@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the platform end to end on this machine: start the local stack, generate past days of raw",
-      "events, replay them through the batch layer, stream live events through the speed layer, and",
-      "answer a merged query from the serving layer's HTTP API."
+      "Run the whole platform end to end on this machine.",
+      "Starts the local stack, generates past days of raw events, replays them through the batch"
+          + " layer, streams live events through the speed layer, and answers a merged query from"
+          + " the serving layer's HTTP API."
     })
 final class DemoCommand implements Callable<Integer> {
 

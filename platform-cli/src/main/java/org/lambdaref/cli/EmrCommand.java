@@ -28,8 +28,10 @@ import software.amazon.awssdk.services.emr.model.StepConfig;
 @Command(
     name = "emr",
     mixinStandardHelpOptions = true,
-    description =
-        "Amazon EMR: print or send the cluster and the steps of a replay (see docs/deploy-emr.md).",
+    description = {
+      "Print or send an Amazon EMR cluster and the steps of a replay.",
+      "See docs/deploy-emr.md."
+    },
     subcommands = {
       EmrCommand.Plan.class,
       EmrCommand.Cluster.class,
@@ -85,8 +87,10 @@ final class EmrCommand implements Runnable {
   @Command(
       name = "plan",
       mixinStandardHelpOptions = true,
-      description =
-          "Print the EMR steps of a replay: the spark-submit of each, and the days it covers.")
+      description = {
+        "Print the EMR steps of a replay and the periods each covers.",
+        "Each step is shown as its spark-submit arguments."
+      })
   static final class Plan implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
     @Mixin StepOptions stepOptions;
@@ -123,9 +127,11 @@ final class EmrCommand implements Runnable {
   @Command(
       name = "cluster",
       mixinStandardHelpOptions = true,
-      description =
-          "Print the cluster (with the steps of a replay when --start-date is given) as 'aws emr create-cluster'"
-              + " arguments or as the SDK request in JSON.")
+      description = {
+        "Print the EMR cluster of this configuration for creating it.",
+        "Prints it (with the steps of a replay when --start-date is given) as 'aws emr"
+            + " create-cluster' arguments or as the SDK request in JSON."
+      })
   static final class Cluster implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
     @Mixin StepOptions stepOptions;
@@ -169,9 +175,11 @@ final class EmrCommand implements Runnable {
   @Command(
       name = "submit",
       mixinStandardHelpOptions = true,
-      description =
-          "Send the steps of a replay to a running cluster (--cluster-id), or start a cluster that runs them"
-              + " and terminates. Needs AWS credentials; fails fast without them.")
+      description = {
+        "Send the steps of a replay to a new or a running EMR cluster.",
+        "Adds them to a running cluster (--cluster-id), or starts a cluster that runs them and"
+            + " terminates. Needs AWS credentials; fails fast without them."
+      })
   static final class Submit implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
     @Mixin StepOptions stepOptions;
@@ -200,9 +208,10 @@ final class EmrCommand implements Runnable {
   @Command(
       name = "policy",
       mixinStandardHelpOptions = true,
-      description =
-          "Print a least-privilege IAM policy for this configuration: of the EMR job role, or of the"
-              + " principal that submits clusters and steps.")
+      description = {
+        "Print a least-privilege IAM policy for this configuration.",
+        "The policy of the EMR job role, or of the principal that submits clusters and steps."
+      })
   static final class Policy implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 
@@ -242,10 +251,12 @@ final class EmrCommand implements Runnable {
       name = "rehearse",
       mixinStandardHelpOptions = true,
       description = {
-        "Run the steps 'emr plan' renders, unchanged but for what it lists, on a Spark standalone cluster",
-        "of this machine (a master and two workers, drivers placed on workers by --deploy-mode cluster,",
-        "executors in their own JVMs) against the local stack, then compare every table and the ledger",
-        "with a local-mode run of the same generated input. Use --env emr (docs/deploy-emr.md, Rehearsal)."
+        "Rehearse the EMR steps on a Spark standalone cluster.",
+        "Runs the steps 'emr plan' renders, unchanged but for what it lists, on a Spark standalone"
+            + " cluster of this machine (a master and two workers, drivers placed on workers by"
+            + " --deploy-mode cluster, executors in their own JVMs) against the local stack, then"
+            + " compares every table and the ledger with a local-mode run of the same generated"
+            + " input. Use --env emr (docs/deploy-emr.md, Rehearsal)."
       })
   static final class Rehearse implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;

@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Re-export a t3 table to the serving database from the t3 table alone (no recompute), one",
-      "transaction per period; --sample F sends a seeded sample to the development database instead."
+      "Re-export a t3 table to the serving database (no recompute).",
+      "Reads the t3 table alone and writes one transaction per period; --sample F sends a seeded"
+          + " sample to the development database instead."
     })
 final class ExportCommand implements Callable<Integer> {
 

@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
-      "Write synthetic raw place events to <datasource>/<source>/p_ymd=YYYYMMDD/p_hh=HH/ (UTC arrival hours),",
-      "with chosen fractions of duplicates, late arrivals and malformed lines. Seeded: the same",
-      "arguments write the same bytes, so reruns overwrite rather than add."
+      "Write synthetic raw place events for a range of days.",
+      "They go to <datasource>/<source>/p_ymd=YYYYMMDD/p_hh=HH/ (UTC arrival hours), with chosen"
+          + " fractions of duplicates, late arrivals and malformed lines. Seeded: the same arguments"
+          + " write the same bytes, so reruns overwrite rather than add."
     })
 final class GenerateCommand implements Callable<Integer> {
 
@@ -151,25 +152,21 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   Summary run(PlatformConfig config, Console console) {
+    checkOptions();
     SourceConfig sourceConfig = source == null ? config.eventSource() : config.source(source);
-    GeneratorSpec spec;
-    try {
-      spec =
-          new GeneratorSpec(
-              startDate,
-              days,
-              eventsPerDay,
-              places,
-              users,
-              duplicates,
-              late,
-              malformed,
-              config.timezone(),
-              sourceConfig.allowedLateness(),
-              seed);
-    } catch (IllegalArgumentException e) {
-      throw Errors.badArgument("generate", e.getMessage(), "see bin/lambda generate --help");
-    }
+    GeneratorSpec spec =
+        new GeneratorSpec(
+            startDate,
+            days,
+            eventsPerDay,
+            places,
+            users,
+            duplicates,
+            late,
+            malformed,
+            config.timezone(),
+            sourceConfig.allowedLateness(),
+            seed);
     Map<GeneratedLine.Kind, Long> kinds = new EnumMap<>(GeneratedLine.Kind.class);
     try (RawFiles files = new RawFiles(config, sourceConfig.name(), "part-s" + seed, !plain)) {
       if (replace) {
@@ -189,6 +186,36 @@ final class GenerateCommand implements Callable<Integer> {
       }
       return new Summary(files.sourceRoot(), files.files(), files.lines(), kinds);
     }
+  }
+
+  /**
+   * Refuses a value out of range naming the option it came from, before anything is deleted or
+   * written ({@link GeneratorSpec} checks the same, but knows its fields, not the options). No
+   * distinct events write no lines at all, so --events-per-day starts at 1.
+   */
+  private void checkOptions() {
+    check(
+        "--days",
+        days,
+        days >= 1 && days <= GeneratorSpec.MAX_DAYS,
+        Errors.wholeNumber(1, GeneratorSpec.MAX_DAYS));
+    check("--events-per-day", eventsPerDay, eventsPerDay >= 1, Errors.wholeNumberFrom(1));
+    check("--places", places, places >= 1, Errors.wholeNumberFrom(1));
+    check("--users", users, users >= 1, Errors.wholeNumberFrom(1));
+    check("--sellers", sellers, sellers >= 1, Errors.wholeNumberFrom(1));
+    check("--duplicates", duplicates, isFraction(duplicates), Errors.fraction());
+    check("--late", late, isFraction(late), Errors.fraction());
+    check("--malformed", malformed, isFraction(malformed), Errors.fraction());
+  }
+
+  private static void check(String option, Object value, boolean ok, String allowed) {
+    if (!ok) {
+      throw Errors.badArgument(option, value, allowed);
+    }
+  }
+
+  private static boolean isFraction(double value) {
+    return value >= 0.0 && value <= 1.0;
   }
 
   private static void deleteRecursively(PlatformConfig config, String location) {

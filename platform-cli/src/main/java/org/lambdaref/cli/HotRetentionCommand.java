@@ -16,8 +16,10 @@ import picocli.CommandLine.Option;
     name = "hot-retention",
     mixinStandardHelpOptions = true,
     description = {
-      "Delete the hot partitions of the days the batch layer covers (the serving cut), keeping",
-      "those of the newest --keep-days covered days. The batch runs this itself after a period."
+      "Delete the hot partitions the batch layer now covers.",
+      "Deletes the hot partitions of the days the batch layer covers (the serving cut), keeping"
+          + " those of the newest --keep-days covered days. The batch runs this itself after a"
+          + " period."
     })
 final class HotRetentionCommand implements Callable<Integer> {
 

@@ -41,9 +41,8 @@ public final class LambdaCli implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new LambdaCli());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    // user-facing failures print their problem/why/fix, not a stack trace
-    cli.setExecutionExceptionHandler(new UserErrors());
-    return cli;
+    // user-facing failures, parse errors included, print their problem/why/fix, not a stack trace
+    return UserErrors.install(cli);
   }
 
   public static void main(String[] args) {

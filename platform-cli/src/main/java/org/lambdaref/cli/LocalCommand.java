@@ -23,8 +23,10 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "local",
     mixinStandardHelpOptions = true,
-    description =
-        "Start, stop and inspect the local stack: Kafka (KRaft), DynamoDB Local, an S3 server, PostgreSQL.",
+    description = {
+      "Start, stop or inspect the local stack of servers.",
+      "The stack: Kafka (KRaft), DynamoDB Local, an S3 server and PostgreSQL."
+    },
     subcommands = {LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Status.class})
 final class LocalCommand implements Runnable {
 
@@ -88,7 +90,7 @@ final class LocalCommand implements Runnable {
   @Command(
       name = "up",
       mixinStandardHelpOptions = true,
-      description = "Start the stack in the background and create topic, table and bucket.")
+      description = "Start the stack in the background with its topic, table and bucket.")
   static final class Up implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 
@@ -138,7 +140,7 @@ final class LocalCommand implements Runnable {
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
-      description = "Show each server: pid, port, serving or not. Exit 1 if none runs.")
+      description = {"Show each server: pid, port, serving or not.", "Exit code 1 if none runs."})
   static final class Status implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 

@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
     name = "produce",
     mixinStandardHelpOptions = true,
     description = {
-      "Send generated live events to the place event topic at a steady rate (idempotent producer,",
-      "acks=all), with some producer-retry duplicates, late events and malformed records."
+      "Send generated live events to the place event topic.",
+      "Sends at a steady rate (idempotent producer, acks=all), with some producer-retry"
+          + " duplicates, late events and malformed records."
     })
 final class ProduceCommand implements Callable<Integer> {
 
@@ -54,6 +55,7 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    checkOptions(rate, events);
     PlatformConfig config = configOptions.load();
     Console console = Console.stdout();
     console.line(
@@ -71,6 +73,16 @@ final class ProduceCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Refuses a bad --rate or --events before anything is printed or sent. */
+  private static void checkOptions(int rate, long events) {
+    if (rate < 1) {
+      throw Errors.badArgument("--rate", rate, Errors.wholeNumberFrom(1) + " (events per second)");
+    }
+    if (events < 0) {
+      throw Errors.badArgument("--events", events, Errors.wholeNumberFrom(0));
+    }
+  }
+
   static Summary run(
       PlatformConfig config,
       int rate,
@@ -78,12 +90,7 @@ final class ProduceCommand implements Callable<Integer> {
       int places,
       long seed,
       Consumer<GeneratedLine> sentLines) {
-    if (rate < 1) {
-      throw Errors.badArgument("--rate", rate, "1 or more events per second");
-    }
-    if (events < 0) {
-      throw Errors.badArgument("--events", events, "0 or more");
-    }
+    checkOptions(rate, events);
     LiveEvents.Spec defaults = LiveEvents.Spec.defaults(seed);
     LiveEvents live =
         new LiveEvents(

@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
     name = "sql",
     mixinStandardHelpOptions = true,
     description = {
-      "Run Spark SQL over the platform's tables, named <database>.<table>",
-      "(e.g. select * from t3.place_impression_aggr_1d_daily limit 10)."
+      "Run Spark SQL over the platform's tables.",
+      "Tables are named <database>.<table>, e.g. select * from t3.place_impression_aggr_1d_daily"
+          + " limit 10."
     })
 final class SqlCommand implements Callable<Integer> {
 

@@ -14,8 +14,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "tables",
     mixinStandardHelpOptions = true,
-    description =
-        "Every platform table: tier, location, partitions, rows and files (files per partition show small-file trouble).")
+    description = {
+      "List every platform table with its partitions, rows and files.",
+      "Shows each table's tier, location, partitions, rows and files; files per partition show"
+          + " small-file trouble."
+    })
 final class TablesCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions configOptions;

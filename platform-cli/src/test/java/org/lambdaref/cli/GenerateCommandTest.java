@@ -110,7 +110,7 @@ class GenerateCommandTest {
             "1.5");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("lateFraction").contains("0.0 to 1.0");
+    assertThat(run.err()).contains("--late").contains("'1.5'").contains("0.0 to 1.0");
   }
 
   private static List<Path> files(Path dir) throws IOException {

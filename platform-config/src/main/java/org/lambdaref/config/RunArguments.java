@@ -8,6 +8,7 @@ import java.util.stream.IntStream;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Period;
 import org.lambdaref.model.PeriodUnit;
+import org.lambdaref.model.PlatformException;
 
 /**
  * The arguments every batch job takes: a start and an iteration count, so that one {@code
@@ -25,6 +26,9 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
 
   public static final int MAX_PARALLELISM = 64;
 
+  /** What a start looks like, for the messages about it. */
+  static final String START_FORM = "YYYY-MM-DD, or YYYY-MM-DDTHH for an hourly source";
+
   /** A range of days. */
   public RunArguments(LocalDate startDate, int iterationCount, int parallelism, String env) {
     this(startDate == null ? null : Period.ofDay(startDate), iterationCount, parallelism, env);
@@ -32,16 +36,21 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
 
   public RunArguments {
     if (start == null) {
-      throw Errors.badArgument("--start-date", null, "a date YYYY-MM-DD (or START_DATE)");
+      throw missingStart();
     }
     if (iterationCount < 1 || iterationCount > MAX_ITERATIONS) {
-      throw Errors.badArgument("--iteration-count", iterationCount, "1 to " + MAX_ITERATIONS);
+      throw Errors.badArgument(
+          "--iteration-count", iterationCount, Errors.wholeNumber(1, MAX_ITERATIONS));
     }
     if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
-      throw Errors.badArgument("--parallelism", parallelism, "1 to " + MAX_PARALLELISM);
+      throw Errors.badArgument(
+          "--parallelism", parallelism, Errors.wholeNumber(1, MAX_PARALLELISM));
     }
     if (env == null || env.isBlank()) {
-      throw Errors.badArgument("--env", env, "one of " + ConfigLoader.KNOWN_ENVS);
+      throw Errors.missingArgument(
+          "--env",
+          "one of " + ConfigLoader.KNOWN_ENVS,
+          "run the command again with --env local (or set the environment variable LAMBDA_ENV)");
     }
   }
 
@@ -50,8 +59,16 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
       String startDate, String iterationCount, String parallelism, String env) {
     return new RunArguments(
         date(startDate),
-        integer("--iteration-count", iterationCount, ITERATION_COUNT_DEFAULT),
-        integer("--parallelism", parallelism, PARALLELISM_DEFAULT),
+        integer(
+            "--iteration-count",
+            iterationCount,
+            ITERATION_COUNT_DEFAULT,
+            Errors.wholeNumber(1, MAX_ITERATIONS)),
+        integer(
+            "--parallelism",
+            parallelism,
+            PARALLELISM_DEFAULT,
+            Errors.wholeNumber(1, MAX_PARALLELISM)),
         env);
   }
 
@@ -105,8 +122,7 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
 
   private static Period date(String text) {
     if (text == null || text.isBlank()) {
-      throw Errors.badArgument(
-          "--start-date", text, "a date YYYY-MM-DD; set --start-date or START_DATE");
+      throw missingStart();
     }
     String t = text.trim();
     try {
@@ -128,14 +144,22 @@ public record RunArguments(Period start, int iterationCount, int parallelism, St
     }
   }
 
-  private static int integer(String option, String text, int defaultValue) {
+  private static PlatformException missingStart() {
+    return Errors.missingArgument(
+        "--start-date",
+        START_FORM,
+        "run the command again with --start-date, such as --start-date 2019-06-08 (or set the"
+            + " environment variable START_DATE)");
+  }
+
+  private static int integer(String option, String text, int defaultValue, String allowed) {
     if (text == null || text.isBlank()) {
       return defaultValue;
     }
     try {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw Errors.badArgument(option, text, "a whole number");
+      throw Errors.badArgument(option, text, allowed);
     }
   }
 }

@@ -39,7 +39,7 @@ class RunArgumentsTest {
   void badArgumentsSayWhatIsAllowed() {
     assertThatThrownBy(() -> RunArguments.parse(null, "1", "1", "local"))
         .isInstanceOf(PlatformException.class)
-        .hasMessageContaining("--start-date")
+        .hasMessageContaining("Missing --start-date (YYYY-MM-DD, or YYYY-MM-DDTHH")
         .hasMessageContaining("START_DATE");
     assertThatThrownBy(() -> RunArguments.parse("2019-5-8", "1", "1", "local"))
         .hasMessageContaining("YYYY-MM-DD");

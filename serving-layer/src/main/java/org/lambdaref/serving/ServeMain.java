@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve the merged batch and real-time views over HTTP: batch counts up to the batch",
-      "watermark, DynamoDB counters after it. GET /openapi.json describes the API."
+      "Serve the merged batch and real-time views over HTTP.",
+      "Answers batch counts up to the batch watermark and DynamoDB counters after it."
+          + " GET /openapi.json describes the API."
     })
 public final class ServeMain implements Callable<Integer> {
 

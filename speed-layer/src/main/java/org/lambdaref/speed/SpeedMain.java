@@ -32,8 +32,10 @@ import picocli.CommandLine.Option;
     name = "speed",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the speed layer: Kafka -> hot Delta tables + exact DynamoDB counters, restarting from its",
-      "checkpoint after failures. --starting-offsets <ISO instant> replays from that hour (README, Replay)."
+      "Run the speed layer: Kafka to hot tables and exact counters.",
+      "Reads Kafka into the hot Delta tables and exact DynamoDB counters, restarting from its"
+          + " checkpoint after failures. --starting-offsets <ISO instant> replays from that hour"
+          + " (README, Replay)."
     })
 public final class SpeedMain implements Callable<Integer> {
 

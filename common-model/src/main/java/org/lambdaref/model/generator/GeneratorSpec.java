@@ -26,11 +26,14 @@ public record GeneratorSpec(
     Duration lateness,
     long seed) {
 
+  /** Ten years of days: more is almost certainly a typo. */
+  public static final int MAX_DAYS = 3660;
+
   public GeneratorSpec {
     Objects.requireNonNull(startDate, "startDate");
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(lateness, "lateness");
-    check(days >= 1 && days <= 3660, "days", days, "1 to 3660");
+    check(days >= 1 && days <= MAX_DAYS, "days", days, "1 to " + MAX_DAYS);
     check(eventsPerDay >= 0, "eventsPerDay", eventsPerDay, "0 or more");
     check(places >= 1, "places", places, "1 or more");
     check(users >= 1, "users", users, "1 or more");
