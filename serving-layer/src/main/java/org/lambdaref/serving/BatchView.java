@@ -68,6 +68,7 @@ public final class BatchView {
   private final NavigableMap<LocalDate, HourlyDay> hourly;
   private final NavigableMap<LocalDate, DailyDay> daily;
   private final NavigableMap<LocalDate, LateDay> late;
+  private final RecentRuns recentRuns;
 
   /**
    * {@link #late} summed by event day, for answers: event day -> place -> count per action; still
@@ -85,7 +86,7 @@ public final class BatchView {
       Instant loadedAt,
       NavigableMap<LocalDate, HourlyDay> hourly,
       NavigableMap<LocalDate, DailyDay> daily) {
-    this(zone, coverage, versions, loadedAt, hourly, daily, new TreeMap<>());
+    this(zone, coverage, versions, loadedAt, hourly, daily, new TreeMap<>(), RecentRuns.NONE);
   }
 
   BatchView(
@@ -95,8 +96,10 @@ public final class BatchView {
       Instant loadedAt,
       NavigableMap<LocalDate, HourlyDay> hourly,
       NavigableMap<LocalDate, DailyDay> daily,
-      NavigableMap<LocalDate, LateDay> late) {
+      NavigableMap<LocalDate, LateDay> late,
+      RecentRuns recentRuns) {
     this.zone = zone;
+    this.recentRuns = recentRuns;
     this.coverage = coverage;
     this.versions = versions;
     this.loadedAt = loadedAt;
@@ -132,6 +135,11 @@ public final class BatchView {
   public static BatchView empty(ZoneId zone) {
     return new BatchView(
         zone, BatchCoverage.none(), Versions.NONE, Instant.EPOCH, new TreeMap<>(), new TreeMap<>());
+  }
+
+  /** The latest run of every job and period of the ledger's newest days. */
+  RecentRuns recentRuns() {
+    return recentRuns;
   }
 
   /** False until a load succeeded: the service then cannot tell which days the batch covers. */

@@ -117,7 +117,9 @@ public final class BatchViewLoader {
     long started = System.nanoTime();
     Optional<TableFiles> ledger =
         reader.files(PlatformTables.BATCH_LEDGER, ledgerLocation, LEDGER_COLUMNS);
-    BatchCoverage coverage = ledger.map(this::coverage).orElse(BatchCoverage.none());
+    List<BatchCoverage.LedgerRun> ledgerRows = ledger.map(this::ledgerRows).orElse(List.of());
+    BatchCoverage coverage = BatchCoverage.of(aggregateRuns(ledgerRows), unit);
+    RecentRuns recent = RecentRuns.of(ledgerRows, RecentRuns.DAYS_KEPT);
     Optional<TableFiles> hourlyFiles =
         reader.files(
             PlatformTables.PLACE_ACTION_1H, hourlyLocation, HOURLY_COLUMNS, HOURLY_OPTIONAL);
@@ -155,7 +157,8 @@ public final class BatchViewLoader {
             hourlyFiles.map(TableFiles::version).orElse(-1L),
             dailyFiles.map(TableFiles::version).orElse(-1L),
             lateFiles.map(TableFiles::version).orElse(-1L));
-    BatchView view = new BatchView(zone, coverage, versions, clock.instant(), hourly, daily, late);
+    BatchView view =
+        new BatchView(zone, coverage, versions, clock.instant(), hourly, daily, late, recent);
     LOG.info(
         "batch view loaded in {} ms: {} covered day(s), newest {}, versions {}, {} hourly days ({} read), {} daily days ({} read)",
         (System.nanoTime() - started) / 1_000_000,
@@ -193,27 +196,33 @@ public final class BatchViewLoader {
     return out;
   }
 
-  private BatchCoverage coverage(TableFiles ledger) {
+  /** Every row of the ledger, as far as coverage and the recent runs care. */
+  private List<BatchCoverage.LedgerRun> ledgerRows(TableFiles ledger) {
     List<BatchCoverage.LedgerRun> runs = new ArrayList<>();
     for (DataFile file : ledger.files()) {
       reader.read(
           ledger,
           file,
-          (c, r) -> {
-            String job = c[0].getString(r);
-            if (BatchCoverage.AGGREGATE_JOB.equals(job)
-                || BatchCoverage.HOURLY_AGGREGATE_JOB.equals(job)) {
+          (c, r) ->
               runs.add(
                   new BatchCoverage.LedgerRun(
-                      job,
+                      c[0].getString(r),
                       c[1].getString(r),
                       c[2].getString(r),
                       c[3].isNullAt(r) ? null : c[3].getString(r),
-                      c[4].isNullAt(r) ? Instant.EPOCH : micros(c[4].getLong(r))));
-            }
-          });
+                      c[4].isNullAt(r) ? Instant.EPOCH : micros(c[4].getLong(r)))));
     }
-    return BatchCoverage.of(runs, unit);
+    return runs;
+  }
+
+  /** The rows of the jobs whose runs decide coverage (the aggregates). */
+  private static List<BatchCoverage.LedgerRun> aggregateRuns(List<BatchCoverage.LedgerRun> rows) {
+    return rows.stream()
+        .filter(
+            r ->
+                BatchCoverage.AGGREGATE_JOB.equals(r.job())
+                    || BatchCoverage.HOURLY_AGGREGATE_JOB.equals(r.job()))
+        .toList();
   }
 
   private static Map<LocalDate, List<DataFile>> byDay(TableFiles table) {

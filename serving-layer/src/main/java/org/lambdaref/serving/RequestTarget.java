@@ -19,15 +19,23 @@ record RequestTarget(
 
   static final String ACTIONS = "/v1/places/{placeId}/actions/{action}";
   static final String DAILY = "/v1/places/{placeId}/daily";
+  static final String RUNS = "/v1/batch/runs";
+  static final String PAGE = "/";
   static final String HEALTH = "/health";
   static final String METRICS = "/metrics";
   static final String OPENAPI = "/openapi.json";
   static final String UNKNOWN = "unknown";
-  static final List<String> ROUTES = List.of(ACTIONS, DAILY, HEALTH, METRICS, OPENAPI);
+  static final List<String> ROUTES = List.of(ACTIONS, DAILY, RUNS, HEALTH, METRICS, OPENAPI, PAGE);
 
   /** The query parameters of the query routes, as {@code /openapi.json} declares them. */
   static final Map<String, List<String>> PARAMETERS =
-      Map.of(ACTIONS, List.of("from", "to", "granularity"), DAILY, List.of("from", "to"));
+      Map.of(
+          ACTIONS,
+          List.of("from", "to", "granularity"),
+          DAILY,
+          List.of("from", "to"),
+          RUNS,
+          List.of());
 
   static RequestTarget parse(String rawPath, String rawQuery) {
     List<String> segments = segments(rawPath);
@@ -85,6 +93,15 @@ record RequestTarget(
   }
 
   private static String route(List<String> s) {
+    if (s.isEmpty()) {
+      return PAGE;
+    }
+    if (s.size() == 3
+        && s.get(0).equals("v1")
+        && s.get(1).equals("batch")
+        && s.get(2).equals("runs")) {
+      return RUNS;
+    }
     if (s.size() == 1 && s.get(0).equals("health")) {
       return HEALTH;
     }

@@ -68,6 +68,28 @@ final class ResponseBodies {
     return body;
   }
 
+  /** {@code GET /v1/batch/runs}: the latest run of each job and period of the newest days. */
+  static Map<String, Object> runs(BatchView view) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("timezone", view.zone().getId());
+    body.put("batch_watermark", view.watermark().map(LocalDate::toString).orElse(null));
+    body.put("loaded_at", view.loaded() ? view.loadedAt().toString() : null);
+    body.put("days_kept", RecentRuns.DAYS_KEPT);
+    body.put("failed", view.recentRuns().failed().size());
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (RecentRuns.Run r : view.recentRuns().runs()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("job", r.job());
+      m.put("period", r.period());
+      m.put("day", r.day().toString());
+      m.put("status", r.status().wire());
+      m.put("ended_at", r.endedAt().equals(Instant.EPOCH) ? null : r.endedAt().toString());
+      runs.add(m);
+    }
+    body.put("runs", runs);
+    return body;
+  }
+
   /** {@code GET /v1/places/{placeId}/daily}: values only for the days the batch covers. */
   static Map<String, Object> daily(BatchView view, DailyQuery q, List<DailyBucket> daysOfQuery) {
     Map<String, Object> body = new LinkedHashMap<>();

@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /v1/places/{placeId}/actions/{action}?from&to&granularity}: merged counts
  *   <li>{@code GET /v1/places/{placeId}/daily?from&to}: the daily batch view
- *   <li>{@code GET /health}, {@code GET /metrics} (Prometheus text), {@code GET /openapi.json}
+ *   <li>{@code GET /v1/batch/runs}: the latest run of each job and period of the ledger's newest
+ *       days
+ *   <li>{@code GET /} a page over the above for people; {@code GET /health}, {@code GET /metrics}
+ *       (Prometheus text), {@code GET /openapi.json}
  * </ul>
  *
  * <p>Slow and hostile clients. The JDK server reads a request (line and headers, blocking) on a
@@ -76,6 +79,9 @@ public final class ServingHttpServer implements AutoCloseable {
   private final BearerAuth auth;
   private final byte[] openApi;
 
+  /** The page at {@code /}: one file, its script and styles inline, nothing from the network. */
+  private final byte[] page;
+
   public ServingHttpServer(
       ServingSettings settings, BatchViewRefresher batch, SpeedView speed, Clock clock) {
     this.settings = settings;
@@ -84,6 +90,7 @@ public final class ServingHttpServer implements AutoCloseable {
     this.clock = clock;
     this.requests = new ServingRequests(batch.current().zone(), settings.maxRange());
     this.openApi = resource("/openapi.json");
+    this.page = resource("/page/index.html");
     this.metrics = new ServingMetrics(batch, speed, clock);
     this.auth = new BearerAuth(settings);
     checkExposure(settings);
@@ -366,6 +373,8 @@ public final class ServingHttpServer implements AutoCloseable {
                   batch.current(), batch.lastError(), speed, clock.instant(), details));
       case RequestTarget.METRICS -> metrics.scrape();
       case RequestTarget.OPENAPI -> new ApiResponse(200, "application/json", openApi);
+      case RequestTarget.PAGE -> new ApiResponse(200, "text/html; charset=utf-8", page);
+      case RequestTarget.RUNS -> ApiResponse.json(200, ResponseBodies.runs(batch.current()));
       case RequestTarget.ACTIONS ->
           action(
               requests.actionQuery(

@@ -36,9 +36,9 @@ import org.lambdaref.serving.BatchTables.Hour;
 
 /**
  * The service end to end: t3 tables written by the batch layer's writer, counters in DynamoDB
- * Local, answers over HTTP. The shared batch view has D1 closed; the tests that close D2 or stop
- * DynamoDB do it on a batch view and a service of their own (DynamoDB is back before the test
- * ends), so that every test holds alone and in any order.
+ * Local, answers over HTTP. The shared batch view has D1 closed and a failed aggregate run of D2;
+ * the tests that close D2 or stop DynamoDB do it on a batch view and a service of their own
+ * (DynamoDB is back before the test ends), so that every test holds alone and in any order.
  */
 class ServingHttpTest {
 
@@ -133,6 +133,8 @@ class ServingHttpTest {
         new BatchTables.Late("late-2", "p-1", "impression", D1),
         new BatchTables.Late("late-3", "p-1", "click", D1));
     tables.close(D1);
+    // D2's aggregate failed once: not covered, and the page shows it failed
+    tables.fail(D2);
   }
 
   @AfterAll
@@ -439,6 +441,48 @@ class ServingHttpTest {
   }
 
   @Test
+  void theRecentRunsShowTheLatestRunOfEachPeriodWithTheFailedOnesCounted() throws Exception {
+    JsonNode runs = getJson("/v1/batch/runs", 200);
+    assertThat(runs.get("batch_watermark").asText()).isEqualTo(D1.toString());
+    assertThat(runs.get("failed").asInt()).as("D2's aggregate").isEqualTo(1);
+    List<String> seen = new ArrayList<>();
+    runs.get("runs")
+        .forEach(
+            r ->
+                seen.add(
+                    r.get("job").asText()
+                        + " "
+                        + r.get("day").asText()
+                        + " "
+                        + r.get("status").asText()));
+    assertThat(seen)
+        .as("newest day first")
+        .containsExactly(
+            "aggregate_place " + D2 + " failed", "aggregate_place " + D1 + " succeeded");
+    assertThat(getJson("/v1/batch/runs?days=3", 400).get("parameter").asText()).isEqualTo("days");
+  }
+
+  @Test
+  void thePageIsServedByTheServiceWithNothingFromTheNetwork() throws Exception {
+    HttpResponse<String> page = get(service, "/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+    assertThat(page.body())
+        .contains("<svg id=\"chart\"")
+        .contains("/v1/batch/runs")
+        .doesNotContain("<link")
+        .doesNotContainPattern("<script[^>]+src=")
+        .doesNotContainPattern("url\\(")
+        .doesNotContain("https://");
+    assertThat(page.body().replace("http://www.w3.org/2000/svg", ""))
+        .as("the SVG namespace is a name, not a fetch; nothing else is absolute")
+        .doesNotContain("http://");
+    assertThat(get(securedService, "/").statusCode())
+        .as("the page itself is open; its requests send the token typed into it")
+        .isEqualTo(200);
+  }
+
+  @Test
   void everyAnswerValidatesAgainstTheOpenApiDescription() throws Exception {
     // one answer of every route and status the shared services give, beside what the other
     // tests of the class got (in a random order, some of them ran before this one)
@@ -451,6 +495,8 @@ class ServingHttpTest {
     get(service, "/health");
     get(service, "/metrics");
     get(service, "/openapi.json");
+    get(service, "/v1/batch/runs");
+    get(service, "/?place=p-1");
     get(service, "/v1/places/p-1/daily?from=2026-11-18&to=2026-11-19&pad=" + "x".repeat(5000));
     get(service, "/v2/nothing");
     get(securedService, hourly);
