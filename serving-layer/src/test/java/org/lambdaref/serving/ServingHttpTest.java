@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,7 +156,7 @@ class ServingHttpTest {
   }
 
   /** Every answer the tests of this class got, for the check against /openapi.json. */
-  private static final List<OpenApiCheck.Exchange> ANSWERS =
+  private static final List<NodeChecks.Exchange> ANSWERS =
       Collections.synchronizedList(new ArrayList<>());
 
   private static HttpResponse<String> get(ServingService on, String pathAndQuery, String... headers)
@@ -171,7 +172,7 @@ class ServingHttpTest {
   private static HttpResponse<String> send(String pathAndQuery, HttpRequest request)
       throws Exception {
     HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    ANSWERS.add(OpenApiCheck.Exchange.of(pathAndQuery, r));
+    ANSWERS.add(NodeChecks.Exchange.of(pathAndQuery, r));
     return r;
   }
 
@@ -470,7 +471,7 @@ class ServingHttpTest {
     assertThat(page.body())
         .contains("<svg id=\"chart\"")
         .contains("/v1/batch/runs")
-        .doesNotContain("<link")
+        .doesNotContainPattern("<link(?![^>]*href=\"data:)")
         .doesNotContainPattern("<script[^>]+src=")
         .doesNotContainPattern("url\\(")
         .doesNotContain("https://");
@@ -480,6 +481,35 @@ class ServingHttpTest {
     assertThat(get(securedService, "/").statusCode())
         .as("the page itself is open; its requests send the token typed into it")
         .isEqualTo(200);
+  }
+
+  /**
+   * What a person sees: the page in headless Chromium shows, bar for bar, the API's counts with
+   * batch and speed told apart, the cut before the first speed bucket, the watermark, the total and
+   * D2's failed run. Needs Debian's Chromium ({@code apt-get install chromium}); without it the
+   * test is skipped and says so, and {@code tools/page-check} installs it and runs this test.
+   */
+  @Test
+  void thePageShowsWhatTheApiAnswers() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(NodeChecks.chromium()),
+        "no Chromium at " + NodeChecks.chromium() + ": run tools/page-check (installs it)");
+    String range = "from=2026-11-18&to=2026-11-21&granularity=hour";
+    Path screenshot = Path.of(System.getProperty("page.screenshot", "target/serving-page.png"));
+    NodeChecks.Outcome outcome =
+        NodeChecks.pageCheck(
+            "http://127.0.0.1:" + service.port(),
+            "?place=p-1&action=impression&" + range,
+            "/v1/places/p-1/actions/impression?" + range,
+            screenshot);
+    assertThat(outcome.passed()).as(outcome.output()).isTrue();
+    JsonNode shown = JSON.readTree(outcome.output()).get("shown");
+    assertThat(shown.get("watermark").asText()).isEqualTo(D1.toString());
+    assertThat(shown.get("total").asText()).startsWith("16");
+    assertThat(shown.get("failedCells"))
+        .extracting(JsonNode::asText)
+        .containsExactly(D2 + " aggregate_place");
+    assertThat(screenshot).isNotEmptyFile();
   }
 
   @Test
@@ -506,14 +536,14 @@ class ServingHttpTest {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/metrics"))
             .DELETE()
             .build());
-    List<OpenApiCheck.Exchange> answers;
+    List<NodeChecks.Exchange> answers;
     synchronized (ANSWERS) {
       answers = List.copyOf(ANSWERS);
     }
-    assertThat(answers.stream().map(OpenApiCheck.Exchange::status).distinct())
+    assertThat(answers.stream().map(NodeChecks.Exchange::status).distinct())
         .as("every status the shared services give is among the checked answers")
         .contains(200, 400, 401, 404, 405, 414);
-    OpenApiCheck.Outcome outcome = OpenApiCheck.validate(answers);
+    NodeChecks.Outcome outcome = NodeChecks.validate(answers);
     assertThat(outcome.passed()).as(outcome.output()).isTrue();
   }
 }

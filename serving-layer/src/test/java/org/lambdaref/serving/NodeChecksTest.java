@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.lambdaref.model.EventValidator;
-import org.lambdaref.serving.OpenApiCheck.Exchange;
+import org.lambdaref.serving.NodeChecks.Exchange;
 
 /**
  * The description itself, and the check the service's answers go through (ServingHttpTest): the
  * check must refuse what a strict client refuses, or its passing says nothing.
  */
-class OpenApiCheckTest {
+class NodeChecksTest {
 
   private static final String ACTIONS = RequestTarget.ACTIONS;
 
@@ -30,7 +30,7 @@ class OpenApiCheckTest {
 
   @Test
   void redoclyFindsNothingWithItsRecommendedRules() {
-    OpenApiCheck.Outcome lint = OpenApiCheck.lint();
+    NodeChecks.Outcome lint = NodeChecks.lint();
     assertThat(lint.passed()).as(lint.output()).isTrue();
     // stylish format: one "line:column  severity  rule  message" line per problem
     assertThat(lint.output())
@@ -41,8 +41,8 @@ class OpenApiCheckTest {
   @Test
   void anAnswerWrittenByTheRulesPasses() {
     String good = series("2026-11-18T10:00:00+09:00", "2026-11-18T10:00:00+09:00");
-    OpenApiCheck.Outcome outcome =
-        OpenApiCheck.validate(
+    NodeChecks.Outcome outcome =
+        NodeChecks.validate(
             List.of(
                 new Exchange(
                     "/v1/places/p-1/actions/click", ACTIONS, 200, "application/json", good),
@@ -62,8 +62,8 @@ class OpenApiCheckTest {
     String missingTotal =
         series("2026-11-18T10:00:00+09:00", "2026-11-18T10:00:00+09:00")
             .replace("\"total\":0,", "");
-    OpenApiCheck.Outcome outcome =
-        OpenApiCheck.validate(
+    NodeChecks.Outcome outcome =
+        NodeChecks.validate(
             List.of(
                 new Exchange("a", ACTIONS, 200, "application/json", noSeconds),
                 new Exchange("b", ACTIONS, 200, "application/json", noOffset),
@@ -71,8 +71,8 @@ class OpenApiCheckTest {
                 new Exchange("d", "/health", 418, "application/json", "{}"),
                 new Exchange("e", "/health", 200, "text/html", "<h1>ok</h1>"),
                 new Exchange("f", "/v9/x", 404, "application/json", "{}"),
-                new Exchange("g", OpenApiCheck.UNROUTED, 200, "application/json", "{}"),
-                new Exchange("h", OpenApiCheck.UNROUTED, 404, "application/json", "{}")));
+                new Exchange("g", NodeChecks.UNROUTED, 200, "application/json", "{}"),
+                new Exchange("h", NodeChecks.UNROUTED, 404, "application/json", "{}")));
     assertThat(outcome.passed()).isFalse();
     assertThat(outcome.output())
         .contains("a -> 200: /from must match format \"date-time\"")

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * src/test/node/package-lock.json} and installed once per build into {@code target/api-conformance}
  * with {@code npm ci}.
  */
-final class OpenApiCheck {
+final class NodeChecks {
 
   /** The route of an answer to a path that matches no route (validate-responses.mjs). */
   static final String UNROUTED = "(no route)";
@@ -54,7 +54,7 @@ final class OpenApiCheck {
   private static final Path SPEC = Path.of("src/main/resources/openapi.json");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private OpenApiCheck() {}
+  private NodeChecks() {}
 
   /** ajv's verdict on {@code exchanges}; a path the description has no route for is its own. */
   static Outcome validate(List<Exchange> exchanges) {
@@ -97,6 +97,29 @@ final class OpenApiCheck {
         "--format",
         "stylish",
         SPEC.toAbsolutePath().toString());
+  }
+
+  /** Where Debian's Chromium is ({@code apt-get install chromium}); CHROMIUM overrides it. */
+  static Path chromium() {
+    String configured = System.getenv("CHROMIUM");
+    return Path.of(configured != null ? configured : "/usr/bin/chromium");
+  }
+
+  /**
+   * The page at {@code base + "/" + pageQuery} in headless Chromium, its bars, cut, watermark and
+   * total checked against the API's answer at {@code base + apiPath}; a screenshot at {@code
+   * screenshot}.
+   */
+  static Outcome pageCheck(String base, String pageQuery, String apiPath, Path screenshot) {
+    Path tools = installed();
+    return run(
+        tools,
+        "node",
+        "page-check.mjs",
+        base,
+        pageQuery,
+        apiPath,
+        screenshot.toAbsolutePath().toString());
   }
 
   private static synchronized Path installed() {
