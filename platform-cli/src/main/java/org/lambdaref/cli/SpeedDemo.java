@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
@@ -102,7 +103,11 @@ final class SpeedDemo {
         Thread.sleep(250);
       }
       Duration freshness = Duration.between(sentAt, Instant.now());
-      running.cancel(true);
+      // stopped between micro-batches, not interrupted in one: the runner then returns by itself
+      for (StreamingQuery q : spark.streams().active()) {
+        SpeedRunner.stopBetweenBatches(q);
+      }
+      running.get(60, TimeUnit.SECONDS);
       String top =
           perPlace.entrySet().stream()
               .max(Map.Entry.comparingByValue())

@@ -3,6 +3,7 @@ package org.lambdaref.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -53,5 +54,23 @@ class StacksTest {
         .isInstanceOf(PlatformException.class)
         .hasMessageContaining("No Docker engine answers")
         .hasMessageContaining("mode=embedded");
+  }
+
+  @Test
+  void testcontainersIsAskedOnlyWhenSomethingPointsAtADockerEngine() throws Exception {
+    Path home = Files.createDirectories(workDir.resolve("home"));
+    assertThat(Stacks.dockerEngineConfigured(Map.of(), home))
+        .as("no DOCKER_HOST, no properties, no socket in this home")
+        .isEqualTo(Files.exists(Path.of("/var/run/docker.sock")));
+    assertThat(Stacks.dockerEngineConfigured(Map.of("DOCKER_HOST", "tcp://127.0.0.1:2375"), home))
+        .isTrue();
+    Files.writeString(home.resolve(".testcontainers.properties"), "docker.host=unix:///x.sock\n");
+    assertThat(Stacks.dockerEngineConfigured(Map.of(), home)).isTrue();
+    Files.delete(home.resolve(".testcontainers.properties"));
+    Path xdg = Files.createDirectories(workDir.resolve("run"));
+    Files.createFile(xdg.resolve("docker.sock"));
+    assertThat(Stacks.dockerEngineConfigured(Map.of("XDG_RUNTIME_DIR", xdg.toString()), home))
+        .as("a rootless engine's socket")
+        .isTrue();
   }
 }
