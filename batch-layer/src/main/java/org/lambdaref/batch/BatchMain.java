@@ -12,6 +12,7 @@ import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
 import org.lambdaref.config.RunOptions;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.config.UserErrors;
 import org.lambdaref.counters.WriterLease;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.Period;
@@ -70,7 +71,7 @@ public final class BatchMain implements Callable<Integer> {
 
   /** The EMR step's entry point: exit code 1 when a period failed, 2 for bad arguments. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BatchMain()).execute(args));
+    System.exit(UserErrors.installForSteps(new CommandLine(new BatchMain())).execute(args));
   }
 
   @Override

@@ -1,6 +1,6 @@
 package org.lambdaref.bench;
 
-import org.lambdaref.cli.UserErrors;
+import org.lambdaref.config.UserErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

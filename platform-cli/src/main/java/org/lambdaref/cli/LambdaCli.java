@@ -1,6 +1,7 @@
 package org.lambdaref.cli;
 
 import org.lambdaref.batch.BatchMain;
+import org.lambdaref.config.UserErrors;
 import org.lambdaref.serving.ServeMain;
 import org.lambdaref.speed.SpeedMain;
 import picocli.CommandLine;

@@ -16,6 +16,7 @@ import org.lambdaref.config.ConfigKeys;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
+import org.lambdaref.config.UserErrors;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.PlatformException;
@@ -66,13 +67,7 @@ public final class SpeedMain implements Callable<Integer> {
   boolean availableNow;
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new SpeedMain());
-    cli.setExecutionExceptionHandler(
-        (e, c, p) -> {
-          c.getErr().println("error: " + e.getMessage());
-          return e instanceof PlatformException ? 2 : 1;
-        });
-    System.exit(cli.execute(args));
+    System.exit(UserErrors.installForSteps(new CommandLine(new SpeedMain())).execute(args));
   }
 
   @Override

@@ -1,4 +1,4 @@
-package org.lambdaref.cli;
+package org.lambdaref.config;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -16,24 +16,40 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * How {@code bin/lambda} and {@code bin/bench} report a failed command: a platform error prints its
- * problem, why and fix (exit 2), anything else one line with its type (exit 1), the stack trace
- * only with {@code LAMBDA_DEBUG} set. A missing option, or a value of the wrong type, that picocli
- * finds while parsing is reported the same way, from {@link Errors} (exit 2, picocli's code for bad
- * usage); its other parse errors (an unknown option, with picocli's suggestions) keep picocli's
- * report.
+ * How {@code bin/lambda}, {@code bin/bench} and the EMR steps' entry points report a failed
+ * command: a platform error prints its problem, why and fix (exit 2), anything else one line with
+ * its type (exit 1), the stack trace only with {@code LAMBDA_DEBUG} set, or always for a step
+ * ({@link #installForSteps}: its log is all an operator has afterwards). A missing option, or a
+ * value of the wrong type, that picocli finds while parsing is reported the same way, from {@link
+ * Errors} (exit 2, picocli's code for bad usage); its other parse errors (an unknown option, with
+ * picocli's suggestions) keep picocli's report.
  */
 public final class UserErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
   private final IParameterExceptionHandler picocliReport;
+  private final boolean stackTraces;
 
-  private UserErrors(IParameterExceptionHandler picocliReport) {
+  private UserErrors(IParameterExceptionHandler picocliReport, boolean stackTraces) {
     this.picocliReport = picocliReport;
+    this.stackTraces = stackTraces;
   }
 
   /** Reports the failures of {@code cli} and of all its subcommands this way. */
   public static CommandLine install(CommandLine cli) {
-    UserErrors errors = new UserErrors(cli.getParameterExceptionHandler());
+    return install(cli, false);
+  }
+
+  /**
+   * As {@link #install}, for the entry point of an EMR step ({@code spark-submit ... BatchMain}):
+   * an unexpected failure's stack trace is printed too, since the step's log is all there is to
+   * read afterwards.
+   */
+  public static CommandLine installForSteps(CommandLine cli) {
+    return install(cli, true);
+  }
+
+  private static CommandLine install(CommandLine cli, boolean stackTraces) {
+    UserErrors errors = new UserErrors(cli.getParameterExceptionHandler(), stackTraces);
     cli.setExecutionExceptionHandler(errors);
     cli.setParameterExceptionHandler(errors);
     return cli;
@@ -52,7 +68,7 @@ public final class UserErrors implements IExecutionExceptionHandler, IParameterE
     }
     // anything else (a SQL error, an I/O failure) is still a message, not a stack dump
     commandLine.getErr().println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-    if (System.getenv("LAMBDA_DEBUG") != null) {
+    if (stackTraces || System.getenv("LAMBDA_DEBUG") != null) {
       e.printStackTrace(new PrintWriter(commandLine.getErr(), true));
     } else {
       commandLine.getErr().println("(set LAMBDA_DEBUG=1 for the stack trace)");
