@@ -18,6 +18,26 @@ public final class SparkSessionSettings {
 
   private SparkSessionSettings() {}
 
+  /** Where the driver's UI serves Spark's metrics as Prometheus text (the UI must be on). */
+  public static final String PROMETHEUS_PATH = "/metrics/prometheus";
+
+  /**
+   * Metrics a Prometheus scraper reads from the driver's UI port while a job runs: the executors'
+   * at {@code /metrics/executors/prometheus} ({@code spark.ui.prometheus.enabled}), the driver's
+   * and every streaming query's at {@link #PROMETHEUS_PATH} (the PrometheusServlet sink, with
+   * {@code spark.sql.streaming.metricsEnabled}: the speed layer's input and processing rates, batch
+   * duration, event-time watermark and state rows and bytes). With the UI off (tests, the default
+   * locally) nothing listens.
+   */
+  static void observability(Map<String, String> conf) {
+    conf.put("spark.ui.prometheus.enabled", "true");
+    conf.put(
+        "spark.metrics.conf.*.sink.prometheusServlet.class",
+        "org.apache.spark.metrics.sink.PrometheusServlet");
+    conf.put("spark.metrics.conf.*.sink.prometheusServlet.path", PROMETHEUS_PATH);
+    conf.put("spark.sql.streaming.metricsEnabled", "true");
+  }
+
   /** Keys with their {@code spark.} prefix, in the order a session builder gets them. */
   public static Map<String, String> of(PlatformConfig config) {
     Map<String, String> conf = new LinkedHashMap<>();
@@ -28,6 +48,7 @@ public final class SparkSessionSettings {
     conf.put("spark.sql.session.timeZone", "UTC");
     conf.put("spark.sql.shuffle.partitions", Integer.toString(config.spark().shufflePartitions()));
     conf.put("spark.ui.enabled", Boolean.toString(config.spark().uiEnabled()));
+    observability(conf);
     // One partition for Delta's log replay: halves the first read of a small table (measured).
     conf.put("spark.databricks.delta.snapshotPartitions", "1");
     // Optimized writes bin rows per partition into fewer, larger files (the small-file problem
