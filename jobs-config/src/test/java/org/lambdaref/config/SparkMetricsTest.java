@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +66,7 @@ class SparkMetricsTest {
               .queryName("metrics_check")
               .format("noop")
               .option("checkpointLocation", dir.resolve("checkpoint").toString())
-              .trigger(org.apache.spark.sql.streaming.Trigger.ProcessingTime("500 milliseconds"))
+              .trigger(Trigger.ProcessingTime("500 milliseconds"))
               .start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while ((query.lastProgress() == null || query.lastProgress().batchId() < 2)
