@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.model.BatchCoverage;
@@ -26,6 +28,7 @@ import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.TableSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * The one owner of the hot tables ({@link PlatformTables#HOT_PLACE_EVENT} and {@link
@@ -34,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * the model ({@link BatchCoverage}), never through each other's code.
  *
  * <ul>
- *   <li>{@link #appendOnce}: a micro-batch's rows, idempotent by the query and batch id (the speed
- *       layer's {@code MicroBatchWriter});
+ *   <li>{@link #appendOnce}: a micro-batch's rows, idempotent by the writer generation and batch
+ *       id, and fenced against older generations (the speed layer's {@code MicroBatchWriter});
+ *   <li>{@link #fence}: a new writer generation, taken before a speed replay deletes;
  *   <li>{@link #deleteFrom}: what a speed replay is about to write again ({@code SpeedRunner});
  *   <li>{@link #retain}: the hand-over of the days the batch covers but the newest keep-days (the
  *       batch layer's {@code HotRetention}, which records it in its ledger).
@@ -99,20 +103,120 @@ public final class HotTables implements Serializable {
   }
 
   /**
-   * Appends {@code rows}' declared columns of {@code table}, an append Delta skips when query
-   * {@code queryId} already wrote batch {@code batchId} to the table ({@code txnAppId}/{@code
-   * txnVersion}): Spark's replay of an uncommitted micro-batch after a crash writes nothing twice.
+   * The Delta transaction id every speed writer appends under. One id for all queries, so that a
+   * writer of an older generation is fenced by Delta itself: its version is below the newest one.
    */
-  public void appendOnce(Dataset<Row> rows, TableSpec table, String queryId, long batchId) {
+  public static final String WRITER_APP_ID = "lambda-speed-writer";
+
+  /** The transaction id under which the generation a query writes with is recorded. */
+  static final String GENERATION_APP_PREFIX = "lambda-speed-generation:";
+
+  /** Bits of a transaction version that hold the batch id; the generation is above them. */
+  static final int BATCH_ID_BITS = 40;
+
+  /**
+   * The Delta transaction version of batch {@code batchId} written by generation {@code
+   * generation}: ordered by generation first, so every batch of a newer writer is above every batch
+   * of an older one, and within a generation by batch. The version of batch 0 is above the
+   * generation's {@link #fenceVersion}, which must not skip it.
+   */
+  public static long writerVersion(long generation, long batchId) {
+    if (batchId < 0 || batchId >= (1L << BATCH_ID_BITS) - 1) {
+      throw new IllegalArgumentException(
+          "batch id " + batchId + " is out of range [0, 2^" + BATCH_ID_BITS + " - 1)");
+    }
+    return fenceVersion(generation) | (batchId + 1);
+  }
+
+  /** The Delta transaction version a new generation fences with: below all its batches. */
+  static long fenceVersion(long generation) {
+    if (generation < 0 || generation >= 1L << (63 - BATCH_ID_BITS)) {
+      throw new IllegalArgumentException(
+          "writer generation "
+              + generation
+              + " is out of range [0, 2^"
+              + (63 - BATCH_ID_BITS)
+              + ")");
+    }
+    return generation << BATCH_ID_BITS;
+  }
+
+  /**
+   * Fences every earlier speed writer out of the hot tables: commits an empty append to each of
+   * them under {@link #WRITER_APP_ID} with the first version of a new generation, and returns that
+   * generation. A writer of an older generation whose append was in flight (frozen, partitioned
+   * away) then fails with Delta's concurrent transaction error, and one that starts later is
+   * skipped as already written. Creates a table not there yet from its declaration.
+   */
+  public long fence(SparkSession spark) {
+    long generation = 0;
+    for (TableSpec table : TABLES) {
+      generation = Math.max(generation, writerVersionHeld(spark, location(table), WRITER_APP_ID));
+    }
+    generation = (generation >> BATCH_ID_BITS) + 1;
+    for (TableSpec table : TABLES) {
+      emptyAppend(spark, table, WRITER_APP_ID, fenceVersion(generation));
+    }
+    LOG.info("hot tables: speed writer generation {} fences every earlier writer", generation);
+    return generation;
+  }
+
+  /**
+   * The generation query {@code queryId} writes with: the one recorded for it, else a new one
+   * ({@link #fence}) recorded for it now. A query resumed from its checkpoint keeps its generation,
+   * so a micro-batch it replays after a crash is still skipped when it was written.
+   */
+  public long generationOf(SparkSession spark, String queryId) {
+    String recordId = GENERATION_APP_PREFIX + queryId;
+    long recorded = writerVersionHeld(spark, eventsLocation, recordId);
+    if (recorded > 0) {
+      return recorded;
+    }
+    long generation = fence(spark);
+    emptyAppend(spark, PlatformTables.HOT_PLACE_EVENT, recordId, generation);
+    return generation;
+  }
+
+  /**
+   * Appends {@code rows}' declared columns of {@code table} as batch {@code batchId} of writer
+   * generation {@code generation} ({@link #generationOf}). Delta skips the append when that batch,
+   * or anything of a newer generation, is already in the table, and refuses it when a newer
+   * generation committed while it was being written: Spark's replay of an uncommitted micro-batch
+   * writes nothing twice, and a writer that a replay took over cannot write after it.
+   */
+  public void appendOnce(Dataset<Row> rows, TableSpec table, long generation, long batchId) {
     String location = location(table);
     SparkSchemas.project(rows, table)
         .write()
         .format("delta")
         .mode("append")
         .partitionBy(table.partitionColumns().toArray(String[]::new))
-        .option("txnAppId", queryId)
-        .option("txnVersion", batchId)
+        .option("txnAppId", WRITER_APP_ID)
+        .option("txnVersion", writerVersion(generation, batchId))
         .save(location);
+  }
+
+  private void emptyAppend(SparkSession spark, TableSpec table, String appId, long version) {
+    spark
+        .createDataFrame(List.<Row>of(), SparkSchemas.of(table))
+        .write()
+        .format("delta")
+        .mode("append")
+        .partitionBy(table.partitionColumns().toArray(String[]::new))
+        .option("txnAppId", appId)
+        .option("txnVersion", version)
+        .save(location(table));
+  }
+
+  /** The newest version {@code appId} committed to the table at {@code location}; 0 when none. */
+  static long writerVersionHeld(SparkSession spark, String location, String appId) {
+    if (!DeltaTable.isDeltaTable(spark, location)) {
+      return 0;
+    }
+    Snapshot snapshot =
+        DeltaLog.forTable(spark, location).update(false, Option.empty(), Option.empty());
+    Option<Object> version = snapshot.transactions().get(appId);
+    return version.isDefined() ? (Long) version.get() : 0;
   }
 
   /**

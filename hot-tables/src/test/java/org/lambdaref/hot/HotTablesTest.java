@@ -3,6 +3,7 @@ package org.lambdaref.hot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.delta.exceptions.ConcurrentTransactionException;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -10,6 +11,13 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -51,30 +59,107 @@ class HotTablesTest {
   }
 
   @Test
-  void aBatchAppendedTwiceByTheSameQueryIsWrittenOnce() {
+  void aBatchAppendedTwiceByTheSameGenerationIsWrittenOnce() {
     Dataset<Row> rows = rows(PlatformTables.HOT_PLACE_EVENT, 0, 1);
 
-    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT, "query-a", 0);
-    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT, "query-a", 0);
+    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT, 1, 0);
+    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT, 1, 0);
     assertThat(read(PlatformTables.HOT_PLACE_EVENT).count())
         .as("the retry of batch 0 skipped by Delta")
         .isEqualTo(6);
 
-    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT, "query-a", 1);
-    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT, "query-b", 0);
+    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT, 1, 1);
+    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT, 2, 0);
     assertThat(read(PlatformTables.HOT_PLACE_EVENT).count())
-        .as("another batch, or the same batch id of a new query, is appended")
+        .as("another batch, or batch 0 of a newer generation, is appended")
         .isEqualTo(18);
+
+    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT, 1, 2);
+    assertThat(read(PlatformTables.HOT_PLACE_EVENT).count())
+        .as("a writer of an older generation writes nothing once a newer one wrote")
+        .isEqualTo(18);
+  }
+
+  @Test
+  void aQueryKeepsItsGenerationAndEachNewQueryTakesANewerOneThatFencesTheOlder() {
+    long first = hot.generationOf(spark, "query-a");
+    assertThat(hot.generationOf(spark, "query-a"))
+        .as("a query resumed from its checkpoint keeps its generation")
+        .isEqualTo(first);
+    assertThat(read(PlatformTables.HOT_PLACE_EVENT_QUARANTINE).count())
+        .as("both tables are created empty by the fence")
+        .isZero();
+
+    long fenced = hot.fence(spark);
+    long second = hot.generationOf(spark, "query-b");
+    assertThat(List.of(first, fenced, second)).containsExactly(1L, 2L, 3L);
+
+    Dataset<Row> rows = rows(PlatformTables.HOT_PLACE_EVENT_QUARANTINE, 0, 0);
+    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT_QUARANTINE, first, 5);
+    assertThat(read(PlatformTables.HOT_PLACE_EVENT_QUARANTINE).count())
+        .as("query-a, fenced, appends nothing")
+        .isZero();
+    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT_QUARANTINE, second, 0);
+    assertThat(read(PlatformTables.HOT_PLACE_EVENT_QUARANTINE).count()).isEqualTo(3);
+  }
+
+  @Test
+  void anAppendInFlightWhenANewerGenerationFencesFailsAndWritesNothing() throws Exception {
+    long zombie = hot.generationOf(spark, "query-a");
+    Dataset<Row> rows = rows(PlatformTables.HOT_PLACE_EVENT, 0, 0);
+    hot.appendOnce(rows, PlatformTables.HOT_PLACE_EVENT, zombie, 0);
+    Gate.reset();
+    Dataset<Row> held = rows.coalesce(1).filter((FilterFunction<Row>) r -> Gate.pass());
+    // one task holds one of local[2]'s slots: the fence's own write runs in the other
+
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> inFlight =
+          writer.submit(() -> hot.appendOnce(held, PlatformTables.HOT_PLACE_EVENT, zombie, 1));
+      assertThat(Gate.ENTERED.await(60, TimeUnit.SECONDS))
+          .as("the zombie's append is writing its files")
+          .isTrue();
+      hot.generationOf(spark, "query-b");
+      Gate.RELEASE.countDown();
+
+      assertThatThrownBy(() -> inFlight.get(60, TimeUnit.SECONDS))
+          .as("Delta refuses the commit of a writer fenced while it wrote")
+          .isInstanceOf(ExecutionException.class)
+          .rootCause()
+          .isInstanceOf(ConcurrentTransactionException.class);
+    } finally {
+      Gate.RELEASE.countDown();
+      writer.shutdownNow();
+    }
+    assertThat(read(PlatformTables.HOT_PLACE_EVENT).count())
+        .as("only batch 0, written before the fence")
+        .isEqualTo(3);
+  }
+
+  /** Holds a local-mode task until the test lets it go (tasks run in this JVM). */
+  static final class Gate {
+    static CountDownLatch ENTERED = new CountDownLatch(1);
+    static CountDownLatch RELEASE = new CountDownLatch(1);
+
+    static void reset() {
+      ENTERED = new CountDownLatch(1);
+      RELEASE = new CountDownLatch(1);
+    }
+
+    static boolean pass() throws InterruptedException {
+      ENTERED.countDown();
+      return RELEASE.await(60, TimeUnit.SECONDS);
+    }
   }
 
   @Test
   void aReplayDeletesTheHoursFromItsInstantAndTheQuarantineFromWhereItReads() {
     hot.appendOnce(
-        rows(PlatformTables.HOT_PLACE_EVENT, 0, 2), PlatformTables.HOT_PLACE_EVENT, "q", 0);
+        rows(PlatformTables.HOT_PLACE_EVENT, 0, 2), PlatformTables.HOT_PLACE_EVENT, 1, 0);
     hot.appendOnce(
         rows(PlatformTables.HOT_PLACE_EVENT_QUARANTINE, 0, 2),
         PlatformTables.HOT_PLACE_EVENT_QUARANTINE,
-        "q",
+        1,
         0);
     // 2026-11-02 01:00 in the platform zone: day 1's hours 01 and 02 go, hour 00 and day 0 stay
     Instant hour = hour(1, 1);
@@ -100,7 +185,7 @@ class HotTablesTest {
   @Test
   void theHandOverRemovesCoveredDaysButTheNewestKeepDaysAndNeverAnUncoveredOne() {
     hot.appendOnce(
-        rows(PlatformTables.HOT_PLACE_EVENT, 0, 4), PlatformTables.HOT_PLACE_EVENT, "q", 0);
+        rows(PlatformTables.HOT_PLACE_EVENT, 0, 4), PlatformTables.HOT_PLACE_EVENT, 1, 0);
     // days 0-2 covered, and day 4 after a gap at day 3
     BatchCoverage coverage =
         BatchCoverage.ofDays(

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.lambdaref.counters.CounterStore;
 import org.lambdaref.counters.DynamoDbCounterStore;
@@ -59,6 +60,11 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
   private final ReplayWindow replay;
   private final BatchLog batchLog;
 
+  /** The query the cached generation belongs to, and that generation (driver side only). */
+  private transient String generationQuery;
+
+  private transient long generation;
+
   /** Receives one summary per micro-batch (the progress listener joins it to Spark's numbers). */
   @FunctionalInterface
   public interface BatchLog {
@@ -86,6 +92,19 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
     this.batchLog = batchLog;
   }
 
+  /**
+   * The hot tables' writer generation of query {@code queryId}, looked up (or taken) once per
+   * query: a replay's new query fences the writer it replaces out of the hot tables, as the lease
+   * fences it out of the counters.
+   */
+  private long generationFor(SparkSession spark, String queryId) {
+    if (!queryId.equals(generationQuery)) {
+      generation = hot.generationOf(spark, queryId);
+      generationQuery = queryId;
+    }
+    return generation;
+  }
+
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
     long started = System.nanoTime();
@@ -96,6 +115,7 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
       throw new IllegalStateException(
           "MicroBatchWriter must run inside a streaming query's foreachBatch");
     }
+    long writerGeneration = generationFor(batch.sparkSession(), queryId);
     Dataset<Row> cached = batch.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> valid = cached.filter(col("status").equalTo(HotRecordClassifier.VALID));
@@ -147,12 +167,13 @@ public final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>
         // holder writes too; the counter transactions check the lease item themselves
         counters.get().checkWriter();
         if (validCount > 0) {
-          hot.appendOnce(valid, PlatformTables.HOT_PLACE_EVENT, queryId, batchId);
+          hot.appendOnce(valid, PlatformTables.HOT_PLACE_EVENT, writerGeneration, batchId);
         }
         tHot = System.nanoTime();
         FaultInjection.at(FaultInjection.HOT_WRITTEN, batchId);
         if (rejectedCount > 0) {
-          hot.appendOnce(rejected, PlatformTables.HOT_PLACE_EVENT_QUARANTINE, queryId, batchId);
+          hot.appendOnce(
+              rejected, PlatformTables.HOT_PLACE_EVENT_QUARANTINE, writerGeneration, batchId);
         }
         tQuarantine = System.nanoTime();
       } finally {

@@ -252,8 +252,12 @@ public final class SpeedRunner {
   /** Deletes counters, hot rows and hot quarantine rows that a replay will write again. */
   static void resetFrom(
       SparkSession spark, PlatformConfig config, CounterStore counters, ReplayWindow window) {
+    HotTables hot = new HotTables(config);
+    // fenced before deleting: a writer this replay replaces (frozen, not yet dead) cannot append
+    // after the deletes; the replay's query takes a newer generation on its first batch
+    hot.fence(spark);
     long deleted = counters.deleteFrom(window.countFrom());
-    new HotTables(config).deleteFrom(spark, window.countFrom(), window.readFrom());
+    hot.deleteFrom(spark, window.countFrom(), window.readFrom());
     LOG.warn(
         "replay: deleted {} counters and the hot rows of hours from {} on; they are being recounted from Kafka",
         deleted,
