@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>hot Delta tables (valid events, quarantine) through {@link HotTables#appendOnce}, Delta's
- *       idempotent writes ({@code txnAppId} = the query id, {@code txnVersion} = the batch id): a
- *       second write of the same batch is skipped by Delta itself;
+ *       idempotent writes (one {@code txnAppId}, {@code txnVersion} = the query's writer generation
+ *       and the batch id): a second write of the same batch is skipped by Delta itself, and a
+ *       writer a replay replaced cannot append after it;
  *   <li>DynamoDB counters: the batch's events grouped by place, action and hour, each added with a
  *       conditional {@code UpdateItem} (see {@link DynamoDbCounterStore}).
  * </ol>
