@@ -281,13 +281,6 @@ final class EmrCommand implements Runnable {
       PlatformConfig config =
           configOptions.loadUnresolved(
               Map.of("platform.emr.artifacts-uri", "s3://rehearsal-artifacts/lambda"));
-      if (stepOptions.withSpeed) {
-        throw Errors.badArgument(
-            "--with-speed",
-            "true",
-            "the batch steps only: the speed step's rehearsal (--supervise, a driver kill) is not"
-                + " built yet (docs/deploy-emr.md, Rehearsal)");
-      }
       Path dir =
           runDir != null
               ? runDir
@@ -302,6 +295,7 @@ final class EmrCommand implements Runnable {
                   config,
                   stepOptions.runOptions.toRunArguments(configOptions.env()),
                   EmrSteps.Mode.parse(stepOptions.mode),
+                  stepOptions.withSpeed,
                   eventsPerDay,
                   dir,
                   Path.of(System.getProperty("lambda.home", "..")).toAbsolutePath().normalize()),

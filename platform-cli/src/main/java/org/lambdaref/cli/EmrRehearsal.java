@@ -15,6 +15,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -36,6 +43,7 @@ import org.lambdaref.batch.BatchMain;
 import org.lambdaref.batch.BatchPipeline;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.Console;
+import org.lambdaref.config.JdbcSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
 import org.lambdaref.config.SparkSessions;
@@ -72,6 +80,7 @@ final class EmrRehearsal {
       PlatformConfig stepConfig,
       RunArguments args,
       EmrSteps.Mode mode,
+      boolean withSpeed,
       int eventsPerDay,
       Path runDir,
       Path repoRoot) {}
@@ -100,13 +109,15 @@ final class EmrRehearsal {
       List<StepRun> steps,
       List<TableCheck> tables,
       List<String> ledger,
+      Optional<SpeedRehearsal.Run> speed,
       Duration clusterStart,
       Duration localRun,
       Duration total) {
     boolean passed() {
       return steps.stream().allMatch(s -> s.exit() == 0)
           && !tables.isEmpty()
-          && tables.stream().allMatch(TableCheck::same);
+          && tables.stream().allMatch(TableCheck::same)
+          && speed.map(SpeedRehearsal.Run::passed).orElse(true);
     }
   }
 
@@ -123,10 +134,7 @@ final class EmrRehearsal {
             () ->
                 LocalStack.start(
                     LocalStackOptions.forTests(
-                        runDir.resolve("stack"),
-                        ServerKind.DYNAMODB,
-                        ServerKind.S3,
-                        ServerKind.POSTGRES)))) {
+                        runDir.resolve("stack"), ServerKind.DYNAMODB, servers(s))))) {
       Map<String, String> clusterConf = clusterConf(stack.configOverrides(), runDir);
       Map<String, String> localConf = localConf(stack.configOverrides(), runDir);
       PlatformConfig clusterView = ConfigLoader.load("local-s3", clusterConf, Map.of(), runDir);
@@ -138,6 +146,10 @@ final class EmrRehearsal {
             LocalProvisioning.createCountersTable(clusterView);
             LocalProvisioning.createCountersTable(local);
             LocalProvisioning.seedPlaces(local, 200, 20);
+            if (s.withSpeed()) {
+              LocalProvisioning.createTopic(
+                  stack.kafkaBootstrapServers(), clusterView.kafka().topic());
+            }
           });
       for (PlatformConfig lake : List.of(clusterView, local)) {
         console.step(
@@ -175,6 +187,24 @@ final class EmrRehearsal {
             "the same range in local mode (BatchMain in this JVM) into " + root(local),
             () -> new BatchMain().run(local, localArgs, BatchPipeline.Job.parse("all"), console));
         Duration localRun = Duration.ofNanos(System.nanoTime() - localStarting);
+        Optional<SpeedRehearsal.Run> speed = Optional.empty();
+        // after both batch runs, as on the cluster: a batch run that finds hot tables also runs
+        // the hot retention, one more ledger row
+        if (s.withSpeed()) {
+          StepConfig speedStep = EmrSteps.speed(s.stepConfig().emr(), s.args().env());
+          speed =
+              Optional.of(
+                  SpeedRehearsal.run(
+                      cluster,
+                      speedStep,
+                      target,
+                      clusterView,
+                      local,
+                      SparkSessions.getOrCreate(local, "EmrRehearsal"),
+                      runDir,
+                      changes,
+                      console));
+        }
         SparkSession spark = SparkSessions.getOrCreate(local, "EmrRehearsal");
         List<TableCheck> tables =
             console.step(
@@ -185,6 +215,7 @@ final class EmrRehearsal {
             runs,
             tables,
             ledger,
+            speed,
             clusterStart,
             localRun,
             Duration.ofNanos(System.nanoTime() - started));
@@ -192,9 +223,19 @@ final class EmrRehearsal {
     }
   }
 
+  /** The local stack's servers besides DynamoDB: Kafka too when the speed step is rehearsed. */
+  private static ServerKind[] servers(Settings s) {
+    List<ServerKind> kinds = new ArrayList<>(List.of(ServerKind.S3, ServerKind.POSTGRES));
+    if (s.withSpeed()) {
+      kinds.add(ServerKind.KAFKA);
+    }
+    return kinds.toArray(ServerKind[]::new);
+  }
+
   /** What the cluster's step reads from EMR's environment there, given explicitly here. */
   static Map<String, String> clusterConf(Map<String, String> endpoints, Path runDir) {
     Map<String, String> conf = new LinkedHashMap<>(endpoints);
+    speedConf(conf);
     conf.put("platform.storage.root", lakeRoot(runDir, "cluster"));
     conf.put("platform.work-dir", runDir.resolve("work-cluster").toString());
     conf.put("platform.dynamodb.counters-table", "rehearsal_counters");
@@ -205,12 +246,26 @@ final class EmrRehearsal {
 
   static Map<String, String> localConf(Map<String, String> endpoints, Path runDir) {
     Map<String, String> conf = new LinkedHashMap<>(endpoints);
+    speedConf(conf);
     conf.put("platform.storage.root", lakeRoot(runDir, "local"));
     conf.put("platform.work-dir", runDir.resolve("work-local").toString());
     conf.put("platform.dynamodb.counters-table", "rehearsal_counters_local");
     conf.put("platform.export.seller-table", "t3_seller_exported_jdbc_local");
     conf.put("platform.spark.shuffle-partitions", "4");
     return conf;
+  }
+
+  /**
+   * The speed layer's settings of both sides: the local broker (plain text, where MSK takes IAM
+   * over TLS), the topic read from its start by either side's new checkpoint, and a lease and
+   * trigger short enough for a relaunch within the rehearsal's minutes.
+   */
+  private static void speedConf(Map<String, String> conf) {
+    conf.put("platform.kafka.security-protocol", "PLAINTEXT");
+    conf.put("platform.kafka.sasl-mechanism", "");
+    conf.put("platform.speed.starting-offsets", "earliest");
+    conf.put("platform.speed.trigger-interval", "2s");
+    conf.put("platform.speed.writer-lease-ttl", "6s");
   }
 
   /**
@@ -314,20 +369,10 @@ final class EmrRehearsal {
   static StepRun submit(
       SparkStandaloneCluster cluster, String name, List<String> command, Path runDir) {
     Path log = runDir.resolve(name + ".submit.log");
-    // as a shell would: the program is looked up on the clean PATH, ours first
-    List<String> resolved = new ArrayList<>(command);
-    resolved.set(0, onPath(cluster.cleanEnvironment().get("PATH"), command.get(0)));
-    ProcessBuilder pb =
-        new ProcessBuilder(resolved)
-            .directory(runDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    pb.environment().clear();
-    pb.environment().putAll(cluster.cleanEnvironment());
     long started = System.nanoTime();
     List<String> driverEnv = new ArrayList<>();
     try {
-      Process p = pb.start();
+      Process p = start(cluster, command, runDir, log);
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(60);
       while (!p.waitFor(500, TimeUnit.MILLISECONDS)) {
         if (driverEnv.isEmpty()) {
@@ -369,6 +414,26 @@ final class EmrRehearsal {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts a step's spark-submit as a shell with the cluster's clean environment would. */
+  static Process start(
+      SparkStandaloneCluster cluster, List<String> command, Path runDir, Path log) {
+    // as a shell would: the program is looked up on the clean PATH, ours first
+    List<String> resolved = new ArrayList<>(command);
+    resolved.set(0, onPath(cluster.cleanEnvironment().get("PATH"), command.get(0)));
+    ProcessBuilder pb =
+        new ProcessBuilder(resolved)
+            .directory(runDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(cluster.cleanEnvironment());
+    try {
+      return pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -431,7 +496,64 @@ final class EmrRehearsal {
               a.exceptAll(b).count(),
               b.exceptAll(a).count()));
     }
+    exportCheck(cluster, local).ifPresent(checks::add);
     return checks;
+  }
+
+  /**
+   * The seller export of both runs in PostgreSQL (each its own table in one database), row by row
+   * less the columns of when and which run; empty when neither run exported.
+   */
+  static Optional<TableCheck> exportCheck(PlatformConfig cluster, PlatformConfig local) {
+    List<String> a = exportedRows(cluster);
+    List<String> b = exportedRows(local);
+    if (a.isEmpty() && b.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new TableCheck(
+            "postgres " + cluster.export().sellerTable() + " / " + local.export().sellerTable(),
+            a.size(),
+            b.size(),
+            minus(a, b).size(),
+            minus(b, a).size()));
+  }
+
+  private static List<String> minus(List<String> a, List<String> b) {
+    List<String> left = new ArrayList<>(a);
+    b.forEach(left::remove);
+    return left;
+  }
+
+  /** The export table's rows, each as its columns in name order, the volatile ones left out. */
+  private static List<String> exportedRows(PlatformConfig config) {
+    JdbcSettings db = config.jdbc();
+    List<String> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        Statement st = c.createStatement()) {
+      if (!c.getMetaData().getTables(null, null, config.export().sellerTable(), null).next()) {
+        return rows;
+      }
+      try (ResultSet rs = st.executeQuery("SELECT * FROM " + config.export().sellerTable())) {
+        ResultSetMetaData meta = rs.getMetaData();
+        while (rs.next()) {
+          Map<String, String> row = new TreeMap<>();
+          for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (!VOLATILE.contains(meta.getColumnName(i))) {
+              row.put(meta.getColumnName(i), rs.getString(i));
+            }
+          }
+          rows.add(row.toString());
+        }
+      }
+    } catch (SQLException e) {
+      throw new PlatformException(
+          "Could not read the export table " + config.export().sellerTable() + " at " + db.url(),
+          e.getMessage(),
+          "check the local stack's PostgreSQL in the run folder's stack logs",
+          e);
+    }
+    return rows;
   }
 
   /** A table's rows as JSON, without the volatile columns and with the lake's root as "ROOT". */
@@ -490,6 +612,7 @@ final class EmrRehearsal {
       console.line("  executors (own JVMs): %s", s.executorDirs());
       console.line("  the driver's environment (names only): %s", s.driverEnvironment());
     }
+    r.speed().ifPresent(sp -> printSpeed(sp, console));
     console.line("");
     console.line("Tables, cluster run vs local-mode run (rows; rows only in one of them):");
     for (TableCheck t : r.tables()) {
@@ -513,6 +636,34 @@ final class EmrRehearsal {
         Console.seconds(r.localRun().toNanos()),
         Console.seconds(r.total().toNanos()),
         r.passed() ? "the cluster run equals the local-mode run" : "REHEARSAL FAILED");
+  }
+
+  private static void printSpeed(SpeedRehearsal.Run sp, Console console) {
+    console.line("");
+    console.line("step %s (long-running, --supervise):", sp.name());
+    console.line(
+        "  %s", String.join(" ", sp.command()).replaceAll("(password|secret-key)=\\S+", "$1=****"));
+    console.line("  driver %s ran on %s", sp.driverId(), sp.driverDir());
+    console.line("  the driver's environment (names only): %s", sp.driverEnvironment());
+    console.line(
+        "  driver killed (SIGKILL, pid %d) with %d events counted; relaunched as pid %d in %s",
+        sp.killedPid(),
+        sp.countedAtKill(),
+        sp.relaunchedPid(),
+        Console.seconds(sp.relaunch().toNanos()));
+    SpeedRehearsal.CounterCheck c = sp.counters();
+    console.line(
+        "  %d events sent; counters, cluster vs local-mode: %d vs %d keys, %d vs %d events,"
+            + " %d keys differ: %s (%s after the kill)",
+        sp.eventsSent(),
+        c.clusterKeys(),
+        c.localKeys(),
+        c.clusterTotal(),
+        c.localTotal(),
+        c.differing(),
+        c.same() ? "same" : "DIFFERENT",
+        Console.seconds(sp.converged().toNanos()));
+    console.line("  driver stopped by the master (Client kill): exit %d", sp.killStatus());
   }
 
   private static void closeCachedFileSystems() {

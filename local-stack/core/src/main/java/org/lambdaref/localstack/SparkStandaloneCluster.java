@@ -217,6 +217,45 @@ public final class SparkStandaloneCluster implements AutoCloseable {
     return dirs;
   }
 
+  /**
+   * Asks the master to kill a driver ({@code org.apache.spark.deploy.Client kill}, standalone's own
+   * client: Spark 4's {@code spark-submit --kill} needs the REST server, off by default). A
+   * supervised driver killed this way is not relaunched. Returns the client's exit status.
+   */
+  public int killDriver(String driverId, Path log) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(javaFlags());
+    command.add("-Xmx256m");
+    command.add("-cp");
+    command.add(
+        sparkHome.resolve("conf")
+            + File.separator
+            + File.pathSeparator
+            + sparkHome.resolve("jars").resolve("*"));
+    command.addAll(List.of("org.apache.spark.deploy.Client", "kill", masterUrl(), driverId));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().clear();
+    builder.environment().putAll(nodeEnvironment());
+    try {
+      Process p = builder.start();
+      if (!p.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return -1;
+      }
+      return p.exitValue();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
   /** Stops the workers (which kill their drivers and executors), then the master. */
   @Override
   public void close() {
