@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SecretReference;
 import org.lambdaref.model.PlatformTables;
 
 /**
@@ -115,6 +116,7 @@ public final class IamPolicy {
               List.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"),
               List.of(config.emr().kmsKeyArn())));
     }
+    statements.addAll(secretStatements(config, accountId));
     statements.add(
         statement(
             "MskIam",
@@ -137,6 +139,86 @@ public final class IamPolicy {
     doc.put("Version", "2012-10-17");
     doc.put("Statement", statements);
     return doc;
+  }
+
+  /**
+   * What the driver needs to resolve the configuration's secret references on start-up: {@code
+   * secretsmanager:GetSecretValue} or {@code ssm:GetParameter} on exactly the secrets named, and,
+   * when the secrets are encrypted with a customer managed key ({@code
+   * platform.secrets.kms-key-arn}), {@code kms:Decrypt} on that key through those services only (an
+   * AWS managed key, {@code aws/secretsmanager} or {@code aws/ssm}, needs no grant).
+   */
+  static List<Map<String, Object>> secretStatements(PlatformConfig config, String accountId) {
+    Set<String> secrets = new LinkedHashSet<>();
+    Set<String> parameters = new LinkedHashSet<>();
+    Map<String, String> references = new LinkedHashMap<>();
+    references.put("platform.jdbc.password-secret", config.jdbc().passwordSecret());
+    references.put(
+        "platform.source-db.password-secret", config.sourceDb().connection().passwordSecret());
+    references.put("platform.serving.auth-token-secret", config.serving().authTokenSecret());
+    Set<String> services = new LinkedHashSet<>();
+    references.forEach(
+        (key, value) -> {
+          if (value.isBlank()) {
+            return;
+          }
+          SecretReference ref = SecretReference.parse(key, value);
+          String region = ref.region().isEmpty() ? config.secrets().region() : ref.region();
+          if (ref.store() == SecretReference.Store.SSM) {
+            parameters.add(parameterArn(ref.id(), region, accountId));
+            services.add("ssm." + region + ".amazonaws.com");
+          } else {
+            secrets.add(secretArn(ref.id(), region, accountId));
+            services.add("secretsmanager." + region + ".amazonaws.com");
+          }
+        });
+    List<Map<String, Object>> statements = new ArrayList<>();
+    if (!secrets.isEmpty()) {
+      statements.add(
+          statement("ReadSecrets", List.of("secretsmanager:GetSecretValue"), List.copyOf(secrets)));
+    }
+    if (!parameters.isEmpty()) {
+      statements.add(
+          statement("ReadParameters", List.of("ssm:GetParameter"), List.copyOf(parameters)));
+    }
+    String key = config.secrets().kmsKeyArn();
+    if (!key.isBlank() && !services.isEmpty()) {
+      Map<String, Object> decrypt =
+          statement("SecretsKmsKey", List.of("kms:Decrypt"), List.of(key));
+      decrypt.put(
+          "Condition", Map.of("StringEquals", Map.of("kms:ViaService", List.copyOf(services))));
+      statements.add(decrypt);
+    }
+    return statements;
+  }
+
+  /**
+   * The ARN IAM sees for a secret: a full ARN as given; for a name, Secrets Manager's ARN of it
+   * with the six random characters it appends matched by {@code -??????} (the IAM pattern the
+   * Secrets Manager guide gives for a secret named but not yet known by ARN).
+   */
+  static String secretArn(String id, String region, String accountId) {
+    if (id.startsWith("arn:")) {
+      return id;
+    }
+    return "arn:aws:secretsmanager:" + region + ":" + accountId + ":secret:" + id + "-??????";
+  }
+
+  /**
+   * The ARN of a parameter: a full ARN as given; for a name, {@code parameter/} and the name
+   * without its leading slash (a hierarchical name {@code /lambda/db} is {@code
+   * parameter/lambda/db}).
+   */
+  static String parameterArn(String id, String region, String accountId) {
+    if (id.startsWith("arn:")) {
+      return id;
+    }
+    return "arn:aws:ssm:"
+        + region
+        + ":"
+        + accountId
+        + ":parameter/"
+        + (id.startsWith("/") ? id.substring(1) : id);
   }
 
   /**

@@ -190,6 +190,83 @@ class CatalogAndPolicyTest {
   }
 
   @Test
+  void theJobRoleMayReadExactlyTheSecretsTheConfigurationNames() {
+    // the example names the serving database's secret by its full ARN; the source database's
+    // password is a Parameter Store name, the service's token a Secrets Manager name
+    PlatformConfig config =
+        EmrFixture.config(
+            Map.of(
+                "platform.source-db.password-secret", "ssm:/lambda/source-db/password",
+                "platform.serving.auth-token-secret", "secretsmanager:lambda/serving-token"));
+    JsonNode policy = jobRole(config);
+    String sm = "arn:aws:secretsmanager:ap-northeast-2:" + ACCOUNT + ":secret:";
+    String ssm = "arn:aws:ssm:ap-northeast-2:" + ACCOUNT + ":parameter/";
+    // the ARN Secrets Manager authorizes GetSecretValue on: the name, '-' and six random
+    // characters it appended when the secret was created
+    assertThat(allows(policy, "secretsmanager:GetSecretValue", sm + "lambda/serving-db-AbCdEf"))
+        .as("the full ARN the example gives")
+        .isTrue();
+    assertThat(allows(policy, "secretsmanager:GetSecretValue", sm + "lambda/serving-token-x1Y2z3"))
+        .as("a secret named without its ARN")
+        .isTrue();
+    assertThat(allows(policy, "ssm:GetParameter", ssm + "lambda/source-db/password"))
+        .as("a hierarchical parameter: its ARN has no double slash")
+        .isTrue();
+    for (String other :
+        List.of(
+            sm + "lambda/serving-token-extra-x1Y2z3",
+            sm + "lambda/serving-tokens-x1Y2z3",
+            sm + "lambda/other-AbCdEf",
+            "arn:aws:secretsmanager:us-east-1:"
+                + ACCOUNT
+                + ":secret:lambda/serving-token-x1Y2z3")) {
+      assertThat(allows(policy, "secretsmanager:GetSecretValue", other)).as(other).isFalse();
+    }
+    assertThat(allows(policy, "ssm:GetParameter", ssm + "lambda/source-db/other")).isFalse();
+    assertThat(allows(policy, "ssm:GetParameters", ssm + "lambda/source-db/password"))
+        .as("only the call the resolver makes")
+        .isFalse();
+    assertThat(allows(policy, "secretsmanager:ListSecrets", "*")).isFalse();
+    assertThat(policy.toString()).as("no key named, no KMS grant").doesNotContain("kms:Decrypt");
+  }
+
+  @Test
+  void aCustomerManagedSecretsKeyIsUsableThroughSecretsManagerAndSsmOnly() {
+    String key = "arn:aws:kms:ap-northeast-2:" + ACCOUNT + ":key/1234abcd-12ab-34cd-56ef";
+    PlatformConfig config =
+        EmrFixture.config(
+            Map.of(
+                "platform.secrets.kms-key-arn",
+                key,
+                "platform.source-db.password-secret",
+                "ssm:lambda-source-db"));
+    JsonNode policy = jobRole(config);
+    for (String service :
+        List.of(
+            "secretsmanager.ap-northeast-2.amazonaws.com", "ssm.ap-northeast-2.amazonaws.com")) {
+      assertThat(
+              IamEvaluation.allows(policy, "kms:Decrypt", key, Map.of("kms:ViaService", service)))
+          .as(service)
+          .isTrue();
+    }
+    assertThat(
+            IamEvaluation.allows(
+                policy,
+                "kms:Decrypt",
+                key,
+                Map.of("kms:ViaService", "s3.ap-northeast-2.amazonaws.com")))
+        .as("not for S3")
+        .isFalse();
+    assertThat(IamEvaluation.allows(policy, "kms:Decrypt", key, Map.of()))
+        .as("not called directly")
+        .isFalse();
+  }
+
+  private static boolean allows(JsonNode policy, String action, String resource) {
+    return IamEvaluation.allows(policy, action, resource, Map.of());
+  }
+
+  @Test
   void theSubmitterMayPassTheClusterRolesAndMakeTheCallsTheClientsMake() {
     PlatformConfig config = EmrFixture.config(Map.of());
     JsonNode policy = new ObjectMapper().valueToTree(IamPolicy.submitter(config, ACCOUNT));

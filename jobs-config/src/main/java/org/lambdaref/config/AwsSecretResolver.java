@@ -89,8 +89,9 @@ public final class AwsSecretResolver implements SecretResolver, AutoCloseable {
     if (secret == null) {
       throw new PlatformException(
           "The secret " + value + " of " + key + " holds binary data, not a string",
-          "the password is read from SecretString",
-          "store the password as the secret's string, or as the field \"password\" of a JSON secret");
+          "a secret reference is read from SecretString",
+          "store the value as the secret's string (a password may also be the field \"password\""
+              + " of a JSON secret)");
     }
     // a JSON secret (RDS's {"username": ..., "password": ...}) gives its password field
     if (secret.trim().startsWith("{")) {

@@ -157,7 +157,7 @@ class AwsSecretResolverTest {
 
   private static AwsSecretResolver resolver() {
     return new AwsSecretResolver(
-        new SecretSettings(REGION, endpoint(), endpoint()),
+        new SecretSettings(REGION, endpoint(), endpoint(), ""),
         StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSTUB", "stub-secret")));
   }
 

@@ -58,7 +58,9 @@ public record PlatformConfig(
 
   /** Whether a setting names a secret by reference ({@code platform.jdbc.password-secret}). */
   public boolean hasSecretReferences() {
-    return !jdbc.passwordSecret().isBlank() || !sourceDb.connection().passwordSecret().isBlank();
+    return !jdbc.passwordSecret().isBlank()
+        || !sourceDb.connection().passwordSecret().isBlank()
+        || !serving.authTokenSecret().isBlank();
   }
 
   /**
@@ -84,6 +86,14 @@ public record PlatformConfig(
                   src.passwordSecret(),
                   r -> resolver.resolve("platform.source-db.password-secret", r)));
     }
+    ServingSettings service = serving;
+    if (!service.authTokenSecret().isBlank()) {
+      service =
+          service.withAuthToken(
+              resolved.computeIfAbsent(
+                  service.authTokenSecret(),
+                  r -> resolver.resolve("platform.serving.auth-token-secret", r)));
+    }
     return new PlatformConfig(
         env,
         timezone,
@@ -105,7 +115,7 @@ public record PlatformConfig(
         export,
         localStack,
         speed,
-        serving,
+        service,
         emr,
         batch,
         secrets,

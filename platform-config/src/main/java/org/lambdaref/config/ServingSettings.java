@@ -22,6 +22,7 @@ public record ServingSettings(
     int speedOutageAfterFailures,
     Duration speedOutageProbeInterval,
     String authToken,
+    String authTokenSecret,
     int readerThreads,
     Duration maxRequestReadTime,
     int maxQueuedRequests,
@@ -33,6 +34,7 @@ public record ServingSettings(
   public ServingSettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(authToken, "authToken");
+    Objects.requireNonNull(authTokenSecret, "authTokenSecret");
     if (threads < 1 || readerThreads < 1 || maxQueuedRequests < 0) {
       throw new IllegalArgumentException(
           "threads and reader-threads must be at least 1 and max-queued-requests at"
@@ -74,10 +76,20 @@ public record ServingSettings(
         s.intIn("speed-outage-after-failures", 1, 1000),
         s.positiveDuration("speed-outage-probe-interval"),
         s.string("auth-token"),
+        authTokenSecret(s),
         s.intIn("reader-threads", 1, 4096),
         readTime,
         s.intIn("max-queued-requests", 0, 100_000),
         s.bool("allow-open-non-loopback"));
+  }
+
+  /** {@code auth-token-secret}: empty, or a reference of a form {@link SecretReference} reads. */
+  private static String authTokenSecret(Settings s) {
+    String secret = s.string("auth-token-secret");
+    if (!secret.isBlank()) {
+      SecretReference.parse(s.key("auth-token-secret"), secret);
+    }
+    return secret;
   }
 
   public boolean authRequired() {
@@ -100,6 +112,7 @@ public record ServingSettings(
         speedOutageAfterFailures,
         speedOutageProbeInterval,
         authToken,
+        authTokenSecret,
         readerThreads,
         maxRequestReadTime,
         maxQueuedRequests,
@@ -122,6 +135,7 @@ public record ServingSettings(
         speedOutageAfterFailures,
         speedOutageProbeInterval,
         token,
+        authTokenSecret,
         readerThreads,
         maxRequestReadTime,
         maxQueuedRequests,
@@ -156,6 +170,8 @@ public record ServingSettings(
         + speedOutageProbeInterval
         + ", authToken="
         + (authToken.isEmpty() ? "" : "****")
+        + ", authTokenSecret="
+        + authTokenSecret
         + ", readerThreads="
         + readerThreads
         + ", maxRequestReadTime="

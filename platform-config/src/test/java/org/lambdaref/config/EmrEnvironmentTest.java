@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lambdaref.model.PlatformException;
@@ -258,6 +259,41 @@ class EmrEnvironmentTest {
         .containsEntry("password", "pw-resolved-9917");
     assertThat(resolved.toString()).doesNotContain("pw-resolved-9917");
     assertThat(resolved.raw().root().render()).doesNotContain("pw-resolved-9917");
+  }
+
+  @Test
+  void theServicesTokenComesByReferenceAndReplacesAnyPlainOne() {
+    PlatformConfig config =
+        ConfigLoader.load(
+            "local",
+            Map.of("platform.serving.auth-token-secret", "ssm:/lambda/serving/token"),
+            Map.of(),
+            BASE);
+    assertThat(config.hasSecretReferences()).isTrue();
+    assertThat(config.serving().authRequired()).as("unresolved: no token yet").isFalse();
+    Map<String, String> asked = new LinkedHashMap<>();
+    PlatformConfig resolved =
+        config.withSecrets(
+            (key, ref) -> {
+              asked.put(key, ref);
+              return "tok-resolved-4411";
+            });
+    assertThat(asked)
+        .containsExactly(
+            Map.entry("platform.serving.auth-token-secret", "ssm:/lambda/serving/token"));
+    assertThat(resolved.serving().authToken()).isEqualTo("tok-resolved-4411");
+    assertThat(resolved.serving().authRequired()).isTrue();
+    assertThat(resolved.toString()).doesNotContain("tok-resolved-4411");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    "local",
+                    Map.of("platform.serving.auth-token-secret", "lambda/serving/token"),
+                    Map.of(),
+                    BASE))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("platform.serving.auth-token-secret")
+        .hasMessageContaining("ssm:<parameter name>");
   }
 
   @Test
