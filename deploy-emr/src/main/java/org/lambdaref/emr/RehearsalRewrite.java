@@ -16,8 +16,8 @@ import org.lambdaref.model.PlatformException;
  * <ul>
  *   <li>{@code --master spark://...} after {@code spark-submit}: EMR's {@code spark-defaults} say
  *       {@code spark.master=yarn};
- *   <li>the jar's {@code s3://} URI becomes the jar the build made ({@code file:}): EMR fetches it
- *       from the artifacts prefix;
+ *   <li>the jar's {@code s3://} URI becomes {@code s3a://}, at which the rehearsal has uploaded the
+ *       jar the build made: the worker fetches it from there as an EMR node fetches it;
  *   <li>{@code --conf key=value} program arguments for what the step's environment and the cluster
  *       give it on EMR (the lake, the endpoints, the credentials of the instance profile);
  *   <li>any other {@code s3://} argument becomes {@code s3a://} (EMRFS's scheme; S3A's here);
@@ -74,9 +74,16 @@ public final class RehearsalRewrite {
               "the rehearsal knows " + target.jars().keySet(),
               "build the EMR jars: ./mvnw -B -ntp package -DskipTests");
         }
-        String local = jar.toAbsolutePath().toUri().toString();
-        out.add(local);
-        changes.add("jar " + arg + " -> " + local + " (the jar the build made)");
+        String s3a = arg.replace("s3://", "s3a://");
+        out.add(s3a);
+        changes.add(
+            "jar "
+                + arg
+                + " -> "
+                + s3a
+                + " (EMRFS's s3 scheme; the rehearsal uploaded "
+                + jar.getFileName()
+                + " there, the worker fetches it as an EMR node does)");
       } else if (arg.equals("emr") && stepArgs.get(i - 1).equals("--env")) {
         out.add(REHEARSAL_ENV);
         changes.add(

@@ -41,11 +41,9 @@ class RehearsalRewriteTest {
     for (int i = 1; i < rendered.size(); i++) {
       String arg = rendered.get(i);
       expected.add(
-          arg.endsWith(EmrSteps.BATCH_JAR)
-              ? jar.toUri().toString()
-              : rendered.get(i - 1).equals("--env")
-                  ? "rehearsal" // env/rehearsal.conf: emr.conf with loopback endpoints allowed
-                  : arg.replace("s3://", "s3a://")); // the overlay file on the S3 server
+          rendered.get(i - 1).equals("--env")
+              ? "rehearsal" // env/rehearsal.conf: emr.conf with loopback endpoints allowed
+              : arg.replace("s3://", "s3a://")); // the overlay file and the jar on the S3 server
     }
     expected.addAll(
         List.of(

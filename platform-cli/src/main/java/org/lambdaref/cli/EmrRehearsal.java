@@ -43,6 +43,7 @@ import org.lambdaref.batch.BatchMain;
 import org.lambdaref.batch.BatchPipeline;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.Console;
+import org.lambdaref.config.HadoopSettings;
 import org.lambdaref.config.JdbcSettings;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
@@ -161,10 +162,11 @@ final class EmrRehearsal {
           console.step(
               "starting a Spark standalone cluster (a master, two workers) under "
                   + runDir.resolve("cluster"),
-              () -> SparkStandaloneCluster.start(clusterOptions(runDir)))) {
+              () -> SparkStandaloneCluster.start(clusterOptions(runDir, clusterView)))) {
         Duration clusterStart = Duration.ofNanos(System.nanoTime() - clusterStarting);
         List<StepConfig> steps = EmrSteps.batch(s.stepConfig().emr(), s.args(), s.mode());
         uploadOverlay(stack, steps, clusterConf);
+        uploadJars(stack, s.stepConfig().emr().artifactsUri(), builtJars(s.repoRoot()));
         RehearsalRewrite.Target target =
             new RehearsalRewrite.Target(
                 cluster.masterUrl(), builtJars(s.repoRoot()), stepConf(clusterConf), false);
@@ -318,9 +320,26 @@ final class EmrRehearsal {
     LocalProvisioning.putObject(stack, uri.getHost(), uri.getPath().substring(1), text);
   }
 
-  static SparkStandaloneCluster.Options clusterOptions(Path runDir) {
+  /**
+   * The EMR jars the build made, uploaded to the artifacts prefix the steps name, as the operator
+   * uploads them ({@code aws s3 cp}, docs/deploy-emr.md): the workers fetch a step's jar from there
+   * as EMR's nodes do.
+   */
+  private static void uploadJars(LocalStack stack, String artifactsUri, Map<String, Path> jars) {
+    URI prefix = URI.create(artifactsUri.replaceAll("/+$", "") + "/");
+    LocalProvisioning.createBucket(stack, prefix.getHost());
+    jars.forEach(
+        (name, jar) ->
+            LocalProvisioning.putFile(
+                stack, prefix.getHost(), prefix.getPath().substring(1) + name, jar));
+  }
+
+  static SparkStandaloneCluster.Options clusterOptions(Path runDir, PlatformConfig clusterView) {
     String flags = String.join(" ", SparkStandaloneCluster.javaFlags());
     Map<String, String> defaults = new LinkedHashMap<>();
+    // every node reads S3 as EMR's nodes do through EMRFS, configured cluster-wide: the worker
+    // fetches a step's s3a:// jar with it
+    HadoopSettings.of(clusterView.s3()).forEach((k, v) -> defaults.put("spark.hadoop." + k, v));
     // as spark-submit of an EMR step: it returns when the application ended, with its outcome
     defaults.put("spark.standalone.submit.waitAppCompletion", "true");
     defaults.put("spark.driver.memory", "1g");

@@ -1,6 +1,7 @@
 package org.lambdaref.cli;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -75,6 +76,12 @@ public final class LocalProvisioning {
   static void putObject(StackEndpoints stack, String bucket, String key, String text) {
     try (S3Client s3 = s3(stack)) {
       s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(text));
+    }
+  }
+
+  static void putFile(StackEndpoints stack, String bucket, String key, Path file) {
+    try (S3Client s3 = s3(stack)) {
+      s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
     }
   }
 

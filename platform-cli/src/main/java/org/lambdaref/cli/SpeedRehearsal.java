@@ -13,8 +13,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.Trigger;
 import org.lambdaref.config.Console;
@@ -24,6 +26,7 @@ import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.emr.RehearsalRewrite;
 import org.lambdaref.localstack.SparkStandaloneCluster;
 import org.lambdaref.model.PlatformException;
+import org.lambdaref.model.PlatformTables;
 import org.lambdaref.speed.SpeedRunner;
 import software.amazon.awssdk.services.emr.model.StepConfig;
 
@@ -144,8 +147,14 @@ final class SpeedRehearsal {
           () -> SpeedRunner.run(spark, local, localCounters, null, Trigger.AvailableNow()));
       CounterCheck check =
           console.step(
-              "waiting for the relaunched driver's counters to equal the local-mode run",
-              () -> converge(clusterCounters, localCounters));
+              "waiting for the relaunched driver's counters and hot tables to equal the local-mode"
+                  + " run",
+              () ->
+                  converge(
+                      clusterCounters,
+                      localCounters,
+                      hotRows(spark, clusterView),
+                      hotRows(spark, local)));
       Duration converged = Duration.ofNanos(System.nanoTime() - killedAt);
       int killStatus = cluster.killDriver(driverId, log);
       awaitExit(submit);
@@ -225,13 +234,24 @@ final class SpeedRehearsal {
   }
 
   /** Compares the counters until both sides agree or {@link #CONVERGE_TIMEOUT} has passed. */
-  private static CounterCheck converge(DynamoDbCounterStore cluster, DynamoDbCounterStore local) {
+  /**
+   * Compares the counters until both sides agree and the cluster's hot tables hold as many rows as
+   * the local run's, or {@link #CONVERGE_TIMEOUT} has passed. The counter writes of a micro-batch
+   * run alongside its hot appends, so equal counters alone do not say the batch is done, and the
+   * driver is stopped next.
+   */
+  private static CounterCheck converge(
+      DynamoDbCounterStore cluster,
+      DynamoDbCounterStore local,
+      Supplier<List<Long>> clusterHotRows,
+      Supplier<List<Long>> localHotRows) {
     Map<String, Long> expected = byKey(local.scanAll());
+    List<Long> expectedHot = localHotRows.get();
     long deadline = System.nanoTime() + CONVERGE_TIMEOUT.toNanos();
     CounterCheck check;
     do {
       check = compare(byKey(cluster.scanAll()), expected);
-      if (check.same()) {
+      if (check.same() && clusterHotRows.get().equals(expectedHot)) {
         return check;
       }
       sleep(Duration.ofSeconds(1));
@@ -258,6 +278,17 @@ final class SpeedRehearsal {
       keyed.put(c.placeId() + "|" + c.action() + "|" + c.hour(), c.count());
     }
     return keyed;
+  }
+
+  /** The row counts of the two hot tables of {@code config}'s lake (0 for one not there yet). */
+  private static Supplier<List<Long>> hotRows(SparkSession spark, PlatformConfig config) {
+    return () ->
+        Stream.of(PlatformTables.HOT_PLACE_EVENT, PlatformTables.HOT_PLACE_EVENT_QUARANTINE)
+            .map(t -> config.storage().tableLocation(t.name()))
+            .map(
+                l ->
+                    LakeTables.exists(spark, l) ? spark.read().format("delta").load(l).count() : 0L)
+            .toList();
   }
 
   private static long total(List<CounterStore.Counter> counters) {

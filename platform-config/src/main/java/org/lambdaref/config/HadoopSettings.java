@@ -31,7 +31,7 @@ public final class HadoopSettings {
   }
 
   /** The s3a settings of {@code s3} alone. */
-  static Map<String, String> of(S3Settings s3) {
+  public static Map<String, String> of(S3Settings s3) {
     Map<String, String> conf = new LinkedHashMap<>();
     if (!s3.endpoint().isBlank()) {
       conf.put("fs.s3a.endpoint", s3.endpoint());
