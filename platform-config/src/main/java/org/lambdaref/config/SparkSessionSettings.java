@@ -38,6 +38,30 @@ public final class SparkSessionSettings {
     conf.put("spark.sql.streaming.metricsEnabled", "true");
   }
 
+  /**
+   * OpenLineage's listener when {@code platform.spark.lineage-url} is set: run events of every job
+   * (inputs, outputs, schemas) posted to the server's {@code /api/v1/lineage}, under {@code
+   * lineage-namespace}. A listener of the user's own ({@code spark.extraListeners} in {@code
+   * platform.spark.conf}) is kept beside it.
+   */
+  static void lineage(SparkSettings spark, Map<String, String> conf) {
+    if (!spark.lineageEnabled()) {
+      return;
+    }
+    String listeners = conf.getOrDefault("spark.extraListeners", "").trim();
+    if (!List.of(listeners.split("\\s*,\\s*")).contains(SparkSettings.LINEAGE_LISTENER)) {
+      conf.put(
+          "spark.extraListeners",
+          listeners.isEmpty()
+              ? SparkSettings.LINEAGE_LISTENER
+              : listeners + "," + SparkSettings.LINEAGE_LISTENER);
+    }
+    conf.put("spark.openlineage.transport.type", "http");
+    conf.put("spark.openlineage.transport.url", spark.lineageUrl());
+    conf.put("spark.openlineage.transport.endpoint", "/api/v1/lineage");
+    conf.put("spark.openlineage.namespace", spark.lineageNamespace());
+  }
+
   /** Keys with their {@code spark.} prefix, in the order a session builder gets them. */
   public static Map<String, String> of(PlatformConfig config) {
     Map<String, String> conf = new LinkedHashMap<>();
@@ -74,6 +98,7 @@ public final class SparkSessionSettings {
     }
     HadoopSettings.of(config).forEach((key, value) -> conf.put("spark.hadoop." + key, value));
     conf.putAll(config.spark().extraConf());
+    lineage(config.spark(), conf);
     return conf;
   }
 }

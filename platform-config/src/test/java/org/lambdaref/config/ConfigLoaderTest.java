@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lambdaref.model.PlatformException;
@@ -195,6 +196,34 @@ class ConfigLoaderTest {
         .containsEntry("spark.hadoop.fs.s3a.path.style.access", "true")
         .containsEntry("spark.sql.session.timeZone", "UTC");
     assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("lambdalocalsecret");
+  }
+
+  @Test
+  void lineageIsOffUnlessAServerIsNamedAndThenJoinsTheUsersOwnListeners() {
+    assertThat(SparkSessionSettings.of(load(Map.of())))
+        .doesNotContainKey("spark.extraListeners")
+        .doesNotContainKey("spark.openlineage.transport.url");
+    Map<String, String> conf =
+        SparkSessionSettings.of(
+            load(
+                Map.of(
+                    "platform.spark.lineage-url", "https://marquez.internal:5000/",
+                    "platform.spark.conf.\"spark.extraListeners\"", "com.acme.AuditListener")));
+    assertThat(conf)
+        .containsEntry(
+            "spark.extraListeners",
+            "com.acme.AuditListener,io.openlineage.spark.agent.OpenLineageSparkListener")
+        .containsEntry("spark.openlineage.transport.type", "http")
+        .containsEntry("spark.openlineage.transport.url", "https://marquez.internal:5000")
+        .containsEntry("spark.openlineage.transport.endpoint", "/api/v1/lineage")
+        .containsEntry("spark.openlineage.namespace", "lambda");
+    for (String bad : List.of("marquez:5000", "ftp://marquez/", "http://marquez:5000/?x=1")) {
+      assertThatThrownBy(() -> load(Map.of("platform.spark.lineage-url", bad)))
+          .as(bad)
+          .isInstanceOf(PlatformException.class)
+          .hasMessageContaining("platform.spark.lineage-url")
+          .hasMessageContaining("OpenLineage server");
+    }
   }
 
   @Test
