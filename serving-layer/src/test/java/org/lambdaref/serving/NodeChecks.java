@@ -1,8 +1,12 @@
 package org.lambdaref.serving;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -120,6 +124,59 @@ final class NodeChecks {
         pageQuery,
         apiPath,
         screenshot.toAbsolutePath().toString());
+  }
+
+  /**
+   * The same check, then {@code change} (the caller changes the data the page shows) while the page
+   * stays open, then the page checked again after it read the data again on its own, without a
+   * reload ({@code pageQuery} sets its refresh).
+   */
+  static Outcome pageCheckAcrossAChange(
+      String base, String pageQuery, String apiPath, Path screenshot, Runnable change) {
+    Path tools = installed();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "node",
+                "page-check.mjs",
+                base,
+                pageQuery,
+                apiPath,
+                screenshot.toAbsolutePath().toString(),
+                "wait-for-change")
+            .directory(tools.toFile())
+            .redirectErrorStream(true);
+    pb.environment().put("NO_COLOR", "1");
+    try {
+      Process p = pb.start();
+      StringBuilder out = new StringBuilder();
+      try (BufferedReader lines =
+              new BufferedReader(
+                  new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+          Writer stdin = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+        String line;
+        boolean changed = false;
+        while ((line = lines.readLine()) != null) {
+          if (!changed && line.equals("READY")) {
+            change.run();
+            stdin.write("changed\n");
+            stdin.flush();
+            changed = true;
+          } else {
+            out.append(line).append('\n');
+          }
+        }
+      }
+      if (!p.waitFor(2, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError("page-check.mjs did not finish in 2 minutes: " + out);
+      }
+      return new Outcome(p.exitValue(), out.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   private static synchronized Path installed() {

@@ -513,6 +513,36 @@ class ServingHttpTest {
   }
 
   @Test
+  void thePageReadsAgainOnItsOwnAndShowsACountTheSpeedLayerAdded() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(NodeChecks.chromium()),
+        "no Chromium at " + NodeChecks.chromium() + ": run tools/page-check (installs it)");
+    // a place of its own: the other tests' answers stay as they are
+    String range = "from=" + D1 + "&to=" + D3.plusDays(1) + "&granularity=hour";
+    NodeChecks.Outcome outcome =
+        NodeChecks.pageCheckAcrossAChange(
+            "http://127.0.0.1:" + service.port(),
+            "?place=p-refresh&action=impression&refresh=1&" + range,
+            "/v1/places/p-refresh/actions/impression?" + range,
+            Path.of("target", "serving-page-refreshed.png"),
+            () -> {
+              try (DynamoDbCounterStore counters =
+                  new DynamoDbCounterStore(configAt(root).dynamodb(), 1)) {
+                counters.add(
+                    List.of(new Delta("p-refresh", "impression", hour(D3, 7), 5)),
+                    "page-refresh-test",
+                    0);
+              }
+            });
+    assertThat(outcome.passed()).as(outcome.output()).isTrue();
+    JsonNode change = JSON.readTree(outcome.output()).get("change");
+    assertThat(change.get("totalBefore").asLong()).isZero();
+    assertThat(change.get("totalAfter").asLong()).isEqualTo(5);
+    assertThat(change.get("shownAfter").asText()).startsWith("5");
+    assertThat(change.get("reloaded").asBoolean()).isFalse();
+  }
+
+  @Test
   void everyAnswerValidatesAgainstTheOpenApiDescription() throws Exception {
     // one answer of every route and status the shared services give, beside what the other
     // tests of the class got (in a random order, some of them ran before this one)
