@@ -19,6 +19,7 @@ with DAG(
     schedule=None,
     start_date=pendulum.datetime(2026, 11, 1, tz="Asia/Seoul"),
     catchup=False,
+    max_active_runs=1,
     params={
         "start_date": Param("2026-10-01", type="string", format="date", description="first day (YYYY-MM-DD)"),
         "iteration_count": Param(30, type="integer", minimum=1, maximum=3660, description="number of days"),
@@ -40,6 +41,7 @@ with DAG(
         job_flow_id=CLUSTER_ID,
         step_id="{{ task_instance.xcom_pull(task_ids='add_backfill_step', key='return_value')[0] }}",
         aws_conn_id="aws_default",
+        mode="reschedule",
         poke_interval=120,
         timeout=48 * 3600,
     )

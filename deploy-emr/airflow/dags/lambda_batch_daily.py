@@ -1,9 +1,12 @@
 """Daily batch run: rebuild t1 -> t2 -> t3 -> JDBC for the day that has just closed.
 
 A day D closes at its end plus the allowed lateness (6 h): the run at 07:00 in the platform zone on
-D+1 has the data interval [D 07:00, D+1 07:00) there, so it processes the day its interval starts
-on, D (lambda_emr_steps.DAY; {{ ds }} is that start in UTC, the day before). A failed period is in
-ops.batch_ledger with its cause; clearing the task reruns the same day (the jobs are idempotent).
+D+1 processes D, the newest day closed by the end of its data interval (lambda_emr_steps.DAY; the
+same on Airflow 2 and 3). catchup: a day missed while the scheduler was down runs when it is back,
+oldest first, one at a time (max_active_runs = 1: the batch's writer lease refuses a second
+application on the lake anyway). The sensor runs in reschedule mode: it holds no worker slot
+between its checks. A failed period is in ops.batch_ledger with its cause; clearing the task reruns
+the same day (the jobs are idempotent).
 """
 from datetime import timedelta
 
@@ -19,7 +22,7 @@ with DAG(
     description="raw -> t1 -> t2 -> t3 -> JDBC for the day that closed (EMR step)",
     schedule="0 7 * * *",
     start_date=pendulum.datetime(2026, 11, 1, tz=ZONE),
-    catchup=False,
+    catchup=True,
     max_active_runs=1,
     default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
     tags=["lambda-platform", "batch"],
@@ -35,6 +38,7 @@ with DAG(
         job_flow_id=CLUSTER_ID,
         step_id="{{ task_instance.xcom_pull(task_ids='add_batch_step', key='return_value')[0] }}",
         aws_conn_id="aws_default",
+        mode="reschedule",
         poke_interval=60,
         timeout=6 * 3600,
     )

@@ -13,12 +13,20 @@ ENV = "emr"
 # The deployment's overlay file, next to the jars (the default of platform.emr.config-uri): the
 # driver runs in a YARN container, where neither Airflow's nor anybody's environment reaches it.
 CONFIG_URI = ARTIFACTS_URI + "/lambda.conf"
-# The platform's day of a scheduled run: the start of its data interval, in the platform zone.
-# Not {{ ds }}: Airflow 2 renders the logical date in UTC, and the 07:00 Asia/Seoul run's interval
-# starts at 22:00 UTC the day before, so {{ ds }} would name the day before the one to process.
+# The platform's day of a scheduled run: the newest day that has closed (its end plus the source's
+# allowed lateness, platform.sources.place_event.allowed-lateness) by the end of the run's data
+# interval, in the platform zone (platform.timezone): the date of (data_interval_end - lateness),
+# minus one day. Taken from the interval's end because that is the run's time on both lines:
+# Airflow 2's cron timetable gives [previous tick, this tick), Airflow 3's default
+# (create_cron_data_intervals = False, CronTriggerTimetable) a zero-length interval at this tick,
+# whose start would name a day not closed yet. Not {{ ds }}: the logical date, rendered in UTC.
 ZONE = "Asia/Seoul"
-DAY = "{{ data_interval_start.in_timezone('%s').strftime('%%Y-%%m-%%d') }}" % ZONE
-DAY_NODASH = "{{ data_interval_start.in_timezone('%s').strftime('%%Y%%m%%d') }}" % ZONE
+LATENESS_HOURS = 6
+_CLOSED_DAY = (
+    "data_interval_end.in_timezone('%s').subtract(hours=%d).subtract(days=1)" % (ZONE, LATENESS_HOURS)
+)
+DAY = "{{ %s.strftime('%%Y-%%m-%%d') }}" % _CLOSED_DAY
+DAY_NODASH = "{{ %s.strftime('%%Y%%m%%d') }}" % _CLOSED_DAY
 
 
 def batch_step(start_date, iteration_count, name, action_on_failure="CONTINUE"):

@@ -1,5 +1,5 @@
 """Loads every DAG file against the stand-in airflow modules and prints what they define as JSON:
-dag id, schedule, params, tasks (operator and arguments) and edges. Fails on an import error, a
+dag id, schedule, catchup, max_active_runs, params, tasks (operator and arguments) and edges. Fails on an import error, a
 duplicate task id or a cycle."""
 import graphlib
 import importlib.util
@@ -41,6 +41,8 @@ for dag in airflow.DAGS:
     order = list(sorter.static_order())  # raises CycleError on a cycle
     out[dag.dag_id] = {
         "schedule": plain(dag.kwargs.get("schedule")),
+        "catchup": plain(dag.kwargs.get("catchup")),
+        "max_active_runs": plain(dag.kwargs.get("max_active_runs")),
         "params": plain(dag.kwargs.get("params", {})),
         "order": order,
         "edges": [list(e) for e in dag.edges],

@@ -24,10 +24,25 @@ import airflow  # the stand-in
 
 
 class DateTime(datetime.datetime):
-    """The part of pendulum.DateTime the DAGs use."""
+    """The part of pendulum.DateTime the DAGs use: in_timezone, and subtract as pendulum does it
+    (days on the calendar, keeping the wall-clock time in the zone; hours as elapsed time)."""
+
+    @staticmethod
+    def of(d):
+        return DateTime(d.year, d.month, d.day, d.hour, d.minute, d.second, tzinfo=d.tzinfo)
 
     def in_timezone(self, tz):
-        return self.astimezone(ZoneInfo(tz))
+        return DateTime.of(self.astimezone(ZoneInfo(tz)))
+
+    def subtract(self, days=0, hours=0):
+        moved = self
+        if hours:
+            moved = (moved.astimezone(datetime.timezone.utc) - datetime.timedelta(hours=hours)).astimezone(
+                moved.tzinfo)
+        if days:
+            wall = moved.replace(tzinfo=None) - datetime.timedelta(days=days)
+            moved = wall.replace(tzinfo=moved.tzinfo)
+        return DateTime.of(moved)
 
 
 def utc(text):

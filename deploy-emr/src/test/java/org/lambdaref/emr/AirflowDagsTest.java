@@ -157,9 +157,42 @@ class AirflowDagsTest {
     assertThat(filled)
         .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
     assertAcceptedOnTheCluster(add);
+    // Airflow 3 (create_cron_data_intervals = False by default: CronTriggerTimetable) gives the
+    // same
+    // run a zero-length interval at its own tick, 2026-11-21 07:00: still day 2026-11-20
+    // (https://airflow.apache.org/docs/apache-airflow/3.0.0/authoring-and-scheduling/timetable.html)
+    assertThat(renderedDay(artifacts, "2026-11-21T07:00:00+09:00", "2026-11-21T07:00:00+09:00"))
+        .isEqualTo("PlaceImpression_1Range_20261120_EMR");
+    // a run before the day closed (05:00, the day closes at 06:00) takes the day before
+    assertThat(renderedDay(artifacts, "2026-11-20T05:00:00+09:00", "2026-11-21T05:00:00+09:00"))
+        .isEqualTo("PlaceImpression_1Range_20261119_EMR");
+    assertThat(daily.get("catchup").asBoolean()).as("a missed day runs when it is back").isTrue();
+    assertThat(daily.get("max_active_runs").asInt()).as("one day at a time").isEqualTo(1);
     JsonNode watch = daily.get("tasks").get("watch_batch_step");
     assertThat(watch.get("operator").asText()).isEqualTo("EmrStepSensor");
     assertThat(watch.get("args").get("step_id").asText()).contains("add_batch_step");
+    assertThat(watch.get("args").get("mode").asText())
+        .as("no worker slot held between checks")
+        .isEqualTo("reschedule");
+  }
+
+  /** The name of the daily DAG's step rendered for a run with the data interval [start, end). */
+  private static String renderedDay(String artifacts, String start, String end) throws Exception {
+    return new ObjectMapper()
+        .readTree(
+            run(
+                List.of(
+                    "python3",
+                    AIRFLOW.resolve("tests/render_step.py").toString(),
+                    "lambda_batch_daily",
+                    "add_batch_step",
+                    start,
+                    end,
+                    "{\"lambda_emr_artifacts_uri\": \"" + artifacts + "\"}")))
+        .get("steps")
+        .get(0)
+        .get("Name")
+        .asText();
   }
 
   @Test
@@ -183,6 +216,8 @@ class AirflowDagsTest {
     assertThat(backfill.get("edges").get(0))
         .extracting(JsonNode::asText)
         .containsExactly("add_backfill_step", "watch_backfill_step");
+    assertThat(backfill.get("tasks").get("watch_backfill_step").get("args").get("mode").asText())
+        .isEqualTo("reschedule");
   }
 
   /**
