@@ -38,11 +38,25 @@ class AirflowDagsTest {
   private static String run(List<String> command) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+    // the transient-cluster DAG's cluster: what 'bin/lambda emr cluster --format json' prints
+    pb.environment().put("LAMBDA_EMR_JOB_FLOW", jobFlowFile().toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
     return out;
+  }
+
+  /** The RunJobFlow request of the platform's cluster in the API's JSON shape, as a file. */
+  private static synchronized Path jobFlowFile() throws IOException {
+    Path file = tmp.resolve("lambda_emr_job_flow.json");
+    if (!Files.exists(file)) {
+      Files.writeString(
+          file,
+          new ObjectMapper()
+              .writeValueAsString(EmrCluster.apiJson(EmrCluster.request(CONFIG, List.of()))));
+    }
+    return file;
   }
 
   @BeforeAll
@@ -193,6 +207,63 @@ class AirflowDagsTest {
         .get(0)
         .get("Name")
         .asText();
+  }
+
+  @Test
+  void theTransientClusterDagCreatesRunsAndAlwaysTerminatesItsCluster() throws Exception {
+    JsonNode transientDag = dags.get("lambda_batch_daily_transient");
+    assertThat(transientDag.get("order"))
+        .extracting(JsonNode::asText)
+        .containsExactly(
+            "create_cluster", "add_batch_step", "watch_batch_step", "terminate_cluster");
+    JsonNode tasks = transientDag.get("tasks");
+    JsonNode create = tasks.get("create_cluster");
+    assertThat(create.get("operator").asText()).isEqualTo("EmrCreateJobFlowOperator");
+    assertThat(create.get("args").get("job_flow_overrides"))
+        .as("the request 'bin/lambda emr cluster --format json' renders, unchanged")
+        .isEqualTo(new ObjectMapper().readTree(jobFlowFile().toFile()));
+    assertThat(create.get("args").get("emr_conn_id").isNull())
+        .as("nothing merged from an Airflow EMR connection")
+        .isTrue();
+    assertThat(create.get("args").get("job_flow_overrides").get("Tags").toString())
+        .contains(EmrCluster.MANAGED_POLICY_TAG);
+    String cluster = "task_ids='create_cluster'";
+    for (String t : List.of("add_batch_step", "watch_batch_step", "terminate_cluster")) {
+      assertThat(tasks.get(t).get("args").get("job_flow_id").asText()).as(t).contains(cluster);
+    }
+    JsonNode terminate = tasks.get("terminate_cluster");
+    assertThat(terminate.get("operator").asText()).isEqualTo("EmrTerminateJobFlowOperator");
+    assertThat(terminate.get("args").get("trigger_rule").asText())
+        .as("the cluster ends whatever the step did")
+        .isEqualTo("all_done");
+    assertThat(tasks.get("watch_batch_step").get("args").get("mode").asText())
+        .isEqualTo("reschedule");
+    assertThat(transientDag.get("catchup").asBoolean()).isTrue();
+    assertThat(transientDag.get("max_active_runs").asInt()).isEqualTo(1);
+    assumeTrue(
+        new ProcessBuilder("python3", "-c", "import jinja2").start().waitFor() == 0,
+        "Jinja2 (Airflow's template engine) is needed to render the DAG's templates");
+    String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
+    JsonNode step =
+        new ObjectMapper()
+            .readTree(
+                run(
+                    List.of(
+                        "python3",
+                        AIRFLOW.resolve("tests/render_step.py").toString(),
+                        "lambda_batch_daily_transient",
+                        "add_batch_step",
+                        "2026-11-20T07:00:00+09:00",
+                        "2026-11-21T07:00:00+09:00",
+                        "{\"lambda_emr_artifacts_uri\": \"" + artifacts + "\"}")))
+            .get("steps")
+            .get(0);
+    List<String> filled = new ArrayList<>();
+    filled.add(step.get("Name").asText());
+    step.get("HadoopJarStep").get("Args").forEach(a -> filled.add(a.asText()));
+    assertThat(filled)
+        .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
+    assertAcceptedOnTheCluster(tasks.get("add_batch_step"));
   }
 
   @Test
