@@ -12,10 +12,13 @@ from datetime import timedelta
 
 import pendulum
 from airflow import DAG
+from airflow.operators.python import BranchPythonOperator
 from airflow.providers.amazon.aws.operators.emr import EmrAddStepsOperator
 from airflow.providers.amazon.aws.sensors.emr import EmrStepSensor
 
-from lambda_emr_steps import CLUSTER_ID, DAY, DAY_NODASH, ZONE, batch_step
+from lambda_emr_steps import CLUSTER_ID, DAY, DAY_NODASH, ZONE, batch_step, branch_on_step_in_flight
+
+STEP_NAME = "PlaceImpression_1Range_" + DAY_NODASH + "_EMR"
 
 with DAG(
     dag_id="lambda_batch_daily",
@@ -27,19 +30,35 @@ with DAG(
     default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
     tags=["lambda-platform", "batch"],
 ) as dag:
+    # a step of this day still pending or running (an add retried after EMR took the first call)
+    # is watched, not added again
+    find_step = BranchPythonOperator(
+        task_id="find_batch_step",
+        python_callable=branch_on_step_in_flight,
+        op_kwargs={
+            "cluster_id": CLUSTER_ID,
+            "name": STEP_NAME,
+            "add_task": "add_batch_step",
+            "watch_task": "watch_batch_step",
+        },
+    )
     add_step = EmrAddStepsOperator(
         task_id="add_batch_step",
         job_flow_id=CLUSTER_ID,
         aws_conn_id="aws_default",
-        steps=[batch_step(DAY, "1", "PlaceImpression_1Range_" + DAY_NODASH + "_EMR")],
+        steps=[batch_step(DAY, "1", STEP_NAME)],
     )
     watch_step = EmrStepSensor(
         task_id="watch_batch_step",
         job_flow_id=CLUSTER_ID,
-        step_id="{{ task_instance.xcom_pull(task_ids='add_batch_step', key='return_value')[0] }}",
+        step_id="{{ task_instance.xcom_pull(task_ids='find_batch_step', key='step_id')"
+        " or task_instance.xcom_pull(task_ids='add_batch_step', key='return_value')[0] }}",
         aws_conn_id="aws_default",
         mode="reschedule",
         poke_interval=60,
         timeout=6 * 3600,
+        # after the add, or straight after the find when the add was skipped
+        trigger_rule="none_failed_min_one_success",
     )
+    find_step >> [add_step, watch_step]
     add_step >> watch_step

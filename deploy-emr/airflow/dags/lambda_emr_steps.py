@@ -53,3 +53,37 @@ def batch_step(start_date, iteration_count, name, action_on_failure="CONTINUE"):
             ],
         },
     }
+
+
+# A step still queued or running under the same name is the same period's run: Airflow retries the
+# add task after a timeout or a lost worker, and EMR may have accepted the first call. A COMPLETED
+# or FAILED one is not reused: clearing a run to redo its day adds the step again (idempotent).
+IN_FLIGHT = ["PENDING", "RUNNING"]
+
+
+def step_in_flight(emr, cluster_id, name):
+    """The id of the cluster's step named `name` that is PENDING or RUNNING, or None.
+
+    `emr` is boto3's EMR client (EmrHook(...).conn); ListSteps returns the newest first, 50 a page,
+    with a Marker for the next page."""
+    kwargs = {"ClusterId": cluster_id, "StepStates": IN_FLIGHT}
+    while True:
+        page = emr.list_steps(**kwargs)
+        for step in page.get("Steps", []):
+            if step.get("Name") == name:
+                return step["Id"]
+        if not page.get("Marker"):
+            return None
+        kwargs["Marker"] = page["Marker"]
+
+
+def branch_on_step_in_flight(cluster_id, name, add_task, watch_task, ti, aws_conn_id="aws_default", emr=None):
+    """BranchPythonOperator callable: watch a step of the period already in flight (its id pushed as
+    XCom 'step_id'), else add one."""
+    if emr is None:
+        from airflow.providers.amazon.aws.hooks.emr import EmrHook
+
+        emr = EmrHook(aws_conn_id=aws_conn_id).conn
+    found = step_in_flight(emr, cluster_id, name)
+    ti.xcom_push(key="step_id", value=found)
+    return watch_task if found else add_task

@@ -10,6 +10,7 @@ sys.path[:0] = [str(here / "stubs")]
 from airflow import DAG
 from airflow.providers.amazon.aws.operators.emr import EmrAddStepsOperator, EmrCreateJobFlowOperator
 from airflow.providers.amazon.aws.sensors.emr import EmrStepSensor
+from airflow.operators.python import BranchPythonOperator
 
 CASES = {
     "add_steps": lambda: EmrAddStepsOperator(task_id="a", job_flow_id="j-1", steps=[], aws_conn_id="aws_default"),
@@ -24,6 +25,9 @@ CASES = {
     "step_sensor_bad_mode": lambda: EmrStepSensor(task_id="s", job_flow_id="j-1", step_id="s-1", mode="wait"),
     "create_job_flow": lambda: EmrCreateJobFlowOperator(task_id="c", job_flow_overrides={"Name": "x"}),
     "create_job_flow_misspelt": lambda: EmrCreateJobFlowOperator(task_id="c", job_flow_override={"Name": "x"}),
+    "branch": lambda: BranchPythonOperator(task_id="b", python_callable=len, op_kwargs={}),
+    "branch_misspelt_callable": lambda: BranchPythonOperator(task_id="b", python_callabel=len),
+    "branch_not_callable": lambda: BranchPythonOperator(task_id="b", python_callable="len"),
 }
 
 out = {}

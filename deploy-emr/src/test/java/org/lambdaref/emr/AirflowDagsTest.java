@@ -136,7 +136,7 @@ class AirflowDagsTest {
         .isEqualTo("0 7 * * *");
     assertThat(daily.get("order"))
         .extracting(JsonNode::asText)
-        .containsExactly("add_batch_step", "watch_batch_step");
+        .containsExactly("find_batch_step", "add_batch_step", "watch_batch_step");
     JsonNode add = daily.get("tasks").get("add_batch_step");
     assertThat(add.get("operator").asText()).isEqualTo("EmrAddStepsOperator");
     String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
@@ -188,6 +188,47 @@ class AirflowDagsTest {
     assertThat(watch.get("args").get("mode").asText())
         .as("no worker slot held between checks")
         .isEqualTo("reschedule");
+    assertThat(watch.get("args").get("step_id").asText()).contains("find_batch_step");
+    assertThat(watch.get("args").get("trigger_rule").asText())
+        .as("it runs when the add was skipped for a step in flight")
+        .isEqualTo("none_failed_min_one_success");
+    JsonNode find = daily.get("tasks").get("find_batch_step");
+    assertThat(find.get("operator").asText()).isEqualTo("BranchPythonOperator");
+    assertThat(find.get("args").get("op_kwargs").get("name").asText())
+        .as("it looks for the step the add would add")
+        .isEqualTo(add.get("args").get("steps").get(0).get("Name").asText());
+  }
+
+  /**
+   * A period's step is not added twice: the branch looks for a step of the same name still PENDING
+   * or RUNNING on the cluster (ListSteps, every page) and watches it instead; a COMPLETED or FAILED
+   * one is not reused (clearing a run redoes its day). The stand-in client answers as the EMR API
+   * does and refuses what botocore refuses.
+   */
+  @Test
+  void aStepOfTheSameDayInFlightIsWatchedNotAddedAgain() throws Exception {
+    JsonNode cases =
+        new ObjectMapper()
+            .readTree(
+                run(
+                    List.of(
+                        "python3", AIRFLOW.resolve("tests/check_step_in_flight.py").toString())));
+    for (String add : List.of("none", "completed_only", "failed_only", "another_day_running")) {
+      assertThat(cases.get(add).get("branch").asText()).as(add).isEqualTo("add_batch_step");
+      assertThat(cases.get(add).get("step_id").isNull()).as(add).isTrue();
+    }
+    assertThat(cases.get("pending").get("branch").asText()).isEqualTo("watch_batch_step");
+    assertThat(cases.get("pending").get("step_id").asText()).isEqualTo("s-7");
+    JsonNode paged = cases.get("running_on_the_second_page");
+    assertThat(paged.get("branch").asText()).isEqualTo("watch_batch_step");
+    assertThat(paged.get("step_id").asText()).isEqualTo("s-3");
+    assertThat(paged.get("calls"))
+        .as("the second page asked with the first one's Marker")
+        .hasSize(2);
+    assertThat(paged.get("calls").get(1).get("Marker").asText()).isEqualTo("2");
+    assertThat(paged.get("calls").get(0).get("StepStates"))
+        .extracting(JsonNode::asText)
+        .containsExactly("PENDING", "RUNNING");
   }
 
   /** The name of the daily DAG's step rendered for a run with the data interval [start, end). */
@@ -305,7 +346,7 @@ class AirflowDagsTest {
         new ObjectMapper()
             .readTree(
                 run(List.of("python3", AIRFLOW.resolve("tests/check_standins.py").toString())));
-    for (String ok : List.of("add_steps", "step_sensor", "create_job_flow")) {
+    for (String ok : List.of("add_steps", "step_sensor", "create_job_flow", "branch")) {
       assertThat(cases.get(ok).asText()).as(ok).isEqualTo("ok");
     }
     assertThat(cases.get("add_steps_misspelt_steps").asText())
@@ -323,5 +364,8 @@ class AirflowDagsTest {
         .startsWith("TypeError")
         .contains("step_id");
     assertThat(cases.get("step_sensor_bad_mode").asText()).contains("The mode must be one of");
+    assertThat(cases.get("branch_misspelt_callable").asText()).startsWith("TypeError");
+    assertThat(cases.get("branch_not_callable").asText())
+        .contains("`python_callable` param must be callable");
   }
 }
