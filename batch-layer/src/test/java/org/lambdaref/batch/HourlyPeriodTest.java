@@ -20,16 +20,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.RunArguments;
-import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Columns;
 import org.lambdaref.model.EventValidator;
@@ -43,7 +40,6 @@ import org.lambdaref.model.ValidationResult;
 import org.lambdaref.model.generator.EventGenerator;
 import org.lambdaref.model.generator.GeneratedLine;
 import org.lambdaref.model.generator.GeneratorSpec;
-import org.lambdaref.model.generator.PlaceMaster;
 
 /**
  * A source cut into hours ({@code period = hour}): a day replayed as its 24 hourly runs, each
@@ -104,8 +100,8 @@ class HourlyPeriodTest {
         EventGenerator.generate(
             new GeneratorSpec(DAY, 2, 400, 25, 60, 0.15, 0.03, 0.03, SEOUL, LATENESS, 17));
     RawFixtures.writeRaw(root, lines);
-    writePlaceDump(DAY);
-    writePlaceDump(DAY.plusDays(1));
+    RawFixtures.writePlaceDump(spark, config, DAY);
+    RawFixtures.writePlaceDump(spark, config, DAY.plusDays(1));
     dayRuns =
         new BatchPipeline(lake, "place_event").runPeriods(hoursOf(DAY), JOBS, 2, false, r -> {});
     collectedByDayRuns = new HashMap<>();
@@ -113,21 +109,6 @@ class HourlyPeriodTest {
         .filter(col("job").equalTo(CollectJob.JOB_NAME))
         .collectAsList()
         .forEach(r -> collectedByDayRuns.put(r.getAs("period"), r));
-  }
-
-  private static void writePlaceDump(LocalDate day) {
-    StructType schema = SparkSchemas.withColumns(new StructType(), PlaceMaster.COLUMNS);
-    List<Row> rows =
-        PlaceMaster.places(20, 4, 3).stream()
-            .map(p -> RowFactory.create(PlaceMaster.values(p)))
-            .toList();
-    spark
-        .createDataFrame(rows, schema)
-        .write()
-        .parquet(
-            config.storage().rawSourceLocation(config.sourceDb().dumpSource())
-                + "/p_ymd="
-                + Partitions.day(day));
   }
 
   /**

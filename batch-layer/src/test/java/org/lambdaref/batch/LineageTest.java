@@ -26,27 +26,20 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
-import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.counters.DynamoDbCounterStore;
 import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.localstack.SparkJvm;
-import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.TableSpec;
 import org.lambdaref.model.generator.EventGenerator;
 import org.lambdaref.model.generator.GeneratorSpec;
-import org.lambdaref.model.generator.PlaceMaster;
 
 /**
  * {@code platform.spark.lineage-url}: a batch application (its own JVM, as {@code spark-submit}
@@ -88,7 +81,7 @@ class LineageTest {
           EventGenerator.generate(
               new GeneratorSpec(
                   DAY, 1, 500, 20, 50, 0.05, 0.02, 0.02, ZoneOffset.UTC, Duration.ofHours(6), 3)));
-      writePlaceDump(config);
+      RawFixtures.writePlaceDump(SparkSessions.getOrCreate(config, "LineageTest"), config, DAY);
 
       overrides.put(
           "platform.spark.lineage-url", "http://127.0.0.1:" + server.getAddress().getPort());
@@ -224,21 +217,5 @@ class LineageTest {
       return "job.namespace and job.name are required";
     }
     return null;
-  }
-
-  private static void writePlaceDump(PlatformConfig config) {
-    SparkSession spark = SparkSessions.getOrCreate(config, "LineageTest");
-    StructType schema = SparkSchemas.withColumns(new StructType(), PlaceMaster.COLUMNS);
-    List<Row> rows =
-        PlaceMaster.places(20, 4, 3).stream()
-            .map(p -> RowFactory.create(PlaceMaster.values(p)))
-            .toList();
-    spark
-        .createDataFrame(rows, schema)
-        .write()
-        .parquet(
-            config.storage().rawSourceLocation(config.sourceDb().dumpSource())
-                + "/p_ymd="
-                + Partitions.day(DAY));
   }
 }

@@ -12,12 +12,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.config.SparkSchemas;
 import org.lambdaref.config.SparkSessions;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.generator.GeneratedLine;
@@ -90,5 +96,25 @@ final class RawFixtures {
       s.execute("DROP TABLE IF EXISTS public.place");
       PlaceMaster.replaceAll(c, "public.place", places);
     }
+  }
+
+  /**
+   * The place master of {@code day} as the snapshot job reads it in dump mode ({@code
+   * platform.source-db.mode = dump}): 20 places of 4 sellers as Parquet under the dump source's raw
+   * folder, partition {@code p_ymd}.
+   */
+  static void writePlaceDump(SparkSession spark, PlatformConfig config, LocalDate day) {
+    StructType schema = SparkSchemas.withColumns(new StructType(), PlaceMaster.COLUMNS);
+    List<Row> rows =
+        PlaceMaster.places(20, 4, 3).stream()
+            .map(p -> RowFactory.create(PlaceMaster.values(p)))
+            .toList();
+    spark
+        .createDataFrame(rows, schema)
+        .write()
+        .parquet(
+            config.storage().rawSourceLocation(config.sourceDb().dumpSource())
+                + "/p_ymd="
+                + Partitions.day(day));
   }
 }

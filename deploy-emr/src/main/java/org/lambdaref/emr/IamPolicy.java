@@ -151,27 +151,21 @@ public final class IamPolicy {
   static List<Map<String, Object>> secretStatements(PlatformConfig config, String accountId) {
     Set<String> secrets = new LinkedHashSet<>();
     Set<String> parameters = new LinkedHashSet<>();
-    Map<String, String> references = new LinkedHashMap<>();
-    references.put("platform.jdbc.password-secret", config.jdbc().passwordSecret());
-    references.put(
-        "platform.source-db.password-secret", config.sourceDb().connection().passwordSecret());
-    references.put("platform.serving.auth-token-secret", config.serving().authTokenSecret());
     Set<String> services = new LinkedHashSet<>();
-    references.forEach(
-        (key, value) -> {
-          if (value.isBlank()) {
-            return;
-          }
-          SecretReference ref = SecretReference.parse(key, value);
-          String region = ref.region().isEmpty() ? config.secrets().region() : ref.region();
-          if (ref.store() == SecretReference.Store.SSM) {
-            parameters.add(parameterArn(ref.id(), region, accountId));
-            services.add("ssm." + region + ".amazonaws.com");
-          } else {
-            secrets.add(secretArn(ref.id(), region, accountId));
-            services.add("secretsmanager." + region + ".amazonaws.com");
-          }
-        });
+    config
+        .secretReferences()
+        .forEach(
+            (key, value) -> {
+              SecretReference ref = SecretReference.parse(key, value);
+              String region = ref.region().isEmpty() ? config.secrets().region() : ref.region();
+              if (ref.store() == SecretReference.Store.SSM) {
+                parameters.add(parameterArn(ref.id(), region, accountId));
+                services.add("ssm." + region + ".amazonaws.com");
+              } else {
+                secrets.add(secretArn(ref.id(), region, accountId));
+                services.add("secretsmanager." + region + ".amazonaws.com");
+              }
+            });
     List<Map<String, Object>> statements = new ArrayList<>();
     if (!secrets.isEmpty()) {
       statements.add(

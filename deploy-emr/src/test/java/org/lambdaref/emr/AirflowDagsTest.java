@@ -149,26 +149,16 @@ class AirflowDagsTest {
         new ProcessBuilder("python3", "-c", "import jinja2").start().waitFor() == 0,
         "Jinja2 (Airflow's template engine) is needed to render the DAG's templates");
     JsonNode rendered =
-        new ObjectMapper()
-            .readTree(
-                run(
-                    List.of(
-                        "python3",
-                        AIRFLOW.resolve("tests/render_step.py").toString(),
-                        "lambda_batch_daily",
-                        "add_batch_step",
-                        "2026-11-20T07:00:00+09:00",
-                        "2026-11-21T07:00:00+09:00",
-                        "{\"lambda_emr_artifacts_uri\": \"" + artifacts + "\"}",
-                        "{{ ds }}")));
+        render(
+            "lambda_batch_daily",
+            "2026-11-20T07:00:00+09:00",
+            "2026-11-21T07:00:00+09:00",
+            artifacts,
+            "{{ ds }}");
     assertThat(rendered.get("extra").asText())
         .as("{{ ds }} is the UTC logical date: the day before the one to process")
         .isEqualTo("2026-11-19");
-    JsonNode step = rendered.get("steps").get(0);
-    List<String> filled = new ArrayList<>();
-    filled.add(step.get("Name").asText());
-    step.get("HadoopJarStep").get("Args").forEach(a -> filled.add(a.asText()));
-    assertThat(filled)
+    assertThat(nameAndArgs(rendered.get("steps").get(0)))
         .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
     assertAcceptedOnTheCluster(add);
     // Airflow 3 (create_cron_data_intervals = False by default: CronTriggerTimetable) gives the
@@ -233,21 +223,39 @@ class AirflowDagsTest {
 
   /** The name of the daily DAG's step rendered for a run with the data interval [start, end). */
   private static String renderedDay(String artifacts, String start, String end) throws Exception {
+    return render("lambda_batch_daily", start, end, artifacts, "")
+        .get("steps")
+        .get(0)
+        .get("Name")
+        .asText();
+  }
+
+  /**
+   * {@code dagId}'s add_batch_step rendered by render_step.py for a run with the data interval
+   * [start, end), and {@code extra} rendered in the same context.
+   */
+  private static JsonNode render(
+      String dagId, String start, String end, String artifacts, String extra) throws Exception {
     return new ObjectMapper()
         .readTree(
             run(
                 List.of(
                     "python3",
                     AIRFLOW.resolve("tests/render_step.py").toString(),
-                    "lambda_batch_daily",
+                    dagId,
                     "add_batch_step",
                     start,
                     end,
-                    "{\"lambda_emr_artifacts_uri\": \"" + artifacts + "\"}")))
-        .get("steps")
-        .get(0)
-        .get("Name")
-        .asText();
+                    "{\"lambda_emr_artifacts_uri\": \"" + artifacts + "\"}",
+                    extra)));
+  }
+
+  /** A rendered step as the Java plan's arguments are compared: its name, then its args. */
+  private static List<String> nameAndArgs(JsonNode step) {
+    List<String> out = new ArrayList<>();
+    out.add(step.get("Name").asText());
+    step.get("HadoopJarStep").get("Args").forEach(a -> out.add(a.asText()));
+    return out;
   }
 
   @Test
@@ -286,23 +294,15 @@ class AirflowDagsTest {
         "Jinja2 (Airflow's template engine) is needed to render the DAG's templates");
     String artifacts = CONFIG.emr().artifactsUri().replaceAll("/+$", "");
     JsonNode step =
-        new ObjectMapper()
-            .readTree(
-                run(
-                    List.of(
-                        "python3",
-                        AIRFLOW.resolve("tests/render_step.py").toString(),
-                        "lambda_batch_daily_transient",
-                        "add_batch_step",
-                        "2026-11-20T07:00:00+09:00",
-                        "2026-11-21T07:00:00+09:00",
-                        "{\"lambda_emr_artifacts_uri\": \"" + artifacts + "\"}")))
+        render(
+                "lambda_batch_daily_transient",
+                "2026-11-20T07:00:00+09:00",
+                "2026-11-21T07:00:00+09:00",
+                artifacts,
+                "")
             .get("steps")
             .get(0);
-    List<String> filled = new ArrayList<>();
-    filled.add(step.get("Name").asText());
-    step.get("HadoopJarStep").get("Args").forEach(a -> filled.add(a.asText()));
-    assertThat(filled)
+    assertThat(nameAndArgs(step))
         .isEqualTo(javaArgs(new RunArguments(LocalDate.of(2026, 11, 20), 1, 1, "emr")));
     assertAcceptedOnTheCluster(tasks.get("add_batch_step"));
   }

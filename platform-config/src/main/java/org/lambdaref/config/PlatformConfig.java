@@ -4,8 +4,10 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.lambdaref.model.Errors;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.StorageLayout;
@@ -56,11 +58,23 @@ public record PlatformConfig(
     return sources.get(eventSourceName);
   }
 
+  /**
+   * Every secret reference the configuration holds, by the key that holds it (empty ones left out),
+   * in a fixed order: what the driver resolves at start-up and what the job role must be allowed to
+   * read ({@code IamPolicy}).
+   */
+  public Map<String, String> secretReferences() {
+    Map<String, String> refs = new LinkedHashMap<>();
+    refs.put(ConfigKeys.JDBC + ".password-secret", jdbc.passwordSecret());
+    refs.put("platform.source-db.password-secret", sourceDb.connection().passwordSecret());
+    refs.put("platform.serving.auth-token-secret", serving.authTokenSecret());
+    refs.values().removeIf(String::isBlank);
+    return refs;
+  }
+
   /** Whether a setting names a secret by reference ({@code platform.jdbc.password-secret}). */
   public boolean hasSecretReferences() {
-    return !jdbc.passwordSecret().isBlank()
-        || !sourceDb.connection().passwordSecret().isBlank()
-        || !serving.authTokenSecret().isBlank();
+    return !secretReferences().isEmpty();
   }
 
   /**
@@ -70,29 +84,20 @@ public record PlatformConfig(
    */
   public PlatformConfig withSecrets(SecretResolver resolver) {
     Map<String, String> resolved = new HashMap<>();
+    Map<String, String> refs = secretReferences();
+    UnaryOperator<String> secretOf =
+        key -> resolved.computeIfAbsent(refs.get(key), r -> resolver.resolve(key, r));
     JdbcSettings j = jdbc;
-    if (!j.passwordSecret().isBlank()) {
-      j =
-          j.withPassword(
-              resolved.computeIfAbsent(
-                  j.passwordSecret(),
-                  r -> resolver.resolve(ConfigKeys.JDBC + ".password-secret", r)));
+    if (refs.containsKey(ConfigKeys.JDBC + ".password-secret")) {
+      j = j.withPassword(secretOf.apply(ConfigKeys.JDBC + ".password-secret"));
     }
     JdbcSettings src = sourceDb.connection();
-    if (!src.passwordSecret().isBlank()) {
-      src =
-          src.withPassword(
-              resolved.computeIfAbsent(
-                  src.passwordSecret(),
-                  r -> resolver.resolve("platform.source-db.password-secret", r)));
+    if (refs.containsKey("platform.source-db.password-secret")) {
+      src = src.withPassword(secretOf.apply("platform.source-db.password-secret"));
     }
     ServingSettings service = serving;
-    if (!service.authTokenSecret().isBlank()) {
-      service =
-          service.withAuthToken(
-              resolved.computeIfAbsent(
-                  service.authTokenSecret(),
-                  r -> resolver.resolve("platform.serving.auth-token-secret", r)));
+    if (refs.containsKey("platform.serving.auth-token-secret")) {
+      service = service.withAuthToken(secretOf.apply("platform.serving.auth-token-secret"));
     }
     return new PlatformConfig(
         env,

@@ -223,24 +223,12 @@ public final class SparkStandaloneCluster implements AutoCloseable {
    * supervised driver killed this way is not relaunched. Returns the client's exit status.
    */
   public int killDriver(String driverId, Path log) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(javaFlags());
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(
-        sparkHome.resolve("conf")
-            + File.separator
-            + File.pathSeparator
-            + sparkHome.resolve("jars").resolve("*"));
-    command.addAll(List.of("org.apache.spark.deploy.Client", "kill", masterUrl(), driverId));
     ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(root.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().clear();
-    builder.environment().putAll(nodeEnvironment());
+        sparkJvm(
+            List.of("-Xmx256m"),
+            "",
+            List.of("org.apache.spark.deploy.Client", "kill", masterUrl(), driverId),
+            ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
       Process p = builder.start();
       if (!p.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -294,30 +282,17 @@ public final class SparkStandaloneCluster implements AutoCloseable {
   private Node startNode(String name, String mainClass, List<String> args) {
     try {
       Path log = root.resolve(name + ".log");
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(javaFlags());
-      command.add("-Xmx384m");
-      command.add("-Djava.net.preferIPv4Stack=true");
-      command.add("-cp");
-      command.add(
-          launcherJar()
-              + File.pathSeparator
-              + sparkHome.resolve("conf")
-              + File.separator
-              + File.pathSeparator
-              + sparkHome.resolve("jars").resolve("*"));
-      command.add(ParentWatchingMain.class.getName());
-      command.add("watch-stdin");
-      command.add(mainClass);
-      command.addAll(args);
+      List<String> main = new ArrayList<>();
+      main.add(ParentWatchingMain.class.getName());
+      main.add("watch-stdin");
+      main.add(mainClass);
+      main.addAll(args);
       ProcessBuilder builder =
-          new ProcessBuilder(command)
-              .directory(root.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-      builder.environment().clear();
-      builder.environment().putAll(nodeEnvironment());
+          sparkJvm(
+              List.of("-Xmx384m", "-Djava.net.preferIPv4Stack=true"),
+              launcherJar() + File.pathSeparator,
+              main,
+              ProcessBuilder.Redirect.to(log.toFile()));
       Path workDir = root.resolve(name);
       return new Node(name, builder.start(), log, workDir);
     } catch (IOException e) {
@@ -327,6 +302,38 @@ public final class SparkStandaloneCluster implements AutoCloseable {
           "check that " + root + " is writable and a JDK 17 is installed",
           e);
     }
+  }
+
+  /**
+   * A JVM of this cluster's Spark: this JVM's Java 17 flags, {@code jvmArgs}, the Spark home's
+   * {@code conf/} and {@code jars/} on the classpath (after {@code classpathPrefix}), the node
+   * environment, output to {@code out}.
+   */
+  private ProcessBuilder sparkJvm(
+      List<String> jvmArgs,
+      String classpathPrefix,
+      List<String> main,
+      ProcessBuilder.Redirect out) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(javaFlags());
+    command.addAll(jvmArgs);
+    command.add("-cp");
+    command.add(
+        classpathPrefix
+            + sparkHome.resolve("conf")
+            + File.separator
+            + File.pathSeparator
+            + sparkHome.resolve("jars").resolve("*"));
+    command.addAll(main);
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out);
+    builder.environment().clear();
+    builder.environment().putAll(nodeEnvironment());
+    return builder;
   }
 
   /** A cluster node's environment: what an EMR node's Spark has, nothing of the caller's. */
