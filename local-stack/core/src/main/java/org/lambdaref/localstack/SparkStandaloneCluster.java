@@ -3,7 +3,6 @@ package org.lambdaref.localstack;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,15 +40,6 @@ import org.lambdaref.model.PlatformException;
 public final class SparkStandaloneCluster implements AutoCloseable {
 
   static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-
-  /** The JVM flags of every Spark JVM: this JVM's {@code --add-opens} and friends. */
-  private static final List<String> FLAG_PREFIXES =
-      List.of(
-          "--add-opens",
-          "--add-exports",
-          "-Djdk.reflect",
-          "-Dio.netty.tryReflectionSetAccessible",
-          "-XX:TieredStopAtLevel");
 
   private final Path root;
   private final Path sparkHome;
@@ -348,13 +338,7 @@ public final class SparkStandaloneCluster implements AutoCloseable {
 
   /** The flags every Spark JVM of the cluster starts with: this JVM's Java 17 opens. */
   public static List<String> javaFlags() {
-    List<String> flags = new ArrayList<>();
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (FLAG_PREFIXES.stream().anyMatch(arg::startsWith)) {
-        flags.add(arg);
-      }
-    }
-    return flags;
+    return SparkJvm.javaFlags();
   }
 
   private static String launcherJar() {
