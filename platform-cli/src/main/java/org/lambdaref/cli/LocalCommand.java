@@ -19,6 +19,7 @@ import org.lambdaref.localstack.Stacks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(
     name = "local",
@@ -37,15 +38,25 @@ final class LocalCommand implements Runnable {
 
   /** The stack's options from configuration: fixed ports, so every command finds it. */
   static LocalStackOptions options(PlatformConfig config, boolean detached) {
+    return options(config, detached, false);
+  }
+
+  /** The same, with Trino as well when {@code withTrino}. */
+  static LocalStackOptions options(PlatformConfig config, boolean detached, boolean withTrino) {
     LocalStackSettings s = config.localStack();
+    EnumSet<ServerKind> servers = EnumSet.copyOf(ServerKind.CORE);
+    if (withTrino) {
+      servers.add(ServerKind.TRINO);
+    }
     return new LocalStackOptions(
         s.dir(),
-        EnumSet.allOf(ServerKind.class),
+        servers,
         Map.of(
             ServerKind.KAFKA, s.kafkaPort(),
             ServerKind.DYNAMODB, s.dynamoDbPort(),
             ServerKind.S3, s.s3Port(),
-            ServerKind.POSTGRES, s.postgresPort()),
+            ServerKind.POSTGRES, s.postgresPort(),
+            ServerKind.TRINO, s.trinoPort()),
         detached,
         LocalStackOptions.S3_ACCESS_KEY_DEFAULT,
         LocalStackOptions.S3_SECRET_KEY_DEFAULT);
@@ -57,7 +68,7 @@ final class LocalCommand implements Runnable {
    */
   static StackLease attachOrStart(PlatformConfig config, Console console) {
     Optional<LocalStack> running = LocalStack.attach(config.localStack().dir());
-    if (running.isPresent() && running.get().servers().size() == ServerKind.values().length) {
+    if (running.isPresent() && running.get().servers().keySet().containsAll(ServerKind.CORE)) {
       console.line("==> using the local stack started by 'bin/lambda local up'");
       return new StackLease(running.get(), false);
     }
@@ -94,6 +105,13 @@ final class LocalCommand implements Runnable {
   static final class Up implements Callable<Integer> {
     @Mixin ConfigOptions configOptions;
 
+    @Option(
+        names = "--with-trino",
+        description =
+            "Also start Trino with the lake's tables (SQL in seconds from 'sql' and any JDBC"
+                + " client); needs a JDK 24+ and downloads its server once (821 MB).")
+    boolean withTrino;
+
     @Override
     public Integer call() {
       PlatformConfig config = configOptions.load();
@@ -102,11 +120,14 @@ final class LocalCommand implements Runnable {
         console.line("the local stack already runs; 'bin/lambda local status' shows it");
         return 0;
       }
+      if (withTrino) {
+        TrinoSql.ensureDownloaded(console);
+      }
       // embedded always: containers would die with this command
       LocalStack stack =
           console.step(
-              "starting the local stack (embedded servers)",
-              () -> LocalStack.start(options(config, true)));
+              "starting the local stack (embedded servers" + (withTrino ? ", Trino" : "") + ")",
+              () -> LocalStack.start(options(config, true, withTrino)));
       PlatformConfig pointed = configOptions.load(stack.configOverrides());
       console.step(
           "creating topic, counters table, bucket",
@@ -153,7 +174,9 @@ final class LocalCommand implements Runnable {
       }
       for (ServerKind kind : ServerKind.values()) {
         ServerProcess server = stack.get().servers().get(kind);
-        if (server == null) {
+        if (server == null && !ServerKind.CORE.contains(kind)) {
+          System.out.printf("%-9s not started (bin/lambda local up --with-trino)%n", kind.id());
+        } else if (server == null) {
           System.out.printf("%-9s stopped%n", kind.id());
         } else {
           System.out.printf(

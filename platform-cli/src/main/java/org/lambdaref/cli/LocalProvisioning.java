@@ -144,6 +144,7 @@ public final class LocalProvisioning {
     lines.put("dynamodb", stack.dynamoDbEndpoint() + " table " + config.dynamodb().countersTable());
     lines.put("s3", stack.s3Endpoint() + " bucket lake");
     lines.put("postgres", stack.jdbcUrl());
+    stack.trinoJdbcUrl().ifPresent(url -> lines.put("trino", url + " (bin/lambda sql uses it)"));
     return lines;
   }
 }

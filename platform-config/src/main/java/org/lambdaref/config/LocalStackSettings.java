@@ -6,7 +6,13 @@ import org.lambdaref.model.Errors;
 
 /** Where {@code lambda local up} keeps the stack and which ports it uses. */
 public record LocalStackSettings(
-    String mode, Path dir, int kafkaPort, int dynamoDbPort, int s3Port, int postgresPort) {
+    String mode,
+    Path dir,
+    int kafkaPort,
+    int dynamoDbPort,
+    int s3Port,
+    int postgresPort,
+    int trinoPort) {
   public static final List<String> MODES = List.of("auto", "embedded", "containers");
 
   static LocalStackSettings read(Settings s, Path base) {
@@ -21,6 +27,7 @@ public record LocalStackSettings(
         ports.intIn("kafka", 1024, 65535),
         ports.intIn("dynamodb", 1024, 65535),
         ports.intIn("s3", 1024, 65535),
-        ports.intIn("postgres", 1024, 65535));
+        ports.intIn("postgres", 1024, 65535),
+        ports.intIn("trino", 1024, 65535));
   }
 }

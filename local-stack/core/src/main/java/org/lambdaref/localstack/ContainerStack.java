@@ -109,6 +109,8 @@ public final class ContainerStack implements StackEndpoints {
       case KAFKA -> kafka != null;
       case DYNAMODB, S3 -> aws != null;
       case POSTGRES -> postgres != null;
+      // Trino runs as an embedded server only ('lambda local up --with-trino')
+      case TRINO -> false;
     };
   }
 

@@ -50,11 +50,14 @@ public final class LocalStack implements StackEndpoints {
   public static LocalStack start(LocalStackOptions options) {
     Path workDir = options.workDir().toAbsolutePath();
     createDirectories(workDir);
-    Map<ServerKind, CompletableFuture<ServerProcess>> starting = new EnumMap<>(ServerKind.class);
+    // every port first: Trino's catalog names the S3 server's
+    Map<ServerKind, Integer> ports = new EnumMap<>(ServerKind.class);
     for (ServerKind kind : options.servers()) {
       boolean chosen = options.portOf(kind) > 0;
       int port = chosen ? options.portOf(kind) : freePort();
-      for (int attempt = 0; !chosen && attempt < 10 && ServerProcess.portOpen(port); attempt++) {
+      for (int attempt = 0;
+          !chosen && attempt < 10 && (ServerProcess.portOpen(port) || ports.containsValue(port));
+          attempt++) {
         port = freePort(); // a free port taken by someone else meanwhile: take another
       }
       if (ServerProcess.portOpen(port)) {
@@ -64,23 +67,27 @@ public final class LocalStack implements StackEndpoints {
             "stop it ('lambda local down') or choose another port in platform.local-stack.ports."
                 + kind.id());
       }
-      Path serverDir = workDir.resolve(kind.id());
-      starting.put(kind, startAsync(kind, port, serverDir, options));
+      ports.put(kind, port);
     }
+    Map<ServerKind, CompletableFuture<ServerProcess>> starting = new EnumMap<>(ServerKind.class);
+    ports.forEach(
+        (kind, port) ->
+            starting.put(kind, startAsync(kind, port, workDir.resolve(kind.id()), options, ports)));
     return collect(options, starting);
   }
 
   private static CompletableFuture<ServerProcess> startAsync(
-      ServerKind kind, int port, Path serverDir, LocalStackOptions options) {
+      ServerKind kind,
+      int port,
+      Path serverDir,
+      LocalStackOptions options,
+      Map<ServerKind, Integer> ports) {
     return CompletableFuture.supplyAsync(
         () -> {
+          Launch launch = launchOf(kind, port, serverDir, options, ports);
           ServerProcess process =
               ServerProcess.start(
-                  kind,
-                  port,
-                  argumentsFor(kind, port, serverDir, options),
-                  serverDir,
-                  options.detached());
+                  kind, port, launch.jvmArgs(), launch.args(), serverDir, options.detached());
           try {
             process.awaitReady();
           } catch (RuntimeException e) {
@@ -206,6 +213,13 @@ public final class LocalStack implements StackEndpoints {
   }
 
   @Override
+  public Optional<String> trinoJdbcUrl() {
+    return runs(ServerKind.TRINO)
+        ? Optional.of(TrinoConfig.jdbcUrl(servers.get(ServerKind.TRINO).port()))
+        : Optional.empty();
+  }
+
+  @Override
   public String jdbcUser() {
     return "postgres";
   }
@@ -225,13 +239,10 @@ public final class LocalStack implements StackEndpoints {
       port = freePort();
     }
     Path serverDir = options.workDir().toAbsolutePath().resolve(kind.id());
+    Launch launch = launchOf(kind, port, serverDir, options, ports);
     ServerProcess process =
         ServerProcess.start(
-            kind,
-            port,
-            argumentsFor(kind, port, serverDir, options),
-            serverDir,
-            options.detached());
+            kind, port, launch.jvmArgs(), launch.args(), serverDir, options.detached());
     process.awaitReady();
     servers.put(kind, process);
     ports.put(kind, port);
@@ -289,14 +300,39 @@ public final class LocalStack implements StackEndpoints {
     }
   }
 
-  private static List<String> argumentsFor(
-      ServerKind kind, int port, Path serverDir, LocalStackOptions options) {
+  /** What a server's JVM starts with besides its heap: JVM flags, then its main's arguments. */
+  private record Launch(List<String> jvmArgs, List<String> args) {
+    static Launch of(String... args) {
+      return new Launch(List.of(), List.of(args));
+    }
+  }
+
+  private static Launch launchOf(
+      ServerKind kind,
+      int port,
+      Path serverDir,
+      LocalStackOptions options,
+      Map<ServerKind, Integer> ports) {
     createDirectories(serverDir);
     return switch (kind) {
-      case KAFKA -> List.of(writeKafkaConfig(port, serverDir).toString());
-      case DYNAMODB -> List.of(Integer.toString(port), serverDir.resolve("data").toString());
-      case S3 -> List.of("--properties", writeS3Config(port, serverDir, options).toString());
-      case POSTGRES -> List.of(Integer.toString(port), serverDir.resolve("data").toString());
+      case KAFKA -> Launch.of(writeKafkaConfig(port, serverDir).toString());
+      case DYNAMODB -> Launch.of(Integer.toString(port), serverDir.resolve("data").toString());
+      case S3 -> Launch.of("--properties", writeS3Config(port, serverDir, options).toString());
+      case POSTGRES -> Launch.of(Integer.toString(port), serverDir.resolve("data").toString());
+      case TRINO ->
+          new Launch(
+              TrinoConfig.write(
+                  serverDir,
+                  port,
+                  TrinoDistribution.home(),
+                  Optional.ofNullable(ports.get(ServerKind.S3))
+                      .map(
+                          s3 ->
+                              new TrinoConfig.S3(
+                                  "http://127.0.0.1:" + s3,
+                                  options.s3AccessKey(),
+                                  options.s3SecretKey()))),
+              List.of());
     };
   }
 

@@ -1,6 +1,8 @@
 package org.lambdaref.localstack;
 
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The real servers of the local stack. Each runs in its own JVM with its own classpath, because in
@@ -11,7 +13,15 @@ public enum ServerKind {
   KAFKA("kafka.Kafka", "Kafka Server started", "-Xmx512m"),
   DYNAMODB("org.lambdaref.localstack.dynamodb.DynamoDbServerMain", "DYNAMODB READY", "-Xmx384m"),
   S3("org.gaul.s3proxy.Main", null, "-Xmx256m"),
-  POSTGRES("org.lambdaref.localstack.postgres.PostgresServerMain", "POSTGRES READY", "-Xmx256m");
+  POSTGRES("org.lambdaref.localstack.postgres.PostgresServerMain", "POSTGRES READY", "-Xmx256m"),
+  /**
+   * Trino with its Delta Lake connector over the lake, started only when asked for ({@code lambda
+   * local up --with-trino}): a JDK 24+ and an 821 MB download ({@link TrinoDistribution}).
+   */
+  TRINO("io.trino.server.TrinoServer", "======== SERVER STARTED ========", "-Xmx2g");
+
+  /** The four services every command needs; Trino is an addition. */
+  public static final Set<ServerKind> CORE = EnumSet.of(KAFKA, DYNAMODB, S3, POSTGRES);
 
   private final String mainClass;
   private final String readyLogMarker;

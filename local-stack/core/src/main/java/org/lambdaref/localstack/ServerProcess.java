@@ -44,16 +44,29 @@ public final class ServerProcess implements AutoCloseable {
    * stdin is our pipe); with {@code detached=true} it outlives us until stopped by pid.
    */
   static ServerProcess start(
-      ServerKind kind, int port, List<String> args, Path workDir, boolean detached) {
+      ServerKind kind,
+      int port,
+      List<String> jvmArgs,
+      List<String> args,
+      Path workDir,
+      boolean detached) {
     try {
       Files.createDirectories(workDir);
       Path logFile = workDir.resolve(kind.id() + ".log");
       List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      if (kind == ServerKind.TRINO) {
+        command.add(TrinoDistribution.javaExecutable().toString());
+      } else {
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      }
       command.add(kind.heap());
       command.add("-Djava.net.preferIPv4Stack=true");
+      command.addAll(jvmArgs);
       command.add("-cp");
-      command.add(ServerClasspath.of(kind));
+      command.add(
+          kind == ServerKind.TRINO
+              ? TrinoDistribution.classpath(TrinoDistribution.home())
+              : ServerClasspath.of(kind));
       command.add(LAUNCHER);
       command.add(detached ? "detached" : "watch-stdin");
       command.add(kind.mainClass());

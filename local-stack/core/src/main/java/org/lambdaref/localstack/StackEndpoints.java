@@ -2,6 +2,7 @@ package org.lambdaref.localstack;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A running set of the platform's four services, however it was started: embedded servers in forked
@@ -24,6 +25,11 @@ public interface StackEndpoints extends AutoCloseable {
   String jdbcUser();
 
   String jdbcPassword();
+
+  /** Trino's JDBC URL when this stack runs it ({@code lambda local up --with-trino}). */
+  default Optional<String> trinoJdbcUrl() {
+    return Optional.empty();
+  }
 
   /** Whether this stack provides the given service. */
   boolean runs(ServerKind kind);

@@ -42,6 +42,7 @@ class ServerLifecycleTest {
         ServerProcess.start(
             ServerKind.POSTGRES,
             port,
+            List.of(),
             List.of(Integer.toString(port), workDir.resolve("postgres").resolve("data").toString()),
             workDir.resolve("postgres"),
             false);

@@ -1,0 +1,241 @@
+package org.lambdaref.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.lambdaref.config.Console;
+import org.lambdaref.config.PlatformConfig;
+import org.lambdaref.localstack.LocalStack;
+import org.lambdaref.localstack.StackEndpoints;
+import org.lambdaref.localstack.TrinoConfig;
+import org.lambdaref.localstack.TrinoDistribution;
+import org.lambdaref.model.PlatformException;
+import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableSpec;
+
+/**
+ * The lake's tables in the local Trino ({@code lambda local up --with-trino}), over trino-jdbc: a
+ * standard JDBC client, so what works here works from any tool. Tables are registered by location
+ * in catalog {@value TrinoConfig#CATALOG} under the same {@code <database>.<table>} names Spark
+ * uses, so one query runs unchanged on either engine where the dialects agree.
+ */
+final class TrinoSql implements AutoCloseable {
+
+  /** A result: its column names and at most the rows asked for, and whether more were left. */
+  record Result(List<String> header, List<List<Object>> rows, boolean cut) {}
+
+  private final Connection connection;
+
+  private TrinoSql(Connection connection) {
+    this.connection = connection;
+  }
+
+  static TrinoSql connect(String jdbcUrl) {
+    Properties properties = new Properties();
+    properties.setProperty("user", TrinoConfig.USER);
+    try {
+      return new TrinoSql(DriverManager.getConnection(jdbcUrl, properties));
+    } catch (SQLException e) {
+      throw new PlatformException(
+          "Could not connect to Trino at " + jdbcUrl,
+          e.getMessage(),
+          "check 'bin/lambda local status'; restart the stack with 'bin/lambda local down' and"
+              + " 'bin/lambda local up --with-trino'",
+          e);
+    }
+  }
+
+  /** The local stack's Trino, if 'local up --with-trino' left one running for this config. */
+  static Optional<String> runningUrl(PlatformConfig config) {
+    return LocalStack.attach(config.localStack().dir()).flatMap(StackEndpoints::trinoJdbcUrl);
+  }
+
+  /**
+   * Registers every platform table whose location holds a Delta table and that Trino does not know
+   * yet; returns the names registered now. Trino reads the schema and partitions from the table's
+   * log, so a table written after registration needs nothing more.
+   */
+  List<String> registerAll(PlatformConfig config) throws SQLException {
+    Set<String> known = new HashSet<>();
+    try (Statement st = connection.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT table_schema || '.' || table_name FROM "
+                    + TrinoConfig.CATALOG
+                    + ".information_schema.tables WHERE table_schema <> 'information_schema'")) {
+      while (rs.next()) {
+        known.add(rs.getString(1));
+      }
+    }
+    List<String> registered = new ArrayList<>();
+    Set<String> schemas = new HashSet<>();
+    for (TableSpec spec : PlatformTables.ALL) {
+      String qualified = spec.name().qualified();
+      if (known.contains(qualified)) {
+        continue;
+      }
+      String location = config.storage().tableLocation(spec.name());
+      if (!holdsDeltaLog(location)) {
+        continue;
+      }
+      if (schemas.add(spec.name().database())) {
+        execute(
+            "CREATE SCHEMA IF NOT EXISTS " + TrinoConfig.CATALOG + "." + spec.name().database());
+      }
+      try {
+        // CALL takes no bind parameters in Trino: literals, quoted
+        execute(
+            "CALL "
+                + TrinoConfig.CATALOG
+                + ".system.register_table(schema_name => "
+                + literal(spec.name().database())
+                + ", table_name => "
+                + literal(spec.name().name())
+                + ", table_location => "
+                + literal(TrinoConfig.location(location))
+                + ")");
+      } catch (SQLException e) {
+        if (!isAbsentTable(e)) {
+          throw e;
+        }
+        continue; // the location has no Delta table (yet): nothing to register
+      }
+      registered.add(qualified);
+    }
+    return registered;
+  }
+
+  /**
+   * Whether a table's location may hold a Delta table: a local one is checked here; an S3 one is
+   * left to Trino, which refuses a location without a log ({@link #isAbsentTable}).
+   */
+  private static boolean holdsDeltaLog(String location) {
+    String trino = TrinoConfig.location(location);
+    if (trino.startsWith("local://")) {
+      return Files.isDirectory(Path.of(trino.substring("local://".length())).resolve("_delta_log"));
+    }
+    return true;
+  }
+
+  static String literal(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  /** Trino's answer for a location with no Delta log. */
+  private static boolean isAbsentTable(SQLException e) {
+    String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return message.contains("no transaction log")
+        || message.contains("not found")
+        || message.contains("does not exist");
+  }
+
+  /** Runs one query; keeps at most {@code maxRows} rows (0: all) and says whether more came. */
+  Result query(String sql, int maxRows) throws SQLException {
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      ResultSetMetaData meta = rs.getMetaData();
+      List<String> header = new ArrayList<>();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        header.add(meta.getColumnLabel(i));
+      }
+      List<List<Object>> rows = new ArrayList<>();
+      boolean cut = false;
+      while (rs.next()) {
+        if (maxRows > 0 && rows.size() == maxRows) {
+          cut = true;
+          break;
+        }
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= header.size(); i++) {
+          Object value = rs.getObject(i);
+          // numbers and booleans stay typed (aligned right, JSON numbers); the rest as Trino
+          // prints them (timestamps with their zone)
+          row.add(
+              value == null || value instanceof Number || value instanceof Boolean
+                  ? value
+                  : rs.getString(i));
+        }
+        rows.add(row);
+      }
+      return new Result(header, rows, cut);
+    }
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+
+  /**
+   * Downloads the Trino server into the local Maven repository when it is not there, with the
+   * project's Maven wrapper and Maven's own output (821 MB, once).
+   */
+  static void ensureDownloaded(Console console) {
+    if (Files.isRegularFile(TrinoDistribution.tarball())) {
+      return;
+    }
+    String home = System.getProperty("lambda.home", "");
+    if (home.isBlank()) {
+      throw new PlatformException(
+          "The Trino server " + TrinoDistribution.version() + " is not downloaded",
+          "no " + TrinoDistribution.tarball(),
+          "download it once (821 MB): " + TrinoDistribution.fetchCommand());
+    }
+    console.line(
+        "==> downloading the Trino server %s once (821 MB) into the local Maven repository ...",
+        TrinoDistribution.version());
+    List<String> command = new ArrayList<>(List.of(TrinoDistribution.fetchCommand().split(" ")));
+    command.set(0, Path.of(home, "mvnw").toString());
+    try {
+      Process maven =
+          new ProcessBuilder(command)
+              .directory(Path.of(home).toFile())
+              .redirectErrorStream(true)
+              .start();
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(maven.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          console.line("    %s", line);
+        }
+      }
+      if (maven.waitFor() != 0 || !Files.isRegularFile(TrinoDistribution.tarball())) {
+        throw new PlatformException(
+            "Could not download the Trino server " + TrinoDistribution.version(),
+            "Maven exited with " + maven.exitValue() + " (its output is above)",
+            "check the network to Maven Central and run: " + TrinoDistribution.fetchCommand());
+      }
+    } catch (IOException e) {
+      throw new PlatformException(
+          "Could not run Maven to download the Trino server",
+          e.toString(),
+          "run it yourself: " + TrinoDistribution.fetchCommand(),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while downloading Trino", e);
+    }
+  }
+}
