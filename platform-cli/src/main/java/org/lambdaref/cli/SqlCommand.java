@@ -70,16 +70,7 @@ final class SqlCommand implements Callable<Integer> {
       throw Errors.badArgument("--max-rows", maxRows, "0 (all rows) or a positive number of rows");
     }
     PlatformConfig config = configOptions.load();
-    Optional<String> trino =
-        engine == Engine.SPARK ? Optional.empty() : TrinoSql.runningUrl(config);
-    if (engine == Engine.TRINO && trino.isEmpty()) {
-      throw new PlatformException(
-          "--engine trino, but no local Trino runs",
-          "the local stack in "
-              + config.localStack().dir()
-              + " was started without Trino, or not at all",
-          "start it: bin/lambda local down; bin/lambda local up --with-trino (or use --engine spark)");
-    }
+    Optional<String> trino = trinoFor(engine, config);
     if (trino.isPresent()) {
       try (TrinoSql sql = TrinoSql.connect(trino.get())) {
         sql.registerAll(config);
@@ -112,6 +103,25 @@ final class SqlCommand implements Callable<Integer> {
       printCut();
     }
     return 0;
+  }
+
+  /**
+   * The local Trino to run on: the running one for {@code auto} and {@code trino} (refused when
+   * none runs), none for {@code spark}.
+   */
+  static Optional<String> trinoFor(Engine engine, PlatformConfig config) {
+    Optional<String> trino =
+        engine == Engine.SPARK ? Optional.empty() : TrinoSql.runningUrl(config);
+    if (engine == Engine.TRINO && trino.isEmpty()) {
+      throw new PlatformException(
+          "--engine trino, but no local Trino runs",
+          "the local stack in "
+              + config.localStack().dir()
+              + " was started without Trino, or not at all",
+          "start it: bin/lambda local down; bin/lambda local up --with-trino (or use --engine"
+              + " spark)");
+    }
+    return trino;
   }
 
   private void printCut() {

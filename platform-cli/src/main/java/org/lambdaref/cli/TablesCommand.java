@@ -1,9 +1,10 @@
 package org.lambdaref.cli;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.lambdaref.config.ConfigOptions;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
@@ -29,12 +30,29 @@ final class TablesCommand implements Callable<Integer> {
       description = "table, csv or json (default ${DEFAULT-VALUE}).")
   TablePrinter.Format format;
 
+  @Option(
+      names = "--engine",
+      defaultValue = "auto",
+      description =
+          "auto (Trino when 'local up --with-trino' runs it, else Spark), spark or trino (default"
+              + " ${DEFAULT-VALUE}).")
+  SqlCommand.Engine engine;
+
   @Override
-  public Integer call() {
+  public Integer call() throws SQLException {
     PlatformConfig config = configOptions.load();
-    SparkSession spark = SparkSessions.getOrCreate(config, "LambdaTables");
+    Optional<String> trino = SqlCommand.trinoFor(engine, config);
+    List<LakeTables.TableInfo> infos;
+    if (trino.isPresent()) {
+      try (TrinoSql sql = TrinoSql.connect(trino.get())) {
+        sql.registerAll(config);
+        infos = sql.describe(config);
+      }
+    } else {
+      infos = LakeTables.describe(SparkSessions.getOrCreate(config, "LambdaTables"), config);
+    }
     List<List<Object>> rows = new ArrayList<>();
-    for (LakeTables.TableInfo info : LakeTables.describe(spark, config)) {
+    for (LakeTables.TableInfo info : infos) {
       rows.add(
           List.of(
               info.spec().name().qualified(),

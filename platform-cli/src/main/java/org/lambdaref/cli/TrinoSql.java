@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.localstack.LocalStack;
@@ -68,8 +70,10 @@ final class TrinoSql implements AutoCloseable {
 
   /**
    * Registers every platform table whose location holds a Delta table and that Trino does not know
-   * yet; returns the names registered now. Trino reads the schema and partitions from the table's
-   * log, so a table written after registration needs nothing more.
+   * at that location yet; returns the names registered now. A name registered at another location
+   * (another storage root on the same stack) is registered again at this one, so a query never
+   * reads another lake's table. Trino reads the schema and partitions from the table's log, so a
+   * table written after registration needs nothing more.
    */
   List<String> registerAll(PlatformConfig config) throws SQLException {
     Set<String> known = new HashSet<>();
@@ -87,10 +91,20 @@ final class TrinoSql implements AutoCloseable {
     Set<String> schemas = new HashSet<>();
     for (TableSpec spec : PlatformTables.ALL) {
       String qualified = spec.name().qualified();
+      String location = TrinoConfig.location(config.storage().tableLocation(spec.name()));
       if (known.contains(qualified)) {
-        continue;
+        if (location.equals(registeredLocation(qualified).orElse(null))) {
+          continue;
+        }
+        execute(
+            "CALL "
+                + TrinoConfig.CATALOG
+                + ".system.unregister_table(schema_name => "
+                + literal(spec.name().database())
+                + ", table_name => "
+                + literal(spec.name().name())
+                + ")");
       }
-      String location = config.storage().tableLocation(spec.name());
       if (!holdsDeltaLog(location)) {
         continue;
       }
@@ -108,7 +122,7 @@ final class TrinoSql implements AutoCloseable {
                 + ", table_name => "
                 + literal(spec.name().name())
                 + ", table_location => "
-                + literal(TrinoConfig.location(location))
+                + literal(location)
                 + ")");
       } catch (SQLException e) {
         if (!isAbsentTable(e)) {
@@ -121,12 +135,25 @@ final class TrinoSql implements AutoCloseable {
     return registered;
   }
 
+  private static final Pattern LOCATION = Pattern.compile("location = '((?:[^']|'')*)'");
+
+  /** Where Trino reads a registered table, from its {@code SHOW CREATE TABLE}. */
+  private Optional<String> registeredLocation(String qualified) throws SQLException {
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + qualified)) {
+      if (!rs.next()) {
+        return Optional.empty();
+      }
+      Matcher m = LOCATION.matcher(rs.getString(1));
+      return m.find() ? Optional.of(m.group(1).replace("''", "'")) : Optional.empty();
+    }
+  }
+
   /**
    * Whether a table's location may hold a Delta table: a local one is checked here; an S3 one is
    * left to Trino, which refuses a location without a log ({@link #isAbsentTable}).
    */
-  private static boolean holdsDeltaLog(String location) {
-    String trino = TrinoConfig.location(location);
+  private static boolean holdsDeltaLog(String trino) {
     if (trino.startsWith("local://")) {
       return Files.isDirectory(Path.of(trino.substring("local://".length())).resolve("_delta_log"));
     }
@@ -143,6 +170,58 @@ final class TrinoSql implements AutoCloseable {
     return message.contains("no transaction log")
         || message.contains("not found")
         || message.contains("does not exist");
+  }
+
+  /**
+   * What {@code lambda tables} prints, as Trino reads it: rows, data files and partitions of each
+   * registered table (after {@link #registerAll}).
+   */
+  List<LakeTables.TableInfo> describe(PlatformConfig config) throws SQLException {
+    Set<String> registered = new HashSet<>();
+    for (List<Object> row :
+        query(
+                "SELECT table_schema || '.' || table_name FROM "
+                    + TrinoConfig.CATALOG
+                    + ".information_schema.tables WHERE table_schema <> 'information_schema'",
+                0)
+            .rows()) {
+      registered.add((String) row.get(0));
+    }
+    List<LakeTables.TableInfo> infos = new ArrayList<>();
+    for (TableSpec spec : PlatformTables.ALL) {
+      String location = config.storage().tableLocation(spec.name());
+      String qualified = spec.name().qualified();
+      if (!registered.contains(qualified)) {
+        infos.add(new LakeTables.TableInfo(spec, location, false, 0, 0, 0));
+        continue;
+      }
+      List<Object> counts =
+          query("SELECT count(*), count(DISTINCT \"$path\") FROM " + qualified, 0).rows().get(0);
+      long partitions =
+          spec.partitionColumns().isEmpty()
+              ? 1
+              : ((Number)
+                      query(
+                              "SELECT count(*) FROM "
+                                  + spec.name().database()
+                                  + ".\""
+                                  + spec.name().name()
+                                  + "$partitions\"",
+                              0)
+                          .rows()
+                          .get(0)
+                          .get(0))
+                  .longValue();
+      infos.add(
+          new LakeTables.TableInfo(
+              spec,
+              location,
+              true,
+              partitions,
+              ((Number) counts.get(0)).longValue(),
+              ((Number) counts.get(1)).longValue()));
+    }
+    return infos;
   }
 
   /** Runs one query; keeps at most {@code maxRows} rows (0: all) and says whether more came. */
