@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
     name = "sql",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a SQL query over the platform's tables, on Trino when it runs, else on Spark.",
+      "Run a SQL query over the tables, on the local Trino if it runs.",
       "Tables are named <database>.<table>, e.g. select * from t3.place_impression_aggr_1d_daily"
           + " limit 10. On the local Trino ('local up --with-trino') a query answers in about a"
           + " second; Spark starts in this command and registers every table first."

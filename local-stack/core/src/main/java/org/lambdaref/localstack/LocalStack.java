@@ -118,9 +118,9 @@ public final class LocalStack implements StackEndpoints {
       stack.close();
       throw failure;
     }
-    if (options.detached()) {
-      stack.writeState();
-    }
+    // detached or not: another JVM (a command run by a test, 'sql' beside 'demo') finds the stack
+    // through it; the pids of servers that died with their JVM are simply not alive any more
+    stack.writeState();
     return stack;
   }
 
@@ -246,9 +246,7 @@ public final class LocalStack implements StackEndpoints {
     process.awaitReady();
     servers.put(kind, process);
     ports.put(kind, port);
-    if (options.detached()) {
-      writeState();
-    }
+    writeState();
   }
 
   @Override
