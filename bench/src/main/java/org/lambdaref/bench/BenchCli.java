@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ServeBenchCommand.class,
       CounterSinkBenchCommand.class,
       ServingMemoryBenchCommand.class,
+      SqlBenchCommand.class,
       AllCommand.class,
       ReportCommand.class
     })
