@@ -273,6 +273,8 @@ public final class BatchPipeline {
                   p -> results.get(p) != null && results.get(p).status() == RunStatus.SUCCEEDED);
     }
     if (jobs.contains(Job.AGGREGATE) && anySucceeded) {
+      // hours aggregated on their own may complete a day; and a lake from before the table
+      publishCoverage();
       handOverHotDays();
     }
     return new ArrayList<>(results.values());
@@ -380,7 +382,27 @@ public final class BatchPipeline {
         return new PeriodResult(period, step.stage(), RunStatus.FAILED, entries, error);
       }
     }
+    if (step.jobs().contains(Job.AGGREGATE) && !period.isHour()) {
+      publishCoverage();
+    }
     return new PeriodResult(period, step.stage(), RunStatus.SUCCEEDED, entries, null);
+  }
+
+  /**
+   * Rewrites {@code ops.batch_coverage} from the ledger once a day's aggregate is recorded, so that
+   * the merged SQL views move their cut with the HTTP API's. A failure is logged, not raised: the
+   * period's results stand, and the end of the run (or the next run) publishes again.
+   */
+  private void publishCoverage() {
+    try {
+      CoverageTable.publish(lake);
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(BatchPipeline.class)
+          .warn(
+              "ops.batch_coverage not updated ({}); the SQL views keep the previous cut until the"
+                  + " next publication",
+              e.toString());
+    }
   }
 
   private static PeriodResult skipped(Step step, String why) {

@@ -23,8 +23,10 @@ import org.lambdaref.model.PlatformTables;
  * <p>Rows are hours keyed by {@code hour_start} ({@link HourStart}), so the two local 02:00 hours
  * of a fall-back night are two rows, as in the HTTP API; {@code p_hh} is kept for filtering.
  *
- * <p>The coverage is read when the view is registered (each {@code bin/lambda sql} run) and written
- * into the view as a list of days: the rule lives in Java once, not again in SQL.
+ * <p>The cut comes from {@code ops.batch_coverage} ({@link CoverageTable}), the days {@link
+ * BatchCoverage} finds covered, which the batch rewrites after each day's aggregate: the rule lives
+ * in Java once, and the view reads its result as data, as Trino's does. A lake the batch has not
+ * published the table in yet gets the covered days of the moment as a list.
  */
 public final class MergedHourlyView {
 
@@ -55,7 +57,9 @@ public final class MergedHourlyView {
                 + NAME
                 + " AS "
                 + definition(
-                    coverage,
+                    lake.exists(PlatformTables.BATCH_COVERAGE)
+                        ? coveredByTable(lake.config().eventSource().name())
+                        : coveredDays(coverage),
                     batch
                         ? (batchHasStart ? BatchHours.WITH_START : BatchHours.PARTITION_ONLY)
                         : BatchHours.NONE,
@@ -75,14 +79,41 @@ public final class MergedHourlyView {
     WITH_START
   }
 
+  /**
+   * The serving cut as a SQL predicate over {@code p_ymd}, read from {@code ops.batch_coverage}
+   * (which the batch keeps equal to {@link BatchCoverage} of the ledger): live, and the same text
+   * in every engine's merged view.
+   */
+  public static String coveredByTable(String source) {
+    return Partitions.DAY_COLUMN
+        + " IN (SELECT "
+        + Columns.P_YMD.name()
+        + " FROM "
+        + PlatformTables.BATCH_COVERAGE.name().qualified()
+        + " WHERE "
+        + Columns.SOURCE.name()
+        + " = '"
+        + source.replace("'", "''")
+        + "')";
+  }
+
+  /** The cut as a list of the days covered now: for a lake the batch has not published it in. */
+  static String coveredDays(BatchCoverage coverage) {
+    List<String> coveredDays = coverage.days().stream().map(Partitions::day).toList();
+    return coveredDays.isEmpty() ? "false" : PartitionPredicates.days(coveredDays);
+  }
+
   static String definition(
       BatchCoverage coverage, BatchHours batch, boolean hot, ZoneId zone, SourceConfig source) {
+    return definition(coveredDays(coverage), batch, hot, zone, source);
+  }
+
+  static String definition(
+      String covered, BatchHours batch, boolean hot, ZoneId zone, SourceConfig source) {
     String day = Partitions.DAY_COLUMN;
     String hour = Partitions.HOUR_COLUMN;
     // the serving cut in SQL: a day the batch covers comes from t3, any other day from the hot
     // table
-    List<String> coveredDays = coverage.days().stream().map(Partitions::day).toList();
-    String covered = coveredDays.isEmpty() ? "false" : PartitionPredicates.days(coveredDays);
     String keys = Columns.PLACE_ID.name() + ", " + Columns.ACTION.name();
     String events = Columns.EVENTS.name();
     // the columns both parts share: place, action, partitions, and the hour start as computed

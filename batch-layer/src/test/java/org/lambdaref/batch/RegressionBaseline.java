@@ -35,7 +35,7 @@ final class RegressionBaseline {
 
   /** Columns whose values are different on every run of the same input. */
   private static final Set<String> VOLATILE_COLUMNS =
-      Set.of("run_id", "started_at", "ended_at", "exported_at");
+      Set.of("run_id", "started_at", "ended_at", "exported_at", "covered_at");
 
   /** Keys of the ledger's details whose values are different on every run of the same input. */
   private static final Set<String> VOLATILE_DETAILS = Set.of("inputs");

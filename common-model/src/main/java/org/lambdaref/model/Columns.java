@@ -96,6 +96,9 @@ public final class Columns {
   public static final Column ENDED_AT = timestamp("ended_at");
   public static final Column ERROR = string("error");
 
+  // ops.batch_coverage
+  public static final Column COVERED_AT = timestamp("covered_at");
+
   // ops.schema_change_alerts
   public static final Column CHANGE = string("change");
   public static final Column COLUMN_NAME = string("column_name");

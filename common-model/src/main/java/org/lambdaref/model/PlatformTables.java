@@ -6,6 +6,7 @@ import static org.lambdaref.model.Columns.ARRIVAL_HOUR;
 import static org.lambdaref.model.Columns.CHANGE;
 import static org.lambdaref.model.Columns.CLICKS;
 import static org.lambdaref.model.Columns.COLUMN_NAME;
+import static org.lambdaref.model.Columns.COVERED_AT;
 import static org.lambdaref.model.Columns.DETAIL;
 import static org.lambdaref.model.Columns.DETAILS;
 import static org.lambdaref.model.Columns.DETECTED_AT;
@@ -208,6 +209,21 @@ public final class PlatformTables {
           STARTED_AT,
           ENDED_AT,
           ERROR);
+
+  /**
+   * The serving cut as data: one row per event source and day the batch view covers ({@link
+   * BatchCoverage}, judged from the ledger), rewritten by the batch after each day's aggregate. Any
+   * engine can merge the batch and hot tables with it in plain SQL.
+   */
+  public static final TableSpec BATCH_COVERAGE =
+      spec(
+          "ops.batch_coverage",
+          List.of(),
+          "the days the batch view covers (the serving cut), one row per source and day",
+          SOURCE,
+          P_YMD,
+          COVERED_AT);
+
   public static final TableSpec SCHEMA_CHANGE_ALERTS =
       spec(
           "ops.schema_change_alerts",
@@ -235,6 +251,7 @@ public final class PlatformTables {
           HOT_PLACE_EVENT,
           HOT_PLACE_EVENT_QUARANTINE,
           BATCH_LEDGER,
+          BATCH_COVERAGE,
           SCHEMA_CHANGE_ALERTS);
 
   private PlatformTables() {}

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.lambdaref.batch.MergedHourlyView;
 import org.lambdaref.config.Console;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.localstack.LocalStack;
@@ -139,7 +140,90 @@ final class TrinoSql implements AutoCloseable {
       }
       registered.add(qualified);
     }
+    createMergedView(config);
     return registered;
+  }
+
+  /**
+   * {@code serving.place_action_merged_hourly} in Trino, as Spark has it ({@link
+   * MergedHourlyView}): the batch hourly table for the days {@code ops.batch_coverage} lists, the
+   * hot table's events counted per place, action and hour for every other day. Plain SQL over
+   * tables; the cut is live. Made only once the batch has published its coverage.
+   */
+  private void createMergedView(PlatformConfig config) throws SQLException {
+    Set<String> tables = new HashSet<>();
+    for (List<Object> row :
+        query(
+                "SELECT table_schema || '.' || table_name FROM "
+                    + TrinoConfig.CATALOG
+                    + ".information_schema.tables WHERE table_type = 'BASE TABLE'",
+                0)
+            .rows()) {
+      tables.add((String) row.get(0));
+    }
+    boolean batch = tables.contains(PlatformTables.PLACE_ACTION_1H.name().qualified());
+    boolean hot = tables.contains(PlatformTables.HOT_PLACE_EVENT.name().qualified());
+    if (!tables.contains(PlatformTables.BATCH_COVERAGE.name().qualified()) || !(batch || hot)) {
+      return;
+    }
+    execute("CREATE SCHEMA IF NOT EXISTS " + TrinoConfig.CATALOG + ".serving");
+    execute(
+        "CREATE OR REPLACE VIEW "
+            + TrinoConfig.CATALOG
+            + "."
+            + MergedHourlyView.NAME
+            + " AS "
+            + mergedViewSql(config, batch, hot));
+  }
+
+  /** The merged view's query in Trino's dialect. */
+  static String mergedViewSql(PlatformConfig config, boolean batch, boolean hot) {
+    String zone = literal(config.timezone().getId());
+    String covered = MergedHourlyView.coveredByTable(config.eventSource().name());
+    String keys = "place_id, action, p_ymd, p_hh";
+    List<String> parts = new ArrayList<>();
+    if (batch) {
+      // a row written before hour_start existed: its local hour, the earlier one on a fall-back
+      // night (as Spark's view reads it)
+      String fromPartitions = "with_timezone(date_parse(p_ymd || p_hh, '%Y%m%d%H'), " + zone + ")";
+      parts.add(
+          "SELECT "
+              + keys
+              + ", coalesce(hour_start, "
+              + fromPartitions
+              + ") AT TIME ZONE 'UTC' AS hour_start, events, 'batch' AS source FROM "
+              + PlatformTables.PLACE_ACTION_1H.name().qualified()
+              + " WHERE "
+              + covered);
+    }
+    if (hot) {
+      String t = config.eventSource().timeBasis().column().name();
+      String local = "(" + t + " AT TIME ZONE " + zone + ")";
+      // the instant its local hour started: minus the local minutes and seconds, which holds for
+      // zones a whole or a half hour off UTC and on both of a fall-back night's 02:00 hours
+      String start =
+          "date_add('second', -(minute("
+              + local
+              + ") * 60 + second("
+              + local
+              + ")), date_trunc('second', "
+              + t
+              + ")) AT TIME ZONE 'UTC'";
+      parts.add(
+          "SELECT "
+              + keys
+              + ", "
+              + start
+              + " AS hour_start, count(*) AS events, 'speed' AS source FROM "
+              + PlatformTables.HOT_PLACE_EVENT.name().qualified()
+              + " WHERE NOT ("
+              + covered
+              + ") GROUP BY "
+              + keys
+              + ", "
+              + start);
+    }
+    return String.join(" UNION ALL ", parts);
   }
 
   private static final Pattern LOCATION = Pattern.compile("location = '((?:[^']|'')*)'");

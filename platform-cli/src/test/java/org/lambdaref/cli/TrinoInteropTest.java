@@ -2,6 +2,12 @@ package org.lambdaref.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,6 +17,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lambdaref.batch.MergedHourlyView;
 import org.lambdaref.config.ConfigLoader;
 import org.lambdaref.config.PlatformConfig;
 import org.lambdaref.config.SparkSessions;
@@ -33,6 +41,7 @@ import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.localstack.TrinoConfig;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.TableSpec;
+import org.lambdaref.serving.ServingService;
 
 /**
  * Another engine reads what Spark wrote: the whole local stack with Trino, a batch replay and a
@@ -266,6 +275,80 @@ class TrinoInteropTest {
       sql.registerAll(config);
       assertThat(trinoRows("SELECT count(*) FROM " + table))
           .containsExactly(Long.toString(200L * DAYS));
+    }
+  }
+
+  @Test
+  void trinosMergedViewAnswersWhatTheHttpApiAnswers() throws Exception {
+    try (TrinoSql sql = TrinoSql.connect(stack.trinoJdbcUrl().orElseThrow())) {
+      sql.registerAll(config);
+    }
+    // the batch published its cut as data: the two closed days
+    assertThat(trinoRows("SELECT p_ymd FROM ops.batch_coverage ORDER BY p_ymd"))
+        .containsExactly(
+            FIRST_DAY.toString().replace("-", ""),
+            FIRST_DAY.plusDays(1).toString().replace("-", ""));
+    List<String> keys =
+        trinoRows(
+            "SELECT DISTINCT place_id || '|' || action FROM "
+                + MergedHourlyView.NAME
+                + " WHERE source = 'speed' ORDER BY 1 LIMIT 4");
+    keys.addAll(
+        trinoRows(
+            "SELECT DISTINCT place_id || '|' || action FROM "
+                + MergedHourlyView.NAME
+                + " WHERE source = 'batch' ORDER BY 1 LIMIT 4"));
+    assertThat(keys).as("places with speed and with batch buckets").hasSize(8);
+    String from = FIRST_DAY.toString();
+    String to = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
+    HttpClient http = HttpClient.newHttpClient();
+    ObjectMapper json = new ObjectMapper();
+    try (ServingService service =
+        ServingService.start(config, config.serving().withListen("127.0.0.1", 0))) {
+      for (String key : keys) {
+        String place = key.substring(0, key.indexOf('|'));
+        String action = key.substring(key.indexOf('|') + 1);
+        List<String> fromApi = new ArrayList<>();
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + service.port()
+                                + "/v1/places/"
+                                + place
+                                + "/actions/"
+                                + action
+                                + "?from="
+                                + from
+                                + "&to="
+                                + to
+                                + "&granularity=hour"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        for (JsonNode b : json.readTree(response.body()).get("buckets")) {
+          if (b.get("count").asLong() > 0) {
+            fromApi.add(
+                OffsetDateTime.parse(b.get("start").asText()).toInstant()
+                    + "|"
+                    + b.get("count").asLong()
+                    + "|"
+                    + b.get("source").asText());
+          }
+        }
+        List<String> fromTrino =
+            trinoRows(
+                "SELECT hour_start, events, source FROM "
+                    + MergedHourlyView.NAME
+                    + " WHERE place_id = '"
+                    + place
+                    + "' AND action = '"
+                    + action
+                    + "'");
+        assertThat(fromApi).as(key + " from the API").isNotEmpty();
+        assertThat(fromTrino).as(key).containsExactlyInAnyOrderElementsOf(fromApi);
+      }
     }
   }
 

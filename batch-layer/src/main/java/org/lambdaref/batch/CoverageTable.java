@@ -1,0 +1,75 @@
+package org.lambdaref.batch;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.lambdaref.config.SparkSchemas;
+import org.lambdaref.model.BatchCoverage;
+import org.lambdaref.model.Columns;
+import org.lambdaref.model.Partitions;
+import org.lambdaref.model.PlatformTables;
+
+/**
+ * Writes {@code ops.batch_coverage}: the days {@link BatchCoverage} finds covered in the ledger,
+ * one row per event source and day, so that any engine (Trino, Athena, Spark) can define the merged
+ * view in plain SQL and read the same cut the HTTP API uses. The rule stays in {@link
+ * BatchCoverage}; this table is its result, rewritten by the batch after each day's aggregate (and
+ * at the end of every run that aggregated), in one Delta commit per change.
+ */
+public final class CoverageTable {
+
+  private CoverageTable() {}
+
+  /**
+   * Brings the event source's rows in line with the ledger; returns the covered days. A day keeps
+   * the {@code covered_at} it first had; nothing is written when nothing changed. One writer at a
+   * time in this JVM (the batch's writer lease keeps other applications out).
+   */
+  public static synchronized List<LocalDate> publish(Lake lake) {
+    String source = lake.config().eventSource().name();
+    List<LocalDate> covered = new ArrayList<>(LedgerCoverage.of(lake).days());
+    Map<String, Timestamp> published = new HashMap<>();
+    if (lake.exists(PlatformTables.BATCH_COVERAGE)) {
+      for (Row r :
+          lake.read(PlatformTables.BATCH_COVERAGE)
+              .filter(col(Columns.SOURCE.name()).equalTo(source))
+              .select(Columns.P_YMD.name(), Columns.COVERED_AT.name())
+              .collectAsList()) {
+        published.put(r.getString(0), r.getTimestamp(1));
+      }
+    }
+    List<String> days = covered.stream().map(Partitions::day).toList();
+    if (published.keySet().equals(new HashSet<>(days))) {
+      return covered;
+    }
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Map<String, ?>> rows = new ArrayList<>();
+    for (String day : days) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put(Columns.SOURCE.name(), source);
+      row.put(Columns.P_YMD.name(), day);
+      row.put(Columns.COVERED_AT.name(), published.getOrDefault(day, now));
+      rows.add(row);
+    }
+    var frame = SparkSchemas.frame(lake.spark(), PlatformTables.BATCH_COVERAGE, rows);
+    if (lake.exists(PlatformTables.BATCH_COVERAGE)) {
+      lake.replaceWhere(
+          frame,
+          PlatformTables.BATCH_COVERAGE,
+          Columns.SOURCE.name() + " = '" + source.replace("'", "''") + "'",
+          false);
+    } else {
+      lake.append(frame, PlatformTables.BATCH_COVERAGE);
+    }
+    return covered;
+  }
+}
