@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -40,6 +41,7 @@ import org.lambdaref.localstack.LocalStackOptions;
 import org.lambdaref.localstack.ServerKind;
 import org.lambdaref.localstack.TrinoConfig;
 import org.lambdaref.model.PlatformTables;
+import org.lambdaref.model.TableName;
 import org.lambdaref.model.TableSpec;
 import org.lambdaref.serving.ServingService;
 
@@ -69,6 +71,7 @@ class TrinoInteropTest {
                 ServerKind.KAFKA,
                 ServerKind.DYNAMODB,
                 ServerKind.POSTGRES,
+                ServerKind.S3,
                 ServerKind.TRINO));
     Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
     overrides.put("platform.storage.root", root.resolve("lake").toString());
@@ -349,6 +352,36 @@ class TrinoInteropTest {
         assertThat(fromApi).as(key + " from the API").isNotEmpty();
         assertThat(fromTrino).as(key).containsExactlyInAnyOrderElementsOf(fromApi);
       }
+    }
+  }
+
+  @Test
+  void aTableOnTheS3ServerIsReadThroughTrinosS3FileSystem() throws Exception {
+    // the daily table's files as a user's S3 lake holds them (the log names them relatively)
+    LocalProvisioning.createBucket(stack, "interop");
+    Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
+    overrides.put("platform.storage.root", "s3a://interop");
+    overrides.put("platform.local-stack.dir", root.resolve("stack").toString());
+    PlatformConfig onS3 = ConfigLoader.load("local-s3", overrides, Map.of(), root);
+    TableName daily = PlatformTables.PLACE_IMPRESSION_1D.name();
+    Path local = Path.of(URI.create(config.storage().tableLocation(daily)));
+    String prefix = onS3.storage().tableLocation(daily).substring("s3a://interop/".length());
+    try (var files = Files.walk(local)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        LocalProvisioning.putFile(
+            stack, "interop", prefix + "/" + local.relativize(f).toString().replace('\\', '/'), f);
+      }
+    }
+    String query =
+        "SELECT p_ymd, count(*), sum(impressions) FROM " + daily.qualified() + " GROUP BY p_ymd";
+    try (TrinoSql sql = TrinoSql.connect(stack.trinoJdbcUrl().orElseThrow())) {
+      sql.registerAll(config);
+      List<String> fromLocal = trinoRows(query);
+      sql.registerAll(onS3);
+      assertThat(trinoRows("SHOW CREATE TABLE " + daily.qualified()).get(0))
+          .contains("location = 's3://interop/" + prefix + "'");
+      assertThat(trinoRows(query)).isNotEmpty().containsExactlyInAnyOrderElementsOf(fromLocal);
+      sql.registerAll(config);
     }
   }
 
