@@ -17,26 +17,33 @@ import org.lambdaref.model.BatchCoverage;
 import org.lambdaref.model.Columns;
 import org.lambdaref.model.Partitions;
 import org.lambdaref.model.PlatformTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes {@code ops.batch_coverage}: the days {@link BatchCoverage} finds covered in the ledger,
  * one row per event source and day, so that any engine (Trino, Athena, Spark) can define the merged
  * view in plain SQL and read the same cut the HTTP API uses. The rule stays in {@link
- * BatchCoverage}; this table is its result, rewritten by the batch after each day's aggregate (and
- * at the end of every run that aggregated), in one Delta commit per change.
+ * BatchCoverage}; this table is its result, rewritten at the end of every batch run that aggregated
+ * and before every hot retention (which must never remove a day the table does not list yet: the
+ * views would then read that day from neither side), in one Delta commit per change.
  */
 public final class CoverageTable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CoverageTable.class);
 
   private CoverageTable() {}
 
   /**
-   * Brings the event source's rows in line with the ledger; returns the covered days. A day keeps
-   * the {@code covered_at} it first had; nothing is written when nothing changed. One writer at a
-   * time in this JVM (the batch's writer lease keeps other applications out).
+   * Brings the event source's rows in line with the ledger; returns the coverage published. A day
+   * keeps the {@code covered_at} it first had; nothing is written when nothing changed. One writer
+   * at a time in this JVM (the batch's writer lease keeps other applications out).
    */
-  public static synchronized List<LocalDate> publish(Lake lake) {
+  public static synchronized BatchCoverage publish(Lake lake) {
+    long started = System.nanoTime();
     String source = lake.config().eventSource().name();
-    List<LocalDate> covered = new ArrayList<>(LedgerCoverage.of(lake).days());
+    BatchCoverage coverage = LedgerCoverage.of(lake);
+    List<LocalDate> covered = new ArrayList<>(coverage.days());
     Map<String, Timestamp> published = new HashMap<>();
     if (lake.exists(PlatformTables.BATCH_COVERAGE)) {
       for (Row r :
@@ -49,7 +56,7 @@ public final class CoverageTable {
     }
     List<String> days = covered.stream().map(Partitions::day).toList();
     if (published.keySet().equals(new HashSet<>(days))) {
-      return covered;
+      return coverage;
     }
     Timestamp now = Timestamp.from(Instant.now());
     List<Map<String, ?>> rows = new ArrayList<>();
@@ -70,6 +77,11 @@ public final class CoverageTable {
     } else {
       lake.append(frame, PlatformTables.BATCH_COVERAGE);
     }
-    return covered;
+    LOG.info(
+        "ops.batch_coverage: {} day(s) of {} covered, published in {} ms",
+        days.size(),
+        source,
+        (System.nanoTime() - started) / 1_000_000);
+    return coverage;
   }
 }

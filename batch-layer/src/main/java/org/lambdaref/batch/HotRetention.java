@@ -23,7 +23,8 @@ public final class HotRetention {
   }
 
   public HotTables.Retention run(int keepDays) {
-    BatchCoverage coverage = LedgerCoverage.of(lake);
+    // published first: a day goes from the hot table only once the SQL views read it from t3
+    BatchCoverage coverage = CoverageTable.publish(lake);
     HotTables hot = new HotTables(lake.config());
     if (coverage.newest().isEmpty()) {
       return hot.retain(lake.spark(), coverage, keepDays);

@@ -51,7 +51,7 @@ class CoverageTableTest {
   @Test
   void aDayIsPublishedOnceItsAggregateSucceededAndKeepsItsFirstPublicationTime() {
     Lake lake = lake(Map.of());
-    assertThat(CoverageTable.publish(lake)).isEmpty();
+    assertThat(CoverageTable.publish(lake).days()).isEmpty();
     assertThat(lake.exists(PlatformTables.BATCH_COVERAGE)).as("nothing to publish yet").isFalse();
 
     succeeded(lake, BatchCoverage.AGGREGATE_JOB, "20261103");
@@ -66,7 +66,7 @@ class CoverageTableTest {
                           throw new IllegalStateException("the aggregate failed");
                         }))
         .hasMessageContaining("the aggregate failed");
-    assertThat(CoverageTable.publish(lake)).containsExactly(LocalDate.of(2026, 11, 3));
+    assertThat(CoverageTable.publish(lake).days()).containsExactly(LocalDate.of(2026, 11, 3));
     List<Row> first = rows(lake);
     assertThat(first).hasSize(1);
     assertThat(first.get(0).getString(0)).isEqualTo("place_event");
@@ -76,12 +76,12 @@ class CoverageTableTest {
     Timestamp publishedAt = first.get(0).getTimestamp(2);
     long unchanged = version(lake);
 
-    assertThat(CoverageTable.publish(lake)).containsExactly(LocalDate.of(2026, 11, 3));
+    assertThat(CoverageTable.publish(lake).days()).containsExactly(LocalDate.of(2026, 11, 3));
     assertThat(version(lake)).as("no commit when nothing changed").isEqualTo(unchanged);
 
     // a backfill of an older day, out of order
     succeeded(lake, BatchCoverage.AGGREGATE_JOB, "20261101");
-    assertThat(CoverageTable.publish(lake))
+    assertThat(CoverageTable.publish(lake).days())
         .containsExactly(LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 3));
     List<Row> after = rows(lake);
     assertThat(after).extracting(r -> r.getString(1)).containsExactly("20261101", "20261103");
@@ -97,10 +97,10 @@ class CoverageTableTest {
       succeeded(lake, BatchCoverage.HOURLY_AGGREGATE_JOB, hour);
     }
     succeeded(lake, BatchCoverage.AGGREGATE_JOB, Partitions.day(day));
-    assertThat(CoverageTable.publish(lake)).as("hour 23 missing").isEmpty();
+    assertThat(CoverageTable.publish(lake).days()).as("hour 23 missing").isEmpty();
 
     succeeded(lake, BatchCoverage.HOURLY_AGGREGATE_JOB, hours.get(23));
-    assertThat(CoverageTable.publish(lake)).containsExactly(day);
+    assertThat(CoverageTable.publish(lake).days()).containsExactly(day);
     assertThat(rows(lake)).extracting(r -> r.getString(1)).containsExactly("20261110");
   }
 

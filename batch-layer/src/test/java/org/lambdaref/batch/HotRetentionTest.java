@@ -73,6 +73,17 @@ class HotRetentionTest {
                 .collectAsList())
         .containsExactlyInAnyOrder(
             Partitions.day(first.plusDays(3)), Partitions.day(first.plusDays(4)));
+    assertThat(
+            lake.read(PlatformTables.BATCH_COVERAGE)
+                .select(Partitions.DAY_COLUMN)
+                .as(Encoders.STRING())
+                .collectAsList())
+        .as("published before the hot days went: the SQL views read them from t3 now")
+        .containsExactlyInAnyOrder(
+            Partitions.day(first),
+            Partitions.day(first.plusDays(1)),
+            Partitions.day(first.plusDays(2)),
+            Partitions.day(first.plusDays(4)));
     assertThat(result.rowsRemoved())
         .containsEntry(PlatformTables.HOT_PLACE_EVENT.name().qualified(), 9L);
 
