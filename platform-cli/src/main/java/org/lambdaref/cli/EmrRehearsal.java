@@ -74,7 +74,14 @@ final class EmrRehearsal {
 
   /** Columns that differ between two runs of the same input by nature: when and which run. */
   static final List<String> VOLATILE =
-      List.of("run_id", "details", "started_at", "ended_at", "detected_at", "exported_at");
+      List.of(
+          "run_id",
+          "details",
+          "started_at",
+          "ended_at",
+          "detected_at",
+          "exported_at",
+          "covered_at");
 
   /** What to rehearse. */
   record Settings(
