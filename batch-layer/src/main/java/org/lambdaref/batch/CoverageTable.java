@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +34,9 @@ public final class CoverageTable {
   private CoverageTable() {}
 
   /**
-   * Brings the event source's rows in line with the ledger; returns the coverage published. A day
-   * keeps the {@code covered_at} it first had; nothing is written when nothing changed. One writer
-   * at a time in this JVM (the batch's writer lease keeps other applications out).
+   * Adds the days the ledger now shows covered; returns the coverage published. A day keeps the
+   * {@code covered_at} it first had; nothing is written when nothing is new. One writer at a time
+   * in this JVM.
    */
   public static synchronized BatchCoverage publish(Lake lake) {
     long started = System.nanoTime();
@@ -54,33 +53,31 @@ public final class CoverageTable {
         published.put(r.getString(0), r.getTimestamp(1));
       }
     }
-    List<String> days = covered.stream().map(Partitions::day).toList();
-    if (published.keySet().equals(new HashSet<>(days))) {
+    List<String> missing =
+        covered.stream().map(Partitions::day).filter(d -> !published.containsKey(d)).toList();
+    if (missing.isEmpty()) {
       return coverage;
     }
+    // appended, never rewritten: coverage only grows (a failed rerun leaves a day covered), and
+    // two publishers at once (a batch and 'lambda hot-retention') can at worst list a day twice,
+    // which the views' IN (...) does not see; a rewrite from an older read could drop a day
     Timestamp now = Timestamp.from(Instant.now());
     List<Map<String, ?>> rows = new ArrayList<>();
-    for (String day : days) {
+    for (String day : missing) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put(Columns.SOURCE.name(), source);
       row.put(Columns.P_YMD.name(), day);
-      row.put(Columns.COVERED_AT.name(), published.getOrDefault(day, now));
+      row.put(Columns.COVERED_AT.name(), now);
       rows.add(row);
     }
-    var frame = SparkSchemas.frame(lake.spark(), PlatformTables.BATCH_COVERAGE, rows);
-    if (lake.exists(PlatformTables.BATCH_COVERAGE)) {
-      lake.replaceWhere(
-          frame,
-          PlatformTables.BATCH_COVERAGE,
-          Columns.SOURCE.name() + " = '" + source.replace("'", "''") + "'",
-          false);
-    } else {
-      lake.append(frame, PlatformTables.BATCH_COVERAGE);
-    }
+    lake.append(
+        SparkSchemas.frame(lake.spark(), PlatformTables.BATCH_COVERAGE, rows),
+        PlatformTables.BATCH_COVERAGE);
     LOG.info(
-        "ops.batch_coverage: {} day(s) of {} covered, published in {} ms",
-        days.size(),
+        "ops.batch_coverage: {} day(s) of {} covered, {} new, published in {} ms",
+        covered.size(),
         source,
+        missing.size(),
         (System.nanoTime() - started) / 1_000_000);
     return coverage;
   }

@@ -106,6 +106,7 @@ final class SqlBenchCommand implements Callable<Integer> {
                 ServerKind.DYNAMODB,
                 ServerKind.POSTGRES,
                 ServerKind.TRINO))) {
+      stack.advertise(); // each bin/lambda sql finds its Trino
       List<String> conf = new ArrayList<>();
       Map<String, String> overrides = new LinkedHashMap<>(stack.configOverrides());
       overrides.put("platform.storage.root", run.resolve("lake").toString());

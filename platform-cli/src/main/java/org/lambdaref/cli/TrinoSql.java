@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +35,7 @@ import org.lambdaref.localstack.LocalStack;
 import org.lambdaref.localstack.StackEndpoints;
 import org.lambdaref.localstack.TrinoConfig;
 import org.lambdaref.localstack.TrinoDistribution;
+import org.lambdaref.model.Columns;
 import org.lambdaref.model.PlatformException;
 import org.lambdaref.model.PlatformTables;
 import org.lambdaref.model.TableSpec;
@@ -164,8 +166,25 @@ final class TrinoSql implements AutoCloseable {
     boolean batch = tables.contains(PlatformTables.PLACE_ACTION_1H.name().qualified());
     boolean hot = tables.contains(PlatformTables.HOT_PLACE_EVENT.name().qualified());
     if (!tables.contains(PlatformTables.BATCH_COVERAGE.name().qualified()) || !(batch || hot)) {
+      // no view over another lake's tables, or over none
+      execute("DROP VIEW IF EXISTS " + TrinoConfig.CATALOG + "." + MergedHourlyView.NAME);
       return;
     }
+    // a batch table written before hour_start existed: the hour from its partitions
+    boolean batchHasStart =
+        batch
+            && !query(
+                    "SELECT 1 FROM "
+                        + TrinoConfig.CATALOG
+                        + ".information_schema.columns WHERE table_schema = "
+                        + literal(PlatformTables.PLACE_ACTION_1H.name().database())
+                        + " AND table_name = "
+                        + literal(PlatformTables.PLACE_ACTION_1H.name().name())
+                        + " AND column_name = "
+                        + literal(Columns.HOUR_START.name()),
+                    0)
+                .rows()
+                .isEmpty();
     execute("CREATE SCHEMA IF NOT EXISTS " + TrinoConfig.CATALOG + ".serving");
     execute(
         "CREATE OR REPLACE VIEW "
@@ -173,12 +192,53 @@ final class TrinoSql implements AutoCloseable {
             + "."
             + MergedHourlyView.NAME
             + " AS "
-            + mergedViewSql(config, batch, hot));
+            + mergedViewSql(config, batch, batchHasStart, hot));
+  }
+
+  /**
+   * The instant the local hour of {@code instant} (a timestamp with time zone) started in {@code
+   * zone}, in Trino's SQL: {@link org.lambdaref.model.Partitions#hourStart}'s rule. The instant
+   * less the local minutes and seconds is that start unless the offset changed within the hour (a
+   * zone whose clocks move by half an hour, as Lord Howe's): then the local hour's start is taken
+   * at the offset it has.
+   */
+  static String hourStartSql(String instant, ZoneId zone) {
+    String z = literal(zone.getId());
+    String local = "(" + instant + " AT TIME ZONE " + z + ")";
+    String offset = offsetSeconds(local);
+    String c1 =
+        "date_add('second', -(minute("
+            + local
+            + ") * 60 + second("
+            + local
+            + ")), date_trunc('second', "
+            + instant
+            + "))";
+    String offsetAtC1 = offsetSeconds("(" + c1 + " AT TIME ZONE " + z + ")");
+    return "(CASE WHEN "
+        + offsetAtC1
+        + " = "
+        + offset
+        + " THEN "
+        + c1
+        + " ELSE date_add('second', "
+        + offset
+        + " - "
+        + offsetAtC1
+        + ", "
+        + c1
+        + ") END) AT TIME ZONE 'UTC'";
+  }
+
+  private static String offsetSeconds(String zoned) {
+    return "(timezone_hour(" + zoned + ") * 3600 + timezone_minute(" + zoned + ") * 60)";
   }
 
   /** The merged view's query in Trino's dialect. */
-  static String mergedViewSql(PlatformConfig config, boolean batch, boolean hot) {
-    String zone = literal(config.timezone().getId());
+  static String mergedViewSql(
+      PlatformConfig config, boolean batch, boolean batchHasStart, boolean hot) {
+    ZoneId zoneId = config.timezone();
+    String zone = literal(zoneId.getId());
     String covered = MergedHourlyView.coveredByTable(config.eventSource().name());
     String keys = "place_id, action, p_ymd, p_hh";
     List<String> parts = new ArrayList<>();
@@ -189,26 +249,15 @@ final class TrinoSql implements AutoCloseable {
       parts.add(
           "SELECT "
               + keys
-              + ", coalesce(hour_start, "
-              + fromPartitions
-              + ") AT TIME ZONE 'UTC' AS hour_start, events, 'batch' AS source FROM "
+              + ", "
+              + (batchHasStart ? "coalesce(hour_start, " + fromPartitions + ")" : fromPartitions)
+              + " AT TIME ZONE 'UTC' AS hour_start, events, 'batch' AS source FROM "
               + PlatformTables.PLACE_ACTION_1H.name().qualified()
               + " WHERE "
               + covered);
     }
     if (hot) {
-      String t = config.eventSource().timeBasis().column().name();
-      String local = "(" + t + " AT TIME ZONE " + zone + ")";
-      // the instant its local hour started: minus the local minutes and seconds, which holds for
-      // zones a whole or a half hour off UTC and on both of a fall-back night's 02:00 hours
-      String start =
-          "date_add('second', -(minute("
-              + local
-              + ") * 60 + second("
-              + local
-              + ")), date_trunc('second', "
-              + t
-              + ")) AT TIME ZONE 'UTC'";
+      String start = hourStartSql(config.eventSource().timeBasis().column().name(), zoneId);
       parts.add(
           "SELECT "
               + keys
@@ -271,6 +320,9 @@ final class TrinoSql implements AutoCloseable {
       }
       Matcher m = LOCATION.matcher(rs.getString(1));
       return m.find() ? Optional.of(m.group(1).replace("''", "'")) : Optional.empty();
+    } catch (SQLException e) {
+      // a registered table whose files are gone (a deleted lake): registered again, or dropped
+      return Optional.empty();
     }
   }
 

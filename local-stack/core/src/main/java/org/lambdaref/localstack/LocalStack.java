@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,6 +37,11 @@ public final class LocalStack implements StackEndpoints {
 
   private final LocalStackOptions options;
   private final Map<ServerKind, ServerProcess> servers;
+
+  /**
+   * Whether the state file names this stack although it dies with this JVM ({@link #advertise}).
+   */
+  private volatile boolean advertised;
 
   /** Ports servers had, so a stopped one restarts where its clients expect it. */
   private final Map<ServerKind, Integer> ports = new EnumMap<>(ServerKind.class);
@@ -118,9 +124,9 @@ public final class LocalStack implements StackEndpoints {
       stack.close();
       throw failure;
     }
-    // detached or not: another JVM (a command run by a test, 'sql' beside 'demo') finds the stack
-    // through it; the pids of servers that died with their JVM are simply not alive any more
-    stack.writeState();
+    if (options.detached()) {
+      stack.writeState();
+    }
     return stack;
   }
 
@@ -166,6 +172,18 @@ public final class LocalStack implements StackEndpoints {
             state.getProperty("s3.access-key", LocalStackOptions.S3_ACCESS_KEY_DEFAULT),
             state.getProperty("s3.secret-key", LocalStackOptions.S3_SECRET_KEY_DEFAULT));
     return Optional.of(new LocalStack(options, alive));
+  }
+
+  /**
+   * Writes the state file for a stack that dies with this JVM, so that commands started from here
+   * ({@code bin/lambda sql} finding the stack's Trino) attach to it, as to one of {@code local up};
+   * {@link #close} removes it. Tests and benchmarks use it with a folder of their own; a stack in
+   * the shared folder does not advertise itself ({@code local up} would take it for its own).
+   */
+  public LocalStack advertise() {
+    advertised = true;
+    writeState();
+    return this;
   }
 
   public Map<ServerKind, ServerProcess> servers() {
@@ -246,7 +264,9 @@ public final class LocalStack implements StackEndpoints {
     process.awaitReady();
     servers.put(kind, process);
     ports.put(kind, port);
-    writeState();
+    if (options.detached() || advertised) {
+      writeState();
+    }
   }
 
   @Override
@@ -291,8 +311,15 @@ public final class LocalStack implements StackEndpoints {
         });
     state.setProperty("s3.access-key", options.s3AccessKey());
     state.setProperty("s3.secret-key", options.s3SecretKey());
-    try (OutputStream out = Files.newOutputStream(options.workDir().resolve(STATE_FILE))) {
-      state.store(out, "lambda local stack: servers started by 'lambda local up'");
+    // written aside and moved into place: a reader never sees half a file
+    Path target = options.workDir().resolve(STATE_FILE);
+    Path partial = options.workDir().resolve(STATE_FILE + ".partial");
+    try {
+      try (OutputStream out = Files.newOutputStream(partial)) {
+        state.store(out, "lambda local stack: servers started by 'lambda local up'");
+      }
+      Files.move(
+          partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -84,9 +84,10 @@ public final class TrinoDistribution {
 
   /**
    * The unpacked server, unpacking it first if no stack did yet (about 6 s and 900 MB, once per
-   * version); two JVMs starting at once unpack it once between them.
+   * version); two JVMs starting at once unpack it once between them (a file lock), two threads of
+   * one JVM too (this method is synchronized: a file lock is held per JVM).
    */
-  public static Path home() {
+  public static synchronized Path home() {
     Path tarball = tarball();
     if (!Files.isRegularFile(tarball)) {
       throw new PlatformException(
@@ -111,10 +112,13 @@ public final class TrinoDistribution {
           return home; // another JVM unpacked it while we waited
         }
         Path partial = Files.createTempDirectory(cache, ".unpacking-");
-        // GNU tar: the archive links plugins' shared jars as hard links, which it restores
-        run(List.of("tar", "-xzf", tarball.toString(), "-C", partial.toString()));
-        Files.move(partial.resolve("trino-server-" + version()), home);
-        LocalStack.deleteTree(partial);
+        try {
+          // GNU tar: the archive links plugins' shared jars as hard links, which it restores
+          run(List.of("tar", "-xzf", tarball.toString(), "-C", partial.toString()));
+          Files.move(partial.resolve("trino-server-" + version()), home);
+        } finally {
+          LocalStack.deleteTree(partial); // a failed unpack leaves no 900 MB behind
+        }
       }
       return home;
     } catch (IOException e) {
