@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Writes {@code ops.batch_coverage}: the days {@link BatchCoverage} finds covered in the ledger,
  * one row per event source and day, so that any engine (Trino, Athena, Spark) can define the merged
  * view in plain SQL and read the same cut the HTTP API uses. The rule stays in {@link
- * BatchCoverage}; this table is its result, rewritten at the end of every batch run that aggregated
+ * BatchCoverage}; this table is its result, added to at the end of every batch run that aggregated
  * and before every hot retention (which must never remove a day the table does not list yet: the
  * views would then read that day from neither side), in one Delta commit per change.
  */

@@ -24,9 +24,9 @@ import org.lambdaref.model.PlatformTables;
  * of a fall-back night are two rows, as in the HTTP API; {@code p_hh} is kept for filtering.
  *
  * <p>The cut comes from {@code ops.batch_coverage} ({@link CoverageTable}), the days {@link
- * BatchCoverage} finds covered, which the batch rewrites at the end of each run that aggregated:
- * the rule lives in Java once, and the view reads its result as data, as Trino's does. A lake the
- * batch has not published the table in yet gets the covered days of the moment as a list.
+ * BatchCoverage} finds covered, which the batch adds to at the end of each run that aggregated: the
+ * rule lives in Java once, and the view reads its result as data, as Trino's does. A lake the batch
+ * has not published the table in yet gets the covered days of the moment as a list.
  */
 public final class MergedHourlyView {
 

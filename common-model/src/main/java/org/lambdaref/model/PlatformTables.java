@@ -212,7 +212,7 @@ public final class PlatformTables {
 
   /**
    * The serving cut as data: one row per event source and day the batch view covers ({@link
-   * BatchCoverage}, judged from the ledger), rewritten by the batch at the end of each run that
+   * BatchCoverage}, judged from the ledger), appended to by the batch at the end of each run that
    * aggregated and before each hot retention. Any engine can merge the batch and hot tables with it
    * in plain SQL.
    */
